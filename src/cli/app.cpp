@@ -1,0 +1,319 @@
+#include "cli/app.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/batch.hpp"
+#include "emit/record_json.hpp"
+#include "emit/sink.hpp"
+#include "io/input.hpp"
+#include "pipeline.hpp"
+#include "rules/rule_tester.hpp"
+
+namespace extract {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuleProblems = 1;
+constexpr int kExitError = 2;
+
+void print_error(const std::string& message) { std::fprintf(stderr, "extract: %s\n", message.c_str()); }
+
+bool env_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v;
+}
+
+int terminal_width() {
+  struct winsize ws {};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) return std::max(40, std::atoi(c));
+  return 100;
+}
+
+struct Options {
+  std::vector<std::string> paths;
+  std::string format;  // "" = auto
+  std::string rules_dir;
+  std::string lang = "auto";
+  std::string date;
+  std::string input_format = "text";
+  std::string color = "auto";
+  bool explain = false;
+  bool quiet = false;
+  unsigned jobs = 0;
+  std::uint64_t max_size = kDefaultMaxDocumentSize;
+};
+
+std::unique_ptr<Extractor> load_extractor(const std::string& dir) {
+  Diagnostics diags;
+  auto ex = Extractor::load(dir, diags);
+  for (const auto& d : diags.items()) std::fprintf(stderr, "%s\n", d.format().c_str());
+  if (!ex) print_error(fmt::format("the rules in {} have errors; run 'extract rules check {}'", dir, dir));
+  return ex;
+}
+
+int cmd_rules_check(const std::string& dir) {
+  Diagnostics diags;
+  RuleSet rules = load_rules(dir, diags);
+  for (const auto& d : diags.items()) std::printf("%s\n", d.format().c_str());
+  std::size_t examples = 0;
+  for (const auto& r : rules.rules) examples += r.examples.size();
+  std::printf("%zu files, %zu rules, %zu lexicons, %zu examples: %zu errors\n", rules.files.size(),
+              rules.rules.size(), rules.lexicons.size(), examples, diags.error_count());
+  return diags.has_errors() ? kExitRuleProblems : kExitOk;
+}
+
+int cmd_rules_test(const std::string& dir, bool verbose) {
+  Diagnostics diags;
+  RuleSet rules = load_rules(dir, diags);
+  for (const auto& d : diags.items()) std::printf("%s\n", d.format().c_str());
+  if (diags.has_errors()) {
+    std::printf("0 passed, %zu failed\n", diags.error_count());
+    return kExitRuleProblems;
+  }
+  Scanner scanner(rules);
+  TestReport report = test_rules(rules, scanner);
+  for (const auto& f : report.failures)
+    std::printf("%s:%d:%d: rule '%s': %s\n", f.pos.path.c_str(), f.pos.line, f.pos.column, f.rule.c_str(),
+                f.message.c_str());
+  for (const auto& id : report.rules_without_examples) {
+    std::printf("%s: rule has no examples\n", id.c_str());
+    ++report.failed;
+  }
+  if (verbose) std::printf("%zu rules, %zu examples\n", rules.rules.size(), report.passed + report.failed);
+  std::printf("%zu passed, %zu failed\n", report.passed, report.failed);
+  return report.failed ? kExitRuleProblems : kExitOk;
+}
+
+std::atomic<bool> g_interrupted{false};
+
+int cmd_extract(const Options& o, const char* argv0) {
+  const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
+  auto extractor = load_extractor(dir);
+  if (!extractor) return kExitError;
+
+  std::optional<CivilDate> date;
+  if (!o.date.empty()) date = parse_iso_date(o.date);
+  const std::string lang = o.lang == "auto" ? "" : o.lang;
+
+  const bool stdout_tty = isatty(STDOUT_FILENO);
+  const std::string format = o.format.empty() ? (stdout_tty ? "text" : "jsonl") : o.format;
+  SinkOptions so;
+  so.explain = o.explain;
+  so.color = o.color == "always" || (o.color == "auto" && stdout_tty && !env_set("NO_COLOR") &&
+                                     std::string(std::getenv("TERM") ? std::getenv("TERM") : "") != "dumb");
+  so.width = terminal_width();
+  so.flush_each = o.input_format == "jsonl";
+  Output out(stdout);
+  auto sink = make_sink(format, out, extractor->rules(), so);
+
+  std::vector<std::string> paths = o.paths;
+  if (paths.empty()) paths.push_back("-");
+  Expanded expanded = expand_paths(paths);
+  for (const auto& [path, message] : expanded.errors) print_error(fmt::format("{}: {}", path, message));
+  bool any_failed = !expanded.errors.empty();
+
+  // Tasks: one per file, or one per line of JSON Lines input.
+  std::size_t file_index = 0;
+  std::FILE* lines_in = nullptr;
+  std::string lines_source;
+  std::size_t line_no = 0;
+  auto next = [&]() -> std::optional<Task> {
+    if (o.input_format != "jsonl") {
+      if (file_index >= expanded.files.size()) return std::nullopt;
+      Task t;
+      t.source = expanded.files[file_index++];
+      return t;
+    }
+    for (;;) {
+      if (!lines_in) {
+        if (file_index >= expanded.files.size()) return std::nullopt;
+        lines_source = expanded.files[file_index++];
+        line_no = 0;
+        lines_in = lines_source == "-" ? stdin : std::fopen(lines_source.c_str(), "rb");
+        if (!lines_in) {
+          Task t;
+          t.source = lines_source;
+          t.error = std::strerror(errno);
+          return t;
+        }
+      }
+      char* buf = nullptr;
+      std::size_t cap = 0;
+      ssize_t n = getline(&buf, &cap, lines_in);
+      if (n < 0) {
+        std::free(buf);
+        if (lines_in != stdin) std::fclose(lines_in);
+        lines_in = nullptr;
+        continue;
+      }
+      ++line_no;
+      Task t;
+      t.is_record = true;
+      t.source = fmt::format("{}:{}", lines_source, line_no);
+      t.line.assign(buf, static_cast<std::size_t>(n));
+      std::free(buf);
+      while (!t.line.empty() && (t.line.back() == '\n' || t.line.back() == '\r')) t.line.pop_back();
+      return t;
+    }
+  };
+
+  auto work = [&](const Task& t) -> TaskResult {
+    TaskResult r;
+    InputResult in;
+    if (t.error) {
+      in.error = *t.error;
+    } else if (t.is_record) {
+      in = parse_record(t.line, o.max_size);
+      if (in.document) in.document->source = t.source;
+    } else {
+      in = read_document(t.source, o.max_size);
+    }
+    if (!in.document) {
+      r.failed = true;
+      r.output = sink->format_error(t.source, in.id, in.error);
+      // Shown on stderr as well, so that the terminal says what went wrong.
+      r.output.insert(0, "\x01" + fmt::format("{}: {}", t.source, in.error) + "\x02");
+      return r;
+    }
+    Document& doc = *in.document;
+    if (doc.language_hint.empty()) doc.language_hint = lang;
+    if (!doc.published_hint) doc.published_hint = date;
+    Record rec = extractor->run(doc, RunOptions{o.explain});
+    r.facts = rec.facts.size();
+    r.deals = rec.deals.size();
+    r.bytes = doc.text.size();
+    for (const auto& w : rec.warnings) r.output += "\x01" + fmt::format("{}: warning: {}", t.source, w) + "\x02";
+    r.output += sink->format_record(doc, rec);
+    return r;
+  };
+
+  auto write = [&](const TaskResult& r) -> bool {
+    // Messages for stderr travel in \x01...\x02 before the record bytes.
+    std::size_t pos = 0;
+    while (pos < r.output.size() && r.output[pos] == '\x01') {
+      auto end = r.output.find('\x02', pos);
+      print_error(r.output.substr(pos + 1, end - pos - 1));
+      pos = end + 1;
+    }
+    sink->write(r.output.substr(pos));
+    return !out.failed();
+  };
+
+  unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  sink->begin();
+  BatchStats stats = run_ordered(jobs, next, work, write, &g_interrupted);
+  sink->finish();
+  out.flush();
+  if (out.closed()) {
+    std::fflush(stderr);
+    _exit(kExitOk);  // the reader of our output went away: not an error
+  }
+  if (out.failed()) {
+    print_error(fmt::format("cannot write output: {}", std::strerror(out.error_code())));
+    return kExitError;
+  }
+  any_failed |= stats.errors > 0;
+  if (!o.quiet && isatty(STDERR_FILENO) && stats.documents > 1)
+    std::fprintf(stderr, "extract: %zu documents, %zu facts, %zu deals, %zu errors\n", stats.documents,
+                 stats.facts, stats.deals, stats.errors + expanded.errors.size());
+  return any_failed ? kExitError : kExitOk;
+}
+
+const char* kFooter = R"(Examples:
+  extract article.txt                    readable summary on a terminal, JSON Lines in a pipe
+  extract --format jsonl news/ | jq .deals
+  extract --date 2025-03-18 --lang id berita.txt
+  extract --input-format jsonl < records.jsonl > facts.jsonl
+  extract rules check rules/             validate rule files
+  extract rules test                     run every rule's examples
+
+Exit status: 0 success (also when no facts are found), 1 problems found by
+'rules check' or 'rules test', 2 usage errors, inputs that could not be read,
+or rules that do not load. Environment: EXTRACT_RULES (rules directory),
+NO_COLOR (no colours). Documentation: docs/ and README.md.)";
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"extract: facts from technology-acquisition news (English and Indonesian)", "extract"};
+  app.footer(kFooter);
+  app.set_version_flag("-V,--version", std::string("extract ") + EXTRACT_VERSION);
+  Options o;
+  app.add_option("paths", o.paths,
+                 "Files or folders to read ('-' or nothing = standard input). Example: extract news/");
+  app.add_option("-f,--format", o.format,
+                 "Output format: jsonl (one record per line; the default in a pipe), json (an indented "
+                 "array), text (readable; the default on a terminal). Example: --format json")
+      ->check(CLI::IsMember({"jsonl", "json", "text"}));
+  app.add_option("--rules", o.rules_dir,
+                 "Rules directory (default: $EXTRACT_RULES, else the rules installed with the binary). "
+                 "Example: --rules ./my-rules")
+      ->envname("EXTRACT_RULES");
+  app.add_option("--lang", o.lang, "Document language: auto (detect), en or id. Example: --lang id")
+      ->check(CLI::IsMember({"auto", "en", "id"}));
+  app.add_option("--date", o.date,
+                 "Publication date YYYY-MM-DD, the reference for relative dates ('last year', "
+                 "'September lalu'); default: the dateline found in the text. Example: --date 2025-03-18")
+      ->check([](const std::string& s) { return parse_iso_date(s) ? std::string() : "expected a date YYYY-MM-DD"; });
+  app.add_option("--input-format", o.input_format,
+                 "text (each file is a document) or jsonl (each line a record {\"id\",\"text\",\"published\"?,"
+                 "\"lang\"?}; one output line per input line, flushed). Example: --input-format jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}));
+  app.add_option("--color", o.color, "Colours in the text view: auto, always, never (NO_COLOR is respected)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("--explain", o.explain,
+               "Show for each fact the rule that produced it and the candidates it beat. Example: extract --explain a.txt");
+  app.add_option("-j,--jobs", o.jobs, "Threads (default: all cores); output order never depends on it. Example: -j 2");
+  app.add_option("--max-size", o.max_size,
+                 "Largest document in bytes; larger inputs are reported as errors (default 64 MiB)");
+  app.add_flag("-q,--quiet", o.quiet, "No summary line on standard error");
+
+  auto* rules_cmd = app.add_subcommand("rules", "Work with rule files: check, test");
+  rules_cmd->require_subcommand(1);
+  std::string check_dir, test_dir;
+  bool verbose = false;
+  auto* check = rules_cmd->add_subcommand(
+      "check", "Validate rule files; print every problem as path:line:col: message. Example: extract rules check rules/");
+  check->add_option("dir", check_dir, "Rules directory (default: the rules extract uses)");
+  auto* test = rules_cmd->add_subcommand(
+      "test", "Run every rule's examples; ends with 'N passed, N failed'. Example: extract rules test");
+  test->add_option("dir", test_dir, "Rules directory (default: the rules extract uses)");
+  test->add_flag("-v,--verbose", verbose, "Also print counts");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::fprintf(stderr, "extract: %s\n", e.what());
+    std::fprintf(stderr, "Run 'extract --help' for usage.\n");
+    return kExitError;
+  }
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+
+  const std::string default_dir = o.rules_dir.empty() ? default_rules_dir(argv[0]) : o.rules_dir;
+  if (check->parsed()) return cmd_rules_check(check_dir.empty() ? default_dir : check_dir);
+  if (test->parsed()) return cmd_rules_test(test_dir.empty() ? default_dir : test_dir, verbose);
+  if (o.paths.empty() && isatty(STDIN_FILENO)) {
+    std::fprintf(stderr, "%s", app.help().c_str());
+    return kExitError;
+  }
+  return cmd_extract(o, argv[0]);
+}
+
+}  // namespace extract

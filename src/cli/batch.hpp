@@ -1,0 +1,38 @@
+// Runs documents through the extractor on N threads and writes the results
+// in input order, so that output bytes do not depend on the thread count.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace extract {
+
+struct Task {
+  std::string source;   // file path, or "<input>:<line>" for JSON Lines records
+  std::string line;     // the record's text in JSON Lines mode
+  bool is_record = false;
+  std::optional<std::string> error;  // known before processing (e.g. a walk error)
+};
+
+struct TaskResult {
+  std::string output;   // formatted bytes
+  bool failed = false;
+  std::size_t facts = 0, deals = 0, bytes = 0;
+};
+
+struct BatchStats {
+  std::size_t documents = 0, facts = 0, deals = 0, errors = 0, bytes = 0;
+};
+
+// `next` yields tasks until it returns nullopt (called from one thread);
+// `work` is called concurrently; `write` receives results in task order and
+// returns false to stop early (closed output). jobs <= 1 runs everything inline.
+// `stop` is polled; when set, no new task is started.
+BatchStats run_ordered(unsigned jobs, const std::function<std::optional<Task>()>& next,
+                       const std::function<TaskResult(const Task&)>& work,
+                       const std::function<bool(const TaskResult&)>& write,
+                       const std::atomic<bool>* stop = nullptr);
+
+}  // namespace extract

@@ -1,0 +1,86 @@
+// Core data of one document's run through the pipeline.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace extract {
+
+using Json = nlohmann::ordered_json;
+
+// A half-open byte range [start, end) into Document::text.
+struct Span {
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::size_t size() const { return end - start; }
+  bool overlaps(const Span& o) const { return start < o.end && o.start < end; }
+  bool operator==(const Span& o) const { return start == o.start && end == o.end; }
+};
+
+// A calendar date at day precision; used as the reference for relative dates.
+struct CivilDate {
+  int year = 0, month = 0, day = 0;
+  bool operator==(const CivilDate& o) const {
+    return year == o.year && month == o.month && day == o.day;
+  }
+};
+
+// One input document. `text` is the bytes as read (valid UTF-8 is not guaranteed;
+// see io/input.hpp); every offset in the output indexes these bytes.
+struct Document {
+  std::string source;               // file path, "-" for stdin, or "" for records
+  std::optional<Json> id;           // the record id in JSON Lines input mode
+  std::string text;
+  std::string language_hint;        // "en", "id" or "" (detect)
+  std::optional<CivilDate> published_hint;  // from --date or the input record
+};
+
+// A raw match of one rule before overlap resolution.
+struct Candidate {
+  std::size_t rule_index = 0;
+  Span span;
+  // Named captures: field name -> span in the text (unset fields are absent).
+  std::vector<std::pair<std::string, Span>> captures;
+  std::size_t tag = 0;  // free for the pipeline (index of the candidate's value)
+};
+
+// One extracted fact: a typed span with its normalized value.
+struct Fact {
+  std::string type;
+  Span span;
+  std::string rule;
+  std::size_t rule_index = 0;
+  Json value = Json::object();
+  // Candidates this fact won against during overlap resolution (for --explain).
+  std::vector<Candidate> beaten;
+};
+
+
+// A merged entity: one per document, with every mention.
+struct Entity {
+  std::string type;       // organization, person, product, place
+  std::string name;       // canonical name
+  std::vector<std::string> aliases;
+  std::vector<Span> mentions;
+  Json attributes = Json::object();
+};
+
+// What one document produced.
+struct Record {
+  std::string language;                 // "en", "id" or "unknown"
+  std::optional<CivilDate> published;
+  std::vector<Fact> facts;              // sorted by (start, end, type, rule)
+  std::vector<Fact> hidden;             // facts of non-emitted types (cues), for assembly
+  std::vector<Entity> entities;
+  Json deals = Json::array();
+  std::vector<std::string> warnings;    // e.g. invalid UTF-8, shown on stderr
+};
+
+std::string format_iso(const CivilDate& d);
+std::optional<CivilDate> parse_iso_date(const std::string& s);
+
+}  // namespace extract

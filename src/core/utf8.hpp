@@ -1,0 +1,23 @@
+// UTF-8 validation and repair. Input text is kept as raw bytes so that output
+// offsets are byte offsets into the input; these helpers find invalid sequences
+// and make JSON-safe copies.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace extract {
+
+// Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates,
+// code points above U+10FFFF, truncated or stray continuation bytes), or nullopt.
+std::optional<std::size_t> find_invalid_utf8(std::string_view s);
+
+// A copy in which each invalid byte is replaced by U+FFFD.
+std::string repair_utf8(std::string_view s);
+
+// Number of Unicode code points (invalid bytes count one each).
+std::size_t utf8_length(std::string_view s);
+
+}  // namespace extract

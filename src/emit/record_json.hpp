@@ -1,0 +1,25 @@
+// The output record as JSON. See docs/output.md for the wire format and
+// docs/record.schema.json for its JSON Schema.
+#pragma once
+
+#include <string>
+
+#include "core/document.hpp"
+#include "rules/rule_set.hpp"
+
+namespace extract {
+
+// {"id"?, "source", "language", "published", "facts", "entities", "deals"}.
+// Facts carry byte offsets into doc.text, half-open; `text` is the bytes at
+// those offsets (invalid UTF-8 bytes appear as U+FFFD). With `explain`, each
+// fact has an "explain" object listing the candidates it beat.
+Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules, bool explain);
+
+// {"id"?, "source", "error"} for an input that could not be processed.
+Json error_record(const std::string& source, const std::optional<Json>& id, const std::string& message);
+
+// Serializes with invalid UTF-8 replaced by U+FFFD (never throws);
+// indent < 0 = one line.
+std::string dump_json(const Json& j, int indent = -1);
+
+}  // namespace extract

@@ -1,0 +1,104 @@
+#include "engine/compiled_rules.hpp"
+
+namespace extract {
+
+namespace {
+
+bool applies(const Rule& rule, const std::string& language) {
+  return rule.lang.empty() || language.empty() || language == "unknown" || rule.lang == language;
+}
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+bool context_ok(const Rule& rule, std::string_view text, const Span& span) {
+  const auto& c = rule.context;
+  if (c.before || c.not_before) {
+    std::size_t from = span.start > kContextWindow ? span.start - kContextWindow : 0;
+    while (from < span.start && is_continuation(static_cast<unsigned char>(text[from]))) ++from;
+    auto window = text.substr(from, span.start - from);
+    if (c.before && !RE2::PartialMatch(window, *c.before)) return false;
+    if (c.not_before && RE2::PartialMatch(window, *c.not_before)) return false;
+  }
+  if (c.after || c.not_after) {
+    std::size_t to = std::min(text.size(), span.end + kContextWindow);
+    while (to > span.end && to < text.size() && is_continuation(static_cast<unsigned char>(text[to]))) --to;
+    auto window = text.substr(span.end, to - span.end);
+    if (c.after && !RE2::PartialMatch(window, *c.after)) return false;
+    if (c.not_after && RE2::PartialMatch(window, *c.not_after)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  bool ok = !rules.rules.empty();
+  for (const auto& rule : rules.rules) {
+    std::string error;
+    if (set_->Add(rule.pattern, &error) < 0) ok = false;
+  }
+  set_ok_ = ok && set_->Compile();
+}
+
+void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
+  const Rule& rule = rules_.rules[rule_index];
+  const RE2& re = *rule.regex;
+  const int ngroups = re.NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> groups(ngroups);
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    if (!re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
+    Span span{static_cast<std::size_t>(groups[0].data() - text.data()),
+              static_cast<std::size_t>(groups[0].data() - text.data()) + groups[0].size()};
+    if (span.size() == 0) {  // rejected by `rules check`, but never loop on it
+      pos = span.end + 1;
+      continue;
+    }
+    pos = span.end;
+    if (!context_ok(rule, text, span)) {
+      // Try again from the next character: a later start may satisfy the context.
+      pos = span.start + 1;
+      while (pos < text.size() && is_continuation(static_cast<unsigned char>(text[pos]))) ++pos;
+      continue;
+    }
+    Candidate c;
+    c.rule_index = rule_index;
+    c.span = span;
+    for (int g = 1; g < ngroups; ++g) {
+      if (groups[g].data() == nullptr || rule.group_fields[g].empty()) continue;
+      std::size_t s = groups[g].data() - text.data();
+      c.captures.emplace_back(rule.group_fields[g], Span{s, s + groups[g].size()});
+    }
+    out.push_back(std::move(c));
+  }
+}
+
+std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
+  std::vector<Candidate> out;
+  std::vector<int> hits;
+  bool filtered = false;
+  if (set_ok_) {
+    RE2::Set::ErrorInfo info{};
+    if (set_->Match(text, &hits, &info)) {
+      filtered = true;
+    } else if (info.kind == RE2::Set::kNoError) {
+      return out;  // no rule can match
+    }
+    // Out of memory or other failure: fall back to running every rule.
+  }
+  if (filtered) {
+    std::sort(hits.begin(), hits.end());
+    for (int i : hits)
+      if (applies(rules_.rules[i], language)) scan_rule(static_cast<std::size_t>(i), text, out);
+  } else {
+    for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+      if (applies(rules_.rules[i], language)) scan_rule(i, text, out);
+  }
+  return out;
+}
+
+}  // namespace extract

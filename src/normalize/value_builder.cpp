@@ -1,0 +1,194 @@
+#include "normalize/value_builder.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "normalize/dates.hpp"
+#include "normalize/numbers.hpp"
+
+namespace extract {
+
+namespace {
+
+NumberStyle style_for(const std::string& normalizer, const Rule& rule, const std::string& doc_lang) {
+  if (normalizer == "number_id") return NumberStyle::id;
+  if (normalizer == "number_en") return NumberStyle::en;
+  const std::string& lang = rule.lang.empty() ? doc_lang : rule.lang;
+  return lang == "id" ? NumberStyle::id : NumberStyle::en;
+}
+
+std::string collapse(std::string_view s) { return Lexicon::fold(s, false); }
+
+// An entity name: white space collapsed, trailing punctuation dropped.
+std::string clean_name(std::string_view s) {
+  std::string out = collapse(s);
+  while (!out.empty() && (out.back() == ',' || out.back() == ';' || out.back() == ':')) out.pop_back();
+  return out;
+}
+
+std::optional<double> get_number(const Json& fields, const char* key) {
+  auto it = fields.find(key);
+  if (it == fields.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+void copy_except(const Json& from, Json& to, std::initializer_list<const char*> skip) {
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    bool skipped = false;
+    for (const char* s : skip) skipped |= it.key() == s;
+    if (!skipped && !to.contains(it.key())) to[it.key()] = it.value();
+  }
+}
+
+// amount * scale, with a lone scale meaning one ("a billion").
+std::optional<double> scaled_amount(const Json& fields) {
+  auto amount = get_number(fields, "amount");
+  auto scale = get_number(fields, "scale");
+  if (!amount && !scale) return std::nullopt;
+  return amount.value_or(1.0) * scale.value_or(1.0);
+}
+
+std::optional<Json> build_money(const Json& f, std::string* why) {
+  auto amount = scaled_amount(f);
+  if (!amount) {
+    *why = "no amount";
+    return std::nullopt;
+  }
+  auto cur = f.find("currency");
+  if (cur == f.end() || !cur->is_string() || cur->get<std::string>().empty()) {
+    *why = "no currency";
+    return std::nullopt;
+  }
+  Json v = Json::object();
+  v["amount"] = number_json(*amount);
+  v["currency"] = *cur;
+  copy_except(f, v, {"amount", "scale", "currency"});
+  return v;
+}
+
+std::optional<Json> build_scaled(const Json& f, const char* key, std::string* why) {
+  auto amount = scaled_amount(f);
+  Json v = Json::object();
+  if (amount) {
+    v[key] = number_json(*amount);
+  } else if (!f.contains("approximate") && !(f.contains("width") && f.contains("height"))) {
+    *why = "no amount";
+    return std::nullopt;
+  }
+  copy_except(f, v, {"amount", "scale"});
+  return v;
+}
+
+std::optional<Json> build_duration(const Json& f, std::string* why) {
+  auto amount = scaled_amount(f);
+  auto unit = f.find("unit");
+  if (!amount || unit == f.end() || !unit->is_string()) {
+    *why = "a duration needs an amount and a unit";
+    return std::nullopt;
+  }
+  auto iso = iso_duration(*amount, unit->get<std::string>());
+  if (!iso) {
+    *why = "unknown duration unit '" + unit->get<std::string>() + "'";
+    return std::nullopt;
+  }
+  Json v = Json::object();
+  v["duration"] = *iso;
+  copy_except(f, v, {"amount", "scale", "unit"});
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::string> iso_duration(double amount, std::string_view unit) {
+  if (!(amount >= 0) || amount >= 1e9) return std::nullopt;
+  std::string n = number_json(amount).dump();
+  if (unit == "Y" || unit == "M" || unit == "W" || unit == "D") return "P" + n + std::string(unit);
+  if (unit == "H") return "PT" + n + "H";
+  if (unit == "MIN") return "PT" + n + "M";
+  if (unit == "S") return "PT" + n + "S";
+  if (unit == "DEC") return "P" + number_json(amount * 10).dump() + "Y";
+  if (unit == "CENT") return "P" + number_json(amount * 100).dump() + "Y";
+  return std::nullopt;
+}
+
+std::optional<Json> normalize_fields(const RuleSet& rules, const Candidate& c, const BuildContext& ctx,
+                                     std::string* why) {
+  const Rule& rule = rules.rules[c.rule_index];
+  Json fields = Json::object();
+  for (const auto& [name, span] : c.captures) {
+    if (fields.contains(name)) continue;  // first non-empty branch wins
+    const std::string_view raw = ctx.text.substr(span.start, span.size());
+    if (raw.empty()) continue;
+    auto spec_it = rule.fields.find(name);
+    const std::string normalizer = spec_it == rule.fields.end() ? "text" : spec_it->second.normalizer;
+    const std::string arg = spec_it == rule.fields.end() ? "" : spec_it->second.arg;
+    if (normalizer == "text") {
+      fields[name] = collapse(raw);
+    } else if (normalizer == "name") {
+      fields[name] = clean_name(raw);
+    } else if (normalizer == "number" || normalizer == "number_en" || normalizer == "number_id") {
+      auto n = parse_number(raw, style_for(normalizer, rule, ctx.language));
+      if (!n) {
+        *why = fmt::format("field '{}': '{}' is not a number", name, raw);
+        return std::nullopt;
+      }
+      fields[name] = number_json(*n);
+    } else if (normalizer == "int" || normalizer == "year") {
+      auto n = parse_number(raw, NumberStyle::en);
+      if (!n || std::floor(*n) != *n) {
+        *why = fmt::format("field '{}': '{}' is not an integer", name, raw);
+        return std::nullopt;
+      }
+      fields[name] = normalizer == "year" ? expand_year(static_cast<int>(*n)) : static_cast<std::int64_t>(*n);
+    } else if (normalizer == "lexicon") {
+      const Lexicon* lex = rules.lexicon(arg);
+      const Json* v = lex ? lex->lookup(raw) : nullptr;
+      if (!v) {
+        *why = fmt::format("field '{}': '{}' is not in lexicon '{}'", name, raw, arg);
+        return std::nullopt;
+      }
+      if (v->is_object()) {
+        // An object value spreads its keys into the fields ("last year" ->
+        // unit: year, offset: -1); the field itself keeps the matched text.
+        for (auto it = v->begin(); it != v->end(); ++it)
+          if (!fields.contains(it.key())) fields[it.key()] = it.value();
+        fields[name] = collapse(raw);
+      } else {
+        fields[name] = *v;
+      }
+    } else if (normalizer == "numword") {
+      const Lexicon* lex = rules.lexicon(arg);
+      auto n = lex ? parse_number_words(raw, *lex) : std::nullopt;
+      if (!n) n = parse_number(raw, style_for("number", rule, ctx.language));
+      if (!n) {
+        *why = fmt::format("field '{}': '{}' is not a number in words", name, raw);
+        return std::nullopt;
+      }
+      fields[name] = number_json(*n);
+    }
+  }
+  for (auto it = rule.constants.begin(); it != rule.constants.end(); ++it)
+    if (!fields.contains(it.key())) fields[it.key()] = it.value();
+  return fields;
+}
+
+std::optional<Json> build_value(const RuleSet& rules, const Candidate& c, const BuildContext& ctx,
+                                std::string* why) {
+  auto fields = normalize_fields(rules, c, ctx, why);
+  if (!fields) return std::nullopt;
+  const std::string& type = rules.rules[c.rule_index].type;
+  if (type == "money") return build_money(*fields, why);
+  if (type == "percent") return build_scaled(*fields, "percent", why);
+  if (type == "quantity") return build_scaled(*fields, "amount", why);
+  if (type == "number") return build_scaled(*fields, "amount", why);
+  if (type == "duration") return build_duration(*fields, why);
+  if (type == "date") {
+    auto v = build_date(*fields, ctx.reference);
+    if (!v) *why = "not a valid date";
+    return v;
+  }
+  return fields;  // entities, quotes, events: the fields themselves
+}
+
+}  // namespace extract

@@ -1,0 +1,114 @@
+#include "pipeline.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+#include "assemble/assembler.hpp"
+#include "assemble/profile.hpp"
+#include "core/utf8.hpp"
+#include "engine/resolver.hpp"
+#include "normalize/value_builder.hpp"
+
+namespace fs = std::filesystem;
+
+namespace extract {
+
+std::unique_ptr<Extractor> Extractor::load(const std::string& dir, Diagnostics& diags, const LoadOptions& opts) {
+  RuleSet rules = load_rules(dir, diags, opts);
+  if (diags.has_errors()) return nullptr;
+  return std::make_unique<Extractor>(std::move(rules));
+}
+
+Extractor::Extractor(RuleSet rules) : rules_(std::move(rules)), scanner_(std::make_unique<Scanner>(rules_)) {}
+
+namespace {
+
+// The publication date: the first dateline match (in text order) that is a
+// complete date by itself.
+std::optional<CivilDate> find_published(const RuleSet& rules, const std::vector<Candidate>& candidates,
+                                        const BuildContext& ctx) {
+  const Candidate* best = nullptr;
+  std::optional<CivilDate> date;
+  for (const auto& c : candidates) {
+    if (!rules.rules[c.rule_index].dateline) continue;
+    if (best && best->span.start <= c.span.start) continue;
+    std::string why;
+    BuildContext no_ref = ctx;
+    no_ref.reference.reset();
+    auto v = build_value(rules, c, no_ref, &why);
+    if (!v || !v->contains("date")) continue;
+    if (auto d = parse_iso_date((*v)["date"].get<std::string>())) {
+      best = &c;
+      date = d;
+    }
+  }
+  return date;
+}
+
+}  // namespace
+
+Record Extractor::run(const Document& doc, const RunOptions& opts) const {
+  Record record;
+  record.language = doc.language_hint.empty() ? detect_language(doc.text, rules_) : doc.language_hint;
+  if (auto bad = find_invalid_utf8(doc.text))
+    record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
+                              "; invalid bytes are shown as U+FFFD in the output");
+
+  std::vector<Candidate> candidates = scanner_->scan(doc.text, record.language);
+  BuildContext ctx{doc.text, record.language, doc.published_hint};
+  record.published = doc.published_hint ? doc.published_hint : find_published(rules_, candidates, ctx);
+  ctx.reference = record.published;
+
+  // Normalize before resolving, so that a match without a value (an
+  // impossible date, a malformed number) cannot hide a good one.
+  std::vector<Candidate> valued;
+  std::vector<Json> values;
+  valued.reserve(candidates.size());
+  for (auto& c : candidates) {
+    std::string why;
+    auto v = build_value(rules_, c, ctx, &why);
+    if (!v) continue;
+    values.push_back(std::move(*v));
+    valued.push_back(std::move(c));
+  }
+  for (std::size_t i = 0; i < valued.size(); ++i) valued[i].tag = i;
+
+  for (auto& r : resolve_overlaps(rules_, std::move(valued))) {
+    const Rule& rule = rules_.rules[r.winner.rule_index];
+    Fact f;
+    f.type = rule.type;
+    f.span = r.winner.span;
+    f.rule = rule.id;
+    f.rule_index = r.winner.rule_index;
+    f.value = std::move(values[r.winner.tag]);
+    if (opts.explain) f.beaten = std::move(r.beaten);
+    (rule.emit ? record.facts : record.hidden).push_back(std::move(f));
+  }
+  std::sort(record.facts.begin(), record.facts.end(), [](const Fact& a, const Fact& b) {
+    if (a.span.start != b.span.start) return a.span.start < b.span.start;
+    if (a.span.end != b.span.end) return a.span.end < b.span.end;
+    if (a.type != b.type) return a.type < b.type;
+    return a.rule < b.rule;
+  });
+  assemble(rules_, doc.text, record);
+  return record;
+}
+
+std::string default_rules_dir(const char* argv0) {
+  if (const char* env = std::getenv("EXTRACT_RULES"); env && *env) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec && argv0) exe = fs::absolute(argv0, ec);
+  if (!exe.empty()) {
+    const fs::path dir = exe.parent_path();
+    for (const fs::path& candidate : {dir / ".." / "share" / "extract" / "rules", dir / "rules", dir / ".." / "rules"}) {
+      if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
+    }
+  }
+  if (fs::is_directory(EXTRACT_SOURCE_RULES_DIR, ec)) return EXTRACT_SOURCE_RULES_DIR;
+  return EXTRACT_INSTALL_RULES_DIR;
+}
+
+}  // namespace extract

@@ -1,0 +1,45 @@
+// The extraction pipeline for one document:
+// profile -> scan -> normalize -> resolve -> assemble.
+//
+// Thread-safety: an Extractor is immutable once loaded; run() may be called
+// from many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/diagnostic.hpp"
+#include "core/document.hpp"
+#include "engine/compiled_rules.hpp"
+#include "rules/rule_set.hpp"
+
+namespace extract {
+
+struct RunOptions {
+  bool explain = false;  // keep the candidates each fact beat
+};
+
+class Extractor {
+ public:
+  // Loads and compiles the rules in `dir`; nullptr when they have errors
+  // (all reported in `diags`).
+  static std::unique_ptr<Extractor> load(const std::string& dir, Diagnostics& diags,
+                                         const LoadOptions& opts = {});
+  explicit Extractor(RuleSet rules);
+
+  Record run(const Document& doc, const RunOptions& opts = {}) const;
+
+  const RuleSet& rules() const { return rules_; }
+  const Scanner& scanner() const { return *scanner_; }
+
+ private:
+  RuleSet rules_;
+  std::unique_ptr<Scanner> scanner_;
+};
+
+// Directory of the rules when none is given: $EXTRACT_RULES, then
+// <binary>/../share/extract/rules, <binary>/rules, <binary>/../rules, then the
+// source tree the binary was built from.
+std::string default_rules_dir(const char* argv0);
+
+}  // namespace extract

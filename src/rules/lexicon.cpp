@@ -1,0 +1,74 @@
+#include <algorithm>
+#include <cctype>
+
+#include "rules/rule_set.hpp"
+
+namespace extract {
+
+std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += case_insensitive ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  }
+  return out;
+}
+
+void Lexicon::add(std::string form, Json value, Json attrs) {
+  std::string key = fold(form, case_insensitive);
+  if (index_.count(key)) return;
+  index_.emplace(key, forms_.size());
+  forms_.push_back(std::move(form));
+  values_.push_back(std::move(value));
+  attributes_.push_back(std::move(attrs));
+}
+
+const Json* Lexicon::lookup(std::string_view text) const {
+  auto it = index_.find(fold(text, case_insensitive));
+  return it == index_.end() ? nullptr : &values_[it->second];
+}
+
+const Json* Lexicon::attributes(std::string_view text) const {
+  auto it = index_.find(fold(text, case_insensitive));
+  return it == index_.end() ? nullptr : &attributes_[it->second];
+}
+
+std::string Lexicon::alternation() const {
+  std::vector<std::string> sorted = forms_;
+  // Longest first: RE2 prefers the earlier alternative, and "juta" must win over "jt".
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::string out = case_insensitive ? "(?i:" : "(?:";
+  bool first = true;
+  for (const auto& form : sorted) {
+    if (!first) out += '|';
+    first = false;
+    std::string folded = fold(form, false);
+    std::size_t pos = 0;
+    while (pos <= folded.size()) {
+      std::size_t sp = folded.find(' ', pos);
+      std::string word = folded.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+      out += RE2::QuoteMeta(word);
+      if (sp == std::string::npos) break;
+      out += "\\s+";
+      pos = sp + 1;
+    }
+  }
+  if (sorted.empty()) out += "[^\\x00-\\x{10FFFF}]";  // matches nothing
+  out += ')';
+  return out;
+}
+
+const Lexicon* RuleSet::lexicon(const std::string& name) const {
+  auto it = lexicons.find(name);
+  return it == lexicons.end() ? nullptr : &it->second;
+}
+
+}  // namespace extract

@@ -1,0 +1,651 @@
+// Loading and validating rule files. Every problem becomes a diagnostic with
+// the file, line and column where it is; nothing here throws to the caller.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/utf8.hpp"
+#include "rules/rule_set.hpp"
+
+namespace fs = std::filesystem;
+
+namespace extract {
+
+namespace {
+
+const std::vector<TypeInfo> kTypes = {
+    {"date", "figure", true},         {"money", "figure", true},
+    {"percent", "figure", true},      {"quantity", "figure", true},
+    {"duration", "figure", true},     {"number", "figure", true},
+    {"ignore", "figure", false},      {"organization", "entity", true},
+    {"person", "entity", true},       {"product", "entity", true},
+    {"place", "entity", true},        {"ignore_entity", "entity", false},
+    {"role", "role", true},           {"quote", "quote", true},
+    {"acquisition", "event", true},   {"purchase", "event", true},
+    {"cue", "cue", false},
+};
+
+struct NormalizerInfo {
+  const char* name;
+  bool needs_arg;
+};
+const NormalizerInfo kNormalizers[] = {
+    {"text", false},   {"int", false},       {"number", false}, {"number_en", false},
+    {"number_id", false}, {"year", false},   {"name", false},   {"lexicon", true},
+    {"numword", true},
+};
+
+struct RawFile {
+  std::string path;
+  std::string lang;
+  std::vector<std::string> lines;
+  YAML::Node root;
+};
+
+SourcePos pos_of(const RawFile& f, const YAML::Node& n) {
+  const YAML::Mark m = n.Mark();
+  if (m.is_null()) return {f.path, 0, 0};
+  return {f.path, m.line + 1, m.column + 1};
+}
+
+// Where `needle` first appears at or after the node's line: the precise place of
+// a fragment inside a pattern scalar, whatever its quoting style.
+SourcePos locate(const RawFile& f, const YAML::Node& n, std::string_view needle) {
+  SourcePos p = pos_of(f, n);
+  if (needle.empty() || p.line == 0) return p;
+  for (std::size_t l = p.line - 1; l < f.lines.size() && l < p.line - 1 + 400u; ++l) {
+    std::size_t from = (l == static_cast<std::size_t>(p.line - 1)) ? p.column - 1 : 0;
+    auto c = f.lines[l].find(needle, from);
+    if (c != std::string::npos) return {f.path, static_cast<int>(l + 1), static_cast<int>(c + 1)};
+  }
+  return p;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+bool is_language_code(const std::string& s) {
+  return s.size() == 2 && std::islower(static_cast<unsigned char>(s[0])) &&
+         std::islower(static_cast<unsigned char>(s[1]));
+}
+
+std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string(); }
+
+// Converts a YAML node to JSON (scalars become numbers, booleans or strings).
+Json to_json(const YAML::Node& n, int depth = 0) {
+  if (depth > 64) return nullptr;
+  if (n.IsScalar()) {
+    const std::string& s = n.Scalar();
+    if (n.Tag() == "!") return s;  // quoted: always a string
+    if (s == "true") return true;
+    if (s == "false") return false;
+    if (s == "null" || s == "~") return nullptr;
+    char* end = nullptr;
+    if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-')) {
+      long long i = std::strtoll(s.c_str(), &end, 10);
+      if (end && *end == '\0') return i;
+      double d = std::strtod(s.c_str(), &end);
+      if (end && *end == '\0') return d;
+    }
+    return s;
+  }
+  if (n.IsSequence()) {
+    Json a = Json::array();
+    for (const auto& e : n) a.push_back(to_json(e, depth + 1));
+    return a;
+  }
+  if (n.IsMap()) {
+    Json o = Json::object();
+    for (const auto& kv : n) o[scalar(kv.first)] = to_json(kv.second, depth + 1);
+    return o;
+  }
+  return nullptr;
+}
+
+class Loader {
+ public:
+  Loader(Diagnostics& diags, const LoadOptions& opts) : diags_(diags), opts_(opts) {}
+
+  RuleSet run(const std::string& dir) {
+    set_.root = dir;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      diags_.error({dir, 0, 0}, "rules directory not found (set --rules DIR or EXTRACT_RULES)");
+      return std::move(set_);
+    }
+    std::vector<fs::path> paths;
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const auto name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      const auto ext = it->path().extension().string();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) paths.push_back(it->path());
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const auto& p : paths) read_file(dir, p);
+    for (auto& f : files_) collect_definitions(f);
+    for (auto& f : files_) collect_rules(f);
+    check_languages();
+    return std::move(set_);
+  }
+
+ private:
+  Diagnostics& diags_;
+  LoadOptions opts_;
+  RuleSet set_;
+  std::vector<RawFile> files_;
+  struct PatternDef {
+    std::string source;
+    const RawFile* file;
+    YAML::Node node;
+  };
+  std::map<std::string, PatternDef> patterns_;
+  std::map<std::string, std::string> expanded_;
+  std::map<std::string, SourcePos> rule_ids_;
+
+  void read_file(const std::string& dir, const fs::path& p) {
+    const std::string path = p.string();
+    std::error_code ec;
+    auto size = fs::file_size(p, ec);
+    if (ec) {
+      diags_.error({path, 0, 0}, "cannot read rule file: " + ec.message());
+      return;
+    }
+    if (size > opts_.max_file_size) {
+      diags_.error({path, 0, 0}, fmt::format("rule file is {} bytes, over the limit of {} bytes",
+                                             size, opts_.max_file_size));
+      return;
+    }
+    std::ifstream in(p, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      diags_.error({path, 0, 0}, "cannot read rule file");
+      return;
+    }
+    if (auto bad = find_invalid_utf8(text)) {
+      auto before = std::string_view(text).substr(0, *bad);
+      int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+      auto nl = before.rfind('\n');
+      int col = static_cast<int>(*bad - (nl == std::string_view::npos ? 0 : nl + 1)) + 1;
+      diags_.error({path, line, col}, "rule file is not valid UTF-8");
+      return;
+    }
+    RawFile f;
+    f.path = path;
+    f.lines = split_lines(text);
+    auto rel = fs::relative(p, dir, ec);
+    auto top = rel.begin() != rel.end() ? rel.begin()->string() : std::string();
+    if (std::distance(rel.begin(), rel.end()) > 1 && is_language_code(top)) f.lang = top;
+    try {
+      f.root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+      int col = e.mark.is_null() ? 0 : e.mark.column + 1;
+      diags_.error({path, line, col}, "YAML syntax: " + e.msg);
+      return;
+    } catch (const std::exception& e) {
+      diags_.error({path, 0, 0}, std::string("YAML: ") + e.what());
+      return;
+    }
+    if (f.root.IsNull()) return;
+    if (!f.root.IsMap()) {
+      diags_.error(pos_of(f, f.root), "a rule file must be a mapping with keys patterns, lexicons, rules, language");
+      return;
+    }
+    set_.files.push_back(path);
+    files_.push_back(std::move(f));
+  }
+
+  void collect_definitions(const RawFile& f) {
+    static const std::set<std::string> top_keys = {"patterns", "lexicons", "rules", "language", "description"};
+    for (const auto& kv : f.root) {
+      const std::string key = scalar(kv.first);
+      if (!top_keys.count(key))
+        diags_.error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, lexicons, rules, language)", key));
+    }
+    if (const auto& pats = f.root["patterns"]) {
+      if (!pats.IsMap()) {
+        diags_.error(pos_of(f, pats), "'patterns' must be a mapping of NAME: regex");
+      } else {
+        for (const auto& kv : pats) {
+          const std::string name = scalar(kv.first);
+          if (!valid_name(name)) {
+            diags_.error(pos_of(f, kv.first), fmt::format("invalid sub-pattern name '{}' (letters, digits, _)", name));
+            continue;
+          }
+          if (!kv.second.IsScalar()) {
+            diags_.error(pos_of(f, kv.second), fmt::format("sub-pattern '{}' must be a string", name));
+            continue;
+          }
+          if (defined_at(name, pos_of(f, kv.first))) continue;
+          patterns_[name] = {kv.second.Scalar(), &f, kv.second};
+        }
+      }
+    }
+    if (const auto& lexs = f.root["lexicons"]) {
+      if (!lexs.IsMap()) {
+        diags_.error(pos_of(f, lexs), "'lexicons' must be a mapping of NAME: {entries: ...}");
+      } else {
+        for (const auto& kv : lexs) load_lexicon(f, scalar(kv.first), kv.first, kv.second);
+      }
+    }
+    if (const auto& lang = f.root["language"]) {
+      if (!lang.IsMap() || !lang["code"] || !lang["stopwords"]) {
+        diags_.error(pos_of(f, lang), "'language' must be a mapping with 'code' and 'stopwords' (a lexicon name)");
+      } else {
+        set_.languages.push_back({scalar(lang["code"]), scalar(lang["stopwords"])});
+        language_pos_.push_back(pos_of(f, lang["stopwords"]));
+      }
+    }
+  }
+  std::vector<SourcePos> language_pos_;
+
+  void check_languages() {
+    for (std::size_t i = 0; i < set_.languages.size(); ++i)
+      if (!set_.lexicon(set_.languages[i].stopwords))
+        diags_.error(language_pos_[i], fmt::format("unknown lexicon '{}'", set_.languages[i].stopwords));
+  }
+
+  static bool valid_name(const std::string& name) {
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  }
+
+  std::map<std::string, SourcePos> names_;
+  // Sub-patterns and lexicons share one namespace (both are used as %{NAME}).
+  bool defined_at(const std::string& name, const SourcePos& pos) {
+    auto it = names_.find(name);
+    if (it != names_.end()) {
+      diags_.error(pos, fmt::format("duplicate name '{}' (first defined at {}:{}:{})", name,
+                                    it->second.path, it->second.line, it->second.column));
+      return true;
+    }
+    names_.emplace(name, pos);
+    return false;
+  }
+
+  void load_lexicon(const RawFile& f, const std::string& name, const YAML::Node& key, const YAML::Node& node) {
+    if (!valid_name(name)) {
+      diags_.error(pos_of(f, key), fmt::format("invalid lexicon name '{}' (letters, digits, _)", name));
+      return;
+    }
+    if (!node.IsMap() || !node["entries"]) {
+      diags_.error(pos_of(f, node), fmt::format("lexicon '{}' needs 'entries'", name));
+      return;
+    }
+    if (defined_at(name, pos_of(f, key))) return;
+    Lexicon lex;
+    lex.name = name;
+    lex.pos = pos_of(f, key);
+    if (const auto& c = node["case"]) {
+      const std::string v = scalar(c);
+      if (v == "sensitive") lex.case_insensitive = false;
+      else if (v != "insensitive")
+        diags_.error(pos_of(f, c), "lexicon 'case' must be 'sensitive' or 'insensitive'");
+    }
+    const auto& entries = node["entries"];
+    auto add_form = [&](const YAML::Node& form_node, const Json& value, const Json& attrs) {
+      const std::string form = scalar(form_node);
+      if (Lexicon::fold(form, false).empty()) {
+        diags_.error(pos_of(f, form_node), fmt::format("empty form in lexicon '{}'", name));
+        return;
+      }
+      if (const Json* prev = lex.lookup(form); prev && *prev != value)
+        diags_.error(pos_of(f, form_node),
+                     fmt::format("form '{}' of lexicon '{}' is listed with two different values", form, name));
+      lex.add(form, value, attrs);
+    };
+    if (entries.IsMap()) {
+      // Short form: `form: value`.
+      for (const auto& kv : entries) add_form(kv.first, to_json(kv.second), Json::object());
+    } else if (entries.IsSequence()) {
+      for (const auto& e : entries) {
+        if (e.IsScalar()) {  // a bare form is its own value
+          add_form(e, e.Scalar(), Json::object());
+          continue;
+        }
+        if (!e.IsMap() || !e["value"] || !e["forms"] || !e["forms"].IsSequence()) {
+          diags_.error(pos_of(f, e), fmt::format("lexicon '{}' entry needs 'value' and a list 'forms'", name));
+          continue;
+        }
+        Json value = to_json(e["value"]);
+        Json attrs = Json::object();
+        for (const auto& kv : e) {
+          const std::string k = scalar(kv.first);
+          if (k != "value" && k != "forms") attrs[k] = to_json(kv.second);
+        }
+        for (const auto& form : e["forms"]) add_form(form, value, attrs);
+      }
+    } else {
+      diags_.error(pos_of(f, entries), fmt::format("lexicon '{}': 'entries' must be a mapping or a list", name));
+      return;
+    }
+    set_.lexicons.emplace(name, std::move(lex));
+  }
+
+  // Expands %{NAME} references; `where` locates errors.
+  std::optional<std::string> expand(const std::string& source, const RawFile& f, const YAML::Node& node,
+                                    std::vector<std::string>& stack) {
+    std::string out;
+    std::size_t i = 0;
+    bool ok = true;
+    while (i < source.size()) {
+      auto p = source.find("%{", i);
+      if (p == std::string::npos) {
+        out.append(source, i, std::string::npos);
+        break;
+      }
+      out.append(source, i, p - i);
+      auto close = source.find('}', p);
+      if (close == std::string::npos) {
+        diags_.error(locate(f, node, "%{"), "unterminated sub-pattern reference '%{'");
+        return std::nullopt;
+      }
+      const std::string name = source.substr(p + 2, close - p - 2);
+      const std::string ref = "%{" + name + "}";
+      i = close + 1;
+      if (std::find(stack.begin(), stack.end(), name) != stack.end()) {
+        std::string cycle;
+        for (const auto& s : stack) cycle += s + " -> ";
+        diags_.error(locate(f, node, ref), fmt::format("sub-pattern cycle: {}{}", cycle, name));
+        return std::nullopt;
+      }
+      if (auto lex = set_.lexicons.find(name); lex != set_.lexicons.end()) {
+        out += lex->second.alternation();
+        continue;
+      }
+      auto def = patterns_.find(name);
+      if (def == patterns_.end()) {
+        diags_.error(locate(f, node, ref), fmt::format("unknown sub-pattern '{}'", ref));
+        ok = false;
+        continue;
+      }
+      auto done = expanded_.find(name);
+      if (done != expanded_.end()) {
+        out += "(?:" + done->second + ")";
+        continue;
+      }
+      stack.push_back(name);
+      auto inner = expand(def->second.source, *def->second.file, def->second.node, stack);
+      stack.pop_back();
+      if (!inner) return std::nullopt;
+      expanded_[name] = *inner;
+      out += "(?:" + *inner + ")";
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  std::shared_ptr<RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
+                               const std::string& what) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(opts_.max_rule_mem);
+    auto re = std::make_shared<RE2>(pattern, o);
+    if (re->ok()) return re;
+    const std::string arg = re->error_arg();
+    std::string msg = fmt::format("{}: invalid RE2 pattern: {} at '{}'", what, re->error(), arg);
+    if (arg.rfind("(?<=", 0) == 0 || arg.rfind("(?<!", 0) == 0)
+      msg = fmt::format("{}: lookbehind '{}' is not supported by RE2; use context: not_before/before", what, arg);
+    else if (arg.rfind("(?=", 0) == 0 || arg.rfind("(?!", 0) == 0)
+      msg = fmt::format("{}: lookahead '{}' is not supported by RE2; use context: after/not_after", what, arg);
+    else if (arg.rfind("(?>", 0) == 0)
+      msg = fmt::format("{}: atomic group '{}' is not supported by RE2", what, arg);
+    else if (arg.rfind("(?<", 0) == 0)
+      msg = fmt::format("{}: named groups are written (?P<name>...) in RE2, not '{}'", what, arg);
+    else if (arg.size() == 2 && arg[0] == '\\' && std::isdigit(static_cast<unsigned char>(arg[1])))
+      msg = fmt::format("{}: backreference '{}' is not supported by RE2", what, arg);
+    else if (re->error_code() == RE2::ErrorPatternTooLarge)
+      msg = fmt::format("{}: pattern too large: it needs more than the RE2 memory budget of {} bytes",
+                        what, opts_.max_rule_mem);
+    diags_.error(locate(f, node, arg.substr(0, 40)), msg);
+    return nullptr;
+  }
+
+  void collect_rules(const RawFile& f) {
+    const auto& rules = f.root["rules"];
+    if (!rules) return;
+    if (!rules.IsSequence()) {
+      diags_.error(pos_of(f, rules), "'rules' must be a list");
+      return;
+    }
+    for (const auto& r : rules) load_rule(f, r);
+  }
+
+  void load_rule(const RawFile& f, const YAML::Node& r) {
+    static const std::set<std::string> keys = {"id", "type", "pattern", "priority", "lang", "group",
+                                               "fields", "value", "context", "examples", "dateline",
+                                               "emit", "description", "case"};
+    if (!r.IsMap()) {
+      diags_.error(pos_of(f, r), "a rule must be a mapping");
+      return;
+    }
+    bool ok = true;
+    for (const auto& kv : r) {
+      if (!keys.count(scalar(kv.first))) {
+        diags_.error(pos_of(f, kv.first), fmt::format("unknown rule key '{}'", scalar(kv.first)));
+        ok = false;
+      }
+    }
+    Rule rule;
+    rule.pos = pos_of(f, r);
+    rule.id = scalar(r["id"]);
+    if (rule.id.empty()) {
+      diags_.error(pos_of(f, r), "rule without 'id'");
+      return;
+    }
+    if (!std::all_of(rule.id.begin(), rule.id.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        })) {
+      diags_.error(pos_of(f, r["id"]), fmt::format("invalid rule id '{}' (letters, digits, . _ -)", rule.id));
+      ok = false;
+    }
+    if (auto it = rule_ids_.find(rule.id); it != rule_ids_.end()) {
+      diags_.error(pos_of(f, r["id"]), fmt::format("duplicate rule id '{}' (first defined at {}:{}:{})", rule.id,
+                                                   it->second.path, it->second.line, it->second.column));
+      return;
+    }
+    rule_ids_.emplace(rule.id, pos_of(f, r["id"]));
+    rule.type = scalar(r["type"]);
+    const TypeInfo* type = find_type(rule.type);
+    if (!type) {
+      std::string names;
+      for (const auto& t : kTypes) names += std::string(names.empty() ? "" : ", ") + t.name;
+      diags_.error(r["type"] ? pos_of(f, r["type"]) : rule.pos,
+                   fmt::format("rule '{}': unknown type '{}' (known: {})", rule.id, rule.type, names));
+      ok = false;
+    } else {
+      rule.group = type->group;
+      rule.emit = type->emitted;
+    }
+    if (r["group"]) rule.group = scalar(r["group"]);
+    if (r["emit"]) rule.emit = scalar(r["emit"]) != "false";
+    rule.lang = r["lang"] ? scalar(r["lang"]) : f.lang;
+    rule.dateline = r["dateline"] && scalar(r["dateline"]) == "true";
+    if (const auto& p = r["priority"]) {
+      try {
+        rule.priority = p.as<int>();
+      } catch (const YAML::Exception&) {
+        diags_.error(pos_of(f, p), fmt::format("rule '{}': priority must be an integer", rule.id));
+        ok = false;
+      }
+    }
+    if (const auto& v = r["value"]) {
+      if (!v.IsMap()) {
+        diags_.error(pos_of(f, v), fmt::format("rule '{}': 'value' must be a mapping of constant fields", rule.id));
+        ok = false;
+      } else {
+        rule.constants = to_json(v);
+      }
+    }
+    const auto& pattern = r["pattern"];
+    if (!pattern || !pattern.IsScalar() || pattern.Scalar().empty()) {
+      diags_.error(pos_of(f, pattern ? pattern : r), fmt::format("rule '{}' needs a 'pattern'", rule.id));
+      return;
+    }
+    std::vector<std::string> stack;
+    auto expanded = expand(pattern.Scalar(), f, pattern, stack);
+    if (!expanded) return;
+    std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
+    rule.pattern = prefix + *expanded;
+    rule.regex = compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
+    if (!rule.regex) return;
+    if (RE2::FullMatch("", *rule.regex)) {
+      diags_.error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));
+      ok = false;
+    }
+    rule.group_fields.assign(rule.regex->NumberOfCapturingGroups() + 1, std::string());
+    std::set<std::string> captured;
+    for (const auto& [name, index] : rule.regex->NamedCapturingGroups()) {
+      std::string field = name;
+      if (auto cut = field.find("__"); cut != std::string::npos && cut > 0) field.resize(cut);
+      rule.group_fields[index] = field;
+      captured.insert(field);
+    }
+    if (const auto& fields = r["fields"]) {
+      if (!fields.IsMap()) {
+        diags_.error(pos_of(f, fields), fmt::format("rule '{}': 'fields' must be a mapping FIELD: normalizer", rule.id));
+        ok = false;
+      } else {
+        for (const auto& kv : fields) ok &= load_field(f, rule, kv.first, kv.second, captured);
+      }
+    }
+    if (const auto& ctx = r["context"]) ok &= load_context(f, rule, ctx);
+    if (const auto& ex = r["examples"]) ok &= load_examples(f, rule, ex);
+    if (ok) set_.rules.push_back(std::move(rule));
+  }
+
+  bool load_field(const RawFile& f, Rule& rule, const YAML::Node& key, const YAML::Node& val,
+                  const std::set<std::string>& captured) {
+    const std::string name = scalar(key);
+    const std::string spec = scalar(val);
+    FieldSpec fs;
+    fs.pos = pos_of(f, val);
+    auto colon = spec.find(':');
+    fs.normalizer = spec.substr(0, colon);
+    if (colon != std::string::npos) fs.arg = spec.substr(colon + 1);
+    bool needs_arg = false;
+    if (!is_known_normalizer(fs.normalizer, &needs_arg)) {
+      diags_.error(fs.pos, fmt::format("rule '{}': unknown normalizer '{}' for field '{}'", rule.id, fs.normalizer, name));
+      return false;
+    }
+    if (needs_arg && !set_.lexicon(fs.arg)) {
+      diags_.error(fs.pos, fmt::format("rule '{}': normalizer '{}' needs a known lexicon, got '{}'", rule.id,
+                                       fs.normalizer, fs.arg));
+      return false;
+    }
+    if (!captured.count(name)) {
+      diags_.error(pos_of(f, key), fmt::format("rule '{}': field '{}' has no capture group (?P<{}>...) in the pattern",
+                                               rule.id, name, name));
+      return false;
+    }
+    rule.fields[name] = fs;
+    return true;
+  }
+
+  bool load_context(const RawFile& f, Rule& rule, const YAML::Node& ctx) {
+    if (!ctx.IsMap()) {
+      diags_.error(pos_of(f, ctx), fmt::format("rule '{}': 'context' must be a mapping", rule.id));
+      return false;
+    }
+    bool ok = true;
+    for (const auto& kv : ctx) {
+      const std::string k = scalar(kv.first);
+      std::shared_ptr<RE2>* slot = k == "before" ? &rule.context.before
+                                 : k == "not_before" ? &rule.context.not_before
+                                 : k == "after" ? &rule.context.after
+                                 : k == "not_after" ? &rule.context.not_after : nullptr;
+      if (!slot) {
+        diags_.error(pos_of(f, kv.first), fmt::format("rule '{}': unknown context key '{}' (before, not_before, after, not_after)", rule.id, k));
+        ok = false;
+        continue;
+      }
+      std::vector<std::string> stack;
+      auto expanded = expand(scalar(kv.second), f, kv.second, stack);
+      if (!expanded) {
+        ok = false;
+        continue;
+      }
+      const bool is_before = k == "before" || k == "not_before";
+      std::string p = is_before ? "(?:" + *expanded + ")$" : "^(?:" + *expanded + ")";
+      *slot = compile(p, f, kv.second, fmt::format("rule '{}' context {}", rule.id, k));
+      ok &= *slot != nullptr;
+    }
+    return ok;
+  }
+
+  bool load_examples(const RawFile& f, Rule& rule, const YAML::Node& ex) {
+    if (!ex.IsSequence()) {
+      diags_.error(pos_of(f, ex), fmt::format("rule '{}': 'examples' must be a list", rule.id));
+      return false;
+    }
+    bool ok = true;
+    for (const auto& e : ex) {
+      Example x;
+      x.pos = pos_of(f, e);
+      if (e.IsMap() && e["reject"] && e["reject"].IsScalar()) {
+        x.reject = true;
+        x.text = e["reject"].Scalar();
+      } else if (e.IsMap() && e["text"] && e["text"].IsScalar()) {
+        x.text = e["text"].Scalar();
+        if (e["match"]) x.match = scalar(e["match"]);
+        if (e["value"]) x.value = to_json(e["value"]);
+      } else {
+        diags_.error(x.pos, fmt::format("rule '{}': an example needs 'text' (must match) or 'reject' (must not match)", rule.id));
+        ok = false;
+        continue;
+      }
+      if (e["date"]) {
+        x.date = parse_iso_date(scalar(e["date"]));
+        if (!x.date) {
+          diags_.error(pos_of(f, e["date"]), "example date must be YYYY-MM-DD");
+          ok = false;
+        }
+      }
+      rule.examples.push_back(std::move(x));
+    }
+    return ok;
+  }
+};
+
+}  // namespace
+
+const TypeInfo* find_type(std::string_view name) {
+  for (const auto& t : kTypes)
+    if (name == t.name) return &t;
+  return nullptr;
+}
+
+const std::vector<TypeInfo>& known_types() { return kTypes; }
+
+bool is_known_normalizer(std::string_view name, bool* needs_arg) {
+  for (const auto& n : kNormalizers) {
+    if (name == n.name) {
+      if (needs_arg) *needs_arg = n.needs_arg;
+      return true;
+    }
+  }
+  return false;
+}
+
+RuleSet load_rules(const std::string& dir, Diagnostics& diags, const LoadOptions& opts) {
+  Loader loader(diags, opts);
+  return loader.run(dir);
+}
+
+}  // namespace extract

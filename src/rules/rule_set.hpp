@@ -1,0 +1,133 @@
+// The rule set: everything loaded from a rules directory of YAML files.
+//
+// A rules directory holds any number of `*.yaml` files in sub-folders; a folder
+// named with a two-letter language code (`en/`, `id/`) makes its rules apply to
+// documents of that language only, any other folder (`common/`) to every
+// document. See docs/rules.md for the file format.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "core/diagnostic.hpp"
+#include "core/document.hpp"
+
+namespace extract {
+
+// A word list with values. Forms are matched as a regex alternation (longest
+// first, spaces matching any run of white space); `lookup` maps a matched text
+// back to its value.
+class Lexicon {
+ public:
+  std::string name;
+  SourcePos pos;
+  bool case_insensitive = true;
+
+  void add(std::string form, Json value, Json attributes = Json::object());
+  // The value for a matched text (white space collapsed, case folded when the
+  // lexicon is case-insensitive), or nullptr.
+  const Json* lookup(std::string_view text) const;
+  // Attributes given to the entry (`kind:` etc.), or nullptr.
+  const Json* attributes(std::string_view text) const;
+  // An RE2 alternation of all forms, e.g. `(?i:juta|jt)`.
+  std::string alternation() const;
+  std::size_t size() const { return forms_.size(); }
+  const std::vector<std::string>& forms() const { return forms_; }
+  bool contains(std::string_view text) const { return lookup(text) != nullptr; }
+
+  static std::string fold(std::string_view text, bool case_insensitive);
+
+ private:
+  std::vector<std::string> forms_;
+  std::vector<Json> values_;
+  std::vector<Json> attributes_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+// How a named capture becomes a value: `number`, `lexicon:NAME`, ...
+struct FieldSpec {
+  std::string normalizer;
+  std::string arg;
+  SourcePos pos;
+};
+
+// An inline example: text that must match (optionally exactly `match`, with a
+// value containing `value`), or text that must not match (`reject`).
+struct Example {
+  SourcePos pos;
+  std::string text;
+  std::optional<std::string> match;
+  std::optional<Json> value;
+  bool reject = false;
+  std::optional<CivilDate> date;
+};
+
+// Context conditions checked around a match (RE2 has no lookaround): the
+// `before` patterns are matched against the text ending where the match starts,
+// the `after` patterns against the text starting where it ends.
+struct ContextCondition {
+  std::shared_ptr<RE2> before, not_before, after, not_after;
+};
+
+struct Rule {
+  std::string id;
+  std::string type;
+  std::string group;      // overlap-resolution group (figure, entity, ...)
+  std::string lang;       // "" = any language
+  SourcePos pos;
+  std::string pattern;    // after sub-pattern expansion
+  int priority = 0;
+  bool dateline = false;  // a match may set the publication date
+  bool emit = true;       // false: used by assembly, not printed
+  std::map<std::string, FieldSpec> fields;
+  Json constants = Json::object();
+  ContextCondition context;
+  std::vector<Example> examples;
+  std::shared_ptr<RE2> regex;
+  // Capture group number -> field name (suffix `__N` removed); index 0 unused.
+  std::vector<std::string> group_fields;
+};
+
+struct LanguageProfile {
+  std::string code;           // "en", "id"
+  std::string stopwords;      // lexicon name
+};
+
+struct RuleSet {
+  std::string root;
+  std::vector<std::string> files;
+  std::vector<Rule> rules;
+  std::map<std::string, Lexicon> lexicons;
+  std::vector<LanguageProfile> languages;
+
+  const Lexicon* lexicon(const std::string& name) const;
+};
+
+struct LoadOptions {
+  std::int64_t max_rule_mem = 8 << 20;        // RE2 memory budget per rule
+  std::uint64_t max_file_size = 16 << 20;     // bytes per rule file
+};
+
+// Loads every `*.yaml` file under `dir` (sorted by path). Problems are added
+// to `diags` with file:line:col; rules with errors are left out of the set.
+RuleSet load_rules(const std::string& dir, Diagnostics& diags, const LoadOptions& opts = {});
+
+// Known fact types, their default resolution group, and whether they are printed.
+struct TypeInfo {
+  const char* name;
+  const char* group;
+  bool emitted;
+};
+const TypeInfo* find_type(std::string_view name);
+const std::vector<TypeInfo>& known_types();
+// Known field normalizers (`number`, `lexicon`, ...) and whether they need an argument.
+bool is_known_normalizer(std::string_view name, bool* needs_arg);
+
+}  // namespace extract
