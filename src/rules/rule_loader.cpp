@@ -83,8 +83,10 @@ bool is_language_code(const std::string& s) {
 std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string(); }
 
 // Converts a YAML node to JSON (scalars become numbers, booleans or strings).
-Json to_json(const YAML::Node& n, int depth = 0) {
-  if (depth > 64) return nullptr;
+// `budget` counts nodes: aliases can make a small file describe a huge tree
+// (an "alias bomb"), so conversion stops when the budget is spent.
+Json to_json(const YAML::Node& n, long& budget, int depth = 0) {
+  if (--budget < 0 || depth > 64) return nullptr;
   if (n.IsScalar()) {
     const std::string& s = n.Scalar();
     if (n.Tag() == "!") return s;  // quoted: always a string
@@ -102,16 +104,24 @@ Json to_json(const YAML::Node& n, int depth = 0) {
   }
   if (n.IsSequence()) {
     Json a = Json::array();
-    for (const auto& e : n) a.push_back(to_json(e, depth + 1));
+    for (const auto& e : n) {
+      if (budget < 0) break;
+      a.push_back(to_json(e, budget, depth + 1));
+    }
     return a;
   }
   if (n.IsMap()) {
     Json o = Json::object();
-    for (const auto& kv : n) o[scalar(kv.first)] = to_json(kv.second, depth + 1);
+    for (const auto& kv : n) {
+      if (budget < 0) break;
+      o[scalar(kv.first)] = to_json(kv.second, budget, depth + 1);
+    }
     return o;
   }
   return nullptr;
 }
+
+constexpr long kMaxValueNodes = 100000;
 
 class Loader {
  public:
@@ -195,7 +205,9 @@ class Loader {
     } catch (const YAML::Exception& e) {
       int line = e.mark.is_null() ? 0 : e.mark.line + 1;
       int col = e.mark.is_null() ? 0 : e.mark.column + 1;
-      diags_.error({path, line, col}, "YAML syntax: " + e.msg);
+      std::string msg = e.msg;
+      if (msg == "bad file" || msg.find("depth") != std::string::npos) msg = "nesting too deep or unreadable: " + msg;
+      diags_.error({path, line, col}, "YAML syntax: " + msg);
       return;
     } catch (const std::exception& e) {
       diags_.error({path, 0, 0}, std::string("YAML: ") + e.what());
@@ -312,7 +324,10 @@ class Loader {
     };
     if (entries.IsMap()) {
       // Short form: `form: value`.
-      for (const auto& kv : entries) add_form(kv.first, to_json(kv.second), Json::object());
+      for (const auto& kv : entries) {
+        long budget = 1000;
+        add_form(kv.first, to_json(kv.second, budget), Json::object());
+      }
     } else if (entries.IsSequence()) {
       for (const auto& e : entries) {
         if (e.IsScalar()) {  // a bare form is its own value
@@ -323,11 +338,12 @@ class Loader {
           diags_.error(pos_of(f, e), fmt::format("lexicon '{}' entry needs 'value' and a list 'forms'", name));
           continue;
         }
-        Json value = to_json(e["value"]);
+        long budget = 1000;
+        Json value = to_json(e["value"], budget);
         Json attrs = Json::object();
         for (const auto& kv : e) {
           const std::string k = scalar(kv.first);
-          if (k != "value" && k != "forms") attrs[k] = to_json(kv.second);
+          if (k != "value" && k != "forms") attrs[k] = to_json(kv.second, budget);
         }
         for (const auto& form : e["forms"]) add_form(form, value, attrs);
       }
@@ -399,9 +415,14 @@ class Loader {
     auto re = std::make_shared<RE2>(pattern, o);
     if (re->ok()) return re;
     const std::string arg = re->error_arg();
+    // RE2 reports "(?<" for both lookbehind and .NET-style named groups; look
+    // at what follows in the pattern to tell them apart.
+    std::string next;
+    if (auto at = pattern.find(arg); at != std::string::npos && at + arg.size() < pattern.size())
+      next = pattern.substr(at + arg.size(), 1);
     std::string msg = fmt::format("{}: invalid RE2 pattern: {} at '{}'", what, re->error(), arg);
-    if (arg.rfind("(?<=", 0) == 0 || arg.rfind("(?<!", 0) == 0)
-      msg = fmt::format("{}: lookbehind '{}' is not supported by RE2; use context: not_before/before", what, arg);
+    if (arg.rfind("(?<=", 0) == 0 || arg.rfind("(?<!", 0) == 0 || (arg == "(?<" && (next == "=" || next == "!")))
+      msg = fmt::format("{}: lookbehind '{}' is not supported by RE2; use context: not_before/before", what, arg + next);
     else if (arg.rfind("(?=", 0) == 0 || arg.rfind("(?!", 0) == 0)
       msg = fmt::format("{}: lookahead '{}' is not supported by RE2; use context: after/not_after", what, arg);
     else if (arg.rfind("(?>", 0) == 0)
@@ -490,7 +511,12 @@ class Loader {
         diags_.error(pos_of(f, v), fmt::format("rule '{}': 'value' must be a mapping of constant fields", rule.id));
         ok = false;
       } else {
-        rule.constants = to_json(v);
+        long budget = kMaxValueNodes;
+        rule.constants = to_json(v, budget);
+        if (budget < 0) {
+          diags_.error(pos_of(f, v), fmt::format("rule '{}': 'value' is too large or too deeply nested (aliases?)", rule.id));
+          ok = false;
+        }
       }
     }
     const auto& pattern = r["pattern"];
@@ -604,7 +630,15 @@ class Loader {
       } else if (e.IsMap() && e["text"] && e["text"].IsScalar()) {
         x.text = e["text"].Scalar();
         if (e["match"]) x.match = scalar(e["match"]);
-        if (e["value"]) x.value = to_json(e["value"]);
+        if (e["value"]) {
+          long budget = kMaxValueNodes;
+          x.value = to_json(e["value"], budget);
+          if (budget < 0) {
+            diags_.error(x.pos, "example value is too large or too deeply nested");
+            ok = false;
+            continue;
+          }
+        }
       } else {
         diags_.error(x.pos, fmt::format("rule '{}': an example needs 'text' (must match) or 'reject' (must not match)", rule.id));
         ok = false;
