@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include "core/diagnostic.hpp"
+#include "core/document.hpp"
+#include "core/utf8.hpp"
+
+using namespace extract;
+
+TEST_CASE("find_invalid_utf8 accepts valid text and finds each kind of invalid sequence", "[core][utf8]") {
+  CHECK_FALSE(find_invalid_utf8("plain ASCII"));
+  CHECK_FALSE(find_invalid_utf8("Maret “kutipan” — €5 𝄞"));
+  CHECK(find_invalid_utf8("ab\xC0\xAF") == 2u);          // overlong '/'
+  CHECK(find_invalid_utf8("abc\xE2\x82") == 3u);         // truncated euro sign
+  CHECK(find_invalid_utf8("x\x80y") == 1u);              // lone continuation byte
+  CHECK(find_invalid_utf8("\xED\xA0\x80") == 0u);        // UTF-16 surrogate
+  CHECK(find_invalid_utf8("\xF4\x90\x80\x80") == 0u);    // above U+10FFFF
+  CHECK(find_invalid_utf8("ok\xFF") == 2u);
+}
+
+TEST_CASE("repair_utf8 replaces each invalid byte and keeps valid text", "[core][utf8]") {
+  CHECK(repair_utf8("a\x80" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(repair_utf8("€") == "€");
+  CHECK(repair_utf8("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK_FALSE(find_invalid_utf8(repair_utf8("\xC0\xAF\xFF\xED\xA0\x80 tail")));
+}
+
+TEST_CASE("utf8_length counts code points", "[core][utf8]") {
+  CHECK(utf8_length("") == 0);
+  CHECK(utf8_length("abc") == 3);
+  CHECK(utf8_length("“€”") == 3);
+  CHECK(utf8_length("a\xFF") == 2);
+}
+
+TEST_CASE("parse_iso_date accepts real dates only", "[core]") {
+  auto d = parse_iso_date("2025-03-18");
+  REQUIRE(d);
+  CHECK(d->year == 2025);
+  CHECK(d->month == 3);
+  CHECK(d->day == 18);
+  CHECK(parse_iso_date("2024-02-29"));
+  CHECK_FALSE(parse_iso_date("2025-02-29"));
+  CHECK_FALSE(parse_iso_date("2025-13-01"));
+  CHECK_FALSE(parse_iso_date("2025-3-18"));
+  CHECK_FALSE(parse_iso_date("2025-03-18x"));
+  CHECK_FALSE(parse_iso_date("yesterday"));
+  CHECK(format_iso(CivilDate{987, 1, 2}) == "0987-01-02");
+}
+
+TEST_CASE("diagnostics format as path:line:col: severity: message", "[core]") {
+  Diagnostics d;
+  d.error({"rules/en/x.yaml", 3, 14}, "bad thing");
+  d.warning({"rules/id/y.yaml", 0, 0}, "whole file");
+  d.error({"z.yaml", 7, 0}, "line only");
+  REQUIRE(d.items().size() == 3);
+  CHECK(d.items()[0].format() == "rules/en/x.yaml:3:14: error: bad thing");
+  CHECK(d.items()[1].format() == "rules/id/y.yaml: warning: whole file");
+  CHECK(d.items()[2].format() == "z.yaml:7: error: line only");
+  CHECK(d.error_count() == 2);
+  CHECK(d.has_errors());
+}

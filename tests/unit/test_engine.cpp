@@ -1,0 +1,164 @@
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "engine/compiled_rules.hpp"
+#include "engine/resolver.hpp"
+#include "test_support.hpp"
+
+using namespace extract;
+using extract::testing::TempDir;
+using extract::testing::load_from;
+
+namespace {
+
+const char* kRules = R"(
+rules:
+  - id: t.num
+    type: number
+    pattern: '(?P<amount>\d+)'
+    fields: {amount: int}
+  - id: t.money
+    type: money
+    priority: 2
+    pattern: '\$(?P<amount>\d+)'
+    fields: {amount: int}
+    value: {currency: USD}
+  - id: t.year
+    type: date
+    priority: 2
+    pattern: '(?P<year>(?:19|20)\d\d)'
+    fields: {year: int}
+    context: {before: '\bin\s+$', not_after: '^\s*shares'}
+  - id: t.word
+    type: organization
+    pattern: 'Acme(?: Corp)?'
+  - id: t.en_only
+    type: number
+    lang: en
+    pattern: 'dozen'
+)";
+
+std::vector<std::string> rule_ids(const RuleSet& set, const std::vector<Candidate>& cs) {
+  std::vector<std::string> out;
+  for (const auto& c : cs) out.push_back(set.rules[c.rule_index].id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the scanner finds every match of the rules that can match", "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  CHECK(scanner.prefilter_active());
+  const std::string text = "Acme Corp paid $15 in 2019 for 3 units";
+  auto cs = scanner.scan(text, "en");
+  // t.num matches 15, 2019 and 3; t.money $15; t.year 2019 (after "in"); t.word once.
+  auto ids = rule_ids(set, cs);
+  CHECK(std::count(ids.begin(), ids.end(), "t.num") == 3);
+  CHECK(std::count(ids.begin(), ids.end(), "t.money") == 1);
+  CHECK(std::count(ids.begin(), ids.end(), "t.year") == 1);
+  CHECK(std::count(ids.begin(), ids.end(), "t.word") == 1);
+  for (const auto& c : cs) {
+    if (set.rules[c.rule_index].id == "t.word") CHECK(text.substr(c.span.start, c.span.size()) == "Acme Corp");
+    if (set.rules[c.rule_index].id == "t.money") {
+      REQUIRE(c.captures.size() == 1);
+      CHECK(c.captures[0].first == "amount");
+      CHECK(text.substr(c.captures[0].second.start, c.captures[0].second.size()) == "15");
+    }
+  }
+}
+
+TEST_CASE("context conditions stand in for lookaround", "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  Scanner scanner(set);
+  auto count_years = [&](const std::string& text) {
+    auto ids = rule_ids(set, scanner.scan(text, "en"));
+    return std::count(ids.begin(), ids.end(), "t.year");
+  };
+  CHECK(count_years("founded in 2016") == 1);
+  CHECK(count_years("founded 2016") == 0);           // `before` fails
+  CHECK(count_years("bought in 2016 shares") == 0);  // `not_after` fails
+}
+
+TEST_CASE("language-specific rules run only on their language (and on unknown)", "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  Scanner scanner(set);
+  auto has_dozen = [&](const std::string& lang) {
+    auto ids = rule_ids(set, scanner.scan("a dozen", lang));
+    return std::count(ids.begin(), ids.end(), "t.en_only") == 1;
+  };
+  CHECK(has_dozen("en"));
+  CHECK(has_dozen("unknown"));
+  CHECK_FALSE(has_dozen("id"));
+}
+
+TEST_CASE("the prefilter changes nothing: same candidates as running every rule", "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_rules(EXTRACT_TEST_RULES_DIR, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  const std::string text =
+      "JAKARTA, Selasa (18/3/2025) - PT Contoh membayar lebih dari $5 miliar, naik 43 persen "
+      "dari tahun 2023. On March 4, 2025 Acme agreed to pay 83 mln dlrs.";
+  auto filtered = scanner.scan(text, "unknown");
+  std::vector<Candidate> all;
+  for (std::size_t i = 0; i < set.rules.size(); ++i) scanner.scan_rule(i, text, all);
+  auto key = [](const Candidate& c) { return std::make_tuple(c.rule_index, c.span.start, c.span.end); };
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> a, b;
+  for (const auto& c : filtered) a.push_back(key(c));
+  for (const auto& c : all) b.push_back(key(c));
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  CHECK(a == b);
+  CHECK_FALSE(a.empty());
+}
+
+TEST_CASE("overlaps resolve by priority, then length, then position, whatever the input order",
+          "[engine][resolver]") {
+  RuleSet set;
+  set.rules.resize(3);
+  set.rules[0].id = "low";
+  set.rules[0].group = "figure";
+  set.rules[1].id = "high";
+  set.rules[1].group = "figure";
+  set.rules[1].priority = 5;
+  set.rules[2].id = "other-group";
+  set.rules[2].group = "entity";
+  auto cand = [](std::size_t rule, std::size_t s, std::size_t e) {
+    Candidate c;
+    c.rule_index = rule;
+    c.span = {s, e};
+    return c;
+  };
+  std::vector<Candidate> cs = {
+      cand(0, 0, 10),   // long but low priority
+      cand(1, 5, 8),    // high priority wins over [0,10)
+      cand(0, 12, 20),  // longer than the next one
+      cand(0, 15, 18),
+      cand(0, 30, 34),  // equal length: leftmost wins
+      cand(0, 32, 36),
+      cand(2, 0, 40),   // another group: never competes
+  };
+  for (int round = 0; round < 2; ++round) {
+    auto out = resolve_overlaps(set, cs);
+    std::vector<std::pair<std::size_t, std::size_t>> kept;
+    std::size_t beaten = 0;
+    for (const auto& r : out) {
+      kept.emplace_back(r.winner.span.start, r.winner.span.end);
+      beaten += r.beaten.size();
+    }
+    std::sort(kept.begin(), kept.end());
+    CHECK(kept == std::vector<std::pair<std::size_t, std::size_t>>{{0, 40}, {5, 8}, {12, 20}, {30, 34}});
+    CHECK(beaten == 3);
+    std::reverse(cs.begin(), cs.end());
+  }
+}

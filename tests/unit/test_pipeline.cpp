@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "assemble/profile.hpp"
+#include "emit/record_json.hpp"
+#include "pipeline.hpp"
+
+using namespace extract;
+
+namespace {
+
+const Extractor& shipped() {
+  static std::unique_ptr<Extractor> ex = [] {
+    Diagnostics diags;
+    auto e = Extractor::load(EXTRACT_TEST_RULES_DIR, diags);
+    REQUIRE(e);
+    return e;
+  }();
+  return *ex;
+}
+
+Document doc(std::string text) {
+  Document d;
+  d.source = "test";
+  d.text = std::move(text);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("language detection tells English from Indonesian and gives up on too little", "[pipeline][profile]") {
+  const RuleSet& rules = shipped().rules();
+  CHECK(detect_language("Perusahaan itu mengatakan bahwa akuisisi tersebut akan selesai pada tahun ini.", rules) == "id");
+  CHECK(detect_language("The company said that the acquisition would be completed by the end of the year.", rules) == "en");
+  CHECK(detect_language("Hotshot xAI Colossus", rules) == "unknown");
+  CHECK(detect_language("", rules) == "unknown");
+}
+
+TEST_CASE("the publication date comes from the dateline and anchors relative dates", "[pipeline]") {
+  Record r = shipped().run(doc("Jakarta, Kamis (6/3/2025) - Perusahaan itu didirikan September lalu dan akan "
+                               "melantai di bursa tahun depan, kata dia."));
+  REQUIRE(r.published);
+  CHECK(format_iso(*r.published) == "2025-03-06");
+  bool saw_september = false;
+  for (const auto& f : r.facts)
+    if (f.type == "date" && f.value.value("date", "") == "2024-09") saw_september = true;
+  CHECK(saw_september);
+}
+
+TEST_CASE("a given publication date wins over the dateline", "[pipeline]") {
+  Document d = doc("Jakarta, Kamis (6/3/2025) - Peluncuran dilakukan September lalu oleh perusahaan itu.");
+  d.published_hint = CivilDate{2026, 1, 10};
+  Record r = shipped().run(d);
+  REQUIRE(r.published);
+  CHECK(format_iso(*r.published) == "2026-01-10");
+  bool saw = false;
+  for (const auto& f : r.facts) saw |= f.value.value("date", "") == "2025-09";
+  CHECK(saw);
+}
+
+TEST_CASE("facts are sorted by position and their text is the input bytes", "[pipeline]") {
+  const std::string text = "The firm paid $68.7 billion on March 18, 2025, and 83 mln dlrs later in the year.";
+  Document d = doc(text);
+  Record r = shipped().run(d);
+  REQUIRE(r.facts.size() >= 3);
+  for (std::size_t i = 1; i < r.facts.size(); ++i) CHECK(r.facts[i - 1].span.start <= r.facts[i].span.start);
+  Json j = record_to_json(d, r, shipped().rules(), false);
+  for (const auto& f : j["facts"])
+    CHECK(f["text"].get<std::string>() == text.substr(f["start"].get<std::size_t>(),
+                                                     f["end"].get<std::size_t>() - f["start"].get<std::size_t>()));
+}
+
+TEST_CASE("invalid UTF-8 gives a warning and valid JSON with byte offsets kept", "[pipeline][emit]") {
+  Document d = doc("Caf\xE9 paid $5 million on March 3, 2024.");
+  Record r = shipped().run(d);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find("byte 3") != std::string::npos);
+  Json j = record_to_json(d, r, shipped().rules(), false);
+  const std::string line = dump_json(j);
+  CHECK(Json::parse(line, nullptr, false).is_discarded() == false);
+  bool money = false;
+  for (const auto& f : j["facts"])
+    if (f["type"] == "money") {
+      money = true;
+      CHECK(f["start"] == 10);
+    }
+  CHECK(money);
+}
+
+TEST_CASE("the same input gives the same record", "[pipeline]") {
+  Document d = doc("Selasa (18/3/2025) Rp 1,5 triliun, 43 persen, 30 Maret 2025, akhir tahun.");
+  const std::string a = dump_json(record_to_json(d, shipped().run(d), shipped().rules(), true));
+  const std::string b = dump_json(record_to_json(d, shipped().run(d), shipped().rules(), true));
+  CHECK(a == b);
+}

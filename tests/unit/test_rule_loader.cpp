@@ -1,0 +1,115 @@
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+
+using namespace extract;
+using extract::testing::TempDir;
+using extract::testing::load_from;
+
+TEST_CASE("Lexicon looks forms up with case and white space folded", "[rules][lexicon]") {
+  Lexicon lex;
+  lex.add("kaki persegi", "square_foot");
+  lex.add("juta", 1000000);
+  CHECK(lex.lookup("Kaki   persegi"));
+  CHECK(*lex.lookup("JUTA") == 1000000);
+  CHECK_FALSE(lex.lookup("jutaan"));
+  Lexicon exact;
+  exact.case_insensitive = false;
+  exact.add("USD", "USD");
+  CHECK(exact.lookup("USD"));
+  CHECK_FALSE(exact.lookup("usd"));
+}
+
+TEST_CASE("Lexicon alternation puts longer forms first and escapes metacharacters", "[rules][lexicon]") {
+  Lexicon lex;
+  lex.case_insensitive = false;
+  lex.add("$", "USD");
+  lex.add("US$", "USD");
+  lex.add("dolar AS", "USD");
+  const std::string alt = lex.alternation();
+  RE2 re(alt);
+  REQUIRE(re.ok());
+  std::string m;
+  CHECK(RE2::PartialMatch("harga US$ 5", "(" + alt + ")", &m));
+  CHECK(m == "US$");
+  CHECK(RE2::PartialMatch("5 dolar\n AS", "(" + alt + ")", &m));
+  CHECK(m == "dolar\n AS");
+}
+
+TEST_CASE("rules load with sub-patterns, lexicons, language folders and __N captures", "[rules][loader]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"common/base.yaml", R"(
+patterns:
+  NUM: '\d+'
+lexicons:
+  unit_words: {entries: {bulan: M, tahun: Y}}
+)"},
+                           {"id/durations.yaml", R"(
+rules:
+  - id: id.test.duration
+    type: duration
+    priority: 3
+    pattern: '(?P<amount>%{NUM})\s+(?P<unit>%{unit_words})|(?P<unit__2>%{unit_words}) ke-(?P<amount__2>%{NUM})'
+    fields: {amount: number, unit: lexicon:unit_words}
+    examples:
+      - text: "selama 4 bulan"
+        value: {duration: P4M}
+)"}},
+                           diags, dir);
+  INFO((diags.items().empty() ? std::string() : diags.items()[0].format()));
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(set.rules.size() == 1);
+  const Rule& r = set.rules[0];
+  CHECK(r.lang == "id");
+  CHECK(r.group == "figure");
+  CHECK(r.priority == 3);
+  CHECK(r.pattern.find("%{") == std::string::npos);
+  CHECK(r.examples.size() == 1);
+  // Both branches' groups map to the same field names.
+  int amount_groups = 0;
+  for (const auto& f : r.group_fields) amount_groups += f == "amount";
+  CHECK(amount_groups == 2);
+  CHECK(set.lexicon("unit_words") != nullptr);
+  CHECK(set.files.size() == 2);
+}
+
+TEST_CASE("loader reports problems with file, line and column", "[rules][loader]") {
+  TempDir dir;
+  Diagnostics diags;
+  load_from({{"en/a.yaml", "rules:\n  - id: a.one\n    type: date\n    pattern: '(?P<year>\\d{4}'\n"}}, diags, dir);
+  REQUIRE(diags.error_count() == 1);
+  const auto& d = diags.items()[0];
+  CHECK(d.pos.line == 4);
+  CHECK(d.pos.column > 0);
+  CHECK(d.message.find("missing )") != std::string::npos);
+}
+
+TEST_CASE("a missing rules directory is one clear error", "[rules][loader]") {
+  Diagnostics diags;
+  RuleSet set = load_rules("/nonexistent/rules/dir", diags);
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.items()[0].message.find("not found") != std::string::npos);
+  CHECK(set.rules.empty());
+}
+
+TEST_CASE("unknown rule keys are reported, so typos do not pass silently", "[rules][loader]") {
+  TempDir dir;
+  Diagnostics diags;
+  load_from({{"x.yaml", "rules:\n  - id: a\n    type: number\n    patern: '\\d+'\n    pattern: '\\d+'\n"}}, diags, dir);
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.items()[0].message == "unknown rule key 'patern'");
+  CHECK(diags.items()[0].pos.line == 4);
+}
+
+TEST_CASE("the shipped rules load without errors and every rule has examples", "[rules][shipped]") {
+  Diagnostics diags;
+  RuleSet set = load_rules(EXTRACT_TEST_RULES_DIR, diags);
+  for (const auto& d : diags.items()) UNSCOPED_INFO(d.format());
+  CHECK_FALSE(diags.has_errors());
+  CHECK(set.rules.size() > 10);
+  for (const auto& r : set.rules) {
+    INFO(r.id);
+    CHECK_FALSE(r.examples.empty());
+  }
+}
