@@ -83,6 +83,7 @@ Record Extractor::run(const Document& doc, const RunOptions& opts) const {
     f.rule = rule.id;
     f.rule_index = r.winner.rule_index;
     f.value = std::move(values[r.winner.tag]);
+    f.captures = r.winner.captures;
     if (opts.explain) f.beaten = std::move(r.beaten);
     (rule.emit ? record.facts : record.hidden).push_back(std::move(f));
   }

@@ -55,6 +55,9 @@ struct Fact {
   std::string rule;
   std::size_t rule_index = 0;
   Json value = Json::object();
+  // Named captures of the winning match (field -> span), for assembly steps
+  // that need where a field sits (entity mentions inside a role or cue match).
+  std::vector<std::pair<std::string, Span>> captures;
   // Candidates this fact won against during overlap resolution (for --explain).
   std::vector<Candidate> beaten;
 };

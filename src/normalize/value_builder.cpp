@@ -156,6 +156,10 @@ std::optional<Json> normalize_fields(const RuleSet& rules, const Candidate& c, c
         fields[name] = collapse(raw);
       } else {
         fields[name] = *v;
+        // Entry attributes (a gazetteer's `kind:`) join the fields.
+        if (const Json* attrs = lex->attributes(raw); attrs && attrs->is_object())
+          for (auto it = attrs->begin(); it != attrs->end(); ++it)
+            if (!fields.contains(it.key())) fields[it.key()] = it.value();
       }
     } else if (normalizer == "numword") {
       const Lexicon* lex = rules.lexicon(arg);
