@@ -5,7 +5,7 @@
 # Packages already installed are not touched; nothing is downloaded at build time.
 set -eu
 
-BUILD="g++ make cmake pkg-config libre2-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev"
+BUILD="g++ make cmake pkg-config libre2-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev libgumbo-dev"
 TEST="catch2 jq python3 python3-jsonschema python3-yaml"
 
 want="$BUILD"

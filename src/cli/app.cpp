@@ -1,6 +1,8 @@
 #include "cli/app.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <cstring>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -51,8 +53,11 @@ struct Options {
   std::string date;
   std::string input_format = "text";
   std::string color = "auto";
+  std::vector<std::string> include, exclude;
+  std::string output;  // "" = standard output
   bool explain = false;
   bool quiet = false;
+  bool dump_text = false;
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
 };
@@ -99,6 +104,39 @@ int cmd_rules_test(const std::string& dir, bool verbose) {
 }
 
 std::atomic<bool> g_interrupted{false};
+char g_temp_output[4096] = "";  // read by the signal handler
+
+// The progress line on a terminal: documents done / total, MB/s, ETA.
+class Progress {
+ public:
+  Progress(bool enabled, std::size_t total, bool unknown_total)
+      : enabled_(enabled), total_(unknown_total ? 0 : total), start_(std::chrono::steady_clock::now()) {}
+  void update(std::size_t bytes) {
+    if (!enabled_) return;
+    ++done_;
+    bytes_ += bytes;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const double mbs = secs > 0 ? bytes_ / 1e6 / secs : 0;
+    std::string line = total_ ? fmt::format("{}/{} documents", done_, total_) : fmt::format("{} documents", done_);
+    line += fmt::format(", {:.1f} MB/s", mbs);
+    if (total_ && done_ > 0 && done_ < total_) line += fmt::format(", ETA {:.0f} s", secs / done_ * (total_ - done_));
+    std::fprintf(stderr, "\r\x1b[K%s", line.c_str());
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) std::fprintf(stderr, "\r\x1b[K");
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  std::size_t total_, done_ = 0, bytes_ = 0;
+  std::chrono::steady_clock::time_point start_, last_{};
+  bool shown_ = false;
+};
 
 int cmd_extract(const Options& o, const char* argv0) {
   const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
@@ -117,14 +155,38 @@ int cmd_extract(const Options& o, const char* argv0) {
                                      std::string(std::getenv("TERM") ? std::getenv("TERM") : "") != "dumb");
   so.width = terminal_width();
   so.flush_each = o.input_format == "jsonl";
-  Output out(stdout);
+  // --output: write to a temporary file beside the target and rename it when
+  // complete, so that an interrupted run never leaves a truncated result.
+  std::FILE* out_file = stdout;
+  std::string temp_path;
+  if (!o.output.empty()) {
+    temp_path = o.output + ".tmp-XXXXXX";
+    int fd = o.output == "/dev/full" || o.output.rfind("/dev/", 0) == 0 ? -2 : mkstemp(temp_path.data());
+    if (fd == -2) {  // a device: write to it directly
+      temp_path.clear();
+      out_file = std::fopen(o.output.c_str(), "wb");
+    } else {
+      out_file = fd >= 0 ? fdopen(fd, "wb") : nullptr;
+    }
+    if (!out_file) {
+      print_error(fmt::format("{}: cannot open for writing: {}", o.output, std::strerror(errno)));
+      if (!temp_path.empty()) std::remove(temp_path.c_str());
+      return kExitError;
+    }
+    std::snprintf(g_temp_output, sizeof g_temp_output, "%s", temp_path.c_str());
+  }
+  Output out(out_file);
   auto sink = make_sink(format, out, extractor->rules(), so);
 
   std::vector<std::string> paths = o.paths;
   if (paths.empty()) paths.push_back("-");
-  Expanded expanded = expand_paths(paths);
+  Expanded expanded = expand_paths(paths, o.include, o.exclude);
   for (const auto& [path, message] : expanded.errors) print_error(fmt::format("{}: {}", path, message));
+  if (expanded.hidden_skipped && !o.quiet)
+    print_error(fmt::format("note: skipped {} hidden files or folders (names starting with '.')",
+                            expanded.hidden_skipped));
   bool any_failed = !expanded.errors.empty();
+  const bool batch = expanded.files.size() > 1 || expanded.files.size() != o.paths.size();
 
   // Tasks: one per file, or one per line of JSON Lines input.
   std::size_t file_index = 0;
@@ -135,6 +197,7 @@ int cmd_extract(const Options& o, const char* argv0) {
     if (o.input_format != "jsonl") {
       if (file_index >= expanded.files.size()) return std::nullopt;
       Task t;
+      t.from_walk = expanded.from_walk[file_index];
       t.source = expanded.files[file_index++];
       return t;
     }
@@ -182,6 +245,13 @@ int cmd_extract(const Options& o, const char* argv0) {
     } else {
       in = read_document(t.source, o.max_size);
     }
+    if (!in.document && t.from_walk && in.error.rfind("binary file", 0) == 0) {
+      // Images, archives and the like found while walking a folder are
+      // skipped, not failures; a binary file named explicitly is an error.
+      r.skipped = true;
+      if (!o.quiet) r.output = "\x01" + fmt::format("note: skipped {}: {}", t.source, in.error) + "\x02";
+      return r;
+    }
     if (!in.document) {
       r.failed = true;
       r.output = sink->format_error(t.source, in.id, in.error);
@@ -190,6 +260,11 @@ int cmd_extract(const Options& o, const char* argv0) {
       return r;
     }
     Document& doc = *in.document;
+    if (o.dump_text) {
+      r.output = doc.text;
+      if (!r.output.empty() && r.output.back() != '\n') r.output += '\n';
+      return r;
+    }
     if (doc.language_hint.empty()) doc.language_hint = lang;
     if (!doc.published_hint) doc.published_hint = date;
     Record rec = extractor->run(doc, RunOptions{o.explain});
@@ -201,7 +276,9 @@ int cmd_extract(const Options& o, const char* argv0) {
     return r;
   };
 
+  Progress progress(!o.quiet && isatty(STDERR_FILENO) && batch, expanded.files.size(), o.input_format == "jsonl");
   auto write = [&](const TaskResult& r) -> bool {
+    progress.clear();
     // Messages for stderr travel in \x01...\x02 before the record bytes.
     std::size_t pos = 0;
     while (pos < r.output.size() && r.output[pos] == '\x01') {
@@ -209,27 +286,53 @@ int cmd_extract(const Options& o, const char* argv0) {
       print_error(r.output.substr(pos + 1, end - pos - 1));
       pos = end + 1;
     }
-    sink->write(r.output.substr(pos));
+    if (o.dump_text) out.write(r.output.substr(pos));
+    else if (!r.skipped) sink->write(r.output.substr(pos));
+    progress.update(r.bytes);
     return !out.failed();
   };
 
   unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  sink->begin();
+  const auto started = std::chrono::steady_clock::now();
+  if (!o.dump_text) sink->begin();
   BatchStats stats = run_ordered(jobs, next, work, write, &g_interrupted);
-  sink->finish();
+  progress.clear();
+  if (!o.dump_text) sink->finish();
   out.flush();
+  if (g_interrupted) {
+    if (!temp_path.empty()) std::remove(temp_path.c_str());
+    print_error("interrupted");
+    return 130;
+  }
   if (out.closed()) {
     std::fflush(stderr);
     _exit(kExitOk);  // the reader of our output went away: not an error
   }
+  if (!o.output.empty() && out_file != stdout) {
+    if (std::fclose(out_file) != 0 && !out.failed()) {
+      print_error(fmt::format("cannot write output: {}: {}", o.output, std::strerror(errno)));
+      if (!temp_path.empty()) std::remove(temp_path.c_str());
+      return kExitError;
+    }
+  }
   if (out.failed()) {
     print_error(fmt::format("cannot write output: {}", std::strerror(out.error_code())));
+    if (!temp_path.empty()) std::remove(temp_path.c_str());
     return kExitError;
   }
+  if (!temp_path.empty()) {
+    if (std::rename(temp_path.c_str(), o.output.c_str()) != 0) {
+      print_error(fmt::format("cannot rename {} to {}: {}", temp_path, o.output, std::strerror(errno)));
+      std::remove(temp_path.c_str());
+      return kExitError;
+    }
+    g_temp_output[0] = '\0';
+  }
   any_failed |= stats.errors > 0;
-  if (!o.quiet && isatty(STDERR_FILENO) && stats.documents > 1)
-    std::fprintf(stderr, "extract: %zu documents, %zu facts, %zu deals, %zu errors\n", stats.documents,
-                 stats.facts, stats.deals, stats.errors + expanded.errors.size());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!o.quiet && batch)
+    print_error(fmt::format("{} documents, {} facts, {} deals, {} errors, {} skipped, {:.2f} s", stats.documents - stats.skipped,
+                            stats.facts, stats.deals, stats.errors + expanded.errors.size(), stats.skipped, seconds));
   return any_failed ? kExitError : kExitOk;
 }
 
@@ -281,7 +384,17 @@ int run_cli(int argc, char** argv) {
   app.add_option("-j,--jobs", o.jobs, "Threads (default: all cores); output order never depends on it. Example: -j 2");
   app.add_option("--max-size", o.max_size,
                  "Largest document in bytes; larger inputs are reported as errors (default 64 MiB)");
-  app.add_flag("-q,--quiet", o.quiet, "No summary line on standard error");
+  app.add_flag("-q,--quiet", o.quiet, "No progress line, notes or summary line on standard error");
+  app.add_option("--include", o.include,
+                 "In folders, read only files matching this glob (repeatable). Example: --include '*.txt'")
+      ->allow_extra_args(false);
+  app.add_option("--exclude", o.exclude,
+                 "In folders, skip files matching this glob (repeatable). Example: --exclude 'drafts/*'")
+      ->allow_extra_args(false);
+  app.add_option("-o,--output", o.output,
+                 "Write to FILE, atomically: a temporary file renamed when complete. Example: -o facts.jsonl");
+  app.add_flag("--dump-text", o.dump_text,
+               "Print the text that offsets index (the readable text of HTML inputs) instead of facts");
 
   auto* rules_cmd = app.add_subcommand("rules", "Work with rule files: check, test");
   rules_cmd->require_subcommand(1);
@@ -303,8 +416,16 @@ int run_cli(int argc, char** argv) {
     std::fprintf(stderr, "Run 'extract --help' for usage.\n");
     return kExitError;
   }
-  std::signal(SIGINT, [](int) { g_interrupted = true; });
-  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  // The first Ctrl-C stops starting new documents and removes a partial
+  // --output file; a second one exits at once (still removing it).
+  auto on_signal = [](int) {
+    if (g_interrupted.exchange(true)) {
+      if (g_temp_output[0]) unlink(g_temp_output);
+      _exit(130);
+    }
+  };
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
 
   const std::string default_dir = o.rules_dir.empty() ? default_rules_dir(argv[0]) : o.rules_dir;
   if (check->parsed()) return cmd_rules_check(check_dir.empty() ? default_dir : check_dir);

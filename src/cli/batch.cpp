@@ -17,6 +17,7 @@ void count(BatchStats& s, const TaskResult& r) {
   s.deals += r.deals;
   s.bytes += r.bytes;
   s.errors += r.failed;
+  s.skipped += r.skipped;
 }
 
 }  // namespace

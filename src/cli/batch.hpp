@@ -13,17 +13,19 @@ struct Task {
   std::string source;   // file path, or "<input>:<line>" for JSON Lines records
   std::string line;     // the record's text in JSON Lines mode
   bool is_record = false;
+  bool from_walk = false;  // found in a folder rather than named
   std::optional<std::string> error;  // known before processing (e.g. a walk error)
 };
 
 struct TaskResult {
   std::string output;   // formatted bytes
   bool failed = false;
+  bool skipped = false;  // not a document (e.g. a binary file in a folder)
   std::size_t facts = 0, deals = 0, bytes = 0;
 };
 
 struct BatchStats {
-  std::size_t documents = 0, facts = 0, deals = 0, errors = 0, bytes = 0;
+  std::size_t documents = 0, facts = 0, deals = 0, errors = 0, bytes = 0, skipped = 0;
 };
 
 // `next` yields tasks until it returns nullopt (called from one thread);

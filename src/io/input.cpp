@@ -6,7 +6,11 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fnmatch.h>
+
 #include <fmt/format.h>
+
+#include "io/html.hpp"
 
 namespace fs = std::filesystem;
 
@@ -64,7 +68,7 @@ InputResult read_document(const std::string& path, std::uint64_t max_size) {
   }
   Document d;
   d.source = path;
-  d.text = std::move(text);
+  d.text = is_html_path(path) ? html_to_text(text) : std::move(text);
   r.document = std::move(d);
   return r;
 }
@@ -110,12 +114,24 @@ InputResult parse_record(std::string_view line, std::uint64_t max_size) {
   return r;
 }
 
-Expanded expand_paths(const std::vector<std::string>& paths) {
+namespace {
+
+bool glob_match(const std::vector<std::string>& globs, const std::string& name, const std::string& rel) {
+  for (const auto& g : globs)
+    if (fnmatch(g.c_str(), name.c_str(), 0) == 0 || fnmatch(g.c_str(), rel.c_str(), 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+Expanded expand_paths(const std::vector<std::string>& paths, const std::vector<std::string>& include,
+                      const std::vector<std::string>& exclude) {
   Expanded out;
   for (const auto& p : paths) {
     std::error_code ec;
     if (p == "-" || !fs::is_directory(p, ec)) {
       out.files.push_back(p);
+      out.from_walk.push_back(false);
       continue;
     }
     std::vector<std::string> found;
@@ -132,13 +148,23 @@ Expanded expand_paths(const std::vector<std::string>& paths) {
       }
       const auto name = it->path().filename().string();
       if (!name.empty() && name[0] == '.') {
+        ++out.hidden_skipped;
         if (it->is_directory(ec)) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file(ec)) found.push_back(it->path().string());
+      if (it->is_directory(ec)) continue;
+      const std::string rel = fs::relative(it->path(), p, ec).string();
+      if ((!include.empty() && !glob_match(include, name, rel)) || glob_match(exclude, name, rel)) {
+        ++out.filtered_out;
+        continue;
+      }
+      // Regular files, and links to them; a dangling link is kept so that
+      // reading it reports the error.
+      if (it->is_regular_file(ec) || it->is_symlink(ec)) found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());
     out.files.insert(out.files.end(), found.begin(), found.end());
+    out.from_walk.insert(out.from_walk.end(), found.size(), true);
   }
   return out;
 }

@@ -39,7 +39,7 @@ check "bad --format: message" grep -q "format" "$TMP/err"
 "$EXTRACT_BIN" --date 2025-02-30 "$S" >/dev/null 2>"$TMP/err"; expect_eq "bad --date: status" 2 "$?"
 
 # A missing file: one-line error naming it, an error record, the other files still processed.
-"$EXTRACT_BIN" "$S" no/such/file.txt samples/kestrel-lumio.en.txt > "$TMP/mixed.jsonl" 2>"$TMP/err"
+"$EXTRACT_BIN" -q "$S" no/such/file.txt samples/kestrel-lumio.en.txt > "$TMP/mixed.jsonl" 2>"$TMP/err"
 expect_eq "missing file: status" 2 "$?"
 expect_eq "missing file: message" "extract: no/such/file.txt: No such file or directory" "$(cat "$TMP/err")"
 expect_eq "missing file: three records" 3 "$(wc -l < "$TMP/mixed.jsonl")"
