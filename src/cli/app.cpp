@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -17,6 +18,8 @@
 #include <fmt/format.h>
 
 #include "cli/batch.hpp"
+#include "cli/docgen.hpp"
+#include "schema_data.hpp"
 #include "emit/record_json.hpp"
 #include "emit/sink.hpp"
 #include "io/input.hpp"
@@ -32,6 +35,25 @@ constexpr int kExitRuleProblems = 1;
 constexpr int kExitError = 2;
 
 void print_error(const std::string& message) { std::fprintf(stderr, "extract: %s\n", message.c_str()); }
+
+const OptionChoices kChoices = {
+    {"--format", {"jsonl", "json", "text", "csv", "tsv"}},
+    {"--lang", {"auto", "en", "id"}},
+    {"--input-format", {"text", "jsonl"}},
+    {"--color", {"auto", "always", "never"}},
+};
+
+// Keeps only the requested kinds: fact types, entity types, and "deal".
+void filter_types(Record& rec, const std::vector<std::string>& types) {
+  if (types.empty()) return;
+  auto wanted = [&](const std::string& t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+  rec.facts.erase(std::remove_if(rec.facts.begin(), rec.facts.end(), [&](const Fact& f) { return !wanted(f.type); }),
+                  rec.facts.end());
+  rec.entities.erase(std::remove_if(rec.entities.begin(), rec.entities.end(),
+                                    [&](const Entity& e) { return !wanted(e.type); }),
+                     rec.entities.end());
+  if (!wanted("deal") && !wanted("deals")) rec.deals = Json::array();
+}
 
 bool env_set(const char* name) {
   const char* v = std::getenv(name);
@@ -58,6 +80,8 @@ struct Options {
   bool explain = false;
   bool quiet = false;
   bool dump_text = false;
+  bool pretty = false;
+  std::vector<std::string> types;  // keep only these fact types ("deal" keeps deals)
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
 };
@@ -155,6 +179,7 @@ int cmd_extract(const Options& o, const char* argv0) {
                                      std::string(std::getenv("TERM") ? std::getenv("TERM") : "") != "dumb");
   so.width = terminal_width();
   so.flush_each = o.input_format == "jsonl";
+  so.pretty = o.pretty;
   // --output: write to a temporary file beside the target and rename it when
   // complete, so that an interrupted run never leaves a truncated result.
   std::FILE* out_file = stdout;
@@ -186,7 +211,8 @@ int cmd_extract(const Options& o, const char* argv0) {
     print_error(fmt::format("note: skipped {} hidden files or folders (names starting with '.')",
                             expanded.hidden_skipped));
   bool any_failed = !expanded.errors.empty();
-  const bool batch = expanded.files.size() > 1 || expanded.files.size() != o.paths.size();
+  const bool batch = expanded.files.size() > 1 ||
+                     std::find(expanded.from_walk.begin(), expanded.from_walk.end(), true) != expanded.from_walk.end();
 
   // Tasks: one per file, or one per line of JSON Lines input.
   std::size_t file_index = 0;
@@ -268,6 +294,7 @@ int cmd_extract(const Options& o, const char* argv0) {
     if (doc.language_hint.empty()) doc.language_hint = lang;
     if (!doc.published_hint) doc.published_hint = date;
     Record rec = extractor->run(doc, RunOptions{o.explain});
+    filter_types(rec, o.types);
     r.facts = rec.facts.size();
     r.deals = rec.deals.size();
     r.bytes = doc.text.size();
@@ -343,6 +370,7 @@ const char* kFooter = R"(Examples:
   extract --input-format jsonl < records.jsonl > facts.jsonl
   extract rules check rules/             validate rule files
   extract rules test                     run every rule's examples
+  extract --format csv --types money,date news/ > figures.csv
 
 Exit status: 0 success (also when no facts are found), 1 problems found by
 'rules check' or 'rules test', 2 usage errors, inputs that could not be read,
@@ -361,14 +389,15 @@ int run_cli(int argc, char** argv) {
                  "Files or folders to read ('-' or nothing = standard input). Example: extract news/");
   app.add_option("-f,--format", o.format,
                  "Output format: jsonl (one record per line; the default in a pipe), json (an indented "
-                 "array), text (readable; the default on a terminal). Example: --format json")
-      ->check(CLI::IsMember({"jsonl", "json", "text"}));
+                 "array), text (readable; the default on a terminal), csv or tsv (one row per fact). "
+                 "Example: --format csv")
+      ->check(CLI::IsMember(kChoices.at("--format")));
   app.add_option("--rules", o.rules_dir,
                  "Rules directory (default: $EXTRACT_RULES, else the rules installed with the binary). "
                  "Example: --rules ./my-rules")
       ->envname("EXTRACT_RULES");
   app.add_option("--lang", o.lang, "Document language: auto (detect), en or id. Example: --lang id")
-      ->check(CLI::IsMember({"auto", "en", "id"}));
+      ->check(CLI::IsMember(kChoices.at("--lang")));
   app.add_option("--date", o.date,
                  "Publication date YYYY-MM-DD, the reference for relative dates ('last year', "
                  "'September lalu'); default: the dateline found in the text. Example: --date 2025-03-18")
@@ -376,9 +405,9 @@ int run_cli(int argc, char** argv) {
   app.add_option("--input-format", o.input_format,
                  "text (each file is a document) or jsonl (each line a record {\"id\",\"text\",\"published\"?,"
                  "\"lang\"?}; one output line per input line, flushed). Example: --input-format jsonl")
-      ->check(CLI::IsMember({"text", "jsonl"}));
+      ->check(CLI::IsMember(kChoices.at("--input-format")));
   app.add_option("--color", o.color, "Colours in the text view: auto, always, never (NO_COLOR is respected)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(CLI::IsMember(kChoices.at("--color")));
   app.add_flag("--explain", o.explain,
                "Show for each fact the rule that produced it and the candidates it beat. Example: extract --explain a.txt");
   app.add_option("-j,--jobs", o.jobs, "Threads (default: all cores); output order never depends on it. Example: -j 2");
@@ -395,6 +424,20 @@ int run_cli(int argc, char** argv) {
                  "Write to FILE, atomically: a temporary file renamed when complete. Example: -o facts.jsonl");
   app.add_flag("--dump-text", o.dump_text,
                "Print the text that offsets index (the readable text of HTML inputs) instead of facts");
+
+  app.add_option("--types", o.types,
+                 "Keep only these kinds, comma-separated: fact types (money, date, person, quote, ...) and "
+                 "'deal'. Example: --types deal,money")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  app.add_flag("--pretty", o.pretty, "Indent JSON (each JSON Lines record then spans several lines)");
+
+  auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of the output record");
+  auto* man_cmd = app.add_subcommand("man", "Print the extract(1) manual page (roff). Example: extract man | man -l -");
+  std::string shell;
+  auto* completions_cmd = app.add_subcommand(
+      "completions", "Print a shell completion script. Example: extract completions bash > /etc/bash_completion.d/extract");
+  completions_cmd->add_option("shell", shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
 
   auto* rules_cmd = app.add_subcommand("rules", "Work with rule files: check, test");
   rules_cmd->require_subcommand(1);
@@ -427,6 +470,18 @@ int run_cli(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
+  if (schema_cmd->parsed()) {
+    std::fputs(kRecordSchema, stdout);
+    return kExitOk;
+  }
+  if (man_cmd->parsed()) {
+    std::fputs(man_page(app, kChoices).c_str(), stdout);
+    return kExitOk;
+  }
+  if (completions_cmd->parsed()) {
+    std::fputs(completion_script(app, kChoices, shell).c_str(), stdout);
+    return kExitOk;
+  }
   const std::string default_dir = o.rules_dir.empty() ? default_rules_dir(argv[0]) : o.rules_dir;
   if (check->parsed()) return cmd_rules_check(check_dir.empty() ? default_dir : check_dir);
   if (test->parsed()) return cmd_rules_test(test_dir.empty() ? default_dir : test_dir, verbose);

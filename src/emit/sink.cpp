@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "emit/csv.hpp"
 #include "emit/record_json.hpp"
 #include "emit/text_view.hpp"
 
@@ -25,7 +26,7 @@ class JsonLinesSink : public Sink {
  public:
   JsonLinesSink(Output& out, const RuleSet& rules, const SinkOptions& o) : out_(out), rules_(rules), opts_(o) {}
   std::string format_record(const Document& doc, const Record& rec) const override {
-    return dump_json(record_to_json(doc, rec, rules_, opts_.explain)) + "\n";
+    return dump_json(record_to_json(doc, rec, rules_, opts_.explain), opts_.pretty ? 2 : -1) + "\n";
   }
   std::string format_error(const std::string& source, const std::optional<Json>& id,
                            const std::string& message) const override {
@@ -93,12 +94,65 @@ class TextSink : public Sink {
   SinkOptions opts_;
 };
 
+// One row per fact: source, id, type, text, start, end, rule, normalized,
+// unit, value (the whole value as JSON). Error records are rows of type "error".
+class DelimitedSink : public Sink {
+ public:
+  DelimitedSink(Output& out, Delimited kind) : out_(out), kind_(kind) {}
+  std::string format_record(const Document& doc, const Record& rec) const override {
+    std::string rows;
+    const std::string id = doc.id ? (doc.id->is_string() ? doc.id->get<std::string>() : dump_json(*doc.id)) : "";
+    for (const auto& f : rec.facts) {
+      const auto [normalized, unit] = main_value(f.type, f.value);
+      rows += delimited_row({doc.source, id, f.type, doc.text.substr(f.span.start, f.span.size()),
+                             std::to_string(f.span.start), std::to_string(f.span.end), f.rule, normalized, unit,
+                             dump_json(f.value)},
+                            kind_);
+    }
+    for (const auto& d : rec.deals)
+      rows += delimited_row({doc.source, id, "deal", "", "", "", "", str(d, "target"), str(d, "acquirer"), dump_json(d)},
+                            kind_);
+    return rows;
+  }
+  std::string format_error(const std::string& source, const std::optional<Json>& id,
+                           const std::string& message) const override {
+    const std::string ids = id ? (id->is_string() ? id->get<std::string>() : dump_json(*id)) : "";
+    return delimited_row({source, ids, "error", message, "", "", "", "", "", ""}, kind_);
+  }
+  void begin() override {
+    out_.write(delimited_row({"source", "id", "type", "text", "start", "end", "rule", "normalized", "unit", "value"}, kind_));
+  }
+  void write(const std::string& s) override { out_.write(s); }
+
+ private:
+  static std::string str(const Json& v, const char* key) {
+    auto it = v.find(key);
+    if (it == v.end() || it->is_null()) return "";
+    return it->is_string() ? it->get<std::string>() : dump_json(*it);
+  }
+  // The value's main scalar and its unit, for spreadsheet users.
+  static std::pair<std::string, std::string> main_value(const std::string& type, const Json& v) {
+    if (type == "money") return {str(v, "amount"), str(v, "currency")};
+    if (type == "date") return {str(v, "date"), ""};
+    if (type == "percent") return {str(v, "percent"), "%"};
+    if (type == "duration") return {str(v, "duration"), ""};
+    if (type == "quantity" || type == "number") return {str(v, "amount"), str(v, "unit")};
+    if (type == "quote") return {str(v, "quote"), str(v, "speaker")};
+    if (type == "acquisition" || type == "purchase") return {str(v, "target"), str(v, "acquirer")};
+    return {str(v, "name"), ""};
+  }
+  Output& out_;
+  Delimited kind_;
+};
+
 }  // namespace
 
 std::unique_ptr<Sink> make_sink(const std::string& format, Output& out, const RuleSet& rules,
                                 const SinkOptions& opts) {
   if (format == "json") return std::make_unique<JsonArraySink>(out, rules, opts);
   if (format == "text") return std::make_unique<TextSink>(out, rules, opts);
+  if (format == "csv") return std::make_unique<DelimitedSink>(out, Delimited::csv);
+  if (format == "tsv") return std::make_unique<DelimitedSink>(out, Delimited::tsv);
   return std::make_unique<JsonLinesSink>(out, rules, opts);
 }
 

@@ -32,6 +32,7 @@ struct SinkOptions {
   bool color = false;
   bool flush_each = false;  // streaming: flush after every record
   int width = 100;          // terminal width for the text view
+  bool pretty = false;      // indent JSON Lines records (then one record spans lines)
 };
 
 // Formatting is separate from writing so that worker threads can format
@@ -49,7 +50,7 @@ class Sink {
   virtual void finish() {}
 };
 
-// format: "jsonl", "json" or "text".
+// format: "jsonl", "json", "text", "csv" or "tsv".
 std::unique_ptr<Sink> make_sink(const std::string& format, Output& out, const RuleSet& rules,
                                 const SinkOptions& opts);
 
