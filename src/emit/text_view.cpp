@@ -71,6 +71,25 @@ std::string fit(const std::string& s, std::size_t width) {
   return out + "…";
 }
 
+// Word-wraps `s` to lines of at most `width` code points, each line after the
+// first prefixed with `indent`.
+std::string wrap(const std::string& s, std::size_t width, const std::string& indent) {
+  std::string flat = Lexicon::fold(repair_utf8(s), false), out, line;
+  std::size_t pos = 0;
+  while (pos <= flat.size()) {
+    std::size_t sp = flat.find(' ', pos);
+    std::string word = flat.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+    if (!line.empty() && utf8_length(line) + 1 + utf8_length(word) > width) {
+      out += line + "\n" + indent;
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    if (sp == std::string::npos) break;
+    pos = sp + 1;
+  }
+  return out + line;
+}
+
 std::string pad(const std::string& s, std::size_t width) {
   std::size_t n = utf8_length(s);
   return n >= width ? s : s + std::string(width - n, ' ');
@@ -97,10 +116,21 @@ std::string summarize_value(const std::string& type, const Json& v) {
     return amount + (v.contains("unit") ? " " + str(v, "unit") : "") + hedge;
   }
   if (type == "quote") return "— " + (v.contains("speaker") && !v["speaker"].is_null() ? str(v, "speaker") : "?");
+  if (type == "role") {
+    std::string s = str(v, "person");
+    if (!str(v, "title").empty()) s += (s.empty() ? "" : ": ") + str(v, "title");
+    if (!str(v, "organization").empty()) s += ", " + str(v, "organization");
+    return s;
+  }
   if (v.contains("name")) return str(v, "name");
   if (type == "acquisition" || type == "purchase") {
-    std::string s = str(v, "acquirer") + " ← " + str(v, "target");
+    std::string what = str(v, "target");
+    if (what.empty()) what = str(v, "item");
+    if (what.empty()) what = str(v, "object");
+    std::string s = str(v, "acquirer") + " buys " + (what.empty() ? "?" : what);
+    if (!str(v, "seller").empty()) s += " from " + str(v, "seller");
     if (v.contains("status")) s += " · " + str(v, "status");
+    if (v.contains("price") && v["price"].is_object()) s += " · " + summarize_value("money", v["price"]);
     return s;
   }
   return dump_json(v);
@@ -127,13 +157,38 @@ std::string render_text(const Document& doc, const Record& rec, const RuleSet& r
   }
   std::map<std::string, std::vector<const Fact*>> by_type;
   for (const auto& f : rec.facts) by_type[f.type].push_back(&f);
+  // Entities are shown once each, merged, with their aliases and mention count.
+  std::map<std::string, std::vector<const Entity*>> entities;
+  for (const auto& e : rec.entities) entities[e.type].push_back(&e);
   const std::size_t text_w = std::min<std::size_t>(34, width / 3);
   for (const auto& [type, heading] : kSections) {
+    if (auto en = entities.find(type); en != entities.end()) {
+      out += st.heading("  " + heading) + "\n";
+      for (const Entity* e : en->second) {
+        std::string extra;
+        for (const auto& a : e->aliases) extra += (extra.empty() ? "also " : ", ") + a;
+        const std::size_t n = e->mentions.size();
+        extra += (extra.empty() ? "" : " · ") + std::to_string(n) + (n == 1 ? " mention" : " mentions");
+        out += "    " + st.value(pad(fit(e->name, text_w), text_w)) + "  " + st.dim(fit(extra, width - text_w - 8)) + "\n";
+      }
+      continue;
+    }
+    if (type == "person" || type == "organization" || type == "product" || type == "place") {
+      if (!rec.entities.empty()) continue;  // shown above from the merged entities
+    }
     auto it = by_type.find(type);
     if (it == by_type.end()) continue;
     out += st.heading("  " + heading) + "\n";
     for (const Fact* f : it->second) {
       std::string text = doc.text.substr(f->span.start, f->span.size());
+      if (type == "quote") {
+        // Quotes are read, not scanned: the whole quotation, wrapped.
+        const std::string q = f->value.contains("quote") ? str(f->value, "quote") : text;
+        out += "    “" + wrap(q, width - 8, "     ") + "”\n";
+        out += "      " + st.value(summarize_value(type, f->value)) +
+               (f->value.contains("cue") ? st.dim(" (" + str(f->value, "cue") + ")") : "") + "\n";
+        continue;
+      }
       std::string shown = pad(fit(text, text_w), text_w);
       std::string value = fit(summarize_value(type, f->value), width - text_w - 8);
       out += "    " + shown + "  " + st.value(value) + "\n";
