@@ -2,43 +2,487 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <unordered_map>
+
+#include <re2/re2.h>
+
+#include "assemble/names.hpp"
 
 namespace extract {
 
 namespace {
 
+using names::Lexicons;
+
 bool is_entity_type(const std::string& t) {
   return t == "organization" || t == "person" || t == "product" || t == "place";
 }
 
-std::string canonical_name(const Fact& f, std::string_view text) {
-  if (auto it = f.value.find("name"); it != f.value.end() && it->is_string()) return it->get<std::string>();
-  return Lexicon::fold(text.substr(f.span.start, f.span.size()), false);
+const Span* capture(const Fact& f, const char* name) {
+  for (const auto& [k, s] : f.captures)
+    if (k == name) return &s;
+  return nullptr;
 }
+
+std::string str_field(const Json& v, const char* key) {
+  auto it = v.find(key);
+  return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// One mention before merging.
+struct Raw {
+  Span span;
+  std::string type;  // entity type, or "" for a speaker whose type is not known yet
+  std::string name;  // the rule's canonical name (gazetteer value) or the surface
+  std::string kind;
+  bool lexical = false;       // the name comes from a gazetteer (differs from the surface)
+  std::size_t fact = SIZE_MAX;  // index into record.facts, for entity facts
+};
+
+class Builder {
+ public:
+  Builder(const RuleSet& rules, std::string_view text, Record& record)
+      : rules_(rules), text_(text), record_(record), lex_(Lexicons::from(rules)) {
+    generic_ = rules.lexicon("org_generic_words");
+  }
+
+  void run() {
+    collect();
+    drop_covered_speakers();
+    std::stable_sort(raws_.begin(), raws_.end(), [](const Raw& a, const Raw& b) {
+      if (a.span.start != b.span.start) return a.span.start < b.span.start;
+      return a.span.end > b.span.end;
+    });
+    for (const auto& r : raws_) place(r);
+    rescan();
+    roles();
+    finish();
+  }
+
+ private:
+  const RuleSet& rules_;
+  std::string_view text_;
+  Record& record_;
+  Lexicons lex_;
+  const Lexicon* generic_ = nullptr;
+
+  std::vector<Raw> raws_;
+  std::vector<Entity>& ents() { return record_.entities; }
+  std::vector<bool> lexical_name_;                       // per entity: canonical from a gazetteer
+  std::map<std::pair<std::string, std::string>, std::size_t> by_form_;  // (type, form) -> entity
+  std::unordered_map<std::string, std::size_t> any_form_;              // form -> first entity
+  std::unordered_map<std::string, std::size_t> last_person_;           // last word -> entity (latest)
+  std::unordered_map<std::string, std::size_t> org_prefix_;            // word prefix -> org entity
+  std::unordered_map<std::string, std::string> alias_of_;              // alias form <-> name form
+  std::map<std::size_t, std::pair<std::size_t, std::size_t>> taken_;   // start -> (end, entity)
+  std::vector<std::size_t> drop_facts_;
+
+  std::string surface(Span s) const { return names::collapse(text_.substr(s.start, s.size())); }
+
+  bool overlaps_taken(Span s) const {
+    auto it = taken_.lower_bound(s.end);
+    if (it == taken_.begin()) return false;
+    --it;
+    return it->second.first > s.start;
+  }
+
+  // A speaker span that overlaps a typed mention ("CEO Hotshot Aakash Sastry
+  // mengumumkan": the role found Hotshot and Aakash Sastry) adds nothing.
+  void drop_covered_speakers() {
+    std::vector<Span> typed;
+    for (const auto& r : raws_)
+      if (!r.type.empty()) typed.push_back(r.span);
+    std::sort(typed.begin(), typed.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
+    std::size_t max_len = 0;
+    for (const auto& t : typed) max_len = std::max(max_len, t.size());
+    raws_.erase(std::remove_if(raws_.begin(), raws_.end(), [&](const Raw& r) {
+      if (!r.type.empty()) return false;
+      const std::size_t from = r.span.start > max_len ? r.span.start - max_len : 0;
+      auto it = std::lower_bound(typed.begin(), typed.end(), from, [](const Span& a, std::size_t pos) { return a.start < pos; });
+      for (; it != typed.end() && it->start < r.span.end; ++it)
+        if (it->overlaps(r.span)) return true;
+      return false;
+    }), raws_.end());
+  }
+
+  // Entity facts, role participants, speakers and alias appositions.
+  void collect() {
+    auto& facts = record_.facts;
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      Fact& f = facts[i];
+      if (is_entity_type(f.type)) {
+        const Span* c = capture(f, "name");
+        Span s = c ? *c : f.span;
+        std::string name = str_field(f.value, "name");
+        const bool lexical = !name.empty() && name != surface(s);
+        if (!lexical) {
+          s = names::trim(text_, s, lex_, f.type == "person");
+          if (s.size() == 0 || !valid_name(s)) {
+            drop_facts_.push_back(i);
+            continue;
+          }
+          name = surface(s);
+          // Pattern matches in a title-case headline are not trusted; a name
+          // that is known from the body comes back through the rescan.
+          if (names::in_headline(text_, s.start)) {
+            drop_facts_.push_back(i);
+            continue;
+          }
+          if (!c || (c->start == f.span.start && c->end == f.span.end)) {
+            f.span = s;
+          }
+          f.value["name"] = name;
+        }
+        raws_.push_back({s, f.type, name, str_field(f.value, "kind"), lexical, i});
+      } else if (f.type == "role") {
+        add_capture(f, "person", "person");
+        add_capture(f, "organization", "organization");
+      }
+    }
+    for (const auto& f : record_.hidden) {
+      if (f.type != "cue") continue;
+      const std::string kind = str_field(f.value, "kind");
+      if (kind == "alias") {
+        const Span* n = capture(f, "name");
+        const Span* a = capture(f, "alias");
+        if (!n || !a) continue;
+        Span ns = names::trim(text_, *n, lex_, false), as = names::trim(text_, *a, lex_, false);
+        if (ns.size() == 0 || as.size() == 0) continue;
+        const std::string nf = surface(ns), af = surface(as);
+        alias_of_[af] = nf;
+        alias_of_[nf] = af;
+        raws_.push_back({ns, "organization", nf, "company", false});
+        raws_.push_back({as, "organization", af, "company", false});
+      } else if (kind == "speech") {
+        add_capture(f, "speaker", "");
+      }
+    }
+  }
+
+  // A name needs a capitalised word that is not a stop word (xAI and iPhone count).
+  bool valid_name(Span s) const {
+    for (const auto& w : names::words(text_, s)) {
+      const unsigned char c = static_cast<unsigned char>(text_[w.start]);
+      const unsigned char c2 = w.size() > 1 ? static_cast<unsigned char>(text_[w.start + 1]) : 0;
+      if ((std::isupper(c) || c >= 0x80 || std::isdigit(c) || std::isupper(c2)) &&
+          !lex_.is_stop(text_.substr(w.start, w.size())))
+        return true;
+    }
+    return false;
+  }
+
+  void add_capture(const Fact& f, const char* field, const char* type) {
+    const Span* c = capture(f, field);
+    if (!c) return;
+    Span s = names::trim(text_, *c, lex_, true);
+    if (s.size() == 0 || !valid_name(s)) return;
+    std::string name = surface(s);
+    std::string t = type;
+    std::string gaz;
+    if (lex_.orgs) {
+      if (const Json* v = lex_.orgs->lookup(name); v && v->is_string()) {
+        t = "organization";
+        gaz = v->get<std::string>();
+      }
+    }
+    raws_.push_back({s, t, gaz.empty() ? name : gaz, "", !gaz.empty() && gaz != name});
+  }
+
+  std::size_t find(const std::string& type, const std::string& form) const {
+    if (type.empty()) {
+      auto it = any_form_.find(form);
+      return it == any_form_.end() ? SIZE_MAX : it->second;
+    }
+    auto it = by_form_.find({type, form});
+    return it == by_form_.end() ? SIZE_MAX : it->second;
+  }
+
+  void register_form(std::size_t e, const std::string& form) {
+    const std::string& type = ents()[e].type;
+    by_form_.emplace(std::make_pair(type, form), e);
+    any_form_.emplace(form, e);
+    auto ws = names::split_words(form);
+    if (type == "person") {
+      std::string last = names::last_word(form);
+      if (!last.empty()) last_person_[last] = e;
+    } else if (type == "organization" && ws.size() >= 2) {
+      std::string prefix;
+      for (std::size_t k = 0; k + 1 < ws.size(); ++k) {
+        prefix += (k ? " " : "") + ws[k];
+        if (k == 0 && !distinctive(ws[0])) continue;
+        org_prefix_.emplace(prefix, e);
+      }
+    }
+  }
+
+  // A single word that can stand for an organization or a person by itself.
+  bool distinctive(const std::string& w) const {
+    if (w.size() < 3) return false;
+    const unsigned char c = static_cast<unsigned char>(w[0]);
+    if (!(std::isupper(c) || c >= 0x80)) return false;
+    if (lex_.is_stop(w) || lex_.is_honorific(w) || lex_.is_org_word(w)) return false;
+    if (lex_.places && lex_.places->contains(w)) return false;
+    if (generic_ && generic_->contains(w)) return false;
+    return true;
+  }
+
+  std::size_t create(const Raw& r, const std::string& type) {
+    Entity e;
+    e.type = type;
+    e.name = r.name;
+    if (!r.kind.empty() && r.kind != "alias") e.attributes["kind"] = r.kind;
+    ents().push_back(std::move(e));
+    lexical_name_.push_back(r.lexical);
+    const std::size_t idx = ents().size() - 1;
+    register_form(idx, r.name);
+    return idx;
+  }
+
+  void attach(std::size_t e, const Raw& r) {
+    Entity& ent = ents()[e];
+    const std::string form = surface(r.span);
+    ent.mentions.push_back(r.span);
+    taken_[r.span.start] = {r.span.end, e};
+    if (ent.attributes.find("kind") == ent.attributes.end() && !r.kind.empty() && r.kind != "alias")
+      ent.attributes["kind"] = r.kind;
+    // A longer name upgrades a one-word person name (Sastry -> Aakash Sastry) or
+    // an organization's short name (Kestrel -> Kestrel Robotics Inc).
+    const auto new_words = names::split_words(r.name);
+    const auto old_words = names::split_words(ent.name);
+    if (!lexical_name_[e] && !r.lexical && new_words.size() > old_words.size() &&
+        ((ent.type == "person" && old_words.size() == 1 && names::last_word(r.name) == names::last_word(ent.name)) ||
+         (ent.type == "organization" && std::equal(old_words.begin(), old_words.end(), new_words.begin())))) {
+      ent.name = r.name;
+    }
+    if (r.lexical) {
+      if (!lexical_name_[e] && ent.name != r.name) ent.name = r.name;
+      lexical_name_[e] = true;
+    }
+    register_form(e, form);
+    register_form(e, r.name);
+  }
+
+  // Finds the entity a mention belongs to, creating it when it is new.
+  void place(const Raw& r) {
+    if (overlaps_taken(r.span)) {
+      // The same span again (a role or a speaker over an entity fact): nothing new.
+      return;
+    }
+    const std::string form = surface(r.span);
+    std::size_t e = SIZE_MAX;
+    for (const std::string& f : {r.name, form}) {
+      if (e == SIZE_MAX) e = find(r.type, f);
+      if (e == SIZE_MAX && r.type.empty()) e = find("", f);
+      if (e == SIZE_MAX) {
+        if (auto a = alias_of_.find(f); a != alias_of_.end()) e = find(r.type, a->second);
+      }
+    }
+    const auto ws = names::split_words(r.name);
+    if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() == 1) {
+      if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
+    }
+    if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() >= 2) {
+      // A full name after its surname alone ("Sastry" ... "Aakash Sastry").
+      if (auto it = any_form_.find(names::last_word(r.name)); it != any_form_.end() &&
+          ents()[it->second].type == "person" && names::split_words(ents()[it->second].name).size() == 1)
+        e = it->second;
+    }
+    if (e == SIZE_MAX && (r.type == "organization" || r.type.empty())) {
+      if (auto it = org_prefix_.find(r.name); it != org_prefix_.end()) e = it->second;
+    }
+    if (e == SIZE_MAX && r.type == "organization" && ws.size() >= 2) {
+      // A longer name whose beginning is a known organization (Gulf Applied ... Gulf Applied Technologies Inc).
+      std::string prefix;
+      for (std::size_t k = 0; k + 1 < ws.size() && e == SIZE_MAX; ++k) {
+        prefix += (k ? " " : "") + ws[k];
+        if (k == 0 && !distinctive(ws[0])) continue;
+        std::size_t c = find("organization", prefix);
+        if (c != SIZE_MAX && !lexical_name_[c]) e = c;
+      }
+    }
+    if (e == SIZE_MAX) {
+      std::string type = r.type;
+      if (type.empty()) {
+        // A new speaker: a person when the name has two words or more and does
+        // not end in an organization word; a lone unknown word makes no entity.
+        if (ws.size() < 2) return;
+        type = lex_.is_org_word(ws.back()) ? "organization" : "person";
+      }
+      e = create(r, type);
+    }
+    attach(e, r);
+  }
+
+  // Later mentions that no rule found: known names, aliases, and the short
+  // forms (a person's surname, an organization's first word or name without
+  // legal form) after the entity's first mention.
+  void rescan() {
+    if (ents().empty()) return;
+    struct Form {
+      std::size_t entity;
+      bool derived;
+    };
+    std::map<std::string, Form> forms;
+    std::set<std::string> ambiguous;
+    auto add = [&](const std::string& f, std::size_t e, bool derived) {
+      if (f.size() < 2 || f.size() > 120) return;
+      auto [it, fresh] = forms.emplace(f, Form{e, derived});
+      if (!fresh && it->second.entity != e) ambiguous.insert(f);
+    };
+    for (std::size_t e = 0; e < ents().size(); ++e) {
+      const Entity& ent = ents()[e];
+      std::set<std::string> own;
+      for (const auto& m : ent.mentions) own.insert(surface(m));
+      own.insert(ent.name);
+      for (const auto& f : own) {
+        if (f.size() < 3 || !valid_surface(f)) continue;
+        add(f, e, false);
+        auto ws = names::split_words(f);
+        if (ent.type == "person" && ws.size() >= 2) {
+          const std::string last = names::last_word(f);
+          if (distinctive(last)) add(last, e, true);
+        } else if (ent.type == "organization" && ws.size() >= 2) {
+          // Without legal forms: "Kestrel Robotics Inc" -> "Kestrel Robotics".
+          std::size_t n = ws.size();
+          while (n > 1 && lex_.is_suffix(ws[n - 1])) --n;
+          if (n < ws.size() && n >= 1) {
+            std::string s;
+            for (std::size_t k = 0; k < n; ++k) s += (k ? " " : "") + ws[k];
+            if (n >= 2 || distinctive(s)) add(s, e, true);
+          }
+          if (distinctive(ws[0]) && !lex_.is_org_word(ws[1])) {
+            // "Kestrel Robotics Inc" -> "Kestrel" (not "Dell" from "Dell Technologies": also fine).
+            add(ws[0], e, true);
+          } else if (distinctive(ws[0])) {
+            add(ws[0], e, true);
+          }
+        }
+      }
+    }
+    for (const auto& a : ambiguous) forms.erase(a);
+    if (forms.empty()) return;
+    std::vector<std::string> list;
+    for (const auto& [f, _] : forms) list.push_back(f);
+    std::stable_sort(list.begin(), list.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    if (list.size() > 5000) list.resize(5000);
+    std::string pattern = "(";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (i) pattern += '|';
+      std::string q;
+      for (const auto& w : names::split_words(list[i])) q += (q.empty() ? "" : "\\s+") + RE2::QuoteMeta(w);
+      pattern += q;
+    }
+    pattern += ")";
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(64 << 20);
+    RE2 re(pattern, o);
+    if (!re.ok()) return;
+    std::vector<std::size_t> first(ents().size(), SIZE_MAX);
+    for (std::size_t e = 0; e < ents().size(); ++e)
+      for (const auto& m : ents()[e].mentions) first[e] = std::min(first[e], m.start);
+    re2::StringPiece input(text_.data(), text_.size());
+    re2::StringPiece hit;
+    std::vector<std::pair<Span, std::size_t>> found;
+    while (RE2::FindAndConsume(&input, re, &hit)) {
+      Span s{static_cast<std::size_t>(hit.data() - text_.data()),
+             static_cast<std::size_t>(hit.data() - text_.data()) + hit.size()};
+      if (hit.empty()) {
+        if (input.empty()) break;
+        input.remove_prefix(1);
+        continue;
+      }
+      if (!names::word_bounded(text_, s.start, s.end)) continue;
+      auto it = forms.find(surface(s));
+      if (it == forms.end()) continue;
+      const std::size_t e = it->second.entity;
+      if (it->second.derived && s.start < first[e]) continue;
+      if (overlaps_taken(s)) continue;
+      taken_[s.start] = {s.end, e};
+      found.emplace_back(s, e);
+    }
+    for (const auto& [s, e] : found) ents()[e].mentions.push_back(s);
+  }
+
+  bool valid_surface(const std::string& f) const {
+    const unsigned char c = static_cast<unsigned char>(f[0]);
+    return std::isupper(c) || std::isdigit(c) || c >= 0x80 || (f.size() > 1 && std::isupper(static_cast<unsigned char>(f[1])));
+  }
+
+  std::size_t entity_at(Span s) const {
+    auto it = taken_.upper_bound(s.start);
+    if (it == taken_.begin()) return SIZE_MAX;
+    --it;
+    if (it->second.first > s.start) return it->second.second;
+    return SIZE_MAX;
+  }
+
+  void roles() {
+    for (auto& f : record_.facts) {
+      if (f.type != "role") continue;
+      const Span* p = capture(f, "person");
+      if (!p) continue;
+      Span ps = names::trim(text_, *p, lex_, true);
+      if (ps.size() == 0) continue;
+      const std::size_t pe = entity_at(ps);
+      if (pe == SIZE_MAX || ents()[pe].type != "person") continue;
+      Json role = Json::object();
+      role["title"] = str_field(f.value, "title");
+      if (const Span* o = capture(f, "organization")) {
+        Span os = names::trim(text_, *o, lex_, false);
+        const std::size_t oe = os.size() ? entity_at(os) : SIZE_MAX;
+        if (oe != SIZE_MAX) {
+          role["organization"] = ents()[oe].name;
+          f.value["organization"] = ents()[oe].name;
+        } else if (os.size()) {
+          role["organization"] = surface(os);
+        }
+      }
+      f.value["person"] = ents()[pe].name;
+      Json& list = ents()[pe].attributes["roles"];
+      if (!list.is_array()) list = Json::array();
+      if (std::find(list.begin(), list.end(), role) == list.end()) list.push_back(role);
+    }
+  }
+
+  void finish() {
+    // Drop rejected entity facts; keep the rest sorted (trimming moved some starts).
+    std::sort(drop_facts_.begin(), drop_facts_.end());
+    auto& facts = record_.facts;
+    for (auto it = drop_facts_.rbegin(); it != drop_facts_.rend(); ++it) facts.erase(facts.begin() + *it);
+    std::stable_sort(facts.begin(), facts.end(), [](const Fact& a, const Fact& b) {
+      if (a.span.start != b.span.start) return a.span.start < b.span.start;
+      if (a.span.end != b.span.end) return a.span.end < b.span.end;
+      if (a.type != b.type) return a.type < b.type;
+      return a.rule < b.rule;
+    });
+    for (auto& e : ents()) {
+      std::sort(e.mentions.begin(), e.mentions.end(), [](const Span& a, const Span& b) {
+        return a.start != b.start ? a.start < b.start : a.end < b.end;
+      });
+      e.mentions.erase(std::unique(e.mentions.begin(), e.mentions.end()), e.mentions.end());
+      std::set<std::string> aliases;
+      for (const auto& m : e.mentions) aliases.insert(surface(m));
+      if (auto a = alias_of_.find(e.name); a != alias_of_.end()) aliases.insert(a->second);
+      aliases.erase(e.name);
+      e.aliases.assign(aliases.begin(), aliases.end());
+    }
+    // Entities in order of first mention; canonical names decide ties.
+    std::stable_sort(ents().begin(), ents().end(), [](const Entity& a, const Entity& b) {
+      const std::size_t fa = a.mentions.empty() ? SIZE_MAX : a.mentions.front().start;
+      const std::size_t fb = b.mentions.empty() ? SIZE_MAX : b.mentions.front().start;
+      if (fa != fb) return fa < fb;
+      return a.name < b.name;
+    });
+  }
+};
 
 }  // namespace
 
-void assemble_entities(const RuleSet&, std::string_view text, Record& record) {
-  std::map<std::pair<std::string, std::string>, std::size_t> index;
-  for (const auto& f : record.facts) {
-    if (!is_entity_type(f.type)) continue;
-    const std::string name = canonical_name(f, text);
-    auto key = std::make_pair(f.type, name);
-    auto it = index.find(key);
-    if (it == index.end()) {
-      it = index.emplace(key, record.entities.size()).first;
-      Entity e;
-      e.type = f.type;
-      e.name = name;
-      record.entities.push_back(std::move(e));
-    }
-    Entity& e = record.entities[it->second];
-    e.mentions.push_back(f.span);
-    const std::string surface = Lexicon::fold(text.substr(f.span.start, f.span.size()), false);
-    if (surface != e.name && std::find(e.aliases.begin(), e.aliases.end(), surface) == e.aliases.end())
-      e.aliases.push_back(surface);
-  }
-  for (auto& e : record.entities) std::sort(e.aliases.begin(), e.aliases.end());
+void assemble_entities(const RuleSet& rules, std::string_view text, Record& record) {
+  record.entities.clear();
+  Builder(rules, text, record).run();
 }
 
 }  // namespace extract

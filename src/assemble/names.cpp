@@ -1,0 +1,142 @@
+#include "assemble/names.hpp"
+
+#include <cctype>
+
+namespace extract::names {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '_'; }
+
+bool in(const Lexicon* lex, std::string_view w) { return lex && lex->contains(w); }
+
+}  // namespace
+
+Lexicons Lexicons::from(const RuleSet& rules) {
+  Lexicons l;
+  l.stop = rules.lexicon("name_stopwords");
+  l.honorific = rules.lexicon("name_honorifics");
+  l.org_head = rules.lexicon("org_head_words");
+  l.suffix = rules.lexicon("corp_suffix");
+  l.suffix_dotted = rules.lexicon("corp_suffix_dotted");
+  l.descriptor = rules.lexicon("corp_descriptor");
+  l.places = rules.lexicon("place_gazetteer");
+  l.orgs = rules.lexicon("org_gazetteer");
+  return l;
+}
+
+bool Lexicons::is_stop(std::string_view w) const { return in(stop, w); }
+bool Lexicons::is_honorific(std::string_view w) const { return in(honorific, w); }
+bool Lexicons::is_suffix(std::string_view w) const {
+  if (in(suffix_dotted, w)) return true;
+  if (!w.empty() && w.back() == '.') w.remove_suffix(1);
+  return in(suffix, w);
+}
+bool Lexicons::is_org_word(std::string_view w) const {
+  if (is_suffix(w)) return true;
+  if (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
+  return in(descriptor, w) || in(org_head, w);
+}
+
+std::string collapse(std::string_view s) { return Lexicon::fold(s, false); }
+
+std::vector<Span> words(std::string_view text, Span span) {
+  std::vector<Span> out;
+  std::size_t i = span.start;
+  while (i < span.end) {
+    while (i < span.end && is_space(text[i])) ++i;
+    if (i >= span.end) break;
+    std::size_t j = i;
+    while (j < span.end && !is_space(text[j])) ++j;
+    out.push_back({i, j});
+    i = j;
+  }
+  return out;
+}
+
+Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics) {
+  auto ws = words(text, span);
+  std::size_t a = 0, b = ws.size();
+  auto word = [&](std::size_t k) { return text.substr(ws[k].start, ws[k].size()); };
+  while (a < b && (lex.is_stop(word(a)) || (honorifics && lex.is_honorific(word(a))))) ++a;
+  while (b > a && lex.is_stop(word(b - 1))) --b;
+  if (a >= b) return {span.start, span.start};
+  Span out{ws[a].start, ws[b - 1].end};
+  // Trailing punctuation that is not part of a legal form ("Corp." keeps its dot).
+  while (out.end > out.start) {
+    const char c = text[out.end - 1];
+    if (c == ',' || c == ';' || c == ':') {
+      --out.end;
+    } else if (c == '.') {
+      auto last = text.substr(ws[b - 1].start, out.end - ws[b - 1].start);
+      // Keep the dot of an abbreviation or initial (Inc., S.A., E.).
+      if (lex.is_suffix(last) || last.size() <= 2 || last.find('.') < last.size() - 1) break;
+      --out.end;
+    } else {
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> split_words(std::string_view name) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    while (i < name.size() && is_space(name[i])) ++i;
+    std::size_t j = i;
+    while (j < name.size() && !is_space(name[j])) ++j;
+    if (j > i) out.emplace_back(name.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string last_word(std::string_view name) {
+  auto ws = split_words(name);
+  if (ws.empty()) return {};
+  std::string w = ws.back();
+  while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.pop_back();
+  return w;
+}
+
+bool word_bounded(std::string_view text, std::size_t pos, std::size_t end) {
+  auto inner = [&](std::size_t i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    return is_word_byte(c) || c == '-';
+  };
+  if (pos > 0 && inner(pos - 1)) return false;
+  if (end < text.size()) {
+    if (inner(end)) return false;
+    // "Hotshot-XL": a hyphen joins words; an apostrophe before "s" is a possessive and is fine.
+  }
+  return true;
+}
+
+bool in_headline(std::string_view text, std::size_t pos) {
+  std::size_t a = text.rfind('\n', pos);
+  a = a == std::string_view::npos ? 0 : a + 1;
+  std::size_t b = text.find('\n', pos);
+  if (b == std::string_view::npos) b = text.size();
+  if (b - a > 300) return false;
+  auto ws = words(text, {a, b});
+  if (ws.size() < 3) return false;
+  // A line ending in a sentence period is body text.
+  std::size_t e = b;
+  while (e > a && is_space(text[e - 1])) --e;
+  if (e > a && text[e - 1] == '.') return false;
+  int content = 0, capital = 0;
+  for (const auto& w : ws) {
+    const std::string_view s = text.substr(w.start, w.size());
+    const unsigned char c = static_cast<unsigned char>(s[0]);
+    if (!std::isalpha(c)) continue;
+    if (s.size() <= 3 && std::islower(c)) continue;  // of, to, the, a, and
+    ++content;
+    if (std::isupper(c)) ++capital;
+  }
+  return content >= 3 && capital * 10 >= content * 8;
+}
+
+}  // namespace extract::names

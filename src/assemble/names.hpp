@@ -1,0 +1,61 @@
+// Helpers for entity names shared by the entity and quote assembly: word
+// splitting, trimming of sentence-initial words and honorifics, name forms.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/document.hpp"
+#include "rules/rule_set.hpp"
+
+namespace extract::names {
+
+// The lexicons that steer name handling, all optional (declared in
+// rules/common/entities.yaml): words that are not part of a name when they
+// start or end it (name_stopwords), honorifics and titles written before a
+// name (name_honorifics), last words that make a name an organization
+// (org_head_words), legal forms and company words (corp_suffix,
+// corp_descriptor), places (place_gazetteer).
+struct Lexicons {
+  const Lexicon* stop = nullptr;
+  const Lexicon* honorific = nullptr;
+  const Lexicon* org_head = nullptr;
+  const Lexicon* suffix = nullptr;
+  const Lexicon* suffix_dotted = nullptr;
+  const Lexicon* descriptor = nullptr;
+  const Lexicon* places = nullptr;
+  const Lexicon* orgs = nullptr;
+  static Lexicons from(const RuleSet& rules);
+  bool is_stop(std::string_view w) const;
+  bool is_honorific(std::string_view w) const;
+  bool is_suffix(std::string_view w) const;     // Inc, Inc., Corp, S.A., Tbk ...
+  bool is_org_word(std::string_view w) const;   // suffix, descriptor or org head word
+};
+
+// White space runs collapsed to one space, ends trimmed.
+std::string collapse(std::string_view s);
+
+// The white-space separated words of text[span], as spans.
+std::vector<Span> words(std::string_view text, Span span);
+
+// The span without leading (and trailing) words that are stop words, and,
+// when `honorifics`, without leading honorifics ("But Mr. Obama" -> "Obama").
+// A span left with nothing but such words comes back empty (start == end).
+Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics);
+
+// The last word of a name, without a trailing dot or comma.
+std::string last_word(std::string_view name);
+// The words of a name.
+std::vector<std::string> split_words(std::string_view name);
+
+// True when text[pos] starts a word (the byte before is not a letter, digit,
+// hyphen or apostrophe) and text[end] ends one.
+bool word_bounded(std::string_view text, std::size_t pos, std::size_t end);
+
+// The line holding `pos` looks like a headline in title case or capitals:
+// at least three words, no sentence-final period, and most of its content
+// words capitalised.
+bool in_headline(std::string_view text, std::size_t pos);
+
+}  // namespace extract::names
