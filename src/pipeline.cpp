@@ -9,6 +9,7 @@
 #include "assemble/profile.hpp"
 #include "core/utf8.hpp"
 #include "engine/resolver.hpp"
+#include "normalize/dates.hpp"
 #include "normalize/value_builder.hpp"
 
 namespace fs = std::filesystem;
@@ -93,6 +94,7 @@ Record Extractor::run(const Document& doc, const RunOptions& opts) const {
     if (a.type != b.type) return a.type < b.type;
     return a.rule < b.rule;
   });
+  resolve_anchored_dates(record.facts);  // "tiga bulan kemudian": needs the facts before it
   assemble(rules_, doc.text, record);
   return record;
 }

@@ -80,6 +80,34 @@ int weekday(const CivilDate& d) {
 
 CivilDate add_days(const CivilDate& d, long days) { return from_days(to_days(d) + days); }
 
+namespace {
+
+// The year of a month (and day) written without a year, placed against the
+// reference by `direction`:
+//   past     the last such month (day) strictly before the reference
+//   future   the first one strictly after it
+//   (none)   the nearest reading: the reference's own month is this year's; a
+//            month up to 4 months ahead is the coming one, any other the last
+//            one before. News looks back more than ahead, and the 4-month window
+//            was set on the TimeBank dev set (docs/figures.md, "Dates").
+int place_month(int month, std::optional<long> day, const std::string& direction, const CivilDate& ref) {
+  int y = ref.year;
+  const int ref_m = ref.month;
+  if (direction == "past") {
+    if (month > ref_m || (month == ref_m && (!day || *day >= ref.day))) --y;
+  } else if (direction == "future") {
+    if (month < ref_m || (month == ref_m && (!day || *day <= ref.day))) ++y;
+  } else {
+    const int ahead = ((month - ref_m) % 12 + 12) % 12;
+    if (ahead == 0) return y;
+    if (ahead <= 4) return month < ref_m ? y + 1 : y;
+    return month > ref_m ? y - 1 : y;
+  }
+  return y;
+}
+
+}  // namespace
+
 std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate>& reference) {
   Json out = Json::object();
   const std::string modifier = get_str(fields, "modifier");
@@ -102,6 +130,15 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
   auto wday = get_int(fields, "weekday");
   const std::string unit = get_str(fields, "unit");
 
+  // A spoken year: "nineteen ninety-six" = century 19, year_of_century 96.
+  if (!year) {
+    auto century = get_int(fields, "century");
+    auto yy = get_int(fields, "year_of_century");
+    if (century && yy) {
+      if (*century < 10 || *century > 29 || *yy < 0 || *yy > 99) return std::nullopt;
+      year = *century * 100 + *yy;
+    }
+  }
   if (year) year = expand_year(static_cast<int>(*year));
   if (month && (*month < 1 || *month > 12)) return std::nullopt;
   if (day && (*day < 1 || *day > 31)) return std::nullopt;
@@ -115,7 +152,10 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
       if (count && sign) offset = *count * *sign;
     }
     if (!offset) return std::nullopt;
-    if (!reference) return unresolved();
+    if (unit != "day" && unit != "week" && unit != "month" && unit != "year") return std::nullopt;
+    // Anchored to the previous date of the text ("tiga bulan kemudian"): left
+    // for resolve_anchored_dates, which sees the other facts.
+    if (!reference || get_str(fields, "anchor") == "previous") return unresolved();
     const CivilDate r = *reference;
     if (unit == "day") return finish(format_iso(add_days(r, *offset)));
     if (unit == "week") return finish(iso_week(add_days(r, *offset * 7)));
@@ -123,8 +163,16 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
       long m = r.year * 12L + (r.month - 1) + *offset;
       return finish(fmt::format("{:04d}-{:02d}", m / 12, m % 12 + 1));
     }
-    if (unit == "year") return finish(fmt::format("{:04d}", r.year + *offset));
-    return std::nullopt;
+    return finish(fmt::format("{:04d}", r.year + *offset));
+  }
+
+  // A year relative to the reference, for a month: "January this year",
+  // "June last year", "this September".
+  if (!year) {
+    if (auto year_offset = get_int(fields, "year_offset")) {
+      if (!reference) return unresolved();
+      year = reference->year + *year_offset;
+    }
   }
 
   if (year && month && day) {
@@ -143,11 +191,7 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
   if (month) {
     // No year: place the month (and day) relative to the reference.
     if (!reference) return unresolved();
-    int y = reference->year;
-    const int ref_m = reference->month;
-    if (direction == "past" && (*month > ref_m || (*month == ref_m && !day))) --y;
-    if (direction == "past" && day && *month == ref_m && *day >= reference->day) --y;
-    if (direction == "future" && (*month < ref_m || (*month == ref_m && (!day || *day <= reference->day)))) ++y;
+    const int y = place_month(static_cast<int>(*month), day, direction, *reference);
     if (day) {
       if (!valid_date(y, static_cast<int>(*month), static_cast<int>(*day))) return std::nullopt;
       return finish(fmt::format("{:04d}-{:02d}-{:02d}", y, *month, *day));
@@ -164,10 +208,64 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
       if (delta == 0) delta = 7;
     } else {
       delta = -((ref_w - *wday + 7) % 7);
+      if (delta == 0 && direction == "past") delta = -7;  // "last Monday" said on a Monday
     }
     return finish(format_iso(add_days(*reference, delta)));
   }
   return std::nullopt;
+}
+
+std::optional<std::string> shift_date(const std::string& anchor, const std::string& unit, long offset) {
+  static const char* kDigits = "0123456789";
+  auto all_digits = [&](std::size_t from, std::size_t n) {
+    return anchor.size() >= from + n && anchor.find_first_not_of(kDigits, from) >= from + n;
+  };
+  // The anchor's precision: YYYY, YYYY-MM or YYYY-MM-DD.
+  int precision = 0;
+  if (anchor.size() == 4 && all_digits(0, 4)) precision = 1;
+  else if (anchor.size() == 7 && all_digits(0, 4) && anchor[4] == '-' && all_digits(5, 2)) precision = 2;
+  else if (auto d = parse_iso_date(anchor); d && anchor.size() == 10) precision = 3;
+  if (precision == 0) return std::nullopt;
+  const int y = std::stoi(anchor.substr(0, 4));
+  if (unit == "year") return fmt::format("{:04d}", y + offset);
+  if (unit == "month") {
+    if (precision < 2) return std::nullopt;
+    long m = y * 12L + (std::stoi(anchor.substr(5, 2)) - 1) + offset;
+    return fmt::format("{:04d}-{:02d}", m / 12, m % 12 + 1);
+  }
+  if (precision < 3) return std::nullopt;
+  const CivilDate d = *parse_iso_date(anchor);
+  if (unit == "day") return format_iso(add_days(d, offset));
+  if (unit == "week") return iso_week(add_days(d, offset * 7));
+  return std::nullopt;
+}
+
+void resolve_anchored_dates(std::vector<Fact>& facts) {
+  const Fact* previous = nullptr;  // the last date fact with a calendar value
+  for (auto& f : facts) {
+    if (f.type != "date") continue;
+    const Json& v = f.value;
+    auto anchor = v.find("anchor");
+    if (anchor != v.end() && *anchor == "previous" && v.value("resolved", true) == false) {
+      if (!previous) continue;
+      auto offset = get_int(v, "offset");
+      if (!offset) {
+        auto count = get_int(v, "count");
+        auto sign = get_int(v, "sign");
+        if (count && sign) offset = *count * *sign;
+      }
+      const std::string from = previous->value["date"].get<std::string>();
+      auto shifted = offset ? shift_date(from, get_str(v, "unit"), *offset) : std::nullopt;
+      if (!shifted) continue;
+      Json out = Json::object();
+      out["date"] = *shifted;
+      out["relative_to"] = from;
+      if (v.contains("modifier")) out["modifier"] = v["modifier"];
+      f.value = std::move(out);
+    }
+    auto date = f.value.find("date");
+    if (date != f.value.end() && date->is_string()) previous = &f;
+  }
 }
 
 }  // namespace extract

@@ -41,6 +41,16 @@ void copy_except(const Json& from, Json& to, std::initializer_list<const char*> 
   }
 }
 
+// Figure values leave out fields whose name starts with '_': captures that only
+// carry a lexicon value into the other fields ("ribuan" -> approximate,
+// magnitude), whose text is the fact's text anyway.
+void drop_private_fields(Json& v) {
+  for (auto it = v.begin(); it != v.end();) {
+    if (!it.key().empty() && it.key()[0] == '_') it = v.erase(it);
+    else ++it;
+  }
+}
+
 // amount * scale, with a lone scale meaning one ("a billion").
 std::optional<double> scaled_amount(const Json& fields) {
   auto amount = get_number(fields, "amount");
@@ -182,17 +192,20 @@ std::optional<Json> build_value(const RuleSet& rules, const Candidate& c, const 
   auto fields = normalize_fields(rules, c, ctx, why);
   if (!fields) return std::nullopt;
   const std::string& type = rules.rules[c.rule_index].type;
-  if (type == "money") return build_money(*fields, why);
-  if (type == "percent") return build_scaled(*fields, "percent", why);
-  if (type == "quantity") return build_scaled(*fields, "amount", why);
-  if (type == "number") return build_scaled(*fields, "amount", why);
-  if (type == "duration") return build_duration(*fields, why);
-  if (type == "date") {
-    auto v = build_date(*fields, ctx.reference);
+  std::optional<Json> v;
+  if (type == "money") v = build_money(*fields, why);
+  else if (type == "percent") v = build_scaled(*fields, "percent", why);
+  else if (type == "quantity") v = build_scaled(*fields, "amount", why);
+  else if (type == "number") v = build_scaled(*fields, "amount", why);
+  else if (type == "duration") v = build_duration(*fields, why);
+  else if (type == "date") {
+    v = build_date(*fields, ctx.reference);
     if (!v) *why = "not a valid date";
-    return v;
+  } else {
+    return fields;  // entities, quotes, events: the fields themselves
   }
-  return fields;  // entities, quotes, events: the fields themselves
+  if (v) drop_private_fields(*v);
+  return v;
 }
 
 }  // namespace extract
