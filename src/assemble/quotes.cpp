@@ -38,6 +38,11 @@ Mark mark_at(std::string_view t, std::size_t i) {
     const bool space_after = i + 1 >= t.size() || is_space(t[i + 1]);
     return {kDouble, !space_after, !space_before || space_after, 1};
   }
+  if (c == '\'' && i + 1 < t.size() && t[i + 1] == '\'') {
+    // Two apostrophes for a double quote (''like this''), old wire style.
+    const bool space_after = i + 2 >= t.size() || is_space(t[i + 2]);
+    return {kDouble, space_before && !space_after, !space_before, 2};
+  }
   if (c == '\'') {
     // Straight single quotes only around words: 'like this'.
     const bool open = space_before && is_alnum_at(t, i + 1);
@@ -53,7 +58,10 @@ Mark mark_at(std::string_view t, std::size_t i) {
     const unsigned char d = static_cast<unsigned char>(t[i + 2]);
     if (d == 0x9C) return {kDouble, true, false, 3};   // “
     if (d == 0x9E) return {kDouble, true, false, 3};   // „
-    if (d == 0x9D) return {kDouble, false, true, 3};   // ”
+    if (d == 0x9D) {  // ”, also written as an opener at the start of a line or after a blank
+      const bool line_start = i == 0 || t[i - 1] == '\n';
+      return {kDouble, line_start && is_alnum_at(t, i + 3), !space_before || !is_alnum_at(t, i + 3), 3};
+    }
     if (d == 0x98) return {kSingle, space_before, false, 3};  // ‘
     if (d == 0x99) {                                   // ’: closer unless inside a word
       const bool close = i > 0 && !is_space(t[i - 1]) && !is_alnum_at(t, i + 3);
@@ -309,7 +317,19 @@ class Attributor {
     if (after && only_glue(text_.substr(q.outer.end, after->span.start - q.outer.end))) return after;
     if (before && only_glue(text_.substr(before->span.end, q.outer.start - before->span.end))) return before;
     if (after) return after;
-    return before;
+    if (before) return before;
+    // "Caddell continued:" at the end of the paragraph before.
+    if (q.starts_paragraph && q.para_start > 0) {
+      std::size_t e = q.para_start;
+      while (e > prev_q && is_space(text_[e - 1])) --e;
+      if (e > prev_q && text_[e - 1] == ':') {
+        const std::size_t s0 = sentence_start(e - 1, prev_q, 300);
+        auto it = std::lower_bound(cues_.begin(), cues_.end(), e,
+                                   [](const Cue& c, std::size_t pos) { return c.span.start < pos; });
+        if (it != cues_.begin() && std::prev(it)->span.start >= s0) return &*std::prev(it);
+      }
+    }
+    return nullptr;
   }
 
   // The entity a speaker span names: of the mentions overlapping it, the last
