@@ -271,9 +271,21 @@ class Attributor {
     for (std::size_t i = from; i < stop; ++i) {
       const char c = text_[i];
       if (c == '\n') return i;
-      if ((c == '.' || c == '!' || c == '?') && (i + 1 >= text_.size() || is_space(text_[i + 1]))) return i + 1;
+      if ((c == '.' || c == '!' || c == '?') && (i + 1 >= text_.size() || is_space(text_[i + 1])) &&
+          !abbreviation_before(i))
+        return i + 1;
     }
     return stop;
+  }
+
+  // The word before the period at `dot` is an initial or an honorific (E., Mr., Sen.).
+  bool abbreviation_before(std::size_t dot) const {
+    if (text_[dot] != '.') return false;
+    std::size_t a = dot;
+    while (a > 0 && !is_space(text_[a - 1]) && dot - a < 12) --a;
+    const std::string_view w = text_.substr(a, dot + 1 - a);
+    if (w.size() == 2 && std::isupper(static_cast<unsigned char>(w[0]))) return true;
+    return lex_.is_honorific(w) || lex_.is_honorific(w.substr(0, w.size() - 1));
   }
 
   std::size_t sentence_start(std::size_t to, std::size_t limit, std::size_t cap) const {
@@ -281,7 +293,8 @@ class Attributor {
     for (std::size_t i = to; i > stop; --i) {
       const char c = text_[i - 1];
       if (c == '\n') return i;
-      if ((c == '.' || c == '!' || c == '?') && i < text_.size() && is_space(text_[i])) return i;
+      if ((c == '.' || c == '!' || c == '?') && i < text_.size() && is_space(text_[i]) && !abbreviation_before(i - 1))
+        return i;
     }
     return stop;
   }
@@ -304,7 +317,7 @@ class Attributor {
     auto first_after = std::lower_bound(cues_.begin(), cues_.end(), q.outer.end,
                                         [](const Cue& c, std::size_t pos) { return c.span.start < pos; });
     const Cue* after = nullptr;
-    if (first_after != cues_.end() && first_after->span.end <= after_end + 60 && first_after->span.start < after_end)
+    if (first_after != cues_.end() && first_after->span.start < after_end)
       after = &*first_after;
     const Cue* before = nullptr;
     for (auto it = first_after; it != cues_.begin();) {
