@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages extract needs. Usage: scripts/install-deps.sh [--test]
 #   (no flag)  build and run: compiler, CMake, RE2, yaml-cpp, fmt, CLI11, nlohmann-json
-#   --test     also what the test suite uses: Catch2, jq, Python (evaluation, schema check),
+#   --test     also what the test suite uses: Catch2, jq, Python (evaluation, schema check, Dask recipe),
 #              clang with libFuzzer (fuzz/run.sh)
 # Packages already installed are not touched; nothing is downloaded at build time.
 set -eu
