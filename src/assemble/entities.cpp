@@ -115,7 +115,7 @@ class Builder {
         const Span* c = capture(f, "name");
         Span s = c ? *c : f.span;
         std::string name = str_field(f.value, "name");
-        const bool lexical = !name.empty() && name != surface(s);
+        bool lexical = !name.empty() && name != surface(s);
         if (!lexical) {
           s = names::trim(text_, s, lex_, f.type == "person");
           if (s.size() == 0 || !valid_name(s)) {
@@ -133,6 +133,14 @@ class Builder {
             f.span = s;
           }
           f.value["name"] = name;
+          if (f.type == "organization") {
+            // A legal name of a known company ("Eastman Kodak Co") takes the gazetteer's name.
+            if (auto gaz = gazetteer_name(name); !gaz.empty()) {
+              lexical = gaz != name;
+              name = gaz;
+              f.value["name"] = name;
+            }
+          }
         }
         raws_.push_back({s, f.type, name, str_field(f.value, "kind"), lexical, i});
       } else if (f.type == "role") {
@@ -158,6 +166,21 @@ class Builder {
         add_capture(f, "speaker", "");
       }
     }
+  }
+
+  // The gazetteer name of an organization written with its legal form.
+  std::string gazetteer_name(const std::string& name) const {
+    if (!lex_.orgs) return {};
+    auto ws = names::split_words(name);
+    std::size_t n = ws.size();
+    while (true) {
+      std::string s;
+      for (std::size_t k = 0; k < n; ++k) s += (k ? " " : "") + ws[k];
+      if (const Json* v = lex_.orgs->lookup(s); v && v->is_string()) return v->get<std::string>();
+      if (n <= 1 || !lex_.is_suffix(ws[n - 1])) break;
+      --n;
+    }
+    return {};
   }
 
   // A name needs a capitalised word that is not a stop word (xAI and iPhone count).
@@ -465,6 +488,20 @@ class Builder {
       std::set<std::string> aliases;
       for (const auto& m : e.mentions) aliases.insert(surface(m));
       if (auto a = alias_of_.find(e.name); a != alias_of_.end()) aliases.insert(a->second);
+      if (e.type == "organization") {
+        // "Dynamics Corp of America" is also "Dynamics Corp".
+        std::set<std::string> extra;
+        for (const auto& a : aliases) {
+          auto ws = names::split_words(a);
+          for (std::size_t k = 1; k + 1 < ws.size(); ++k)
+            if (ws[k + 1] == "of" && lex_.is_suffix(ws[k])) {
+              std::string s;
+              for (std::size_t m = 0; m <= k; ++m) s += (m ? " " : "") + ws[m];
+              extra.insert(s);
+            }
+        }
+        aliases.insert(extra.begin(), extra.end());
+      }
       aliases.erase(e.name);
       e.aliases.assign(aliases.begin(), aliases.end());
     }

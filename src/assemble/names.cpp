@@ -121,6 +121,16 @@ bool in_headline(std::string_view text, std::size_t pos) {
   std::size_t b = text.find('\n', pos);
   if (b == std::string_view::npos) b = text.size();
   if (b - a > 300) return false;
+  // A headline stands alone: a blank line (or the end) follows it. Wire copy
+  // wraps body lines, so a body line full of capitalised names is not one.
+  {
+    std::size_t n = b;
+    while (n < text.size() && (text[n] == '\n' || text[n] == '\r' || text[n] == ' ' || text[n] == '\t')) {
+      if (text[n] == '\n' && n > b) break;
+      ++n;
+    }
+    if (!(n >= text.size() || (n > b && text[n] == '\n'))) return false;
+  }
   auto ws = words(text, {a, b});
   if (ws.size() < 3) return false;
   // A line ending in a sentence period is body text.
