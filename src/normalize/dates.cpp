@@ -225,6 +225,7 @@ std::optional<std::string> shift_date(const std::string& anchor, const std::stri
   if (anchor.size() == 4 && all_digits(0, 4)) precision = 1;
   else if (anchor.size() == 7 && all_digits(0, 4) && anchor[4] == '-' && all_digits(5, 2)) precision = 2;
   else if (auto d = parse_iso_date(anchor); d && anchor.size() == 10) precision = 3;
+  if (precision == 2 && (std::stoi(anchor.substr(5, 2)) < 1 || std::stoi(anchor.substr(5, 2)) > 12)) precision = 0;
   if (precision == 0) return std::nullopt;
   const int y = std::stoi(anchor.substr(0, 4));
   if (unit == "year") return fmt::format("{:04d}", y + offset);

@@ -109,9 +109,12 @@ std::optional<double> parse_number_words(std::string_view text, const Lexicon& w
   if (tokens.empty()) return std::nullopt;
   double total = 0, group = 0, pending = 0;
   bool any = false;
+  bool after_big_mul = false;  // the previous word was a multiplier of 1000 or more
   for (const auto& t : tokens) {
     const Json* v = words.lookup(t);
     if (!v) return std::nullopt;
+    const bool was_after_big_mul = after_big_mul;
+    after_big_mul = false;
     if (v->is_number()) {
       double n = v->get<double>();
       if (n >= 100) group += n;
@@ -121,12 +124,18 @@ std::optional<double> parse_number_words(std::string_view text, const Lexicon& w
       double m = (*v)["mul"].get<double>();
       if (m >= 1000) {
         double head = group + pending;
-        total += (head == 0 ? 1 : head) * m;
+        if (head == 0 && was_after_big_mul) {
+          total *= m;  // "thousand million" = 10^9
+        } else {
+          total += (head == 0 ? 1 : head) * m;
+        }
         group = pending = 0;
+        after_big_mul = true;
       } else {
         group += (pending == 0 ? 1 : pending) * m;
         pending = 0;
       }
+      if (total >= kMaxNumber) return std::nullopt;
       any = true;
     } else if (v->is_object() && v->contains("add")) {
       pending += (*v)["add"].get<double>();
