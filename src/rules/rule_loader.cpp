@@ -49,6 +49,7 @@ struct RawFile {
 };
 
 SourcePos pos_of(const RawFile& f, const YAML::Node& n) {
+  if (!n) return {f.path, 0, 0};
   const YAML::Mark m = n.Mark();
   if (m.is_null()) return {f.path, 0, 0};
   return {f.path, m.line + 1, m.column + 1};
@@ -80,7 +81,9 @@ bool is_language_code(const std::string& s) {
          std::islower(static_cast<unsigned char>(s[1]));
 }
 
-std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string(); }
+// A missing key (`r["type"]` when there is none) is an invalid node whose
+// accessors throw; it reads as "".
+std::string scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); }
 
 // Converts a YAML node to JSON (scalars become numbers, booleans or strings).
 // `budget` counts nodes: aliases can make a small file describe a huge tree
@@ -147,10 +150,7 @@ class Loader {
     }
     std::sort(paths.begin(), paths.end());
     for (const auto& p : paths) read_file(dir, p);
-    for (auto& f : files_) collect_definitions(f);
-    for (auto& f : files_) collect_rules(f);
-    check_languages();
-    return std::move(set_);
+    return finish();
   }
 
  private:
@@ -186,6 +186,20 @@ class Loader {
       diags_.error({path, 0, 0}, "cannot read rule file");
       return;
     }
+    auto rel = fs::relative(p, dir, ec);
+    auto top = rel.begin() != rel.end() ? rel.begin()->string() : std::string();
+    const bool lang_folder = std::distance(rel.begin(), rel.end()) > 1 && is_language_code(top);
+    parse_text(path, lang_folder ? top : std::string(), text);
+  }
+
+ public:
+  // Parses one rule file's text (already read) as if found at `path`.
+  void parse_text(const std::string& path, const std::string& lang, const std::string& text) {
+    if (text.size() > opts_.max_file_size) {
+      diags_.error({path, 0, 0}, fmt::format("rule file is {} bytes, over the limit of {} bytes",
+                                             text.size(), opts_.max_file_size));
+      return;
+    }
     if (auto bad = find_invalid_utf8(text)) {
       auto before = std::string_view(text).substr(0, *bad);
       int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
@@ -196,10 +210,8 @@ class Loader {
     }
     RawFile f;
     f.path = path;
+    f.lang = lang;
     f.lines = split_lines(text);
-    auto rel = fs::relative(p, dir, ec);
-    auto top = rel.begin() != rel.end() ? rel.begin()->string() : std::string();
-    if (std::distance(rel.begin(), rel.end()) > 1 && is_language_code(top)) f.lang = top;
     try {
       f.root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
@@ -221,6 +233,16 @@ class Loader {
     set_.files.push_back(path);
     files_.push_back(std::move(f));
   }
+
+  // Everything after reading the files: definitions, rules, languages.
+  RuleSet finish() {
+    for (auto& f : files_) collect_definitions(f);
+    for (auto& f : files_) collect_rules(f);
+    check_languages();
+    return std::move(set_);
+  }
+
+ private:
 
   void collect_definitions(const RawFile& f) {
     static const std::set<std::string> top_keys = {"patterns", "lexicons", "rules", "language", "description"};
@@ -680,6 +702,13 @@ bool is_known_normalizer(std::string_view name, bool* needs_arg) {
 RuleSet load_rules(const std::string& dir, Diagnostics& diags, const LoadOptions& opts) {
   Loader loader(diags, opts);
   return loader.run(dir);
+}
+
+RuleSet load_rules_from_string(const std::string& path_label, const std::string& text, Diagnostics& diags,
+                               const std::string& lang, const LoadOptions& opts) {
+  Loader loader(diags, opts);
+  loader.parse_text(path_label, lang, text);
+  return loader.finish();
 }
 
 }  // namespace extract

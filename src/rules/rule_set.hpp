@@ -111,13 +111,17 @@ struct RuleSet {
 };
 
 struct LoadOptions {
-  std::int64_t max_rule_mem = 8 << 20;        // RE2 memory budget per rule
+  std::int64_t max_rule_mem = 32 << 20;       // RE2 memory budget per rule
   std::uint64_t max_file_size = 16 << 20;     // bytes per rule file
 };
 
 // Loads every `*.yaml` file under `dir` (sorted by path). Problems are added
 // to `diags` with file:line:col; rules with errors are left out of the set.
 RuleSet load_rules(const std::string& dir, Diagnostics& diags, const LoadOptions& opts = {});
+// The same for one rule file's text, reported as `path_label`; `lang` as if
+// the file were in a language folder ("" = common). For tests and fuzzing.
+RuleSet load_rules_from_string(const std::string& path_label, const std::string& text, Diagnostics& diags,
+                               const std::string& lang = "", const LoadOptions& opts = {});
 
 // Known fact types, their default resolution group, and whether they are printed.
 struct TypeInfo {

@@ -1,0 +1,37 @@
+// Regression tests for crashes found by fuzzing and the bad-input matrix
+// (issue 7). One TEST_CASE per finding, named after what was found; each
+// input is the smallest one that crashed before the fix.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "pipeline.hpp"
+#include "rules/rule_set.hpp"
+
+using namespace extract;
+
+namespace {
+
+bool has_message(const Diagnostics& d, const std::string& part) {
+  for (const auto& item : d.items())
+    if (item.message.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("regression: a rule without 'type' threw YAML::InvalidNode out of the loader", "[regression][rules]") {
+  // Found by tests/cli/test_bad_rules.sh: `rules check` aborted with
+  // "terminate called after throwing an instance of 'YAML::InvalidNode'".
+  Diagnostics d;
+  RuleSet rules;
+  REQUIRE_NOTHROW(rules = load_rules_from_string("r.yaml", "rules:\n  - id: t.no_type\n    pattern: x\n", d));
+  CHECK(has_message(d, "rule 't.no_type': unknown type ''"));
+  CHECK(rules.rules.empty());
+}
+
+TEST_CASE("regression: a rule without 'id' threw YAML::InvalidNode out of the loader", "[regression][rules]") {
+  Diagnostics d;
+  REQUIRE_NOTHROW(load_rules_from_string("r.yaml", "rules:\n  - type: number\n    pattern: x\n", d));
+  CHECK(has_message(d, "rule without 'id'"));
+}
