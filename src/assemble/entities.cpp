@@ -142,6 +142,16 @@ class Builder {
             }
           }
         }
+        if (f.type == "organization" && !lexical) {
+          // "Viacom International Inc and National Widgets Inc": two companies.
+          if (auto parts = split_pair(s); parts.first.size() > 0) {
+            f.span = parts.first;
+            f.value["name"] = surface(parts.first);
+            raws_.push_back({parts.first, f.type, surface(parts.first), str_field(f.value, "kind"), false, i});
+            raws_.push_back({parts.second, f.type, surface(parts.second), str_field(f.value, "kind"), false});
+            continue;
+          }
+        }
         raws_.push_back({s, f.type, name, str_field(f.value, "kind"), lexical, i});
       } else if (f.type == "role") {
         add_capture(f, "person", "person");
@@ -166,6 +176,20 @@ class Builder {
         add_capture(f, "speaker", "");
       }
     }
+  }
+
+  // Two company names joined by "and" or "&", each with its own legal form.
+  std::pair<Span, Span> split_pair(Span s) const {
+    auto ws = names::words(text_, s);
+    for (std::size_t k = 1; k + 1 < ws.size(); ++k) {
+      const auto w = text_.substr(ws[k].start, ws[k].size());
+      if (w != "and" && w != "&" && w != "dan") continue;
+      const auto left_last = text_.substr(ws[k - 1].start, ws[k - 1].size());
+      const auto right_last = text_.substr(ws.back().start, ws.back().size());
+      if (k >= 2 && lex_.is_suffix(left_last) && lex_.is_suffix(right_last) && k + 2 < ws.size())
+        return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
+    }
+    return {};
   }
 
   // The gazetteer name of an organization written with its legal form.
@@ -489,9 +513,12 @@ class Builder {
       for (const auto& m : e.mentions) aliases.insert(surface(m));
       if (auto a = alias_of_.find(e.name); a != alias_of_.end()) aliases.insert(a->second);
       if (e.type == "organization") {
-        // "Dynamics Corp of America" is also "Dynamics Corp".
+        // "Dynamics Corp of America" is also "Dynamics Corp"; "Acme Corp." at
+        // the end of a sentence is also "Acme Corp".
         std::set<std::string> extra;
         for (const auto& a : aliases) {
+          if (a.size() > 1 && a.back() == '.' && lex_.is_suffix(names::last_word(a)))
+            extra.insert(a.substr(0, a.size() - 1));
           auto ws = names::split_words(a);
           for (std::size_t k = 1; k + 1 < ws.size(); ++k)
             if (ws[k + 1] == "of" && lex_.is_suffix(ws[k])) {
