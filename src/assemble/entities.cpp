@@ -142,6 +142,7 @@ class Builder {
             }
           }
         }
+        if (f.type == "person" && lex_.is_org_word(names::last_word(name))) f.type = "organization";
         if (f.type == "organization" && !lexical) {
           // "Viacom International Inc and National Widgets Inc": two companies.
           if (auto parts = split_pair(s); parts.first.size() > 0) {
@@ -178,15 +179,26 @@ class Builder {
     }
   }
 
-  // Two company names joined by "and" or "&", each with its own legal form.
+  // Two names in one match: joined by "and" or "&" where the right one has
+  // its own legal form and the left one has two words or more ("Machines Bull
+  // and NEC Corp"), or an owner's possessive ("Federal Industries Ltd's
+  // Russelsteel Inc").
   std::pair<Span, Span> split_pair(Span s) const {
     auto ws = names::words(text_, s);
-    for (std::size_t k = 1; k + 1 < ws.size(); ++k) {
-      const auto w = text_.substr(ws[k].start, ws[k].size());
-      if (w != "and" && w != "&" && w != "dan") continue;
-      const auto left_last = text_.substr(ws[k - 1].start, ws[k - 1].size());
-      const auto right_last = text_.substr(ws.back().start, ws.back().size());
-      if (k >= 2 && lex_.is_suffix(left_last) && lex_.is_suffix(right_last) && k + 2 < ws.size())
+    auto word = [&](std::size_t k) { return text_.substr(ws[k].start, ws[k].size()); };
+    auto has_suffix = [&](std::size_t from) {
+      for (std::size_t k = from; k < ws.size(); ++k)
+        if (lex_.is_suffix(word(k))) return true;
+      return false;
+    };
+    for (std::size_t k = 0; k + 1 < ws.size(); ++k) {
+      const auto w = word(k);
+      if (w.size() > 2 && (w.substr(w.size() - 2) == "'s" || (w.size() > 4 && w.substr(w.size() - 4) == "\xE2\x80\x99s"))) {
+        const std::size_t cut = w.substr(w.size() - 2) == "'s" ? 2 : 4;
+        if (lex_.is_suffix(w.substr(0, w.size() - cut)) && has_suffix(k + 1))
+          return {Span{s.start, ws[k].end - cut}, Span{ws[k + 1].start, s.end}};
+      }
+      if (k >= 2 && (w == "and" || w == "&" || w == "dan") && k + 2 < ws.size() && has_suffix(k + 1))
         return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
     }
     return {};

@@ -60,6 +60,18 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
   auto ws = words(text, span);
   std::size_t a = 0, b = ws.size();
   auto word = [&](std::size_t k) { return text.substr(ws[k].start, ws[k].size()); };
+  auto descriptive = [&](std::string_view w) {  // "Dallas-based", "state-owned"
+    for (const char* tail : {"-based", "-owned", "-controlled", "-listed", "-registered", "-headquartered"}) {
+      const std::string_view t(tail);
+      if (w.size() > t.size() && w.substr(w.size() - t.size()) == t) return true;
+    }
+    return false;
+  };
+  for (std::size_t k = b; k-- > a + 0;)
+    if (k + 1 < b && descriptive(word(k))) {  // "Hong Kong-based Hutchison Whampoa Ltd"
+      a = k + 1;
+      break;
+    }
   while (a < b && (lex.is_stop(word(a)) || (honorifics && lex.is_honorific(word(a))))) ++a;
   while (b > a && lex.is_stop(word(b - 1))) --b;
   if (a >= b) return {span.start, span.start};
