@@ -74,6 +74,7 @@ class Builder {
   std::unordered_map<std::string, std::size_t> any_form_;              // form -> first entity
   std::unordered_map<std::string, std::size_t> last_person_;           // last word -> entity (latest)
   std::unordered_map<std::string, std::size_t> org_prefix_;            // word prefix -> org entity
+  std::unordered_map<std::string, std::size_t> first_person_;          // first name -> person (first seen)
   std::unordered_map<std::string, std::string> alias_of_;              // alias form <-> name form
   std::map<std::size_t, std::pair<std::size_t, std::size_t>> taken_;   // start -> (end, entity)
   std::vector<std::size_t> drop_facts_;
@@ -265,7 +266,17 @@ class Builder {
     if (type == "person") {
       std::string last = names::last_word(form);
       if (!last.empty()) last_person_[last] = e;
-    } else if (type == "organization" && ws.size() >= 2) {
+      if (ws.size() >= 2 && distinctive(ws[0])) first_person_.emplace(ws[0], e);
+    } else if (type == "organization") {
+      // The core of a company name: without PT and legal forms ("PT Arunika Data Tbk" -> "Arunika Data").
+      const std::string core = org_core(form);
+      if (!core.empty() && core != form) {
+        by_form_.emplace(std::make_pair(type, core), e);
+        any_form_.emplace(core, e);
+        ws = names::split_words(core);
+      }
+    }
+    if (type == "organization" && ws.size() >= 2) {
       std::string prefix;
       for (std::size_t k = 0; k + 1 < ws.size(); ++k) {
         prefix += (k ? " " : "") + ws[k];
@@ -273,6 +284,16 @@ class Builder {
         org_prefix_.emplace(prefix, e);
       }
     }
+  }
+
+  std::string org_core(const std::string& name) const {
+    auto ws = names::split_words(name);
+    std::size_t a = 0, b = ws.size();
+    if (b > 1 && (ws[0] == "PT" || ws[0] == "PT.")) a = 1;
+    while (b > a + 1 && lex_.is_suffix(ws[b - 1])) --b;
+    std::string out;
+    for (std::size_t k = a; k < b; ++k) out += (k > a ? " " : "") + ws[k];
+    return out;
   }
 
   // A single word that can stand for an organization or a person by itself.
@@ -340,6 +361,14 @@ class Builder {
     const auto ws = names::split_words(r.name);
     if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() == 1) {
       if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
+    }
+    if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() == 1) {
+      // A first name alone (Indonesian copy often says "Budi" for Budi Santoso).
+      if (auto it = first_person_.find(ws[0]); it != first_person_.end()) e = it->second;
+    }
+    if (e == SIZE_MAX && r.type == "organization") {
+      const std::string core = org_core(r.name);
+      if (!core.empty() && core != r.name) e = find("organization", core);
     }
     if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() >= 2) {
       // A full name after its surname alone ("Sastry" ... "Aakash Sastry").
