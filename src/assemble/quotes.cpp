@@ -90,9 +90,13 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
     std::size_t eol = t.find('\n', line);
     if (eol == std::string_view::npos) eol = t.size();
     std::size_t i = line;
+    // Families whose closer was searched for from an earlier opener of this
+    // line without success: a later opener cannot find one either (this keeps
+    // a line full of unbalanced marks linear).
+    bool dead[4] = {false, false, false, false};
     while (i < eol) {
       Mark m = mark_at(t, i);
-      if (m.family == kNone || !m.can_open) {
+      if (m.family == kNone || !m.can_open || dead[m.family]) {
         i += m.len ? m.len : 1;
         continue;
       }
@@ -137,7 +141,15 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
         if (line_end == std::string_view::npos) line_end = t.size();
       }
       if (!closed) {
+        dead[fam] = true;
         i += m.len;  // unbalanced: skip this mark only
+        continue;
+      }
+      bool words = false;
+      for (const auto& p : q.inner)
+        for (std::size_t k = p.start; k < p.end && !words; ++k) words = is_alnum_at(t, k);
+      if (!words) {  // marks around nothing but punctuation
+        i += m.len;
         continue;
       }
       out.push_back(q);
@@ -147,6 +159,7 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
         line = last == std::string_view::npos ? 0 : last + 1;
         eol = t.find('\n', q.outer.end);
         if (eol == std::string_view::npos) eol = t.size();
+        std::fill(std::begin(dead), std::end(dead), false);
       }
       i = q.outer.end;
     }

@@ -1,0 +1,140 @@
+// Entity assembly: mention merging, aliases, roles, junk and headlines.
+#include <catch2/catch.hpp>
+
+#include "pipeline.hpp"
+
+using namespace extract;
+
+namespace {
+
+const Extractor& shipped() {
+  static std::unique_ptr<Extractor> ex = [] {
+    Diagnostics diags;
+    auto e = Extractor::load(EXTRACT_TEST_RULES_DIR, diags);
+    REQUIRE(e);
+    return e;
+  }();
+  return *ex;
+}
+
+Record run(const std::string& text, const std::string& lang = "en") {
+  Document d;
+  d.source = "test";
+  d.text = text;
+  d.language_hint = lang;
+  return shipped().run(d);
+}
+
+const Entity* find(const Record& r, const std::string& type, const std::string& name) {
+  for (const auto& e : r.entities)
+    if (e.type == type && e.name == name) return &e;
+  return nullptr;
+}
+
+std::vector<std::string> mention_texts(const std::string& text, const Entity& e) {
+  std::vector<std::string> out;
+  for (const auto& m : e.mentions) out.push_back(text.substr(m.start, m.size()));
+  return out;
+}
+
+int count_named(const Record& r, const std::string& name) {
+  int n = 0;
+  for (const auto& e : r.entities) n += e.name == name;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an apposition with 'officially' makes the legal name an alias", "[entities]") {
+  const std::string text =
+      "Backed by several funds, Brightloop (officially Quantum Widgets Inc.) builds robots. "
+      "Brightloop said it would hire more staff.";
+  Record r = run(text);
+  // Brightloop is not in the gazetteer: the apposition alone ties the two names.
+  const Entity* e = find(r, "organization", "Brightloop");
+  REQUIRE(e);
+  CHECK(std::find(e->aliases.begin(), e->aliases.end(), "Quantum Widgets Inc.") != e->aliases.end());
+  auto texts = mention_texts(text, *e);
+  CHECK(std::count(texts.begin(), texts.end(), "Brightloop") == 2);
+  CHECK(std::count(texts.begin(), texts.end(), "Quantum Widgets Inc.") == 1);
+  CHECK(count_named(r, "Quantum Widgets Inc.") == 0);
+}
+
+TEST_CASE("a later surname is a mention of the full name", "[entities]") {
+  const std::string text =
+      "Orrin Systems Corp chief executive Jane Roe said the talks had ended. "
+      "Analysts doubted it. Roe declined to give details, and Roe left early.";
+  Record r = run(text);
+  const Entity* e = find(r, "person", "Jane Roe");
+  REQUIRE(e);
+  auto texts = mention_texts(text, *e);
+  CHECK(std::count(texts.begin(), texts.end(), "Roe") == 2);
+  CHECK(count_named(r, "Roe") == 0);
+  // Each mention's span holds exactly its text, in document order.
+  for (std::size_t i = 1; i < e->mentions.size(); ++i) CHECK(e->mentions[i - 1].start < e->mentions[i].start);
+  REQUIRE(e->attributes.contains("roles"));
+  CHECK(e->attributes["roles"][0]["title"] == "chief executive");
+  CHECK(e->attributes["roles"][0]["organization"] == "Orrin Systems Corp");
+}
+
+TEST_CASE("a shorter company name that begins a longer one is the same company", "[entities]") {
+  const std::string text =
+      "Tallisker Applied Systems Inc said it sold two units. "
+      "Tallisker Applied said the sale closed on Monday.";
+  Record r = run(text);
+  const Entity* e = find(r, "organization", "Tallisker Applied Systems Inc");
+  REQUIRE(e);
+  CHECK(e->mentions.size() >= 2);
+  CHECK(count_named(r, "Tallisker Applied") == 0);
+}
+
+TEST_CASE("known names repeated later are found without a rule", "[entities]") {
+  const std::string text =
+      "Kestrane Robotics Inc agreed to buy a sensor maker. Kestrane will pay in cash, "
+      "and Kestrane Robotics expects to close next month.";
+  Record r = run(text);
+  const Entity* e = find(r, "organization", "Kestrane Robotics Inc");
+  REQUIRE(e);
+  auto texts = mention_texts(text, *e);
+  CHECK(std::count(texts.begin(), texts.end(), "Kestrane") == 1);
+  CHECK(std::count(texts.begin(), texts.end(), "Kestrane Robotics") == 1);
+}
+
+TEST_CASE("sentence-initial words, headlines and page junk do not become entities", "[entities]") {
+  const std::string text =
+      "Marvel Widget Buys Everything Now\n\n"
+      "Jane Ro | cover: example.site |\n"
+      "But Orrin Systems Corp said on Tuesday that chief executive Jane Roe would stay.";
+  Record r = run(text);
+  CHECK(find(r, "organization", "Orrin Systems Corp"));
+  CHECK(count_named(r, "But Orrin Systems Corp") == 0);
+  CHECK(find(r, "person", "Jane Roe"));
+  for (const auto& e : r.entities) {
+    CHECK(e.name != "Jane Ro");
+    CHECK(e.name.find("Marvel") == std::string::npos);
+    for (const auto& m : e.mentions) CHECK(m.start > text.find("Jane Ro |") + 8);
+  }
+}
+
+TEST_CASE("entities come out sorted by first mention, the same every time", "[entities]") {
+  const std::string text =
+      "Nvidia and Dell Technologies met Acme Widget Corp in Memphis. Acme Widget Corp said Nvidia agreed.";
+  Record a = run(text), b = run(text);
+  REQUIRE(a.entities.size() == b.entities.size());
+  for (std::size_t i = 0; i < a.entities.size(); ++i) {
+    CHECK(a.entities[i].name == b.entities[i].name);
+    if (i) CHECK(a.entities[i - 1].mentions.front().start <= a.entities[i].mentions.front().start);
+  }
+}
+
+TEST_CASE("Indonesian titles give people, roles and first-name references", "[entities]") {
+  const std::string text =
+      "CEO Lentera Data Rina Kusuma mengumumkan kabar itu. Rina menyatakan bahwa tim akan tetap utuh.";
+  Record r = run(text, "id");
+  const Entity* p = find(r, "person", "Rina Kusuma");
+  REQUIRE(p);
+  CHECK(p->mentions.size() == 2);
+  REQUIRE(p->attributes.contains("roles"));
+  CHECK(p->attributes["roles"][0]["organization"] == "Lentera Data");
+  CHECK(find(r, "organization", "Lentera Data"));
+}
