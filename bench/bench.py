@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Measure extract against cat and ripgrep; print a table and ratios (run via bench/run.sh).
+
+Rows (all in one run, page cache warm, output to /dev/null):
+  reuters folder   extract PATH over the 2,348 files, -j1 and -j2; cat; rg -j1
+  jsonl 1x/4x/16x  the same articles as JSON Lines records, repeated; extract -j1 (and -j2
+                   on the largest); cat; rg
+  large            JSON Lines repeated up to --large-mb (>= 100 MB): extract -j1, -j2, cat, rg
+  rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
+                   every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
+  load             extract on an empty input (median of 5): rule-set load + startup
+An extract run whose projected time (from the rate measured on the 1x corpus) exceeds
+--budget seconds is not started; the table says so. Timings are wall-clock; CPU
+seconds (user+sys) are shown too, since the machine may be shared.
+"""
+
+import argparse
+import glob
+import json
+import math
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def measure(cmd, stdin=None, stdout=None, timeout=None):
+    """Run cmd under /usr/bin/time; return dict(wall, cpu, rss_mb, status)."""
+    fd, tfile = tempfile.mkstemp(prefix="bench-time-")
+    os.close(fd)
+    full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", tfile] + cmd
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    fout = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    t0 = time.monotonic()
+    p = subprocess.Popen(full, stdin=fin, stdout=fout, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, err = p.communicate(timeout=timeout)
+        status = p.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        status = "timeout"
+        err = b""
+    wall = time.monotonic() - t0
+    if stdin:
+        fin.close()
+    if stdout:
+        fout.close()
+    res = {"wall": wall, "cpu": None, "rss_mb": None, "status": status}
+    try:
+        fields = open(tfile).read().split()
+        # The last line holds the numbers (a "Command exited" line may come first).
+        e, u, s, m = fields[-4:]
+        # Wall time from our own clock: %e has only 10 ms resolution.
+        res.update(cpu=float(u) + float(s), rss_mb=int(m) / 1024)
+    except (ValueError, IndexError):
+        pass
+    os.unlink(tfile)
+    if status not in (0, "timeout") and err:
+        res["error"] = err.decode("utf-8", "replace").strip().splitlines()[-1:]
+    return res
+
+
+def make_jsonl(files, copies, path):
+    """Articles as JSON Lines records, `copies` times over (ids unique); returns text bytes."""
+    texts = [(os.path.basename(f)[:-4], open(f, encoding="utf-8", errors="replace").read()) for f in files]
+    with open(path, "w", encoding="utf-8") as out:
+        for c in range(copies):
+            for name, text in texts:
+                out.write(json.dumps({"id": f"{name}-{c}", "text": text}, ensure_ascii=False) + "\n")
+    return len(texts) * copies
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.rows = []
+        self.rate = {}  # seconds per byte, per jobs, measured on 1x
+
+    def row(self, group, what, tool, mb, docs, r, note=""):
+        row = {"group": group, "input": what, "tool": tool, "mb": mb, "docs": docs, **r, "note": note}
+        if r.get("status") == 0 and r["wall"] > 0:
+            row["mbps"] = mb / r["wall"]
+            row["docsps"] = docs / r["wall"] if docs else None
+        self.rows.append(row)
+        shown = f"{r['wall']:.2f} s" if r.get("status") == 0 else f"status {r.get('status')} {r.get('error', '')}"
+        log(f"{group:<14} {what:<14} {tool:<16} {shown} {note}")
+        return row
+
+    def skipped(self, group, what, tool, mb, docs, why):
+        self.rows.append({"group": group, "input": what, "tool": tool, "mb": mb, "docs": docs,
+                          "status": "skipped", "note": why, "wall": None, "cpu": None, "rss_mb": None})
+        log(f"{group:<14} {what:<14} {tool:<16} skipped: {why}")
+
+    def projected(self, mb, jobs):
+        """Seconds an extract run over mb MB should take, from the probe; None if unknown."""
+        if "load" not in self.rate or "per_mb" not in self.rate:
+            return None
+        return self.rate["load"] + self.rate["per_mb"] * mb / (1.0 if jobs == 1 else 1.5)
+
+    def extract(self, group, what, args, mb, docs, jobs, rules=None, factor=1.0, tool=None):
+        tool = tool or f"extract -j{jobs}"
+        p = self.projected(mb * factor, jobs)
+        if p is not None and p > self.a.budget:
+            return self.skipped(group, what, tool, mb, docs,
+                                f"projected {p:.0f} s > budget {self.a.budget:.0f} s")
+        cmd = [self.a.extract, "-q", "-j", str(jobs), "--rules", rules or self.a.rules] + args
+        r = measure(cmd, timeout=max(self.a.budget * 2, 60))
+        return self.row(group, what, tool, mb, docs, r)
+
+    def run(self):
+        a = self.a
+        work = tempfile.mkdtemp(prefix="extract-bench-")
+        try:
+            self._run(work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _run(self, work):
+        a = self.a
+        files = sorted(glob.glob(os.path.join(a.corpus, "*.txt")))
+        size = sum(os.path.getsize(f) for f in files)
+        mb1 = size / 1e6
+        log(f"corpus: {len(files)} files, {mb1:.2f} MB; extract: {a.extract}; rules: {a.rules}")
+        rg = shutil.which("rg")
+        # Two pattern files for rg: every rule, and the rules whose expanded pattern is
+        # under 20 KB (i.e. without those that inline the organisation gazetteer).
+        rg_sets = []
+        for label, extra in (("rg all", []), ("rg <20KB", ["--max-len", "20000"])):
+            pats = os.path.join(work, f"patterns{len(rg_sets)}.rg")
+            with open(pats, "w") as f:
+                subprocess.run([sys.executable, os.path.join(HERE, "rules_tool.py"), "patterns", a.rules,
+                                "--rg"] + extra, stdout=f, check=True)
+            npat = sum(1 for _ in open(pats))
+            rg_sets.append((label, npat, [rg, "--no-config", "-U", "--count-matches", "--no-filename",
+                                          "--regex-size-limit", "1G", "--dfa-size-limit", "1G", "-f", pats]))
+        rg_ok = {}  # label -> False once it timed out (not retried on bigger inputs)
+
+        def baselines(group, what, target, mb, docs, rg_jobs=(1,)):
+            if os.path.isdir(target):
+                cat = ["sh", "-c", 'cat "$0"/*.txt', target]
+            else:
+                cat = ["cat", target]
+            measure(cat)  # warm the page cache
+            self.row(group, what, "cat", mb, docs, measure(cat))
+            if not rg:
+                return self.skipped(group, what, "rg", mb, docs, "ripgrep not installed")
+            for label, npat, base in rg_sets:
+                for j in rg_jobs:
+                    tool = f"{label} -j{j}"
+                    if rg_ok.get(label) is False:
+                        self.skipped(group, what, tool, mb, docs, "timed out on a smaller input")
+                        continue
+                    glob_arg = ["--glob", "*.txt"] if os.path.isdir(target) else []
+                    out = os.path.join(work, "rg.out")
+                    r = measure(base + ["-j", str(j)] + glob_arg + [target], stdout=out, timeout=a.rg_budget)
+                    matches = 0
+                    if r["status"] in (0, 1):  # 1: no match
+                        r["status"] = 0
+                        matches = sum(int(x) for x in open(out).read().split() if x.isdigit())
+                    else:
+                        rg_ok[label] = False
+                    self.row(group, what, tool, mb, docs, r, f"{matches} matches, {npat} patterns")
+
+        # 1. Load time (empty input), median of 5.
+        def load_time(rules):
+            walls, rss = [], []
+            for _ in range(5):
+                r = measure([a.extract, "-q", "--rules", rules, "--input-format", "jsonl"], stdin=os.devnull)
+                walls.append(r["wall"])
+                rss.append(r["rss_mb"] or 0)
+            return statistics.median(walls), max(rss)
+
+        # Probe: load time, and the rate on the first 100 articles, to project run times.
+        self.rate["load"], _ = load_time(a.rules)
+        ppath = os.path.join(work, "probe.jsonl")
+        pdocs = make_jsonl(files[:100], 1, ppath)
+        pmb = os.path.getsize(ppath) / 1e6
+        r = measure([a.extract, "-q", "-j", "1", "--rules", a.rules, "--input-format", "jsonl", ppath])
+        if r["status"] in (0, 2):
+            self.rate["per_mb"] = max(0.0, r["wall"] - self.rate["load"]) / pmb
+            log(f"probe: load {self.rate['load']:.2f} s, {pdocs} docs {pmb:.2f} MB in {r['wall']:.2f} s "
+                f"-> 1x folder projected {self.projected(mb1, 1):.0f} s")
+
+        # 2. The reuters folder.
+        baselines("reuters", "folder 1x", a.corpus, mb1, len(files))
+        for j in (1, 2):
+            self.extract("reuters", "folder 1x", ["--include", "*.txt", a.corpus], mb1, len(files), j)
+
+        # 3. JSON Lines, 1x 4x 16x, and the large corpus.
+        large_copies = max(16, math.ceil(a.large_mb * 1e6 / size))
+        for copies in sorted({1, 4, 16, large_copies}):
+            path = os.path.join(work, f"corpus{copies}.jsonl")
+            docs = make_jsonl(files, copies, path)
+            mb = os.path.getsize(path) / 1e6
+            what = f"jsonl {copies}x" if copies in (1, 4, 16) else f"large {copies}x"
+            baselines("size", what, path, mb, docs)
+            jobs = (1, 2) if copies in (1, large_copies) else (1,)
+            if copies == 16 and large_copies == 16:
+                what = "large 16x"
+            for j in jobs:
+                self.extract("size", what, ["--input-format", "jsonl", path], mb, docs, j)
+            if copies != 1:
+                os.unlink(path)
+
+        # 4. Rule count: 1x, 2x, 4x (all rules duplicated under new ids).
+        sample = files[: a.rules_docs]
+        spath = os.path.join(work, "sample.jsonl")
+        sdocs = make_jsonl(sample, 1, spath)
+        smb = os.path.getsize(spath) / 1e6
+        for k in (1, 2, 4):
+            rules = a.rules
+            if k > 1:
+                rules = os.path.join(work, f"rules{k}")
+                subprocess.run([sys.executable, os.path.join(HERE, "rules_tool.py"), "dup", a.rules, rules, str(k)],
+                               check=True)
+            lt, lrss = load_time(rules)
+            self.rows.append({"group": "load", "input": "empty", "tool": f"extract rules {k}x", "mb": 0,
+                              "docs": 0, "status": 0, "wall": lt, "cpu": None, "rss_mb": lrss,
+                              "note": "median of 5"})
+            log(f"load rules {k}x: {lt * 1000:.0f} ms, {lrss:.0f} MB")
+            self.extract("rules", f"{sdocs} docs", ["--input-format", "jsonl", spath], smb, sdocs, 1,
+                         rules=rules, factor=k, tool=f"extract rules {k}x")
+
+    def report(self):
+        print()
+        print(f"{'group':<8} {'input':<12} {'tool':<17} {'MB':>8} {'docs':>8} {'wall s':>8} {'cpu s':>8} "
+              f"{'MB/s':>8} {'docs/s':>9} {'RSS MB':>7}  note")
+        for r in self.rows:
+            def f(v, fmt):
+                return format(v, fmt) if isinstance(v, (int, float)) else "-"
+            status = "" if r["status"] == 0 else f"[{r['status']}] "
+            print(f"{r['group']:<8} {r['input']:<12} {r['tool']:<17} {f(r['mb'], '8.2f')} {f(r['docs'], '8d')} "
+                  f"{f(r['wall'], '8.3f')} {f(r['cpu'], '8.2f')} {f(r.get('mbps'), '8.2f')} "
+                  f"{f(r.get('docsps'), '9.0f')} {f(r['rss_mb'], '7.1f')}  {status}{r['note']}")
+        print()
+        get = {}
+        for r in self.rows:
+            get[(r["group"], r["input"], r["tool"])] = r
+
+        def val(g, i, t, k="wall"):
+            r = get.get((g, i, t))
+            return r.get(k) if r and r.get("status") == 0 else None
+
+        def ratio(name, x, y, target=""):
+            if x is None or y is None or y == 0:
+                print(f"  {name:<48} n/a {target}")
+            else:
+                print(f"  {name:<48} {x / y:8.2f} {target}")
+
+        print("Ratios")
+        ratio("extract -j1 MB/s / cat MB/s (reuters folder)",
+              val("reuters", "folder 1x", "extract -j1", "mbps"), val("reuters", "folder 1x", "cat", "mbps"))
+        for label in ("rg all", "rg <20KB"):
+            ratio(f"extract -j1 MB/s / {label} -j1 MB/s (reuters folder)",
+                  val("reuters", "folder 1x", "extract -j1", "mbps"), val("reuters", "folder 1x", f"{label} -j1", "mbps"))
+        print(f"  {'extract -j1 MB/s (reuters folder)':<48} "
+              f"{val('reuters', 'folder 1x', 'extract -j1', 'mbps') or float('nan'):8.2f} (target >= 25)")
+        ratio("-j2 / -j1 speedup (reuters folder)",
+              val("reuters", "folder 1x", "extract -j1"), val("reuters", "folder 1x", "extract -j2"))
+        larges = [r for r in self.rows if r["group"] == "size" and r["input"].startswith("large")]
+        li = larges[0]["input"] if larges else "large"
+        ratio(f"-j2 / -j1 speedup ({li})", val("size", li, "extract -j1"), val("size", li, "extract -j2"),
+              "(target >= 1.8)")
+        ratio("-j2 / -j1 speedup (jsonl 1x)", val("size", "jsonl 1x", "extract -j1"), val("size", "jsonl 1x", "extract -j2"))
+        for c in ("4x", "16x"):
+            ratio(f"time jsonl {c} / jsonl 1x (-j1)", val("size", f"jsonl {c}", "extract -j1"),
+                  val("size", "jsonl 1x", "extract -j1"), f"(ideal {c[:-1]})")
+        rss = [r["rss_mb"] for r in self.rows if r["tool"].startswith("extract -j") and r["status"] == 0]
+        if rss:
+            print(f"  {'peak RSS of extract runs, min .. max (MB)':<48} {min(rss):8.1f} .. {max(rss):.1f} (target < 64, flat)")
+        sd = [r["input"] for r in self.rows if r["group"] == "rules"]
+        if sd:
+            ratio("time rules 2x / rules 1x", val("rules", sd[0], "extract rules 2x"), val("rules", sd[0], "extract rules 1x"))
+            ratio("time rules 4x / rules 1x", val("rules", sd[0], "extract rules 4x"), val("rules", sd[0], "extract rules 1x"),
+                  "(target < 2)")
+        lt = val("load", "empty", "extract rules 1x")
+        if lt is not None:
+            print(f"  {'startup with the shipped rules (ms)':<48} {lt * 1000:8.0f} (target < 50)")
+        ratio("load rules 4x / load rules 1x", val("load", "empty", "extract rules 4x"), lt)
+
+
+def newest_build(repo):
+    cands = [p for p in glob.glob(os.path.join(repo, "build*", "extract")) if os.access(p, os.X_OK)]
+    return max(cands, key=os.path.getmtime) if cands else shutil.which("extract")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--repo", default=os.path.dirname(HERE))
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--extract", help="extract binary (default: the newest build*/extract)")
+    ap.add_argument("--rules", help="rules directory (default: REPO/rules)")
+    ap.add_argument("--budget", type=float, default=900, help="longest extract run to start, seconds")
+    ap.add_argument("--rg-budget", type=float, help="longest rg run, seconds (default: --budget)")
+    ap.add_argument("--large-mb", type=float, default=100, help="size of the large corpus")
+    ap.add_argument("--rules-docs", type=int, default=100000, help="articles for the rule-count rows")
+    ap.add_argument("--tsv", help="also write the rows here, tab-separated")
+    a = ap.parse_args()
+    a.rg_budget = a.rg_budget or a.budget
+    a.extract = os.path.abspath(a.extract or newest_build(a.repo) or "extract")
+    a.rules = os.path.abspath(a.rules or os.path.join(a.repo, "rules"))
+    b = Bench(a)
+    t0 = time.monotonic()
+    b.run()
+    b.report()
+    print(f"\n(bench took {time.monotonic() - t0:.0f} s; {os.cpu_count()} cores; load average at the end "
+          f"{os.getloadavg()[0]:.1f})")
+    if a.tsv:
+        keys = ["group", "input", "tool", "mb", "docs", "wall", "cpu", "mbps", "docsps", "rss_mb", "status", "note"]
+        with open(a.tsv, "w") as f:
+            f.write("\t".join(keys) + "\n")
+            for r in b.rows:
+                f.write("\t".join("" if r.get(k) is None else str(r.get(k)) for k in keys) + "\n")
+
+
+if __name__ == "__main__":
+    main()
