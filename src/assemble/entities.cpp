@@ -199,7 +199,12 @@ class Builder {
         if (lex_.is_suffix(w.substr(0, w.size() - cut)) && has_suffix(k + 1))
           return {Span{s.start, ws[k].end - cut}, Span{ws[k + 1].start, s.end}};
       }
-      if (k >= 2 && (w == "and" || w == "&" || w == "dan") && k + 2 < ws.size() && has_suffix(k + 1))
+      // Not inside one name: "Star Oil and Gas Ltd", "Global Mining and Industrial Corp".
+      auto company_word = [&](std::size_t j) {
+        return lex_.descriptor && lex_.descriptor->contains(word(j));
+      };
+      if (k >= 2 && (w == "and" || w == "&" || w == "dan") && k + 2 < ws.size() && has_suffix(k + 1) &&
+          !company_word(k - 1) && !company_word(k + 1) && !lex_.is_suffix(word(k + 1)))
         return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
     }
     return {};
