@@ -28,7 +28,7 @@ expect_eq "single process: status 2 (one malformed line)" 2 "$?"
 # The recipe's cluster runs from a temporary folder under $TMP, so any process
 # it leaves behind can be found by that path.
 TMPDIR="$TMP" timeout 300 "$PY" "$RECIPE/extract_dask.py" --input "$TMP/docs.jsonl" --output "$TMP/cluster.jsonl" \
-  --extract "$EXTRACT_BIN" --rules "$EXTRACT_RULES" --workers 2 --partitions 6 --timeout 240 \
+  --extract "$EXTRACT_BIN" --rules "$EXTRACT_RULES" --workers 2 --partitions 4 --timeout 240 \
   --keep-logs "$TMP/logs" 2>"$TMP/dask.err"
 status=$?
 expect_eq "recipe: status 2 (one malformed line)" 2 "$status"
