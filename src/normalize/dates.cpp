@@ -33,13 +33,24 @@ CivilDate from_days(long z) {
   return {static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d)};
 }
 
+// No date field is beyond a billion; larger values (and NaN, infinities) are
+// rejected before the cast to long, which would be undefined for them, and so
+// that count * sign and offset arithmetic cannot overflow.
+constexpr double kMaxDateField = 1e9;
+
 std::optional<long> get_int(const Json& fields, const char* key) {
   auto it = fields.find(key);
   if (it == fields.end() || it->is_null()) return std::nullopt;
-  if (it->is_number()) return static_cast<long>(it->get<double>());
+  if (it->is_number()) {
+    const double v = it->get<double>();
+    if (!(v >= -kMaxDateField && v <= kMaxDateField)) return std::nullopt;
+    return static_cast<long>(v);
+  }
   if (it->is_string()) {
     try {
-      return std::stol(it->get<std::string>());
+      const long v = std::stol(it->get<std::string>());
+      if (v < -kMaxDateField || v > kMaxDateField) return std::nullopt;
+      return v;
     } catch (...) {
       return std::nullopt;
     }

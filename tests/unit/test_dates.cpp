@@ -63,6 +63,10 @@ TEST_CASE("invalid dates have no value", "[dates]") {
   CHECK(date_of({{"unit", "fortnight"}, {"offset", 1}}) == "<none>");
   CHECK(date_of({{"unit", "year"}}) == "<none>");  // no offset
   CHECK(date_of(Json::object()) == "<none>");
+  // Overflowing fields are refused, not cast.
+  CHECK(date_of({{"unit", "year"}, {"offset", 1e300}}) == "<none>");
+  CHECK(date_of({{"unit", "day"}, {"count", 1e12}, {"sign", -1}}) == "<none>");
+  CHECK(date_of({{"year", 1e19}}) == "<none>");
 }
 
 TEST_CASE("a month without a year is placed around the reference", "[dates]") {
