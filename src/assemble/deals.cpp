@@ -1,15 +1,518 @@
 #include "assemble/deals.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <re2/re2.h>
+
 namespace extract {
 
-void assemble_deals(const RuleSet&, std::string_view, Record& record) {
-  for (const auto& f : record.facts) {
-    if (f.type != "acquisition") continue;
-    Json deal = Json::object();
-    for (const char* slot : {"acquirer", "target", "seller", "price", "status"})
-      deal[slot] = f.value.contains(slot) ? f.value[slot] : Json(nullptr);
-    record.deals.push_back(std::move(deal));
+namespace {
+
+const char* const kStatuses[] = {"rumored", "negotiating", "announced", "completed", "terminated"};
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ') ++j;
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j;
   }
+  return out;
+}
+
+std::string join_words(const std::vector<std::string>& w, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n && i < w.size(); ++i) out += (i ? " " : "") + w[i];
+  return out;
+}
+
+bool is_legal_suffix(std::string word) {
+  if (!word.empty() && word.back() == '.') word.pop_back();
+  static const std::set<std::string> suffixes = {"inc", "corp", "co", "ltd", "plc", "llc", "pty", "ag", "nv",
+                                                 "sa", "gmbh", "tbk", "cos", "bhd", "spa", "ab"};
+  return suffixes.count(lower(word)) > 0;
+}
+
+// Words that a capitalised-name pattern catches but that never name a party.
+bool is_non_name(const std::string& name) {
+  static const std::set<std::string> words = {
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+      "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+      "the", "this", "that", "these", "those", "he", "she", "they", "we", "i", "in", "on", "a", "an",
+      "its", "their", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
+      "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan"};
+  return words.count(lower(name)) > 0;
+}
+
+bool is_pronoun(const std::string& name) {
+  static const std::set<std::string> words = {"it", "the company", "the group", "the firm", "perseroan",
+                                              "perusahaan ini", "perusahaan itu", "perusahaan tersebut"};
+  return words.count(lower(name)) > 0;
+}
+
+// Sentence bounds around `pos`: a sentence ends at . ! ? followed by white
+// space (not after a one-letter or legal-suffix abbreviation) or at a blank line.
+Span sentence_of(std::string_view text, std::size_t pos) {
+  auto is_boundary = [&](std::size_t i) {  // boundary right after text[i]
+    const char c = text[i];
+    if (c == '\n' && i + 1 < text.size() && text[i + 1] == '\n') return true;
+    if (c != '.' && c != '!' && c != '?') return false;
+    if (i + 1 < text.size() && !is_space(text[i + 1])) return false;
+    if (c == '.') {
+      std::size_t w = i;
+      while (w > 0 && !is_space(text[w - 1])) --w;
+      std::string word(text.substr(w, i - w));
+      if (word.size() == 1 && std::isupper(static_cast<unsigned char>(word[0]))) return false;
+      if (word.find('.') != std::string::npos) return false;  // U.S., L.P.
+      if (is_legal_suffix(word) && i + 2 < text.size() &&
+          std::islower(static_cast<unsigned char>(text[i + 2])))
+        return false;
+    }
+    return true;
+  };
+  std::size_t start = std::min(pos, text.size());
+  while (start > 0 && !is_boundary(start - 1)) --start;
+  std::size_t end = std::min(pos, text.size());
+  while (end < text.size() && !is_boundary(end)) ++end;
+  if (end < text.size()) ++end;
+  return {start, end};
+}
+
+const Span* capture_of(const Fact& f, const std::string& field) {
+  for (const auto& [name, span] : f.captures)
+    if (name == field) return &span;
+  return nullptr;
+}
+
+std::string get_string(const Json& v, const char* key) {
+  auto it = v.find(key);
+  return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// One acquisition or purchase fact, as the assembly sees it.
+struct Mention {
+  std::size_t fact = 0;  // index into record.facts
+  std::string acquirer, target, seller;
+  std::vector<std::string> target_forms;  // the target as written here
+  std::string status;
+  Json price;    // money value or null
+  Json stake;    // number or null
+  Json date;     // ISO string or null
+};
+
+class DealBuilder {
+ public:
+  DealBuilder(const RuleSet& rules, std::string_view text, Record& record) : rules_(rules), text_(text), record_(record) {}
+
+  void run() {
+    collect_forms();
+    std::vector<Mention> mentions;
+    for (std::size_t i = 0; i < record_.facts.size(); ++i) {
+      Fact& f = record_.facts[i];
+      if (f.type != "acquisition" && f.type != "purchase") continue;
+      Mention m = read_mention(i);
+      write_back(f, m);
+      if (f.type != "acquisition") continue;
+      if (m.target.empty() && m.acquirer.empty() && m.seller.empty()) continue;
+      if (!m.target.empty() && m.target == m.acquirer) continue;
+      mentions.push_back(std::move(m));
+    }
+    build_deals(mentions);
+  }
+
+ private:
+  const RuleSet& rules_;
+  std::string_view text_;
+  Record& record_;
+  // Every form a company is written in this document (party captures, "X
+  // said" cues, organization entities): used to complete short names.
+  std::set<std::string> forms_;
+  // Named anchors for pronouns: (start, name).
+  std::vector<std::pair<std::size_t, std::string>> anchors_;
+
+  std::string clean_capture(const Fact& f, const std::string& field) {
+    std::string raw = get_string(f.value, field.c_str());
+    if (raw.empty()) return raw;
+    bool sentence_end = false;
+    if (const Span* s = capture_of(f, field)) {
+      std::size_t after = s->end;
+      sentence_end = after >= text_.size() || is_space(text_[after]);
+    }
+    return clean_party_name(raw, sentence_end);
+  }
+
+  void collect_forms() {
+    for (const auto& f : record_.facts) {
+      if (f.type != "acquisition" && f.type != "purchase") continue;
+      for (const char* field : {"acquirer", "target", "seller"}) {
+        std::string n = clean_capture(f, field);
+        if (n.empty() || is_pronoun(n) || is_non_name(n)) continue;
+        forms_.insert(n);
+        const Span* s = capture_of(f, field);
+        anchors_.emplace_back(s ? s->start : f.span.start, n);
+      }
+    }
+    for (const auto& f : record_.hidden) {
+      if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
+      std::string n = clean_capture(f, "name");
+      if (n.empty() || is_pronoun(n) || is_non_name(n)) continue;
+      forms_.insert(n);
+      anchors_.emplace_back(f.span.start, n);
+    }
+    for (const auto& e : record_.entities) {
+      if (e.type != "organization") continue;
+      forms_.insert(e.name);
+      for (const auto& a : e.aliases) forms_.insert(a);
+      for (const auto& m : e.mentions) {
+        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), false);
+        if (!t.empty() && !is_pronoun(t) && !is_non_name(t)) {
+          forms_.insert(t);
+          anchors_.emplace_back(m.start, t);
+        }
+      }
+    }
+    std::sort(anchors_.begin(), anchors_.end());
+  }
+
+  // The longest form of the document that extends `name` word by word
+  // ("Marlow" -> "Marlow Fintech Ltd"); ties go to the smaller string.
+  std::string complete(const std::string& name) const {
+    if (name.empty()) return name;
+    std::string best = name;
+    for (const std::string& f : forms_) {
+      // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk".
+      std::string_view rest(f);
+      if (rest.size() > 3 && (rest.substr(0, 3) == "PT " || rest.substr(0, 3) == "CV ") &&
+          name.compare(0, 3, std::string(rest.substr(0, 3))) != 0)
+        rest.remove_prefix(3);
+      if (rest.size() > name.size() && rest.compare(0, name.size(), name) == 0 && rest[name.size()] == ' ' &&
+          (f.size() > best.size() || (f.size() == best.size() && f < best)))
+        best = f;
+    }
+    // An organization entity that has the name as a form gives its own name
+    // when that name is the same or a word-extension of it.
+    for (const auto& e : record_.entities) {
+      if (e.type != "organization") continue;
+      bool has = e.name == best || std::find(e.aliases.begin(), e.aliases.end(), best) != e.aliases.end();
+      if (has && e.name.size() > best.size() && e.name.compare(0, best.size() + 1, best + " ") == 0) best = e.name;
+    }
+    return best;
+  }
+
+  std::string resolve_pronoun(std::size_t pos) const {
+    std::string best;
+    for (const auto& [start, name] : anchors_) {
+      if (start >= pos) break;
+      best = name;
+    }
+    return best;
+  }
+
+  std::string party(const Fact& f, const std::string& field) {
+    std::string n = clean_capture(f, field);
+    if (n.empty()) return n;
+    if (is_pronoun(n)) {
+      const Span* s = capture_of(f, field);
+      n = resolve_pronoun(s ? s->start : f.span.start);
+      if (n.empty()) return n;
+    }
+    if (is_non_name(n)) return std::string();
+    return complete(n);
+  }
+
+  Mention read_mention(std::size_t index) {
+    const Fact& f = record_.facts[index];
+    Mention m;
+    m.fact = index;
+    m.acquirer = party(f, "acquirer");
+    m.target = party(f, "target");
+    m.seller = party(f, "seller");
+    if (m.seller == m.acquirer || m.seller == m.target) m.seller.clear();
+    std::string written = clean_capture(f, "target");
+    if (!written.empty() && !is_pronoun(written) && !is_non_name(written)) m.target_forms.push_back(written);
+    m.status = get_string(f.value, "status");
+    if (deal_status_rank(m.status) < 0) m.status = "announced";
+    const Span sentence = sentence_of(text_, f.span.start);
+    m.price = price_for(f, sentence);
+    m.stake = stake_for(f);
+    m.date = date_for(sentence);
+    return m;
+  }
+
+  // The money fact that prices this mention: inside the match, or soon
+  // after it in the same sentence behind a price word ("for", "senilai").
+  Json price_for(const Fact& f, const Span& sentence) const {
+    static const RE2 kBlocked("(?i)\\b(?:sales|revenues?|assets|earnings|profit|loss|debt|loan|pendapatan|penjualan|aset|laba|utang|pinjaman|market\\s+value)\\b");
+    static const RE2 kLead("(?i)(?:\\bfor|\\bat|\\bworth|\\bsenilai|\\bseharga|\\bsebesar|\\bnilai|\\bvalued\\s+at|\\bvalue\\s+of|\\btotal(?:\\s+of)?|\\bor|\\bof|\\bdengan)\\s*(?:\\S+\\s+){0,2}$");
+    for (const auto& g : record_.facts) {
+      if (g.type != "money" || g.value.contains("per")) continue;
+      if (g.span.start < f.span.start) continue;
+      if (g.span.start >= sentence.end) break;
+      if (g.span.start > f.span.end + 120) break;
+      if (g.span.end <= f.span.end) return g.value;  // inside the match
+      std::string_view gap = text_.substr(f.span.end, g.span.start - f.span.end);
+      if (RE2::PartialMatch(gap, kBlocked)) continue;
+      if (!RE2::PartialMatch(gap, kLead)) continue;
+      // Another acquisition between them owns the money.
+      bool other = false;
+      for (const auto& h : record_.facts)
+        if ((h.type == "acquisition" || h.type == "purchase") && h.span.start > f.span.start &&
+            h.span.start < g.span.start)
+          other = true;
+      if (!other) return g.value;
+    }
+    return nullptr;
+  }
+
+  // The dateline gives the publication date, which is the fallback anyway.
+  bool is_dateline(const Fact& f) const {
+    return f.rule_index < rules_.rules.size() && rules_.rules[f.rule_index].dateline;
+  }
+
+  Json stake_for(const Fact& f) const {
+    for (const auto& g : record_.facts)
+      if (g.type == "percent" && g.span.start >= f.span.start && g.span.end <= f.span.end && g.value.contains("percent"))
+        return g.value["percent"];
+    return nullptr;
+  }
+
+  // A full or month date stated in the mention's sentence (the latest one).
+  Json date_for(const Span& sentence) const {
+    std::string best;
+    for (const auto& g : record_.facts) {
+      if (g.type != "date" || g.span.start < sentence.start || g.span.end > sentence.end) continue;
+      if (is_dateline(g)) continue;
+      std::string d = get_string(g.value, "date");
+      if (d.size() >= 7 && d > best) best = d;
+    }
+    return best.empty() ? Json(nullptr) : Json(best);
+  }
+
+  void write_back(Fact& f, const Mention& m) {
+    for (const char* field : {"acquirer", "target", "seller"}) {
+      const std::string& v = std::string(field) == "acquirer" ? m.acquirer
+                             : std::string(field) == "target" ? m.target : m.seller;
+      if (!v.empty()) f.value[field] = v;
+      else if (f.value.contains(field)) f.value.erase(field);
+    }
+    f.value["status"] = m.status;
+    if (!m.price.is_null()) f.value["price"] = m.price;
+    if (!m.stake.is_null()) f.value["stake"] = m.stake;
+    if (!m.date.is_null()) f.value["date"] = m.date;
+  }
+
+  static bool compatible(const std::string& a, const std::string& b) { return a.empty() || b.empty() || a == b; }
+
+  // Two mentions of one deal: no role named differently, and one role named the same.
+  static bool same_deal(const Mention& a, const Mention& b) {
+    if (!compatible(a.acquirer, b.acquirer) || !compatible(a.target, b.target) || !compatible(a.seller, b.seller))
+      return false;
+    if (!a.target.empty() && a.target == b.target) return true;
+    if (!a.acquirer.empty() && a.acquirer == b.acquirer && (a.target.empty() || b.target.empty())) return true;
+    if (!a.seller.empty() && a.seller == b.seller && (a.target.empty() || b.target.empty())) return true;
+    return false;
+  }
+
+  // The most frequent non-empty value; ties go to the smaller string.
+  static std::string vote(const std::vector<const Mention*>& ms, std::string Mention::*field) {
+    std::map<std::string, int> count;
+    for (const auto* m : ms)
+      if (!(m->*field).empty()) ++count[m->*field];
+    std::string best;
+    int n = 0;
+    for (const auto& [v, c] : count)
+      if (c > n) best = v, n = c;
+    return best;
+  }
+
+  // A price stated elsewhere for the deal: "valuing Tallis at", "nilai
+  // transaksinya ... mencapai", "a total of". The largest such amount wins,
+  // which does not depend on paragraph order.
+  Json price_elsewhere(const std::string& target) const {
+    static const RE2 kLead("(?i)(?:valu(?:e|ed|ing)\\s+(?:\\S+\\s+){0,3}at|nilai\\s+(?:transaksi|akuisisi|pembelian|kesepakatan)(?:nya)?(?:\\s+\\S+){0,3}|(?:pembelian|akuisisi|transaksi|offer|bid|deal|transaction)\\s+(?:\\S+\\s+){0,2}(?:senilai|worth|valued\\s+at|of)|for\\s+a\\s+total(?:\\s+of)?|total\\s+(?:value|price|cost)\\s+of)\\s*$");
+    static const RE2 kMarket("(?i)market\\s+(?:value|valu)");
+    Json best = nullptr;
+    for (const auto& g : record_.facts) {
+      if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount")) continue;
+      std::size_t from = g.span.start > 60 ? g.span.start - 60 : 0;
+      std::string_view before = text_.substr(from, g.span.start - from);
+      if (!RE2::PartialMatch(before, kLead) || RE2::PartialMatch(before, kMarket)) continue;
+      (void)target;
+      if (best.is_null() || g.value["amount"].get<double>() > best["amount"].get<double>()) best = g.value;
+    }
+    return best;
+  }
+
+  // A day date in a sentence about the deal that names no party ("The
+  // completion was announced on Thursday (20/11/2025)"): the latest one.
+  std::string deal_day_elsewhere() const {
+    static const RE2 kDealWord("(?i)\\b(?:acquisition|deal|transaction|merger|takeover|akuisisi|transaksi|penyelesaian|merger|pengambilalihan)\\b");
+    std::string best;
+    for (const auto& g : record_.facts) {
+      if (g.type != "date" || is_dateline(g)) continue;
+      std::string d = get_string(g.value, "date");
+      if (d.size() != 10 || d <= best) continue;
+      const Span s = sentence_of(text_, g.span.start);
+      if (RE2::PartialMatch(text_.substr(s.start, s.size()), kDealWord)) best = d;
+    }
+    return best;
+  }
+
+  // A parenthesised official name after the target: "Hotshot (resminya
+  // Natural Synthetics Inc.)", "Acme (formerly Widget Corp)".
+  void official_names(const std::string& target, std::set<std::string>& aliases) const {
+    static const RE2 kParen("^\\s*\\(\\s*(?i:resminya|secara\\s+resmi|formerly|officially|formally|legally|also\\s+known\\s+as|dahulu|sebelumnya|dulu)\\s+(\\p{Lu}[^()\\n]{1,60})\\)");
+    if (target.empty()) return;
+    std::size_t pos = 0;
+    while ((pos = text_.find(target, pos)) != std::string_view::npos) {
+      std::string inner;
+      if (RE2::PartialMatch(text_.substr(pos + target.size(), 100), kParen, &inner)) {
+        while (!inner.empty() && is_space(inner.back())) inner.pop_back();
+        aliases.insert(inner);
+      }
+      pos += target.size();
+    }
+  }
+
+  void build_deals(const std::vector<Mention>& mentions) {
+    // Union-find over mentions of one deal.
+    std::vector<std::size_t> parent(mentions.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
+      return parent[i] == i ? i : parent[i] = root(parent[i]);
+    };
+    for (std::size_t i = 0; i < mentions.size(); ++i)
+      for (std::size_t j = i + 1; j < mentions.size(); ++j)
+        if (same_deal(mentions[i], mentions[j])) parent[root(j)] = root(i);
+    std::map<std::size_t, std::vector<const Mention*>> groups;
+    for (std::size_t i = 0; i < mentions.size(); ++i) groups[root(i)].push_back(&mentions[i]);
+
+    const bool undisclosed = std::any_of(record_.hidden.begin(), record_.hidden.end(), [](const Fact& f) {
+      return f.type == "cue" && get_string(f.value, "cue") == "undisclosed";
+    });
+    std::vector<Json> deals;
+    for (const auto& [r, ms] : groups) {
+      Json d = Json::object();
+      const std::string acquirer = vote(ms, &Mention::acquirer);
+      const std::string target = vote(ms, &Mention::target);
+      const std::string seller = vote(ms, &Mention::seller);
+      d["acquirer"] = acquirer.empty() ? Json(nullptr) : Json(acquirer);
+      d["target"] = target.empty() ? Json(nullptr) : Json(target);
+      std::set<std::string> aliases;
+      for (const auto* m : ms)
+        for (const auto& a : m->target_forms) aliases.insert(a);
+      for (const auto& e : record_.entities) {
+        if (e.type != "organization" || target.empty()) continue;
+        if (e.name == target || std::find(e.aliases.begin(), e.aliases.end(), target) != e.aliases.end()) {
+          aliases.insert(e.name);
+          aliases.insert(e.aliases.begin(), e.aliases.end());
+        }
+      }
+      official_names(target, aliases);
+      aliases.erase(target);
+      for (auto it = aliases.begin(); it != aliases.end();)
+        it = (is_pronoun(*it) || is_non_name(*it) || *it == acquirer) ? aliases.erase(it) : std::next(it);
+      d["target_aliases"] = Json(std::vector<std::string>(aliases.begin(), aliases.end()));
+      d["seller"] = seller.empty() ? Json(nullptr) : Json(seller);
+
+      // Price: the one stated with the most mentions; ties to the larger amount.
+      Json price = nullptr;
+      int price_votes = 0;
+      for (const auto* m : ms) {
+        if (m->price.is_null()) continue;
+        int votes = 0;
+        for (const auto* o : ms) votes += o->price == m->price;
+        if (votes > price_votes ||
+            (votes == price_votes && m->price["amount"].get<double>() > price["amount"].get<double>()))
+          price = m->price, price_votes = votes;
+      }
+      if (price.is_null() && !undisclosed) price = price_elsewhere(target);
+      d["price"] = price;
+      d["price_disclosed"] = !price.is_null() ? Json(true) : undisclosed ? Json(false) : Json(nullptr);
+
+      Json stake = nullptr;
+      for (const auto* m : ms)
+        if (!m->stake.is_null() && (stake.is_null() || m->stake.get<double>() > stake.get<double>())) stake = m->stake;
+      d["stake"] = stake;
+
+      int rank = -1;
+      for (const auto* m : ms) rank = std::max(rank, deal_status_rank(m->status));
+      d["status"] = rank >= 0 ? Json(kStatuses[rank]) : Json(nullptr);
+
+      std::string date;
+      for (const auto* m : ms)
+        if (m->date.is_string() && m->date.get<std::string>() > date) date = m->date.get<std::string>();
+      if (date.empty()) date = deal_day_elsewhere();
+      if (date.empty() && record_.published) date = format_iso(*record_.published);
+      d["date"] = date.empty() ? Json(nullptr) : Json(date);
+
+      std::vector<std::size_t> evidence;
+      for (const auto* m : ms) evidence.push_back(m->fact);
+      d["evidence"] = evidence;
+      d["mentions"] = ms.size();
+      deals.push_back(std::move(d));
+    }
+    // Most mentioned first, then by names: never by position in the text.
+    std::sort(deals.begin(), deals.end(), [](const Json& a, const Json& b) {
+      if (a["mentions"] != b["mentions"]) return a["mentions"].get<std::size_t>() > b["mentions"].get<std::size_t>();
+      if (a["acquirer"].dump() != b["acquirer"].dump()) return a["acquirer"].dump() < b["acquirer"].dump();
+      if (a["target"].dump() != b["target"].dump()) return a["target"].dump() < b["target"].dump();
+      return a["seller"].dump() < b["seller"].dump();
+    });
+    for (auto& d : deals) {
+      d.erase("mentions");
+      record_.deals.push_back(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+int deal_status_rank(std::string_view status) {
+  for (int i = 0; i < 5; ++i)
+    if (status == kStatuses[i]) return i;
+  return -1;
+}
+
+std::string clean_party_name(std::string_view raw, bool sentence_end) {
+  std::string s = Lexicon::fold(raw, false);
+  while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
+  std::vector<std::string> w = split_words(s);
+  if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
+  // "Acme Inc of Ohio": the place after a legal suffix is not part of the name.
+  for (std::size_t i = 0; i + 1 < w.size(); ++i) {
+    if (is_legal_suffix(w[i]) && i > 0 && (w[i + 1] == "of" || w[i + 1] == "in")) {
+      w.resize(i + 1);
+      break;
+    }
+  }
+  if (!w.empty()) {
+    std::string& last = w.back();
+    if (sentence_end && last.size() > 1 && last.back() == '.' &&
+        std::count(last.begin(), last.end(), '.') == 1 && is_legal_suffix(last))
+      last.pop_back();
+  }
+  return join_words(w, w.size());
+}
+
+void assemble_deals(const RuleSet& rules, std::string_view text, Record& record) {
+  DealBuilder(rules, text, record).run();
 }
 
 }  // namespace extract
