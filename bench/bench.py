@@ -241,7 +241,7 @@ class Bench:
                 return format(v, fmt) if isinstance(v, (int, float)) else "-"
             status = "" if r["status"] == 0 else f"[{r['status']}] "
             print(f"{r['group']:<8} {r['input']:<12} {r['tool']:<17} {f(r['mb'], '8.2f')} {f(r['docs'], '8d')} "
-                  f"{f(r['wall'], '8.3f')} {f(r['cpu'], '8.2f')} {f(r.get('mbps'), '8.2f')} "
+                  f"{f(r['wall'], '8.3f')} {f(r['cpu'], '8.2f')} {f(r.get('mbps'), '8.3g')} "
                   f"{f(r.get('docsps'), '9.0f')} {f(r['rss_mb'], '7.1f')}  {status}{r['note']}")
         print()
         get = {}
@@ -256,7 +256,7 @@ class Bench:
             if x is None or y is None or y == 0:
                 print(f"  {name:<48} n/a {target}")
             else:
-                print(f"  {name:<48} {x / y:8.2f} {target}")
+                print(f"  {name:<48} {x / y:8.3g} {target}")
 
         print("Ratios")
         ratio("extract -j1 MB/s / cat MB/s (reuters folder)",
@@ -265,7 +265,7 @@ class Bench:
             ratio(f"extract -j1 MB/s / {label} -j1 MB/s (reuters folder)",
                   val("reuters", "folder 1x", "extract -j1", "mbps"), val("reuters", "folder 1x", f"{label} -j1", "mbps"))
         print(f"  {'extract -j1 MB/s (reuters folder)':<48} "
-              f"{val('reuters', 'folder 1x', 'extract -j1', 'mbps') or float('nan'):8.2f} (target >= 25)")
+              f"{val('reuters', 'folder 1x', 'extract -j1', 'mbps') or float('nan'):8.3g} (target >= 25)")
         ratio("-j2 / -j1 speedup (reuters folder)",
               val("reuters", "folder 1x", "extract -j1"), val("reuters", "folder 1x", "extract -j2"))
         larges = [r for r in self.rows if r["group"] == "size" and r["input"].startswith("large")]
