@@ -31,18 +31,7 @@ bool context_ok(const Rule& rule, std::string_view text, const Span& span) {
 
 }  // namespace
 
-Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  bool ok = !rules.rules.empty();
-  for (const auto& rule : rules.rules) {
-    std::string error;
-    if (set_->Add(rule.pattern, &error) < 0) ok = false;
-  }
-  set_ok_ = ok && set_->Compile();
-}
+Scanner::Scanner(const RuleSet& rules) : rules_(rules) {}
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
   const Rule& rule = rules_.rules[rule_index];
@@ -79,25 +68,8 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
   std::vector<Candidate> out;
-  std::vector<int> hits;
-  bool filtered = false;
-  if (set_ok_) {
-    RE2::Set::ErrorInfo info{};
-    if (set_->Match(text, &hits, &info)) {
-      filtered = true;
-    } else if (info.kind == RE2::Set::kNoError) {
-      return out;  // no rule can match
-    }
-    // Out of memory or other failure: fall back to running every rule.
-  }
-  if (filtered) {
-    std::sort(hits.begin(), hits.end());
-    for (int i : hits)
-      if (applies(rules_.rules[i], language)) scan_rule(static_cast<std::size_t>(i), text, out);
-  } else {
-    for (std::size_t i = 0; i < rules_.rules.size(); ++i)
-      if (applies(rules_.rules[i], language)) scan_rule(i, text, out);
-  }
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+    if (applies(rules_.rules[i], language)) scan_rule(i, text, out);
   return out;
 }
 

@@ -1,5 +1,10 @@
-// Scanning: one pass of an RE2::Set over the text says which rules can match;
-// only those run again with captures to find every span.
+// Scanning: each rule that applies to the document's language runs over the
+// text with its own RE2 (DFA first, captures only on the matched span).
+//
+// An RE2::Set over all rules was tried as a one-pass prefilter and dropped:
+// with the shipped rules its lazy DFA exceeds any reasonable memory budget and
+// thrashes, which made the prefilter 4x slower than running every rule
+// (docs/performance.md has the measurements).
 //
 // Thread-safety: a Scanner is immutable after construction; scan() may be
 // called from many threads at once.
@@ -10,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include <re2/set.h>
+#include <re2/re2.h>
 
 #include "core/document.hpp"
 #include "rules/rule_set.hpp"
@@ -31,14 +36,8 @@ class Scanner {
   // The matches of one rule alone (used by `rules test`).
   void scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const;
 
-  // Whether the one-pass prefilter is active (it is disabled when the set
-  // does not compile within its memory budget; results are the same).
-  bool prefilter_active() const { return set_ok_; }
-
  private:
   const RuleSet& rules_;
-  std::unique_ptr<RE2::Set> set_;
-  bool set_ok_ = false;
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.

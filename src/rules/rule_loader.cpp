@@ -433,6 +433,9 @@ class Loader {
                                const std::string& what) {
     RE2::Options o;
     o.set_log_errors(false);
+    // The budget bounds the compiled program and the lazy DFA's cache. Below
+    // ~32 MiB a gazetteer of 1,600 names no longer keeps its DFA and RE2 falls
+    // back to the NFA, several times slower (docs/performance.md).
     o.set_max_mem(opts_.max_rule_mem);
     auto re = std::make_shared<RE2>(pattern, o);
     if (re->ok()) return re;
