@@ -3,12 +3,13 @@
 #   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize
 #   fuzz/run.sh all SECONDS        every target, one after the other
 #                                  (FUZZ_JOBS=2 runs two at a time)
+#   FUZZ_NO_BUILD=1 uses the binaries already in build-fuzz as they are.
 #   fuzz/run.sh list               the target names
 # Builds build-fuzz (clang, -DEXTRACT_FUZZ=ON) when needed. Seeds: fuzz/seeds/
 # (our own small inputs) plus, made at run time, the samples, the rule files
 # and the broken-rule fixtures. The growing corpus is kept in
 # build-fuzz/corpus/TARGET; a crash is saved in build-fuzz/artifacts/ and the
-# script exits 1. Reproduce one with: build-fuzz/fuzz_TARGET ARTIFACT_FILE
+# script exits 1. Reproduce one with: build-fuzz/fuzz/fuzz_TARGET ARTIFACT_FILE
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,7 +17,7 @@ BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 TARGETS="extract rules jsonl normalize"
 CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then echo "$TARGETS"; exit 0; fi
@@ -88,7 +89,7 @@ run_one() {
     rules) extra=(-max_len=8192) ;;
   esac
   local start=$SECONDS rc
-  "$BUILD/fuzz_$t" "${dict[@]}" "${extra[@]}" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-30}" \
+  "$BUILD/fuzz/fuzz_$t" "${dict[@]}" "${extra[@]}" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-30}" \
     -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 -artifact_prefix="$art/$t-" \
     "$corpus" "$BUILD/seeds/$t" >"$log" 2>&1
   rc=$?
@@ -104,7 +105,11 @@ run_one() {
   fi
 }
 
-build || { echo "fuzz/run.sh: build failed" >&2; exit 2; }
+if [ "${FUZZ_NO_BUILD:-0}" = 1 ]; then
+  for t in $SELECTED; do [ -x "$BUILD/fuzz/fuzz_$t" ] || { echo "fuzz/run.sh: $BUILD/fuzz/fuzz_$t not built" >&2; exit 2; }; done
+else
+  build || { echo "fuzz/run.sh: build failed" >&2; exit 2; }
+fi
 failed=0
 if [ "${FUZZ_JOBS:-1}" -gt 1 ] && [ "$WHAT" = all ]; then
   pids=()

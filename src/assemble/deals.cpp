@@ -282,7 +282,8 @@ class DealBuilder {
 
   // The dateline gives the publication date, which is the fallback anyway.
   bool is_dateline(const Fact& f) const {
-    return f.rule_index < rules_.rules.size() && rules_.rules[f.rule_index].dateline;
+    if (f.rule_index >= rules_.rules.size() || !rules_.rules[f.rule_index].dateline) return false;
+    return record_.published && get_string(f.value, "date") == format_iso(*record_.published);
   }
 
   Json stake_for(const Fact& f) const {

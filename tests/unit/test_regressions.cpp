@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "normalize/dates.hpp"
 #include "pipeline.hpp"
 #include "rules/rule_set.hpp"
 
@@ -34,4 +35,17 @@ TEST_CASE("regression: a rule without 'id' threw YAML::InvalidNode out of the lo
   Diagnostics d;
   REQUIRE_NOTHROW(load_rules_from_string("r.yaml", "rules:\n  - type: number\n    pattern: x\n", d));
   CHECK(has_message(d, "rule without 'id'"));
+}
+
+TEST_CASE("regression: build_date cast a huge number field to long (undefined behaviour)", "[regression][dates]") {
+  // Found by fuzz/run.sh normalize: a `year` of 1.2e293 (reachable from a
+  // rule's constant `value: {year: 1e293}`) was cast to long. Such fields are
+  // now rejected: no date, no UB.
+  CHECK_FALSE(build_date(Json{{"year", 1.22245e+293}}, std::nullopt));
+  CHECK_FALSE(build_date(Json{{"unit", "day"}, {"offset", -1e300}}, CivilDate{2025, 3, 18}));
+  CHECK_FALSE(build_date(Json{{"unit", "week"}, {"count", "99999999999"}, {"sign", -1}}, CivilDate{2025, 3, 18}));
+  // Ordinary fields still work.
+  auto v = build_date(Json{{"unit", "day"}, {"count", 3}, {"sign", -1}}, CivilDate{2025, 3, 18});
+  REQUIRE(v);
+  CHECK((*v)["date"] == "2025-03-15");
 }
