@@ -7,7 +7,7 @@
 set -eu
 
 BUILD="g++ make cmake pkg-config libre2-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev libgumbo-dev"
-TEST="catch2 jq python3 python3-jsonschema python3-yaml python3-distributed dpkg-dev file man-db groff-base sqlite3 clang libclang-rt-14-dev"
+TEST="catch2 jq python3 python3-jsonschema python3-yaml python3-distributed dpkg-dev file man-db groff-base sqlite3 bsdextrautils clang libclang-rt-14-dev"
 
 want="$BUILD"
 [ "${1:-}" = "--test" ] && want="$BUILD $TEST"
