@@ -1,10 +1,14 @@
 #include "emit/record_json.hpp"
 
+#include "core/utf8.hpp"
+
 namespace extract {
 
 namespace {
 
-Json span_text(std::string_view text, const Span& s) { return std::string(text.substr(s.start, s.size())); }
+// The bytes of a span, each invalid UTF-8 byte shown as U+FFFD (docs/output.md):
+// repaired here so that the JSON writer never has to substitute on its own.
+Json span_text(std::string_view text, const Span& s) { return repair_utf8(text.substr(s.start, s.size())); }
 
 // Which resolution criterion decided against a beaten candidate.
 const char* lost_on(const RuleSet& rules, const Fact& winner, const Candidate& c) {

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/utf8.hpp"
+#include "emit/record_json.hpp"
 #include "normalize/dates.hpp"
 #include "pipeline.hpp"
 #include "rules/rule_set.hpp"
@@ -48,4 +50,27 @@ TEST_CASE("regression: build_date cast a huge number field to long (undefined be
   auto v = build_date(Json{{"unit", "day"}, {"count", 3}, {"sign", -1}}, CivilDate{2025, 3, 18});
   REQUIRE(v);
   CHECK((*v)["date"] == "2025-03-15");
+}
+
+TEST_CASE("regression: a truncated UTF-8 sequence inside a quote was replaced by the JSON writer, not as documented",
+          "[regression][json]") {
+  // Found by fuzz/run.sh extract: the bytes E2 82 before a space inside a
+  // quote came out as one U+FFFD (the JSON library's policy) where the
+  // documented rule is one U+FFFD per invalid byte, so the fact's text no
+  // longer matched its input bytes. Fact texts are now repaired before dumping.
+  Diagnostics diags;
+  auto ex = Extractor::load(EXTRACT_TEST_RULES_DIR, diags);
+  REQUIRE(ex);
+  Document doc;
+  doc.source = "t";
+  doc.text = "Rp \"5 kata \xE2\x82 lagi \xC0\xAF miliar\" x";
+  Record rec = ex->run(doc);
+  Json back = Json::parse(dump_json(record_to_json(doc, rec, ex->rules(), false)));
+  bool saw_quote = false;
+  for (const auto& f : back["facts"]) {
+    const auto start = f["start"].get<std::size_t>(), end = f["end"].get<std::size_t>();
+    CHECK(f["text"].get<std::string>() == repair_utf8(std::string_view(doc.text).substr(start, end - start)));
+    if (f["type"] == "quote") saw_quote = true;
+  }
+  CHECK(saw_quote);
 }
