@@ -29,14 +29,62 @@ bool context_ok(const Rule& rule, std::string_view text, const Span& span) {
   return true;
 }
 
+// Whether the pattern is `Z*(?P<name>X)Z*` with only zero-width assertions
+// (`\b`, `^`, `$`, `\A`, `\z`) and flags around its first group: then group 1
+// always spans the whole match. RE2 finds a match's bounds with its DFAs, but
+// any further group needs the NFA (BitState only fits small programs), which
+// on a large pattern such as a gazetteer costs far more than the search.
+bool first_group_is_match(std::string_view p) {
+  if (p.find("\\Q") != std::string_view::npos) return false;  // quoted text: not parsed here
+  auto skip_assertions = [&](std::size_t i) {
+    for (;;) {
+      if (p.compare(i, 4, "(?i)") == 0) i += 4;
+      else if (p.compare(i, 2, "\\b") == 0 || p.compare(i, 2, "\\A") == 0 || p.compare(i, 2, "\\z") == 0) i += 2;
+      else if (i < p.size() && (p[i] == '^' || p[i] == '$')) i += 1;
+      else return i;
+    }
+  };
+  std::size_t i = skip_assertions(0);
+  if (p.compare(i, 4, "(?P<") != 0) return false;
+  int depth = 0;
+  bool in_class = false;
+  for (; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ']' is a literal
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return skip_assertions(i + 1) == p.size();
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-Scanner::Scanner(const RuleSet& rules) : rules_(rules) {}
+Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
+  for (const Rule& rule : rules_.rules) {
+    // Ask RE2 only for the groups up to the last one that fills a field.
+    int last = 0;
+    for (std::size_t g = 1; g < rule.group_fields.size(); ++g)
+      if (!rule.group_fields[g].empty()) last = static_cast<int>(g);
+    const bool whole = last == 1 && first_group_is_match(rule.pattern);
+    plans_.push_back(Plan{whole ? 1 : last + 1, whole});
+  }
+}
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
   const Rule& rule = rules_.rules[rule_index];
   const RE2& re = *rule.regex;
-  const int ngroups = re.NumberOfCapturingGroups() + 1;
+  const Plan& plan = plans_[rule_index];
+  const int ngroups = plan.groups;
   std::vector<re2::StringPiece> groups(ngroups);
   std::size_t pos = 0;
   while (pos <= text.size()) {
@@ -57,6 +105,7 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
     Candidate c;
     c.rule_index = rule_index;
     c.span = span;
+    if (plan.first_group_is_match) c.captures.emplace_back(rule.group_fields[1], span);
     for (int g = 1; g < ngroups; ++g) {
       if (groups[g].data() == nullptr || rule.group_fields[g].empty()) continue;
       std::size_t s = groups[g].data() - text.data();

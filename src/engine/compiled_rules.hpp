@@ -37,7 +37,12 @@ class Scanner {
   void scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const;
 
  private:
+  struct Plan {
+    int groups;                 // capture groups asked from RE2, group 0 included
+    bool first_group_is_match;  // group 1 is the whole match: filled without asking RE2
+  };
   const RuleSet& rules_;
+  std::vector<Plan> plans_;  // per rule
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.
