@@ -78,6 +78,7 @@ Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
     const bool whole = last == 1 && first_group_is_match(rule.pattern);
     plans_.push_back(Plan{whole ? 1 : last + 1, whole});
   }
+  if (rules_.prefilter && !rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
 }
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
@@ -116,9 +117,20 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 }
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
+  std::vector<char> may_match;  // per prefilter id
+  if (atoms_) {
+    std::vector<int> passed;
+    rules_.prefilter->AllPotentials(atoms_->find(text), &passed);
+    may_match.assign(rules_.prefilter->NumRegexps(), 0);
+    for (int id : passed) may_match[id] = 1;
+  }
   std::vector<Candidate> out;
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
-    if (applies(rules_.rules[i], language)) scan_rule(i, text, out);
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    const Rule& rule = rules_.rules[i];
+    if (!applies(rule, language)) continue;
+    if (atoms_ && rule.prefilter_id >= 0 && !may_match[rule.prefilter_id]) continue;
+    scan_rule(i, text, out);
+  }
   return out;
 }
 

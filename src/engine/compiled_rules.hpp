@@ -1,6 +1,10 @@
 // Scanning: each rule that applies to the document's language runs over the
 // text with its own RE2 (DFA first, captures only on the matched span).
 //
+// A rule runs only when the literal strings it needs occur in the document
+// (re2::FilteredRE2 computes them; one Aho-Corasick pass finds them): exact,
+// since a rule whose required literals are absent cannot match.
+//
 // An RE2::Set over all rules was tried as a one-pass prefilter and dropped:
 // with the shipped rules its lazy DFA exceeds any reasonable memory budget and
 // thrashes, which made the prefilter 4x slower than running every rule
@@ -18,6 +22,7 @@
 #include <re2/re2.h>
 
 #include "core/document.hpp"
+#include "engine/atom_matcher.hpp"
 #include "rules/rule_set.hpp"
 
 namespace extract {
@@ -43,6 +48,7 @@ class Scanner {
   };
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
+  std::unique_ptr<AtomMatcher> atoms_;  // the prefilter's atoms; null: every rule runs
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.

@@ -239,6 +239,7 @@ class Loader {
     for (auto& f : files_) collect_definitions(f);
     for (auto& f : files_) collect_rules(f);
     check_languages();
+    if (set_.prefilter && set_.prefilter->NumRegexps() > 0) set_.prefilter->Compile(&set_.prefilter_atoms);
     return std::move(set_);
   }
 
@@ -429,15 +430,26 @@ class Loader {
     return out;
   }
 
-  std::shared_ptr<RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
-                               const std::string& what) {
+  // A rule's own pattern (`filter_id` given) is compiled into the set's
+  // prefilter, a context pattern on its own.
+  std::shared_ptr<const RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
+                                     const std::string& what, int* filter_id = nullptr) {
     RE2::Options o;
     o.set_log_errors(false);
     // The budget bounds the compiled program and the lazy DFA's cache. Below
     // ~32 MiB a gazetteer of 1,600 names no longer keeps its DFA and RE2 falls
     // back to the NFA, several times slower (docs/performance.md).
     o.set_max_mem(opts_.max_rule_mem);
-    auto re = std::make_shared<RE2>(pattern, o);
+    if (filter_id) {
+      if (!set_.prefilter) set_.prefilter = std::make_shared<re2::FilteredRE2>(opts_.min_atom_length);
+      int id = -1;
+      if (set_.prefilter->Add(pattern, o, &id) == RE2::NoError) {
+        *filter_id = id;
+        return std::shared_ptr<const RE2>(set_.prefilter, &set_.prefilter->GetRE2(id));
+      }
+    }
+    // Context patterns, and rule patterns with errors (compiled again for the message).
+    auto re = std::make_shared<const RE2>(pattern, o);
     if (re->ok()) return re;
     const std::string arg = re->error_arg();
     // RE2 reports "(?<" for both lookbehind and .NET-style named groups; look
@@ -554,7 +566,7 @@ class Loader {
     if (!expanded) return;
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;
-    rule.regex = compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
+    rule.regex = compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id), &rule.prefilter_id);
     if (!rule.regex) return;
     if (RE2::FullMatch("", *rule.regex)) {
       diags_.error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));
@@ -617,7 +629,7 @@ class Loader {
     bool ok = true;
     for (const auto& kv : ctx) {
       const std::string k = scalar(kv.first);
-      std::shared_ptr<RE2>* slot = k == "before" ? &rule.context.before
+      std::shared_ptr<const RE2>* slot = k == "before" ? &rule.context.before
                                  : k == "not_before" ? &rule.context.not_before
                                  : k == "after" ? &rule.context.after
                                  : k == "not_after" ? &rule.context.not_after : nullptr;

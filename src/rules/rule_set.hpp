@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include "core/diagnostic.hpp"
@@ -73,7 +74,7 @@ struct Example {
 // `before` patterns are matched against the text ending where the match starts,
 // the `after` patterns against the text starting where it ends.
 struct ContextCondition {
-  std::shared_ptr<RE2> before, not_before, after, not_after;
+  std::shared_ptr<const RE2> before, not_before, after, not_after;
 };
 
 struct Rule {
@@ -90,7 +91,8 @@ struct Rule {
   Json constants = Json::object();
   ContextCondition context;
   std::vector<Example> examples;
-  std::shared_ptr<RE2> regex;
+  std::shared_ptr<const RE2> regex;  // owned by RuleSet::prefilter when prefilter_id >= 0
+  int prefilter_id = -1;              // the regex's id in RuleSet::prefilter
   // Capture group number -> field name (suffix `__N` removed); index 0 unused.
   std::vector<std::string> group_fields;
 };
@@ -106,6 +108,12 @@ struct RuleSet {
   std::vector<Rule> rules;
   std::map<std::string, Lexicon> lexicons;
   std::vector<LanguageProfile> languages;
+  // The rules' regexes, compiled once into a re2::FilteredRE2 that also knows
+  // the literal strings ("atoms", lower case) each one needs to match:
+  // `prefilter_atoms` once it is compiled. The scanner runs a rule only when
+  // its atoms occur (engine/compiled_rules.cpp).
+  std::shared_ptr<re2::FilteredRE2> prefilter;
+  std::vector<std::string> prefilter_atoms;
 
   const Lexicon* lexicon(const std::string& name) const;
 };
@@ -113,6 +121,7 @@ struct RuleSet {
 struct LoadOptions {
   std::int64_t max_rule_mem = 32 << 20;       // RE2 memory budget per rule
   std::uint64_t max_file_size = 16 << 20;     // bytes per rule file
+  int min_atom_length = 3;                    // shorter literals are not used by the prefilter
 };
 
 // Loads every `*.yaml` file under `dir` (sorted by path). Problems are added

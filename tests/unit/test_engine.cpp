@@ -1,7 +1,10 @@
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 
+#include "engine/atom_matcher.hpp"
 #include "engine/compiled_rules.hpp"
 #include "engine/resolver.hpp"
 #include "test_support.hpp"
@@ -119,6 +122,71 @@ TEST_CASE("a document of unknown language gets the candidates of every rule", "[
   std::sort(b.begin(), b.end());
   CHECK(a == b);
   CHECK_FALSE(a.empty());
+}
+
+namespace {
+
+// Every candidate of scan() (prefilter on) equals running each applicable rule.
+void check_prefilter_exact(const RuleSet& set, const Scanner& scanner, const std::string& text,
+                           const std::string& language, const std::string& label) {
+  auto key = [](const Candidate& c) { return std::make_tuple(c.rule_index, c.span.start, c.span.end); };
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> a, b;
+  for (const auto& c : scanner.scan(text, language)) a.push_back(key(c));
+  std::vector<Candidate> all;
+  for (std::size_t i = 0; i < set.rules.size(); ++i)
+    if (set.rules[i].lang.empty() || set.rules[i].lang == language) scanner.scan_rule(i, text, all);
+  for (const auto& c : all) b.push_back(key(c));
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  INFO(label);
+  CHECK(a == b);
+}
+
+std::string read_all(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("the literal prefilter never drops a match: samples and a corpus subset", "[engine][scanner]") {
+  Diagnostics diags;
+  RuleSet set = load_rules(EXTRACT_TEST_RULES_DIR, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(set.prefilter);
+  REQUIRE_FALSE(set.prefilter_atoms.empty());
+  Scanner scanner(set);
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(EXTRACT_TEST_SAMPLES_DIR))
+    if (e.path().extension() == ".txt" && e.path().filename() != "README.md") files.push_back(e.path());
+  // The shared corpus, when present: the first 150 Reuters articles and the Indonesian news.
+  for (const char* sub : {"reuters-acq", "id-news"}) {
+    const std::filesystem::path dir = std::filesystem::path(EXTRACT_TEST_SAMPLES_DIR) / ".." / ".." / "shared" / "corpus" / sub;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    std::vector<std::filesystem::path> found;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec))
+      if (e.path().extension() == ".txt") found.push_back(e.path());
+    std::sort(found.begin(), found.end());
+    if (found.size() > 150) found.resize(150);
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  REQUIRE(files.size() >= 10);
+  for (const auto& f : files) {
+    const std::string text = read_all(f);
+    for (const char* lang : {"en", "id"}) check_prefilter_exact(set, scanner, text, lang, f.string() + " as " + lang);
+  }
+  // Case: atoms are lower case, the text is not; the Kelvin sign folds to k under (?i).
+  check_prefilter_exact(set, scanner, "ACME CORP SAID IT AGREED TO ACQUIRE WIDGET INC FOR 5 MLN DLRS.", "en", "capitals");
+}
+
+TEST_CASE("atoms are found case-insensitively, overlapping, non-ASCII ones always", "[engine][scanner]") {
+  AtomMatcher m({"acq", "cquire", "she", "he", "hers", "\xc3\xa9t\xc3\xa9", "kilo"});
+  CHECK(m.find("") == std::vector<int>{5});
+  CHECK(m.find("They ACQUIRED") == std::vector<int>{0, 1, 3, 5});
+  CHECK(m.find("ushers") == std::vector<int>{2, 3, 4, 5});
+  CHECK(m.find("5 \xe2\x84\xaailo") == std::vector<int>{5, 6});  // KELVIN SIGN + ilo
+  CHECK(m.find("kil") == std::vector<int>{5});
 }
 
 TEST_CASE("overlaps resolve by priority, then length, then position, whatever the input order",
