@@ -54,14 +54,14 @@ bool is_non_name(const std::string& name) {
   static const std::set<std::string> words = {
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
       "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-      "the", "this", "that", "these", "those", "he", "she", "they", "we", "i", "in", "on", "a", "an",
-      "its", "their", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
+      "the", "this", "that", "these", "those", "we", "i", "in", "on", "a", "an", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
       "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan"};
   return words.count(lower(name)) > 0;
 }
 
 bool is_pronoun(const std::string& name) {
-  static const std::set<std::string> words = {"it", "the company", "the group", "the firm", "perseroan",
+  static const std::set<std::string> words = {"it", "its", "their", "they", "he", "she", "the company", "company",
+                                              "the group", "group", "the firm", "firm", "perseroan",
                                               "perusahaan ini", "perusahaan itu", "perusahaan tersebut"};
   return words.count(lower(name)) > 0;
 }
@@ -143,8 +143,9 @@ class DealBuilder {
   // Every form a company is written in this document (party captures, "X
   // said" cues, organization entities): used to complete short names.
   std::set<std::string> forms_;
-  // Named anchors for pronouns: (start, name).
+  // Named anchors for pronouns: (start, name), and the "X said" ones apart.
   std::vector<std::pair<std::size_t, std::string>> anchors_;
+  std::vector<std::pair<std::size_t, std::string>> sayers_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
@@ -174,13 +175,15 @@ class DealBuilder {
       if (n.empty() || is_pronoun(n) || is_non_name(n)) continue;
       forms_.insert(n);
       anchors_.emplace_back(f.span.start, n);
+      sayers_.emplace_back(f.span.start, n);
     }
     for (const auto& e : record_.entities) {
       if (e.type != "organization") continue;
       forms_.insert(e.name);
       for (const auto& a : e.aliases) forms_.insert(a);
       for (const auto& m : e.mentions) {
-        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), false);
+        const bool end = m.end >= text_.size() || is_space(text_[m.end]);
+        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), end);
         if (!t.empty() && !is_pronoun(t) && !is_non_name(t)) {
           forms_.insert(t);
           anchors_.emplace_back(m.start, t);
@@ -188,6 +191,7 @@ class DealBuilder {
       }
     }
     std::sort(anchors_.begin(), anchors_.end());
+    std::sort(sayers_.begin(), sayers_.end());
   }
 
   // The longest form of the document that extends `name` word by word
@@ -215,8 +219,16 @@ class DealBuilder {
     return best;
   }
 
+  // "X said it ...", "X told the SEC it ...": the speaker of the sentence
+  // first, else the company named last before the pronoun.
   std::string resolve_pronoun(std::size_t pos) const {
+    const Span sentence = sentence_of(text_, pos);
     std::string best;
+    for (const auto& [start, name] : sayers_) {
+      if (start >= pos) break;
+      if (start >= sentence.start) best = name;
+    }
+    if (!best.empty()) return best;
     for (const auto& [start, name] : anchors_) {
       if (start >= pos) break;
       best = name;
@@ -233,7 +245,7 @@ class DealBuilder {
       if (n.empty()) return n;
     }
     if (is_non_name(n)) return std::string();
-    return complete(n);
+    return clean_party_name(complete(n), false);
   }
 
   Mention read_mention(std::size_t index) {
@@ -496,10 +508,28 @@ std::string clean_party_name(std::string_view raw, bool sentence_end) {
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
   if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
-  // "Acme Inc of Ohio": the place after a legal suffix is not part of the name.
-  for (std::size_t i = 0; i + 1 < w.size(); ++i) {
-    if (is_legal_suffix(w[i]) && i > 0 && (w[i + 1] == "of" || w[i + 1] == "in")) {
+  // "Miami-based Acme Inc": the place before the name is not part of it.
+  while (w.size() > 1 && w[0].size() > 6 && w[0].compare(w[0].size() - 6, 6, "-based") == 0) w.erase(w.begin());
+  auto suffix_after = [&](std::size_t i) {
+    for (std::size_t j = i; j < w.size(); ++j)
+      if (is_legal_suffix(w[j])) return true;
+    return false;
+  };
+  for (std::size_t i = 1; i + 1 < w.size(); ++i) {
+    if (!is_legal_suffix(w[i])) continue;
+    // "Acme Inc of Ohio": the place after a legal suffix is not part of the
+    // name, unless the name goes on to its own suffix ("Sara Lee Corp of
+    // Canada Ltd") or is "... of America".
+    if ((w[i + 1] == "of" || w[i + 1] == "in") && !suffix_after(i + 2) &&
+        !(i + 3 == w.size() && w[i + 2] == "America")) {
       w.resize(i + 1);
+      break;
+    }
+    // "Rubbertech Inc. If approved": a suffix with its full stop ends a
+    // sentence when no other suffix follows.
+    if (w[i].back() == '.' && !suffix_after(i + 1)) {
+      w.resize(i + 1);
+      w.back().pop_back();
       break;
     }
   }
