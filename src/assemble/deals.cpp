@@ -55,8 +55,14 @@ bool is_non_name(const std::string& name) {
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
       "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
       "the", "this", "that", "these", "those", "we", "i", "in", "on", "a", "an", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
-      "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan"};
-  return words.count(lower(name)) > 0;
+      "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan", "u.k.", "class a",
+      "class b", "securities and exchange commission", "sec", "federal trade commission", "justice department",
+      "american", "canadian", "british", "german", "west german", "french", "japanese", "european", "argentine",
+      "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea"};
+  const std::string l = lower(name);
+  if (l.size() == 1) return true;  // "B" shares
+  if (l.size() > 6 && l.compare(l.size() - 6, 6, "-based") == 0) return true;
+  return words.count(l) > 0;
 }
 
 bool is_pronoun(const std::string& name) {
@@ -150,12 +156,7 @@ class DealBuilder {
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
     if (raw.empty()) return raw;
-    bool sentence_end = false;
-    if (const Span* s = capture_of(f, field)) {
-      std::size_t after = s->end;
-      sentence_end = after >= text_.size() || is_space(text_[after]);
-    }
-    return clean_party_name(raw, sentence_end);
+    return clean_party_name(raw);
   }
 
   void collect_forms() {
@@ -182,8 +183,7 @@ class DealBuilder {
       forms_.insert(e.name);
       for (const auto& a : e.aliases) forms_.insert(a);
       for (const auto& m : e.mentions) {
-        const bool end = m.end >= text_.size() || is_space(text_[m.end]);
-        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), end);
+        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false));
         if (!t.empty() && !is_pronoun(t) && !is_non_name(t)) {
           forms_.insert(t);
           anchors_.emplace_back(m.start, t);
@@ -245,7 +245,7 @@ class DealBuilder {
       if (n.empty()) return n;
     }
     if (is_non_name(n)) return std::string();
-    return clean_party_name(complete(n), false);
+    return clean_party_name(complete(n));
   }
 
   Mention read_mention(std::size_t index) {
@@ -503,13 +503,51 @@ int deal_status_rank(std::string_view status) {
   return -1;
 }
 
-std::string clean_party_name(std::string_view raw, bool sentence_end) {
+std::string clean_party_name(std::string_view raw) {
   std::string s = Lexicon::fold(raw, false);
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
   if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
-  // "Miami-based Acme Inc": the place before the name is not part of it.
-  while (w.size() > 1 && w[0].size() > 6 && w[0].compare(w[0].size() - 6, 6, "-based") == 0) w.erase(w.begin());
+  auto ends_with = [](const std::string& word, std::string_view end) {
+    return word.size() > end.size() && word.compare(word.size() - end.size(), end.size(), end) == 0;
+  };
+  // "Los Angeles-based Acme Inc": the place before the name is not part of it.
+  for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;)
+    if (ends_with(w[i], "-based")) {
+      w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  // "Acme Corp's Widget Co": the unit named after its parent is the party.
+  for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;) {
+    std::string base = w[i];
+    if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.resize(base.size() - (base[base.size() - 2] == '\'' ? 2 : 4));
+    else continue;
+    if (is_legal_suffix(base) || base == "Group") {
+      w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  }
+  // "Gencorp's", "American Dynamics'": a possessive at the end is not part of the name.
+  if (!w.empty()) {
+    std::string& last = w.back();
+    if (ends_with(last, "'s")) last.resize(last.size() - 2);
+    else if (ends_with(last, "s'")) last.pop_back();
+  }
+  // "Banco Portugues Sarl (BPI)": a trailing abbreviation in brackets.
+  if (w.size() > 1 && w.back().size() > 2 && w.back().front() == '(' && w.back().back() == ')') w.pop_back();
+  // "Acme Inc and Widget Inc": two parties; the first one is taken.
+  for (std::size_t i = 1; i + 2 < w.size(); ++i)
+    if ((w[i + 1] == "and" || w[i + 1] == "&") && (is_legal_suffix(w[i]) || w[i] == "Group") &&
+        is_legal_suffix(w.back())) {
+      w.resize(i + 1);
+      break;
+    }
+  // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme Corp".
+  for (std::size_t i = 1; i + 1 < w.size(); ++i)
+    if (w[i + 1] == "of" && (w[i] == "Association" || w[i] == "Bancorp" || w[i] == "Division")) {
+      w.resize(i + 1);
+      break;
+    }
   auto suffix_after = [&](std::size_t i) {
     for (std::size_t j = i; j < w.size(); ++j)
       if (is_legal_suffix(w[j])) return true;
@@ -535,7 +573,7 @@ std::string clean_party_name(std::string_view raw, bool sentence_end) {
   }
   if (!w.empty()) {
     std::string& last = w.back();
-    if (sentence_end && last.size() > 1 && last.back() == '.' &&
+    if (last.size() > 1 && last.back() == '.' &&
         std::count(last.begin(), last.end(), '.') == 1 && is_legal_suffix(last))
       last.pop_back();
   }
