@@ -403,6 +403,20 @@ class DealBuilder {
     }
   }
 
+  // "Y, a unit of P", "the Y division of P": the owner of a bought unit,
+  // when it is not the buyer itself.
+  std::string parent_of(const std::string& target, const std::string& acquirer) {
+    if (target.empty()) return {};
+    for (const auto& f : record_.hidden) {
+      if (f.type != "cue" || get_string(f.value, "cue") != "unit_of") continue;
+      std::string unit = clean_party_name(get_string(f.value, "unit"));
+      if (unit.empty() || (unit != target && complete(unit) != target)) continue;
+      std::string parent = clean_party_name(complete(clean_party_name(get_string(f.value, "parent"))));
+      if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(parent)) return parent;
+    }
+    return {};
+  }
+
   void build_deals(const std::vector<Mention>& mentions) {
     // Union-find over mentions of one deal.
     std::vector<std::size_t> parent(mentions.size());
@@ -442,7 +456,8 @@ class DealBuilder {
       for (auto it = aliases.begin(); it != aliases.end();)
         it = (is_pronoun(*it) || is_non_name(*it) || *it == acquirer) ? aliases.erase(it) : std::next(it);
       d["target_aliases"] = Json(std::vector<std::string>(aliases.begin(), aliases.end()));
-      d["seller"] = seller.empty() ? Json(nullptr) : Json(seller);
+      std::string owner = seller.empty() ? parent_of(target, acquirer) : seller;
+      d["seller"] = owner.empty() ? Json(nullptr) : Json(owner);
 
       // Price: the one stated with the most mentions; ties to the larger amount.
       Json price = nullptr;
