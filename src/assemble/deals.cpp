@@ -54,14 +54,20 @@ bool is_non_name(const std::string& name) {
   static const std::set<std::string> words = {
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
       "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-      "the", "this", "that", "these", "those", "he", "she", "they", "we", "i", "in", "on", "a", "an",
-      "its", "their", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
-      "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan"};
-  return words.count(lower(name)) > 0;
+      "the", "this", "that", "these", "those", "we", "i", "in", "on", "a", "an", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
+      "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan", "u.k.", "class a",
+      "class b", "securities and exchange commission", "sec", "federal trade commission", "justice department",
+      "american", "canadian", "british", "german", "west german", "french", "japanese", "european", "argentine",
+      "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea"};
+  const std::string l = lower(name);
+  if (l.size() == 1) return true;  // "B" shares
+  if (l.size() > 6 && l.compare(l.size() - 6, 6, "-based") == 0) return true;
+  return words.count(l) > 0;
 }
 
 bool is_pronoun(const std::string& name) {
-  static const std::set<std::string> words = {"it", "the company", "the group", "the firm", "perseroan",
+  static const std::set<std::string> words = {"it", "its", "their", "they", "he", "she", "the company", "company",
+                                              "the group", "group", "the firm", "firm", "perseroan",
                                               "perusahaan ini", "perusahaan itu", "perusahaan tersebut"};
   return words.count(lower(name)) > 0;
 }
@@ -143,18 +149,14 @@ class DealBuilder {
   // Every form a company is written in this document (party captures, "X
   // said" cues, organization entities): used to complete short names.
   std::set<std::string> forms_;
-  // Named anchors for pronouns: (start, name).
+  // Named anchors for pronouns: (start, name), and the "X said" ones apart.
   std::vector<std::pair<std::size_t, std::string>> anchors_;
+  std::vector<std::pair<std::size_t, std::string>> sayers_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
     if (raw.empty()) return raw;
-    bool sentence_end = false;
-    if (const Span* s = capture_of(f, field)) {
-      std::size_t after = s->end;
-      sentence_end = after >= text_.size() || is_space(text_[after]);
-    }
-    return clean_party_name(raw, sentence_end);
+    return clean_party_name(raw);
   }
 
   void collect_forms() {
@@ -174,13 +176,14 @@ class DealBuilder {
       if (n.empty() || is_pronoun(n) || is_non_name(n)) continue;
       forms_.insert(n);
       anchors_.emplace_back(f.span.start, n);
+      sayers_.emplace_back(f.span.start, n);
     }
     for (const auto& e : record_.entities) {
       if (e.type != "organization") continue;
       forms_.insert(e.name);
       for (const auto& a : e.aliases) forms_.insert(a);
       for (const auto& m : e.mentions) {
-        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), false);
+        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false));
         if (!t.empty() && !is_pronoun(t) && !is_non_name(t)) {
           forms_.insert(t);
           anchors_.emplace_back(m.start, t);
@@ -188,6 +191,7 @@ class DealBuilder {
       }
     }
     std::sort(anchors_.begin(), anchors_.end());
+    std::sort(sayers_.begin(), sayers_.end());
   }
 
   // The longest form of the document that extends `name` word by word
@@ -215,8 +219,16 @@ class DealBuilder {
     return best;
   }
 
+  // "X said it ...", "X told the SEC it ...": the speaker of the sentence
+  // first, else the company named last before the pronoun.
   std::string resolve_pronoun(std::size_t pos) const {
+    const Span sentence = sentence_of(text_, pos);
     std::string best;
+    for (const auto& [start, name] : sayers_) {
+      if (start >= pos) break;
+      if (start >= sentence.start) best = name;
+    }
+    if (!best.empty()) return best;
     for (const auto& [start, name] : anchors_) {
       if (start >= pos) break;
       best = name;
@@ -233,7 +245,7 @@ class DealBuilder {
       if (n.empty()) return n;
     }
     if (is_non_name(n)) return std::string();
-    return complete(n);
+    return clean_party_name(complete(n));
   }
 
   Mention read_mention(std::size_t index) {
@@ -391,6 +403,20 @@ class DealBuilder {
     }
   }
 
+  // "Y, a unit of P", "the Y division of P": the owner of a bought unit,
+  // when it is not the buyer itself.
+  std::string parent_of(const std::string& target, const std::string& acquirer) {
+    if (target.empty()) return {};
+    for (const auto& f : record_.hidden) {
+      if (f.type != "cue" || get_string(f.value, "cue") != "unit_of") continue;
+      std::string unit = clean_party_name(get_string(f.value, "unit"));
+      if (unit.empty() || (unit != target && complete(unit) != target)) continue;
+      std::string parent = clean_party_name(complete(clean_party_name(get_string(f.value, "parent"))));
+      if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(parent)) return parent;
+    }
+    return {};
+  }
+
   void build_deals(const std::vector<Mention>& mentions) {
     // Union-find over mentions of one deal.
     std::vector<std::size_t> parent(mentions.size());
@@ -430,7 +456,8 @@ class DealBuilder {
       for (auto it = aliases.begin(); it != aliases.end();)
         it = (is_pronoun(*it) || is_non_name(*it) || *it == acquirer) ? aliases.erase(it) : std::next(it);
       d["target_aliases"] = Json(std::vector<std::string>(aliases.begin(), aliases.end()));
-      d["seller"] = seller.empty() ? Json(nullptr) : Json(seller);
+      std::string owner = seller.empty() ? parent_of(target, acquirer) : seller;
+      d["seller"] = owner.empty() ? Json(nullptr) : Json(owner);
 
       // Price: the one stated with the most mentions; ties to the larger amount.
       Json price = nullptr;
@@ -491,21 +518,77 @@ int deal_status_rank(std::string_view status) {
   return -1;
 }
 
-std::string clean_party_name(std::string_view raw, bool sentence_end) {
+std::string clean_party_name(std::string_view raw) {
   std::string s = Lexicon::fold(raw, false);
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
   if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
-  // "Acme Inc of Ohio": the place after a legal suffix is not part of the name.
-  for (std::size_t i = 0; i + 1 < w.size(); ++i) {
-    if (is_legal_suffix(w[i]) && i > 0 && (w[i + 1] == "of" || w[i + 1] == "in")) {
+  auto ends_with = [](const std::string& word, std::string_view end) {
+    return word.size() > end.size() && word.compare(word.size() - end.size(), end.size(), end) == 0;
+  };
+  // "Los Angeles-based Acme Inc": the place before the name is not part of it.
+  for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;)
+    if (ends_with(w[i], "-based")) {
+      w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  // "Acme Corp's Widget Co": the unit named after its parent is the party.
+  for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;) {
+    std::string base = w[i];
+    if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.resize(base.size() - (base[base.size() - 2] == '\'' ? 2 : 4));
+    else continue;
+    if (is_legal_suffix(base) || base == "Group") {
+      w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  }
+  // "Gencorp's", "American Dynamics'": a possessive at the end is not part of the name.
+  if (!w.empty()) {
+    std::string& last = w.back();
+    if (ends_with(last, "'s")) last.resize(last.size() - 2);
+    else if (ends_with(last, "s'")) last.pop_back();
+  }
+  // "Banco Portugues Sarl (BPI)": a trailing abbreviation in brackets.
+  if (w.size() > 1 && w.back().size() > 2 && w.back().front() == '(' && w.back().back() == ')') w.pop_back();
+  // "Acme Inc and Widget Inc": two parties; the first one is taken.
+  for (std::size_t i = 1; i + 2 < w.size(); ++i)
+    if ((w[i + 1] == "and" || w[i + 1] == "&") && (is_legal_suffix(w[i]) || w[i] == "Group") &&
+        is_legal_suffix(w.back())) {
       w.resize(i + 1);
+      break;
+    }
+  // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme Corp".
+  for (std::size_t i = 1; i + 1 < w.size(); ++i)
+    if (w[i + 1] == "of" && (w[i] == "Association" || w[i] == "Bancorp" || w[i] == "Division")) {
+      w.resize(i + 1);
+      break;
+    }
+  auto suffix_after = [&](std::size_t i) {
+    for (std::size_t j = i; j < w.size(); ++j)
+      if (is_legal_suffix(w[j])) return true;
+    return false;
+  };
+  for (std::size_t i = 1; i + 1 < w.size(); ++i) {
+    if (!is_legal_suffix(w[i])) continue;
+    // "Acme Inc of Ohio": the place after a legal suffix is not part of the
+    // name, unless the name goes on to its own suffix ("Sara Lee Corp of
+    // Canada Ltd") or is "... of America".
+    if ((w[i + 1] == "of" || w[i + 1] == "in") && !suffix_after(i + 2) &&
+        !(i + 3 == w.size() && w[i + 2] == "America")) {
+      w.resize(i + 1);
+      break;
+    }
+    // "Rubbertech Inc. If approved": a suffix with its full stop ends a
+    // sentence when no other suffix follows.
+    if (w[i].back() == '.' && !suffix_after(i + 1)) {
+      w.resize(i + 1);
+      w.back().pop_back();
       break;
     }
   }
   if (!w.empty()) {
     std::string& last = w.back();
-    if (sentence_end && last.size() > 1 && last.back() == '.' &&
+    if (last.size() > 1 && last.back() == '.' &&
         std::count(last.begin(), last.end(), '.') == 1 && is_legal_suffix(last))
       last.pop_back();
   }

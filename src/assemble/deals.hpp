@@ -35,9 +35,12 @@ void assemble_deals(const RuleSet& rules, std::string_view text, Record& record)
 int deal_status_rank(std::string_view status);
 
 // A party name as captured, tidied: white space collapsed, a leading "The"
-// dropped, a place after a legal suffix cut ("Acme Inc of Ohio" -> "Acme
-// Inc"), and a full stop dropped from a final legal suffix when
-// `sentence_end` says the name ends the sentence ("Acme Inc." -> "Acme Inc").
-std::string clean_party_name(std::string_view raw, bool sentence_end);
+// and "X-based" dropped, a place after a legal suffix cut ("Acme Inc of
+// Ohio" -> "Acme Inc", but "Dynamics Corp of America" stays), a unit named
+// after its parent kept ("Acme Corp's Widget Co" -> "Widget Co"), a final
+// possessive, a bracketed abbreviation and the full stop of a final legal
+// suffix dropped ("Acme Inc." -> "Acme Inc"), the first of two suffixed
+// names joined by "and" kept.
+std::string clean_party_name(std::string_view raw);
 
 }  // namespace extract
