@@ -280,7 +280,9 @@ class DealBuilder {
       if (g.span.end <= f.span.end) return g.value;  // inside the match
       std::string_view gap = text_.substr(f.span.end, g.span.start - f.span.end);
       if (RE2::PartialMatch(gap, kBlocked)) continue;
-      if (!RE2::PartialMatch(gap, kLead)) continue;
+      // The price word may close the match itself ("... untuk membeli server senilai").
+      const std::size_t from = f.span.end - std::min<std::size_t>(f.span.size(), 12);
+      if (!RE2::PartialMatch(text_.substr(from, g.span.start - from), kLead)) continue;
       // Another acquisition between them owns the money.
       bool other = false;
       for (const auto& h : record_.facts)
