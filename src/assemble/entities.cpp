@@ -203,8 +203,22 @@ class Builder {
       auto company_word = [&](std::size_t j) {
         return lex_.descriptor && lex_.descriptor->contains(word(j));
       };
-      if (k >= 2 && (w == "and" || w == "&" || w == "dan") && k + 2 < ws.size() && has_suffix(k + 1) &&
-          !company_word(k - 1) && !company_word(k + 1) && !lex_.is_suffix(word(k + 1)))
+      if ((w == "and" || w == "&" || w == "dan") && k >= 1 && k + 2 < ws.size() && has_suffix(k + 1) &&
+          !lex_.is_suffix(word(k + 1))) {
+        // "Seismic Holdings Inc and Energy Holdings Inc": both sides have a legal form.
+        if (lex_.is_suffix(word(k - 1))) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
+        // "Machines Bull and NEC Corp", but "Northern Engineering and Testing Inc" is one name:
+        // the right side needs two words before its legal form, or an acronym.
+        std::size_t n = 0;
+        for (std::size_t j = k + 1; j < ws.size() && !lex_.is_suffix(word(j)); ++j) ++n;
+        const bool acronym = word(k + 1).size() >= 2 &&
+                             std::all_of(word(k + 1).begin(), word(k + 1).end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+        if (k >= 2 && !company_word(k - 1) && !company_word(k + 1) && (n >= 2 || acronym))
+          return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
+      }
+      // "Measurement Systems Division of Page-Wilson Corp": a division and its owner.
+      if (w == "of" && k >= 2 && k + 1 < ws.size() && (word(k - 1) == "Division" || word(k - 1) == "Unit") &&
+          valid_name(Span{ws[k + 1].start, s.end}))
         return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
     }
     return {};
@@ -539,6 +553,21 @@ class Builder {
     }
   }
 
+  // "The" written with a capital right before a mention in mid-sentence
+  // ("a merger with The Vons Companies"), or "" when there is none.
+  std::string article_before(Span m) const {
+    if (m.start < 6) return {};
+    std::size_t i = m.start;
+    while (i > 0 && (text_[i - 1] == ' ' || text_[i - 1] == '\t')) --i;
+    if (i == m.start || i < 4 || text_.substr(i - 3, 3) != "The") return {};
+    std::size_t j = i - 3;
+    if (j > 0 && names::word_bounded(text_, j, i) == false) return {};
+    while (j > 0 && (text_[j - 1] == ' ' || text_[j - 1] == '\t')) --j;
+    if (j == 0 || j == i - 3) return {};
+    const unsigned char c = static_cast<unsigned char>(text_[j - 1]);
+    return std::islower(c) || c == ',' ? "The" : "";
+  }
+
   void finish() {
     // Drop rejected entity facts; keep the rest sorted (trimming moved some starts).
     std::sort(drop_facts_.begin(), drop_facts_.end());
@@ -561,13 +590,21 @@ class Builder {
       if (e.type == "organization") {
         // "Dynamics Corp of America" is also "Dynamics Corp"; "Acme Corp." at
         // the end of a sentence is also "Acme Corp".
+        // "The Vons Companies" in mid-sentence: the article is part of the name.
+        for (const auto& m : e.mentions)
+          if (auto the = article_before(m); !the.empty()) aliases.insert(the + " " + surface(m));
         std::set<std::string> extra;
         for (const auto& a : aliases) {
-          if (a.size() > 1 && a.back() == '.' && lex_.is_suffix(names::last_word(a)))
-            extra.insert(a.substr(0, a.size() - 1));
-          auto ws = names::split_words(a);
+          std::string b = a;
+          // "Eastern Gas and Fuel Associate's" is also "Eastern Gas and Fuel Associate".
+          if (b.size() > 3 && (b.compare(b.size() - 2, 2, "'s") == 0)) extra.insert(b = b.substr(0, b.size() - 2));
+          if (b.size() > 5 && (b.compare(b.size() - 4, 4, "\xE2\x80\x99s") == 0)) extra.insert(b = b.substr(0, b.size() - 4));
+          if (b.size() > 1 && b.back() == '.' && lex_.is_suffix(names::last_word(b)))
+            extra.insert(b.substr(0, b.size() - 1));
+          auto ws = names::split_words(b);
+          // "Dynamics Corp of America" -> "Dynamics Corp"; "Coastal Bancorp of Portland" -> "Coastal Bancorp".
           for (std::size_t k = 1; k + 1 < ws.size(); ++k)
-            if (ws[k + 1] == "of" && lex_.is_suffix(ws[k])) {
+            if (ws[k + 1] == "of" && (lex_.is_suffix(ws[k]) || (lex_.descriptor && lex_.descriptor->contains(ws[k])))) {
               std::string s;
               for (std::size_t m = 0; m <= k; ++m) s += (m ? " " : "") + ws[m];
               extra.insert(s);
