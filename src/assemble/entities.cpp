@@ -130,6 +130,11 @@ class Builder {
             drop_facts_.push_back(i);
             continue;
           }
+          // "its Canadian unit", "the U.S. unit": an adjective or a place, no organization.
+          if (f.type == "organization" && only_generic(s)) {
+            drop_facts_.push_back(i);
+            continue;
+          }
           if (!c || (c->start == f.span.start && c->end == f.span.end)) {
             f.span = s;
           }
@@ -146,11 +151,19 @@ class Builder {
         if (f.type == "person" && lex_.is_org_word(names::last_word(name))) f.type = "organization";
         if (f.type == "organization" && !lexical) {
           // "Viacom International Inc and National Widgets Inc": two companies.
-          if (auto parts = split_pair(s); parts.first.size() > 0) {
-            f.span = parts.first;
-            f.value["name"] = surface(parts.first);
-            raws_.push_back({parts.first, f.type, surface(parts.first), str_field(f.value, "kind"), false, i});
-            raws_.push_back({parts.second, f.type, surface(parts.second), str_field(f.value, "kind"), false});
+          if (auto parts = split_pair(s); parts.second.size() > 0) {
+            const std::string kind = str_field(f.value, "kind");
+            // The fact keeps the (first) company; a person before it becomes a mention of its own.
+            const Span own = parts.first_type == "organization" ? parts.first : parts.second;
+            f.span = own;
+            f.value["name"] = surface(own);
+            raws_.push_back({own, f.type, surface(own), kind, false, i});
+            if (parts.first_type == "organization") {
+              raws_.push_back({parts.second, f.type, surface(parts.second), kind, false});
+            } else if (parts.first_type == "person") {
+              const Span p = names::trim(text_, parts.first, lex_, true);
+              if (p.size() > 0 && valid_name(p)) raws_.push_back({p, "", surface(p), "", false});
+            }
             continue;
           }
         }
@@ -181,10 +194,16 @@ class Builder {
   }
 
   // Two names in one match: joined by "and" or "&" where the right one has
-  // its own legal form and the left one has two words or more ("Machines Bull
-  // and NEC Corp"), or an owner's possessive ("Federal Industries Ltd's
-  // Russelsteel Inc").
-  std::pair<Span, Span> split_pair(Span s) const {
+  // its own legal form ("Seismic Holdings Inc and Energy Holdings Inc",
+  // "Machines Bull and NEC Corp"), an owner's possessive ("Federal Industries
+  // Ltd's Russelsteel Inc", "Britain's Cable and Wireless Plc", "Martin
+  // Sosnoff's MTS Acquisition Corp"), a division and its owner, or a person
+  // and the firm ("Allan Kaplan of Merrill Lynch and Co").
+  struct Split {
+    Span first, second;      // second empty: no split
+    std::string first_type;  // "organization", "person" (a name to type later) or "" (dropped)
+  };
+  Split split_pair(Span s) const {
     auto ws = names::words(text_, s);
     auto word = [&](std::size_t k) { return text_.substr(ws[k].start, ws[k].size()); };
     auto has_suffix = [&](std::size_t from) {
@@ -192,21 +211,34 @@ class Builder {
         if (lex_.is_suffix(word(k))) return true;
       return false;
     };
+    auto company_word = [&](std::size_t j) { return lex_.descriptor && lex_.descriptor->contains(word(j)); };
+    auto org_word_in = [&](std::size_t from, std::size_t to) {
+      for (std::size_t j = from; j < to; ++j)
+        if (lex_.is_org_word(word(j))) return true;
+      return false;
+    };
+    auto capital = [&](std::size_t j) { return std::isupper(static_cast<unsigned char>(text_[ws[j].start])) != 0; };
     for (std::size_t k = 0; k + 1 < ws.size(); ++k) {
       const auto w = word(k);
       if (w.size() > 2 && (w.substr(w.size() - 2) == "'s" || (w.size() > 4 && w.substr(w.size() - 4) == "\xE2\x80\x99s"))) {
         const std::size_t cut = w.substr(w.size() - 2) == "'s" ? 2 : 4;
-        if (lex_.is_suffix(w.substr(0, w.size() - cut)) && has_suffix(k + 1))
-          return {Span{s.start, ws[k].end - cut}, Span{ws[k + 1].start, s.end}};
+        const auto owner = w.substr(0, w.size() - cut);
+        const Span left{s.start, ws[k].end - cut}, right{ws[k + 1].start, s.end};
+        if (!has_suffix(k + 1) || !capital(k + 1)) continue;
+        if (lex_.is_suffix(owner)) return {left, right, "organization"};
+        // "Britain's Cable and Wireless Plc": the place is no part of the name.
+        if (k == 0 && lex_.places && lex_.places->contains(owner)) return {left, right, ""};
+        // "Martin Sosnoff's MTS Acquisition Corp": an owner of two words or more without
+        // a company word is left to other rules; a one-word owner may be the name's own
+        // ("Marten's Bakery Inc").
+        std::size_t n = 0;
+        for (std::size_t j = k + 1; j < ws.size(); ++j) n += !lex_.is_suffix(word(j));
+        if (k >= 1 && n >= 2 && !org_word_in(0, k + 1)) return {left, right, ""};
       }
-      // Not inside one name: "Star Oil and Gas Ltd", "Global Mining and Industrial Corp".
-      auto company_word = [&](std::size_t j) {
-        return lex_.descriptor && lex_.descriptor->contains(word(j));
-      };
       if ((w == "and" || w == "&" || w == "dan") && k >= 1 && k + 2 < ws.size() && has_suffix(k + 1) &&
           !lex_.is_suffix(word(k + 1))) {
         // "Seismic Holdings Inc and Energy Holdings Inc": both sides have a legal form.
-        if (lex_.is_suffix(word(k - 1))) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
+        if (lex_.is_suffix(word(k - 1))) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
         // "Machines Bull and NEC Corp", but "Northern Engineering and Testing Inc" is one name:
         // the right side needs two words before its legal form, or an acronym.
         std::size_t n = 0;
@@ -214,12 +246,24 @@ class Builder {
         const bool acronym = word(k + 1).size() >= 2 &&
                              std::all_of(word(k + 1).begin(), word(k + 1).end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
         if (k >= 2 && !company_word(k - 1) && !company_word(k + 1) && (n >= 2 || acronym))
-          return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
+          return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
       }
-      // "Measurement Systems Division of Page-Wilson Corp": a division and its owner.
-      if (w == "of" && k >= 2 && k + 1 < ws.size() && (word(k - 1) == "Division" || word(k - 1) == "Unit") &&
-          valid_name(Span{ws[k + 1].start, s.end}))
-        return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}};
+      if (w == "of" && k >= 2 && k + 1 < ws.size() && valid_name(Span{ws[k + 1].start, s.end})) {
+        // "Measurement Systems Division of Page-Wilson Corp": a division and its owner.
+        if (word(k - 1) == "Division" || word(k - 1) == "Unit")
+          return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
+        // "Allan Kaplan of Merrill Lynch and Co": a person's name (no company word) and the firm.
+        // Not "United Banks of Colorado Inc" (a generic word) or "Hunter Helicopter of Wisconsin Inc" (a place).
+        auto plain = [&](std::size_t j) {
+          std::string_view w = word(j);
+          while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
+          return !(generic_ && generic_->contains(w)) && !(lex_.places && lex_.places->contains(w));
+        };
+        bool person = k <= 3 && has_suffix(k + 1) && !org_word_in(0, k) && plain(k + 1);
+        for (std::size_t j = 0; j < k && person; ++j) person = plain(j);
+        if (person)
+          return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "person"};
+      }
     }
     return {};
   }
@@ -237,6 +281,16 @@ class Builder {
       --n;
     }
     return {};
+  }
+
+  // Every word of the span is a generic word (American, Canadian) or a place, none a company word.
+  bool only_generic(Span s) const {
+    for (const auto& w : names::words(text_, s)) {
+      const auto word = text_.substr(w.start, w.size());
+      if (lex_.is_org_word(word)) return false;
+      if (!(generic_ && generic_->contains(word)) && !(lex_.places && lex_.places->contains(word))) return false;
+    }
+    return true;
   }
 
   // A name needs a capitalised word that is not a stop word (xAI and iPhone count).
