@@ -245,7 +245,10 @@ class Builder {
         for (std::size_t j = k + 1; j < ws.size() && !lex_.is_suffix(word(j)); ++j) ++n;
         const bool acronym = word(k + 1).size() >= 2 &&
                              std::all_of(word(k + 1).begin(), word(k + 1).end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-        if (k >= 2 && !company_word(k - 1) && !company_word(k + 1) && (n >= 2 || acronym))
+        // "MacAndrews and Forbes Group and Revlon Group Inc": a company word may end the left
+        // side when the right one has a name of its own before its company words.
+        const bool paired = n >= 2 && company_word(k + n);  // "Revlon Group Inc", not "Production Australia Inc"
+        if (k >= 2 && (!company_word(k - 1) || paired) && !company_word(k + 1) && (n >= 2 || acronym))
           return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
       }
       if (w == "of" && k >= 2 && k + 1 < ws.size() && valid_name(Span{ws[k + 1].start, s.end})) {
@@ -657,8 +660,11 @@ class Builder {
             extra.insert(b.substr(0, b.size() - 1));
           auto ws = names::split_words(b);
           // "Dynamics Corp of America" -> "Dynamics Corp"; "Coastal Bancorp of Portland" -> "Coastal Bancorp".
+          // "Compagnie des Machines Bull of France" -> "Compagnie des Machines Bull".
+          const bool place_last = ws.size() >= 3 && lex_.places && lex_.places->contains(ws.back()) && ws[ws.size() - 2] == "of";
           for (std::size_t k = 1; k + 1 < ws.size(); ++k)
-            if (ws[k + 1] == "of" && (lex_.is_suffix(ws[k]) || (lex_.descriptor && lex_.descriptor->contains(ws[k])))) {
+            if (ws[k + 1] == "of" && (lex_.is_suffix(ws[k]) || (lex_.descriptor && lex_.descriptor->contains(ws[k])) ||
+                                      (place_last && k + 2 == ws.size() - 1))) {
               std::string s;
               for (std::size_t m = 0; m <= k; ++m) s += (m ? " " : "") + ws[m];
               extra.insert(s);
