@@ -366,9 +366,11 @@ class Builder {
     auto ws = names::split_words(name);
     std::size_t a = 0, b = ws.size();
     if (b > 1 && (ws[0] == "PT" || ws[0] == "PT.")) a = 1;
-    while (b > a + 1 && lex_.is_suffix(ws[b - 1])) --b;
+    // "Harlow Brightman & Co" -> "Harlow Brightman", "Acme, Inc." -> "Acme".
+    while (b > a + 1 && (lex_.is_suffix(ws[b - 1]) || ws[b - 1] == "&" || ws[b - 1] == "and")) --b;
     std::string out;
     for (std::size_t k = a; k < b; ++k) out += (k > a ? " " : "") + ws[k];
+    while (!out.empty() && out.back() == ',') out.pop_back();
     return out;
   }
 
@@ -658,6 +660,9 @@ class Builder {
           if (b.size() > 5 && (b.compare(b.size() - 4, 4, "\xE2\x80\x99s") == 0)) extra.insert(b = b.substr(0, b.size() - 4));
           if (b.size() > 1 && b.back() == '.' && lex_.is_suffix(names::last_word(b)))
             extra.insert(b.substr(0, b.size() - 1));
+          // Without its legal form: "Finlays Plc" is also "Finlays".
+          if (const std::string core = org_core(b); !core.empty() && core != b && (core.find(' ') != std::string::npos || distinctive(core)))
+            extra.insert(core);
           auto ws = names::split_words(b);
           // "Dynamics Corp of America" -> "Dynamics Corp"; "Coastal Bancorp of Portland" -> "Coastal Bancorp".
           // "Compagnie des Machines Bull of France" -> "Compagnie des Machines Bull".
