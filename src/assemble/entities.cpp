@@ -247,9 +247,18 @@ class Builder {
                              std::all_of(word(k + 1).begin(), word(k + 1).end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
         // "MacAndrews and Forbes Group and Revlon Group Inc": a company word may end the left
         // side when the right one has a name of its own before its company words.
-        const bool paired = n >= 2 && company_word(k + n);  // "Revlon Group Inc", not "Production Australia Inc"
+        // "MacAndrews and Forbes Group and Revlon Group Inc": the same company word on both
+        // sides (not "Federal Savings and Loan Insurance Corp").
+        const bool paired = n >= 2 && company_word(k + n) && word(k + n) == word(k - 1);
         if (k >= 2 && (!company_word(k - 1) || paired) && !company_word(k + 1) && (n >= 2 || acronym))
           return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
+      }
+      // "First National Bank of Schiller Park and Merchants and Manufacturers State Bank":
+      // after "<company word> of <place>", "and" starts a second company with its own company word.
+      if (w == "and" && k >= 4 && k + 2 < ws.size() && company_word(ws.size() - 1) && capital(k + 1)) {
+        bool of_place = false;
+        for (std::size_t j = 1; j + 1 < k && !of_place; ++j) of_place = word(j) == "of" && company_word(j - 1);
+        if (of_place) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
       }
       if (w == "of" && k >= 2 && k + 1 < ws.size() && valid_name(Span{ws[k + 1].start, s.end})) {
         // "Measurement Systems Division of Page-Wilson Corp": a division and its owner.
@@ -437,6 +446,10 @@ class Builder {
       }
     }
     const auto ws = names::split_words(r.name);
+    if (e == SIZE_MAX && r.type == "organization" && !r.lexical && ws.size() == 1 && r.kind != "alias") {
+      // "talks with Edelman" after "Asher B. Edelman": the person, not a company.
+      if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
+    }
     if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() == 1) {
       if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
     }
