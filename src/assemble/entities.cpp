@@ -245,15 +245,15 @@ class Builder {
         for (std::size_t j = k + 1; j < ws.size() && !lex_.is_suffix(word(j)); ++j) ++n;
         const bool acronym = word(k + 1).size() >= 2 &&
                              std::all_of(word(k + 1).begin(), word(k + 1).end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-        // "MacAndrews and Forbes Group and Revlon Group Inc": a company word may end the left
+        // "Harrowgate and Lyle Group and Pemberton Group Inc": a company word may end the left
         // side when the right one has a name of its own before its company words.
-        // "MacAndrews and Forbes Group and Revlon Group Inc": the same company word on both
+        // "Harrowgate and Lyle Group and Pemberton Group Inc": the same company word on both
         // sides (not "Federal Savings and Loan Insurance Corp").
         const bool paired = n >= 2 && company_word(k + n) && word(k + n) == word(k - 1);
         if (k >= 2 && (!company_word(k - 1) || paired) && !company_word(k + 1) && (n >= 2 || acronym))
           return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
       }
-      // "First National Bank of Schiller Park and Merchants and Manufacturers State Bank":
+      // "First National Bank of Ardmore and Tradesmen and Growers State Bank":
       // after "<company word> of <place>", "and" starts a second company with its own company word.
       if (w == "and" && k >= 4 && k + 2 < ws.size() && company_word(ws.size() - 1) && capital(k + 1)) {
         bool of_place = false;
@@ -261,7 +261,7 @@ class Builder {
         if (of_place) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
       }
       if (w == "of" && k >= 2 && k + 1 < ws.size() && valid_name(Span{ws[k + 1].start, s.end})) {
-        // "Measurement Systems Division of Page-Wilson Corp": a division and its owner.
+        // "Gauge Systems Division of Marl-Benton Corp": a division and its owner.
         if (word(k - 1) == "Division" || word(k - 1) == "Unit")
           return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
         // "Allan Kaplan of Merrill Lynch and Co": a person's name (no company word) and the firm.

@@ -68,7 +68,7 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
     return false;
   };
   for (std::size_t k = b; k-- > a + 0;)
-    if (k + 1 < b && descriptive(word(k))) {  // "Hong Kong-based Hutchison Whampoa Ltd"
+    if (k + 1 < b && descriptive(word(k))) {  // "Hong Kong-based Tai Shan Trading Ltd"
       a = k + 1;
       break;
     }
