@@ -2,20 +2,26 @@
 
 #include <cctype>
 #include <map>
+#include <utility>
+#include <vector>
 
 namespace extract {
 
 std::string detect_language(std::string_view text, const RuleSet& rules) {
   if (rules.languages.empty()) return "unknown";
   text = text.substr(0, 64 * 1024);
+  // Each language's stopword list, found once; hits are counted per code
+  // (languages may share one) and read in code order (a code without hits
+  // counts 0, which never wins).
   std::map<std::string, int> hits;
+  std::vector<std::pair<const Lexicon*, int*>> lists;
+  for (const auto& lang : rules.languages)
+    if (const Lexicon* stop = rules.lexicon(lang.stopwords)) lists.emplace_back(stop, &hits[lang.code]);
   std::string word;
   auto flush = [&]() {
     if (word.empty()) return;
-    for (const auto& lang : rules.languages) {
-      const Lexicon* stop = rules.lexicon(lang.stopwords);
-      if (stop && stop->contains(word)) ++hits[lang.code];
-    }
+    for (const auto& [stop, n] : lists)
+      if (stop->contains(word)) ++*n;
     word.clear();
   };
   for (char c : text) {

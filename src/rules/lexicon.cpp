@@ -5,19 +5,40 @@
 
 namespace extract {
 
-std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
-  std::string out;
-  out.reserve(text.size());
+namespace {
+
+// std::isspace and std::tolower of the "C" locale (the program never sets
+// another), without the locale lookups: fold runs for every lexicon lookup.
+bool c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+char c_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+void fold_into(std::string_view text, bool case_insensitive, std::string& out) {
+  out.clear();
   bool space = false;
   for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (c_space(c)) {
       space = !out.empty();
       continue;
     }
     if (space) out += ' ';
     space = false;
-    out += case_insensitive ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+    out += case_insensitive ? c_lower(c) : c;
   }
+}
+
+// The folded key of a lookup, in a buffer reused by the thread's lookups.
+const std::string& lookup_key(std::string_view text, bool case_insensitive) {
+  thread_local std::string key;
+  fold_into(text, case_insensitive, key);
+  return key;
+}
+
+}  // namespace
+
+std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
+  std::string out;
+  out.reserve(text.size());
+  fold_into(text, case_insensitive, out);
   return out;
 }
 
@@ -31,12 +52,12 @@ void Lexicon::add(std::string form, Json value, Json attrs) {
 }
 
 const Json* Lexicon::lookup(std::string_view text) const {
-  auto it = index_.find(fold(text, case_insensitive));
+  auto it = index_.find(lookup_key(text, case_insensitive));
   return it == index_.end() ? nullptr : &values_[it->second];
 }
 
 const Json* Lexicon::attributes(std::string_view text) const {
-  auto it = index_.find(fold(text, case_insensitive));
+  auto it = index_.find(lookup_key(text, case_insensitive));
   return it == index_.end() ? nullptr : &attributes_[it->second];
 }
 
