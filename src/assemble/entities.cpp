@@ -1,15 +1,11 @@
 #include "assemble/entities.hpp"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <set>
 #include <unordered_map>
 
-#include <re2/re2.h>
-
 #include "assemble/names.hpp"
-#include "core/utf8.hpp"
 
 namespace extract {
 
@@ -30,79 +26,6 @@ const Span* capture(const Fact& f, const char* name) {
 std::string str_field(const Json& v, const char* key) {
   auto it = v.find(key);
   return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The known forms of a document's entities, found again in its text. Each
-// form's words must appear at a position separated by runs of [\t\n\f\r ]
-// (RE2's \s); of the forms that match at a position the first in list order
-// wins. This is what RE2 returned for the alternation "(w1\s+w2|...)" of the
-// list in leftmost-first mode, which this replaces: compiling that regex for
-// every document took about a quarter of the run.
-class FormMatcher {
- public:
-  static constexpr std::size_t npos = std::string_view::npos;
-
-  explicit FormMatcher(const std::vector<std::string>& list) {
-    words_.reserve(list.size());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      words_.push_back(names::split_words(list[i]));
-      if (!words_.back().empty()) by_byte_[static_cast<unsigned char>(words_.back()[0][0])].push_back(i);
-    }
-  }
-
-  // End of the first form that matches at pos, or npos.
-  std::size_t match(std::string_view text, std::size_t pos) const {
-    for (std::size_t i : by_byte_[static_cast<unsigned char>(text[pos])])
-      if (const std::size_t end = match_form(text, pos, words_[i]); end != npos) return end;
-    return npos;
-  }
-
- private:
-  static bool re2_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-
-  static std::size_t match_form(std::string_view text, std::size_t p, const std::vector<std::string>& words) {
-    for (std::size_t k = 0; k < words.size(); ++k) {
-      if (k) {
-        if (p >= text.size() || !re2_space(text[p])) return npos;
-        while (p < text.size() && re2_space(text[p])) ++p;
-      }
-      const std::string& w = words[k];
-      if (text.size() - p < w.size() || text.compare(p, w.size(), w) != 0) return npos;
-      p += w.size();
-    }
-    return p;
-  }
-
-  std::vector<std::vector<std::string>> words_;
-  std::array<std::vector<std::size_t>, 256> by_byte_;
-};
-
-// Whether RE2 accepted the alternation of the forms, as the rescan compiled
-// it before FormMatcher (when it did not, the rescan found nothing; keep
-// that). RE2 refuses a pattern that is not valid UTF-8 or whose program
-// exceeds its budget (64 MiB: about 700,000 instructions); a list of valid
-// forms well under that (estimated generously per byte and per gap) compiles
-// without asking, anything else is compiled once to see.
-bool alternation_compiles(const std::vector<std::string>& list) {
-  std::size_t estimate = 0;
-  bool valid = true;
-  for (const auto& f : list) {
-    valid = valid && !find_invalid_utf8(f);
-    estimate += 8 + 2 * f.size() + 16 * names::split_words(f).size();
-  }
-  if (valid && estimate < 300000) return true;
-  std::string pattern = "(";
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i) pattern += '|';
-    std::string q;
-    for (const auto& w : names::split_words(list[i])) q += (q.empty() ? "" : "\\s+") + RE2::QuoteMeta(w);
-    pattern += q;
-  }
-  pattern += ")";
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  return RE2(pattern, o).ok();
 }
 
 // One mention before merging.
@@ -620,12 +543,12 @@ class Builder {
     for (const auto& [f, _] : forms) list.push_back(f);
     std::stable_sort(list.begin(), list.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     if (list.size() > 5000) list.resize(5000);
-    if (!alternation_compiles(list)) return;
+    if (!names::alternation_compiles(list)) return;
     std::vector<std::size_t> first(ents().size(), SIZE_MAX);
     for (std::size_t e = 0; e < ents().size(); ++e)
       for (const auto& m : ents()[e].mentions) first[e] = std::min(first[e], m.start);
     std::vector<std::pair<Span, std::size_t>> found;
-    FormMatcher matcher(list);
+    names::FormMatcher matcher(list);
     for (std::size_t pos = 0; pos < text_.size();) {
       const std::size_t end = matcher.match(text_, pos);
       if (end == std::string_view::npos) {

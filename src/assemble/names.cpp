@@ -2,6 +2,10 @@
 
 #include <cctype>
 
+#include <re2/re2.h>
+
+#include "core/utf8.hpp"
+
 namespace extract::names {
 
 namespace {
@@ -159,6 +163,65 @@ bool in_headline(std::string_view text, std::size_t pos) {
     if (std::isupper(c)) ++capital;
   }
   return content >= 3 && capital * 10 >= content * 8;
+}
+
+FormMatcher::FormMatcher(const std::vector<std::string>& list) {
+  words_.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    words_.push_back(split_words(list[i]));
+    if (!words_.back().empty()) by_byte_[static_cast<unsigned char>(words_.back()[0][0])].push_back(i);
+  }
+}
+
+namespace {
+
+bool re2_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+std::size_t match_form(std::string_view text, std::size_t p, const std::vector<std::string>& words) {
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (k) {
+      if (p >= text.size() || !re2_space(text[p])) return FormMatcher::npos;
+      while (p < text.size() && re2_space(text[p])) ++p;
+    }
+    const std::string& w = words[k];
+    if (text.size() - p < w.size() || text.compare(p, w.size(), w) != 0) return FormMatcher::npos;
+    p += w.size();
+  }
+  return p;
+}
+
+}  // namespace
+
+std::size_t FormMatcher::match(std::string_view text, std::size_t pos) const {
+  for (std::size_t i : by_byte_[static_cast<unsigned char>(text[pos])])
+    if (const std::size_t end = match_form(text, pos, words_[i]); end != npos) return end;
+  return npos;
+}
+
+// RE2 refuses a pattern that is not valid UTF-8 or whose program exceeds its
+// budget (64 MiB: about 700,000 instructions); a list of valid forms well
+// under that (estimated generously per byte and per gap) compiles without
+// asking, anything else is compiled once to see.
+bool alternation_compiles(const std::vector<std::string>& list) {
+  std::size_t estimate = 0;
+  bool valid = true;
+  for (const auto& f : list) {
+    valid = valid && !find_invalid_utf8(f);
+    estimate += 8 + 2 * f.size() + 16 * split_words(f).size();
+  }
+  if (valid && estimate < 300000) return true;
+  std::string pattern = "(";
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) pattern += '|';
+    std::string q;
+    for (const auto& w : split_words(list[i])) q += (q.empty() ? "" : "\\s+") + RE2::QuoteMeta(w);
+    pattern += q;
+  }
+  pattern += ")";
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  return RE2(pattern, o).ok();
 }
 
 }  // namespace extract::names

@@ -1,6 +1,9 @@
 // Entity assembly: mention merging, aliases, roles, junk and headlines.
 #include <catch2/catch.hpp>
 
+#include <re2/re2.h>
+
+#include "assemble/names.hpp"
 #include "pipeline.hpp"
 
 using namespace extract;
@@ -137,4 +140,61 @@ TEST_CASE("Indonesian titles give people, roles and first-name references", "[en
   REQUIRE(p->attributes.contains("roles"));
   CHECK(p->attributes["roles"][0]["organization"] == "Lentera Data");
   CHECK(find(r, "organization", "Lentera Data"));
+}
+
+namespace {
+
+// Every match of the forms, left to right, each search going on after the
+// previous match: once with FormMatcher, once with the RE2 alternation it
+// replaces (longest form first, words joined by \s+).
+std::vector<std::pair<std::size_t, std::size_t>> form_matches(const std::vector<std::string>& list, std::string_view text,
+                                                              bool with_re2) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  if (with_re2) {
+    std::string pattern = "(";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::string q;
+      for (const auto& w : names::split_words(list[i])) q += (q.empty() ? "" : "\\s+") + RE2::QuoteMeta(w);
+      pattern += (i ? "|" : "") + q;
+    }
+    RE2 re(pattern + ")");
+    REQUIRE(re.ok());
+    re2::StringPiece input(text.data(), text.size()), hit;
+    while (RE2::FindAndConsume(&input, re, &hit)) {
+      const std::size_t at = static_cast<std::size_t>(hit.data() - text.data());
+      out.emplace_back(at, at + hit.size());
+    }
+    return out;
+  }
+  names::FormMatcher m(list);
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t end = m.match(text, pos);
+    if (end == names::FormMatcher::npos) {
+      ++pos;
+    } else {
+      out.emplace_back(pos, end);
+      pos = end;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("FormMatcher finds what the RE2 alternation of the forms found", "[entities][rescan]") {
+  // Longest first (the rescan's order), so "Kestrel Robotics Inc" beats "Kestrel".
+  const std::vector<std::string> list = {"Kestrel Robotics Inc", "Kestrel Robotics", "Harlow Brightman", "Brightman",
+                                         "Kestrel", "Ko", "K.", "Müller AG", "Müller"};
+  const std::vector<std::string> texts = {
+      "Kestrel Robotics Inc said Kestrel would buy it; Kestrel  Robotics\nInc. agreed.",
+      "Harlow\tBrightman and Brightman; HarlowBrightman; Kestrel\vRobotics; Kestrel\r\n Robotics",
+      "MrBrightman Kestrels KoKo K.K. Ko. Müller AG, MüllerAG Müller\fAG Kestrel Robotics In",
+      "", "K", "Kestrel Robotics", " \n Kestrel Robotics Inc\n"};
+  for (const auto& t : texts) {
+    INFO(t);
+    CHECK(form_matches(list, t, false) == form_matches(list, t, true));
+  }
+  // A form that is not valid UTF-8: RE2 refused the alternation, the rescan found nothing.
+  CHECK(names::alternation_compiles(list));
+  CHECK_FALSE(names::alternation_compiles({"Kestrel", "Bad\xC3 Name"}));
 }
