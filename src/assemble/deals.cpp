@@ -256,15 +256,42 @@ class DealBuilder {
     m.target = party(f, "target");
     m.seller = party(f, "seller");
     if (m.seller == m.acquirer || m.seller == m.target) m.seller.clear();
+    const Span sentence = sentence_of(text_, f.span.start);
+    if (m.acquirer.empty() && !m.seller.empty()) {
+      std::string buyer = buyer_of_sale(f, sentence);
+      if (buyer != m.seller && buyer != m.target) m.acquirer = buyer;
+    }
     std::string written = clean_capture(f, "target");
     if (!written.empty() && !is_pronoun(written) && !is_non_name(written)) m.target_forms.push_back(written);
     m.status = get_string(f.value, "status");
     if (deal_status_rank(m.status) < 0) m.status = "announced";
-    const Span sentence = sentence_of(text_, f.span.start);
     m.price = price_for(f, sentence);
     m.stake = stake_for(f);
     m.date = date_for(sentence);
     return m;
+  }
+
+  // "S sold its X business ... to B": the buyer of a sale that names none,
+  // from a sold_to cue that starts inside the mention or after it in its
+  // sentence; else from "the sale to B" in a later sentence naming no deal.
+  std::string buyer_of_sale(const Fact& f, const Span& sentence) {
+    std::size_t later_at = std::string_view::npos;
+    std::string later;
+    for (const auto& c : record_.hidden) {
+      if (c.type != "cue" || get_string(c.value, "cue") != "sold_to" || c.span.start < f.span.start) continue;
+      if (c.span.start < sentence.end) {
+        std::string b = party(c, "buyer");
+        if (!b.empty()) return b;
+        continue;
+      }
+      if (c.span.start > later_at || text_.substr(c.span.start, 5) != "sale ") continue;
+      const Span other = sentence_of(text_, c.span.start);
+      bool names_deal = std::any_of(record_.facts.begin(), record_.facts.end(), [&](const Fact& g) {
+        return (g.type == "acquisition" || g.type == "purchase") && g.span.start >= other.start && g.span.start < other.end;
+      });
+      if (!names_deal) later = party(c, "buyer"), later_at = c.span.start;
+    }
+    return later;
   }
 
   // The money fact that prices this mention: inside the match, or soon
