@@ -244,8 +244,20 @@ class DealBuilder {
       n = resolve_pronoun(s ? s->start : f.span.start);
       if (n.empty()) return n;
     }
-    if (is_non_name(n)) return std::string();
+    if (is_non_name(n) || is_place(n)) return std::string();
     return clean_party_name(complete(n));
+  }
+
+  // "acquired Cincinnati cellular rights", "Englewood, Colo., homebuilder
+  // Y": a place entity of the document, never a company, is not a party.
+  bool is_place(const std::string& name) const {
+    bool place = false;
+    for (const auto& e : record_.entities) {
+      bool has = e.name == name || std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end();
+      if (has && e.type == "organization") return false;
+      if (has && e.type == "place") place = true;
+    }
+    return place;
   }
 
   Mention read_mention(std::size_t index) {
