@@ -267,8 +267,10 @@ class DealBuilder {
     m.acquirer = party(f, "acquirer");
     m.target = party(f, "target");
     m.seller = party(f, "seller");
-    if (m.seller == m.acquirer || m.seller == m.target) m.seller.clear();
     const Span sentence = sentence_of(text_, f.span.start);
+    if (m.seller.empty()) m.seller = owner_in_target(f);
+    if (m.seller.empty() && !m.acquirer.empty() && !m.target.empty()) m.seller = seller_after(f, sentence);
+    if (m.seller == m.acquirer || m.seller == m.target) m.seller.clear();
     if (m.acquirer.empty() && !m.seller.empty()) {
       std::string buyer = buyer_of_sale(f, sentence);
       if (buyer != m.seller && buyer != m.target) m.acquirer = buyer;
@@ -281,6 +283,36 @@ class DealBuilder {
     m.stake = stake_for(f);
     m.date = date_for(sentence);
     return m;
+  }
+
+  // "bought Rexnord Inc's Fairfield Co": the owner named in the target is the seller.
+  std::string owner_in_target(const Fact& f) {
+    std::string raw = Lexicon::fold(get_string(f.value, "target"), false);
+    for (std::size_t pos = raw.find("'s "); pos != std::string::npos; pos = raw.find("'s ", pos + 1)) {
+      std::string owner = raw.substr(0, pos);
+      std::vector<std::string> w = split_words(owner);
+      if (w.empty() || !(is_legal_suffix(w.back()) || w.back() == "Group")) continue;
+      owner = clean_party_name(owner);
+      if (!owner.empty() && !is_non_name(owner) && !is_place(owner)) return clean_party_name(complete(owner));
+    }
+    return {};
+  }
+
+  // "acquired the Eastwood Hospital medical complex in Memphis from Y": a
+  // company named right after "from" later in the sentence sells.
+  std::string seller_after(const Fact& f, const Span& sentence) {
+    static const RE2 kGap("(?:,?\\s+[\\w.'-]+){0,8}?,?\\s+from\\s+");
+    for (const auto& e : record_.entities) {
+      if (e.type != "organization") continue;
+      for (const auto& mspan : e.mentions) {
+        if (mspan.start <= f.span.end || mspan.start >= sentence.end || mspan.start > f.span.end + 100) continue;
+        std::string_view gap = text_.substr(f.span.end, mspan.start - f.span.end);
+        if (!RE2::FullMatch(gap, kGap)) continue;
+        std::string n = clean_party_name(Lexicon::fold(text_.substr(mspan.start, mspan.size()), false));
+        if (!n.empty() && !is_non_name(n)) return clean_party_name(complete(n));
+      }
+    }
+    return {};
   }
 
   // "S sold its X business ... to B": the buyer of a sale that names none,
