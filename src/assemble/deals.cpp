@@ -61,7 +61,12 @@ bool is_non_name(const std::string& name) {
       "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea"};
   const std::string l = lower(name);
   if (l.size() == 1) return true;  // "B" shares
-  if (l.size() > 6 && l.compare(l.size() - 6, 6, "-based") == 0) return true;
+  auto ends = [&](std::string_view end) {
+    return l.size() > end.size() && l.compare(l.size() - end.size(), end.size(), end) == 0;
+  };
+  if (ends("-based")) return true;
+  // Courts, commissions and boards rule on deals; they do not make them.
+  if (ends(" court") || ends(" commission") || ends(" board")) return true;
   return words.count(l) > 0;
 }
 
