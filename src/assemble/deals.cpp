@@ -138,10 +138,18 @@ class DealBuilder {
       Fact& f = record_.facts[i];
       if (f.type != "acquisition" && f.type != "purchase") continue;
       Mention m = read_mention(i);
+      const std::string second = second_target(f);  // before write_back cleans the capture
       write_back(f, m);
       if (f.type != "acquisition") continue;
       if (m.target.empty() && m.acquirer.empty() && m.seller.empty()) continue;
       if (!m.target.empty() && m.target == m.acquirer) continue;
+      // "acquired Acme Inc of Ohio and Widget Corp": two bought companies, two deals.
+      if (!second.empty() && second != m.target && second != m.acquirer) {
+        Mention other = m;
+        other.target = second;
+        other.target_forms = {second};
+        mentions.push_back(std::move(other));
+      }
       mentions.push_back(std::move(m));
     }
     build_deals(mentions);
@@ -203,6 +211,9 @@ class DealBuilder {
   // ("Marlow" -> "Marlow Fintech Ltd"); ties go to the smaller string.
   std::string complete(const std::string& name) const {
     if (name.empty()) return name;
+    // "Norton co" is whole; "Norton co Pty Ltd" is another company (its unit).
+    const std::vector<std::string> words = split_words(name);
+    if (words.size() > 1 && is_legal_suffix(words.back())) return name;
     std::string best = name;
     for (const std::string& f : forms_) {
       // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk".
@@ -288,6 +299,23 @@ class DealBuilder {
     m.stake = stake_for(f);
     m.date = date_for(sentence);
     return m;
+  }
+
+  // The second of two companies in one target capture, when both carry a
+  // legal suffix ("Acme Inc of Ohio and Widget Corp"); the first is what
+  // clean_party_name keeps.
+  std::string second_target(const Fact& f) {
+    std::string raw = Lexicon::fold(get_string(f.value, "target"), false);
+    const std::size_t at = raw.rfind(" and ");
+    if (at == std::string::npos) return {};
+    std::vector<std::string> left = split_words(raw.substr(0, at));
+    std::vector<std::string> right = split_words(clean_party_name(raw.substr(at + 5)));
+    if (right.size() < 2 || !is_legal_suffix(right.back())) return {};
+    if (std::none_of(left.begin() + (left.empty() ? 0 : 1), left.end(), [](const std::string& w) { return is_legal_suffix(w); }))
+      return {};
+    std::string n = clean_party_name(raw.substr(at + 5));
+    if (n.empty() || is_non_name(n) || is_place(n)) return {};
+    return clean_party_name(complete(n));
   }
 
   // "bought Rexnord Inc's Fairfield Co": the owner named in the target is the seller.
@@ -628,16 +656,12 @@ std::string clean_party_name(std::string_view raw) {
   }
   // "Banco Portugues Sarl (BPI)": a trailing abbreviation in brackets.
   if (w.size() > 1 && w.back().size() > 2 && w.back().front() == '(' && w.back().back() == ')') w.pop_back();
-  // "Acme Inc and Widget Inc": two parties; the first one is taken.
+  // "Acme Inc and Widget Inc", "Acme Inc of Ohio and Widget Inc": two
+  // parties; the first one is taken.
   for (std::size_t i = 1; i + 2 < w.size(); ++i)
-    if ((w[i + 1] == "and" || w[i + 1] == "&") && (is_legal_suffix(w[i]) || w[i] == "Group") &&
-        is_legal_suffix(w.back())) {
-      w.resize(i + 1);
-      break;
-    }
-  // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme Corp".
-  for (std::size_t i = 1; i + 1 < w.size(); ++i)
-    if (w[i + 1] == "of" && (w[i] == "Association" || w[i] == "Bancorp" || w[i] == "Division")) {
+    if ((w[i + 1] == "and" || w[i + 1] == "&") && is_legal_suffix(w.back()) &&
+        (w[i] == "Group" || std::any_of(w.begin() + 1, w.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                        [](const std::string& x) { return is_legal_suffix(x); }))) {
       w.resize(i + 1);
       break;
     }
@@ -646,6 +670,14 @@ std::string clean_party_name(std::string_view raw) {
       if (is_legal_suffix(w[j])) return true;
     return false;
   };
+  // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme
+  // Corp"; "Union Bancorp of West Virginia Inc" is one name.
+  for (std::size_t i = 1; i + 1 < w.size(); ++i)
+    if (w[i + 1] == "of" &&
+        (w[i] == "Division" || ((w[i] == "Association" || w[i] == "Bancorp") && !suffix_after(i + 2)))) {
+      w.resize(i + 1);
+      break;
+    }
   for (std::size_t i = 1; i + 1 < w.size(); ++i) {
     if (!is_legal_suffix(w[i])) continue;
     // "Acme Inc of Ohio": the place after a legal suffix is not part of the
