@@ -211,7 +211,7 @@ class DealBuilder {
   // ("Marlow" -> "Marlow Fintech Ltd"); ties go to the smaller string.
   std::string complete(const std::string& name) const {
     if (name.empty()) return name;
-    // "Norton co" is whole; "Norton co Pty Ltd" is another company (its unit).
+    // "Pell co" is whole; "Pell co Pty Ltd" is another company (its unit).
     const std::vector<std::string> words = split_words(name);
     if (words.size() > 1 && is_legal_suffix(words.back())) return name;
     std::string best = name;
@@ -264,7 +264,7 @@ class DealBuilder {
     return clean_party_name(complete(n));
   }
 
-  // "acquired Cincinnati cellular rights", "Englewood, Colo., homebuilder
+  // "bought Dayton cable rights", "Kenton, Ky., toolmaker
   // Y": a place entity of the document, never a company, is not a party.
   bool is_place(const std::string& name) const {
     bool place = false;
@@ -318,7 +318,7 @@ class DealBuilder {
     return clean_party_name(complete(n));
   }
 
-  // "bought Rexnord Inc's Fairfield Co": the owner named in the target is the seller.
+  // "bought Arlen Inc's Dorset Co": the owner named in the target is the seller.
   std::string owner_in_target(const Fact& f) {
     std::string raw = Lexicon::fold(get_string(f.value, "target"), false);
     for (std::size_t pos = raw.find("'s "); pos != std::string::npos; pos = raw.find("'s ", pos + 1)) {
@@ -331,7 +331,7 @@ class DealBuilder {
     return {};
   }
 
-  // "acquired the Eastwood Hospital medical complex in Memphis from Y": a
+  // "bought the Lyle clinic in Tulsa from Y": a
   // company named right after "from" later in the sentence sells.
   std::string seller_after(const Fact& f, const Span& sentence) {
     static const RE2 kGap("(?:,?\\s+[\\w.'-]+){0,8}?,?\\s+from\\s+");
@@ -671,7 +671,7 @@ std::string clean_party_name(std::string_view raw) {
     return false;
   };
   // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme
-  // Corp"; "Union Bancorp of West Virginia Inc" is one name.
+  // Corp"; "Ardley Bancorp of West Virginia Inc" is one name.
   for (std::size_t i = 1; i + 1 < w.size(); ++i)
     if (w[i + 1] == "of" &&
         (w[i] == "Division" || ((w[i] == "Association" || w[i] == "Bancorp") && !suffix_after(i + 2)))) {
