@@ -937,11 +937,17 @@ def suite_money(args, ctx):
     return res
 
 
+# Extra record fields that fill a slot too: joint buyers are purchasers.
+DEAL_EXTRA_FIELD = {"acquirer": "co_acquirers"}
+
+
 def _system_strings(deals, field):
     vals = []
     for deal in deals:
         v = deal.get(field) if isinstance(deal, dict) else None
         items = v if isinstance(v, list) else [v]
+        extra = deal.get(DEAL_EXTRA_FIELD.get(field, ""), []) if isinstance(deal, dict) else []
+        items = items + (extra if isinstance(extra, list) else [])
         for it in items:
             if isinstance(it, dict):
                 it = it.get("name")

@@ -131,6 +131,11 @@ class TestSlots(unittest.TestCase):
                                    {"price": None}])
         self.assertEqual(prices, [(83000000, "USD")])
 
+    def test_co_acquirers_are_purchasers(self):
+        deals = [{"acquirer": "Acme Corp", "co_acquirers": ["Beta Inc", "acme corp"], "target": "Gamma Co"}]
+        self.assertEqual(E._system_strings(deals, "acquirer"), ["Acme Corp", "Beta Inc"])
+        self.assertEqual(E._system_strings(deals, "target"), ["Gamma Co"])
+
     def test_price_slot(self):
         gold = [[E.parse_money("52 mln Canadian dlrs"), E.parse_money("41 mln U.S. dlrs")]]
         tp, _, _, _ = E.score_slot(gold, [(41000000, "USD")], E.price_match)

@@ -120,6 +120,7 @@ std::string get_string(const Json& v, const char* key) {
 struct Mention {
   std::size_t fact = 0;  // index into record.facts
   std::string acquirer, target, seller;
+  std::string co_acquirer;                // "Acme Inc and Widget Corp agreed to buy": Widget Corp
   std::vector<std::string> target_forms;  // the target as written here
   std::string status;
   Json price;    // money value or null
@@ -138,7 +139,9 @@ class DealBuilder {
       Fact& f = record_.facts[i];
       if (f.type != "acquisition" && f.type != "purchase") continue;
       Mention m = read_mention(i);
-      const std::string second = second_target(f);  // before write_back cleans the capture
+      const std::string second = second_party(f, "target");  // before write_back cleans the capture
+      m.co_acquirer = second_party(f, "acquirer");
+      if (m.co_acquirer == m.acquirer || m.co_acquirer == m.target || m.co_acquirer == m.seller) m.co_acquirer.clear();
       write_back(f, m);
       if (f.type != "acquisition") continue;
       if (m.target.empty() && m.acquirer.empty() && m.seller.empty()) continue;
@@ -301,11 +304,11 @@ class DealBuilder {
     return m;
   }
 
-  // The second of two companies in one target capture, when both carry a
-  // legal suffix ("Acme Inc of Ohio and Widget Corp"); the first is what
-  // clean_party_name keeps.
-  std::string second_target(const Fact& f) {
-    std::string raw = Lexicon::fold(get_string(f.value, "target"), false);
+  // The second of two companies in one target or acquirer capture, when both
+  // carry a legal suffix ("Acme Inc of Ohio and Widget Corp"); the first is
+  // what clean_party_name keeps.
+  std::string second_party(const Fact& f, const char* field) {
+    std::string raw = Lexicon::fold(get_string(f.value, field), false);
     const std::size_t at = raw.rfind(" and ");
     if (at == std::string::npos) return {};
     std::vector<std::string> left = split_words(raw.substr(0, at));
@@ -546,6 +549,11 @@ class DealBuilder {
       const std::string target = vote(ms, &Mention::target);
       const std::string seller = vote(ms, &Mention::seller);
       d["acquirer"] = acquirer.empty() ? Json(nullptr) : Json(acquirer);
+      // Joint buyers, sorted so that the record does not depend on the order of the text.
+      std::set<std::string> co;
+      for (const auto* m : ms)
+        if (!m->co_acquirer.empty() && m->co_acquirer != acquirer && m->co_acquirer != target) co.insert(m->co_acquirer);
+      d["co_acquirers"] = Json(std::vector<std::string>(co.begin(), co.end()));
       d["target"] = target.empty() ? Json(nullptr) : Json(target);
       std::set<std::string> aliases;
       for (const auto* m : ms)

@@ -10,7 +10,8 @@
 //   `date` when a money / percent / date fact belongs to it;
 // - `record.deals`: one object per deal, built from the acquisition facts only
 //   (purchases of sites, servers... stay facts):
-//   {acquirer, target, target_aliases, seller, price, price_disclosed, stake,
+//   {acquirer, co_acquirers, target, target_aliases, seller, price,
+//    price_disclosed, stake,
 //    status, date, evidence}.
 //
 // The result depends on the set of mentions, not on their order in the text:

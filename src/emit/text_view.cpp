@@ -147,7 +147,11 @@ std::string render_text(const Document& doc, const Record& rec, const RuleSet& r
   if (!rec.deals.empty()) {
     out += st.heading("  Deals") + "\n";
     for (const auto& d : rec.deals) {
-      std::string line = str(d, "acquirer") + " acquires " + str(d, "target");
+      std::string buyers = str(d, "acquirer");
+      const bool joint = d.contains("co_acquirers") && !d["co_acquirers"].empty();
+      if (joint)
+        for (const auto& c : d["co_acquirers"]) buyers += " and " + c.get<std::string>();
+      std::string line = buyers + (joint ? " acquire " : " acquires ") + str(d, "target");
       if (!str(d, "seller").empty()) line += " from " + str(d, "seller");
       std::string detail = str(d, "status");
       if (d.contains("price") && d["price"].is_object()) detail += " · " + summarize_value("money", d["price"]);

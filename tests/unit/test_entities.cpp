@@ -5,20 +5,13 @@
 
 #include "assemble/names.hpp"
 #include "pipeline.hpp"
+#include "shipped.hpp"
 
 using namespace extract;
 
 namespace {
 
-const Extractor& shipped() {
-  static std::unique_ptr<Extractor> ex = [] {
-    Diagnostics diags;
-    auto e = Extractor::load(EXTRACT_TEST_RULES_DIR, diags);
-    REQUIRE(e);
-    return e;
-  }();
-  return *ex;
-}
+using testing::shipped;
 
 Record run(const std::string& text, const std::string& lang = "en") {
   Document d;

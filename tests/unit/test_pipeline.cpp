@@ -3,20 +3,13 @@
 #include "assemble/profile.hpp"
 #include "emit/record_json.hpp"
 #include "pipeline.hpp"
+#include "shipped.hpp"
 
 using namespace extract;
 
 namespace {
 
-const Extractor& shipped() {
-  static std::unique_ptr<Extractor> ex = [] {
-    Diagnostics diags;
-    auto e = Extractor::load(EXTRACT_TEST_RULES_DIR, diags);
-    REQUIRE(e);
-    return e;
-  }();
-  return *ex;
-}
+using testing::shipped;
 
 Document doc(std::string text) {
   Document d;
