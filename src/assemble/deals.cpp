@@ -50,6 +50,11 @@ bool is_legal_suffix(std::string word) {
 }
 
 // Words that a capitalised-name pattern catches but that never name a party.
+// `word` ends with `end` and is longer than it.
+bool ends_with(std::string_view word, std::string_view end) {
+  return word.size() > end.size() && word.compare(word.size() - end.size(), end.size(), end) == 0;
+}
+
 bool is_non_name(const std::string& name) {
   static const std::set<std::string> words = {
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
@@ -61,12 +66,9 @@ bool is_non_name(const std::string& name) {
       "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea"};
   const std::string l = lower(name);
   if (l.size() == 1) return true;  // "B" shares
-  auto ends = [&](std::string_view end) {
-    return l.size() > end.size() && l.compare(l.size() - end.size(), end.size(), end) == 0;
-  };
-  if (ends("-based")) return true;
+  if (ends_with(l, "-based")) return true;
   // Courts, commissions and boards rule on deals; they do not make them.
-  if (ends(" court") || ends(" commission") || ends(" board")) return true;
+  if (ends_with(l, " court") || ends_with(l, " commission") || ends_with(l, " board")) return true;
   return words.count(l) > 0;
 }
 
@@ -312,12 +314,12 @@ class DealBuilder {
     const std::size_t at = raw.rfind(" and ");
     if (at == std::string::npos) return {};
     std::vector<std::string> left = split_words(raw.substr(0, at));
-    std::vector<std::string> right = split_words(clean_party_name(raw.substr(at + 5)));
+    const std::string n = clean_party_name(raw.substr(at + 5));
+    std::vector<std::string> right = split_words(n);
     if (right.size() < 2 || !is_legal_suffix(right.back())) return {};
     if (std::none_of(left.begin() + (left.empty() ? 0 : 1), left.end(), [](const std::string& w) { return is_legal_suffix(w); }))
       return {};
-    std::string n = clean_party_name(raw.substr(at + 5));
-    if (n.empty() || is_non_name(n) || is_place(n)) return {};
+    if (is_non_name(n) || is_place(n)) return {};
     return clean_party_name(complete(n));
   }
 
@@ -637,9 +639,6 @@ std::string clean_party_name(std::string_view raw) {
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
   if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
-  auto ends_with = [](const std::string& word, std::string_view end) {
-    return word.size() > end.size() && word.compare(word.size() - end.size(), end.size(), end) == 0;
-  };
   // "Los Angeles-based Acme Inc": the place before the name is not part of it.
   for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;)
     if (ends_with(w[i], "-based")) {

@@ -244,9 +244,8 @@ class Builder {
         const bool acronym = word(k + 1).size() >= 2 &&
                              std::all_of(word(k + 1).begin(), word(k + 1).end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
         // "Harrowgate and Lyle Group and Pemberton Group Inc": a company word may end the left
-        // side when the right one has a name of its own before its company words.
-        // "Harrowgate and Lyle Group and Pemberton Group Inc": the same company word on both
-        // sides (not "Federal Savings and Loan Insurance Corp").
+        // side when the right one has a name of its own before the same company word
+        // (not "Federal Savings and Loan Insurance Corp").
         const bool paired = n >= 2 && company_word(k + n) && word(k + n) == word(k - 1);
         if (k >= 2 && (!company_word(k - 1) || paired) && !company_word(k + 1) && (n >= 2 || acronym))
           return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
