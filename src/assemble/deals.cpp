@@ -463,6 +463,18 @@ class DealBuilder {
     return best;
   }
 
+  // A price cue of the rules around a money fact: a price_before cue that
+  // ends where the money starts ("bought the shares for"), or a price_after
+  // cue that takes in the end of the money ("the 90 [mln dlr bid]").
+  bool price_cue_at(const Fact& g) const {
+    for (const auto& c : record_.hidden) {
+      const std::string kind = get_string(c.value, "cue");
+      if (kind == "price_before" && c.span.end == g.span.start) return true;
+      if (kind == "price_after" && c.span.start < g.span.end && c.span.end >= g.span.end) return true;
+    }
+    return false;
+  }
+
   // A price stated elsewhere for the deal: "valuing Tallis at", "nilai
   // transaksinya ... mencapai", "a total of". The largest such amount wins,
   // which does not depend on paragraph order.
@@ -474,7 +486,8 @@ class DealBuilder {
       if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount")) continue;
       std::size_t from = g.span.start > 60 ? g.span.start - 60 : 0;
       std::string_view before = text_.substr(from, g.span.start - from);
-      if (!RE2::PartialMatch(before, kLead) || RE2::PartialMatch(before, kMarket)) continue;
+      if (RE2::PartialMatch(before, kMarket)) continue;
+      if (!RE2::PartialMatch(before, kLead) && !price_cue_at(g)) continue;
       (void)target;
       if (best.is_null() || g.value["amount"].get<double>() > best["amount"].get<double>()) best = g.value;
     }
