@@ -49,6 +49,21 @@ bool is_legal_suffix(std::string word) {
   return suffixes.count(lower(word)) > 0;
 }
 
+// "TWA": two to five capital letters, the way a company is written short.
+bool is_abbreviation(const std::string& name) {
+  return name.size() >= 2 && name.size() <= 5 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// The initials of the capitalised words of a name without its legal suffix:
+// "Trans World Airlines Inc" -> "TWA"; empty for a name of one such word.
+std::string initials(const std::string& name) {
+  std::string out;
+  for (const std::string& w : split_words(name))
+    if (!is_legal_suffix(w) && std::isupper(static_cast<unsigned char>(w[0]))) out += w[0];
+  return out.size() >= 2 ? out : std::string();
+}
+
 // Words that a capitalised-name pattern catches but that never name a party.
 bool is_non_name(const std::string& name) {
   static const std::set<std::string> words = {
@@ -218,13 +233,18 @@ class DealBuilder {
     const std::vector<std::string> words = split_words(name);
     if (words.size() > 1 && is_legal_suffix(words.back())) return name;
     std::string best = name;
+    const std::string folded = lower(name);
+    const bool abbreviation = is_abbreviation(name);
     for (const std::string& f : forms_) {
-      // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk".
+      // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk";
+      // "Calmat" -> "CalMat Co"; "TWA" -> "Trans World Airlines Inc".
       std::string_view rest(f);
       if (rest.size() > 3 && (rest.substr(0, 3) == "PT " || rest.substr(0, 3) == "CV ") &&
           name.compare(0, 3, std::string(rest.substr(0, 3))) != 0)
         rest.remove_prefix(3);
-      if (rest.size() > name.size() && rest.compare(0, name.size(), name) == 0 && rest[name.size()] == ' ' &&
+      const bool extends = rest.size() > name.size() && lower(rest.substr(0, name.size())) == folded &&
+                           rest[name.size()] == ' ';
+      if ((extends || (abbreviation && initials(f) == name)) &&
           (f.size() > best.size() || (f.size() == best.size() && f < best)))
         best = f;
     }
