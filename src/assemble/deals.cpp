@@ -170,6 +170,7 @@ class DealBuilder {
       }
       mentions.push_back(std::move(m));
     }
+    orient_mergers(mentions);
     build_deals(mentions);
   }
 
@@ -557,6 +558,35 @@ class DealBuilder {
       if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(parent)) return parent;
     }
     return {};
+  }
+
+  // "X agreed to merge with Y", "X and Y signed a merger agreement": the
+  // words do not say who buys whom. When another mention of the same two
+  // companies does ("Y will buy 51 pct of X"), the merger takes its direction.
+  bool says_no_direction(const Mention& m) const {
+    const Fact& f = record_.facts[m.fact];
+    if (lower(get_string(f.value, "trigger")).find("merge") != std::string::npos) return true;
+    const Span* a = capture_of(f, "acquirer");
+    const Span* t = capture_of(f, "target");
+    if (!a || !t || a->end > t->start) return false;
+    static const RE2 kAnd("\\s+and\\s+");
+    return RE2::FullMatch(text_.substr(a->end, t->start - a->end), kAnd);
+  }
+
+  void orient_mergers(std::vector<Mention>& mentions) {
+    std::vector<bool> undirected(mentions.size());
+    for (std::size_t i = 0; i < mentions.size(); ++i) undirected[i] = says_no_direction(mentions[i]);
+    for (std::size_t i = 0; i < mentions.size(); ++i) {
+      Mention& m = mentions[i];
+      if (!undirected[i] || m.acquirer.empty() || m.target.empty()) continue;
+      for (std::size_t j = 0; j < mentions.size(); ++j)
+        if (!undirected[j] && mentions[j].acquirer == m.target && mentions[j].target == m.acquirer) {
+          std::swap(m.acquirer, m.target);
+          m.target_forms.clear();
+          write_back(record_.facts[m.fact], m);
+          break;
+        }
+    }
   }
 
   void build_deals(const std::vector<Mention>& mentions) {

@@ -19,4 +19,7 @@ NWR agreed to buy Corvell Freight Co last month.' '.acquirer')"
 expect_eq "case: 'Tinmark' is TinMark Co" '["TinMark Co"]' \
   "$(deal 'TinMark Co said its board met on Monday.
 Harrow Capital Corp said it raised its stake in Tinmark to 9 pct.' '.target')"
+expect_eq "a merger takes the direction another mention states" '["Pallis Gas Inc>Orrin Dynamics Corp"]' \
+  "$(deal 'Orrin Dynamics Corp and Pallis Gas Inc said they signed a definitive agreement.
+Under the agreement Pallis will buy 51 pct of Orrin Dynamics Corp.' '.acquirer + ">" + .target')"
 finish
