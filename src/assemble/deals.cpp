@@ -397,11 +397,22 @@ class DealBuilder {
 
   // The money fact that prices this mention: inside the match, or soon
   // after it in the same sentence behind a price word ("for", "senilai").
+  // "52 dlrs cash per share", "145 dlrs for each of its shares": a
+  // per_share cue right after the money (white space between).
+  bool per_share_after(const Fact& g) const {
+    for (const auto& c : record_.hidden) {
+      if (c.span.start < g.span.end || get_string(c.value, "cue") != "per_share") continue;
+      std::string_view gap = text_.substr(g.span.end, c.span.start - g.span.end);
+      if (std::all_of(gap.begin(), gap.end(), is_space)) return true;
+    }
+    return false;
+  }
+
   Json price_for(const Fact& f, const Span& sentence) const {
     static const RE2 kBlocked("(?i)\\b(?:sales|revenues?|assets|earnings|profit|loss|debt|loan|pendapatan|penjualan|aset|laba|utang|pinjaman|market\\s+value)\\b");
     static const RE2 kLead("(?i)(?:\\bfor|\\bat|\\bworth|\\bsenilai|\\bseharga|\\bsebesar|\\bnilai|\\bvalued\\s+at|\\bvalue\\s+of|\\btotal(?:\\s+of)?|\\bor|\\bof|\\bdengan)\\s*(?:\\S+\\s+){0,2}$");
     for (const auto& g : record_.facts) {
-      if (g.type != "money" || g.value.contains("per")) continue;
+      if (g.type != "money" || g.value.contains("per") || per_share_after(g)) continue;
       if (g.span.start < f.span.start) continue;
       if (g.span.start >= sentence.end) break;
       if (g.span.start > f.span.end + 120) break;
@@ -504,7 +515,7 @@ class DealBuilder {
     static const RE2 kMarket("(?i)market\\s+(?:value|valu)");
     Json best = nullptr;
     for (const auto& g : record_.facts) {
-      if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount")) continue;
+      if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount") || per_share_after(g)) continue;
       std::size_t from = g.span.start > 60 ? g.span.start - 60 : 0;
       std::string_view before = text_.substr(from, g.span.start - from);
       if (RE2::PartialMatch(before, kMarket)) continue;

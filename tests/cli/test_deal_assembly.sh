@@ -13,6 +13,8 @@ expect_eq "price: 'the N mln dlr bid for'" '[88000000]' \
 expect_eq "no price from a per-share 'N dlr offer'" '[null]' \
   "$(deal 'Brokers doubt a rival will top the bid for Tindle Mills Inc by Harrow Capital Corp.
 The stock traded near the 31 dlr offer.' '.price')"
+expect_eq "no price from 'N dlrs cash per share'" '[null]' \
+  "$(deal 'Harrow Capital Corp agreed to buy Tindle Mills Inc for 52 dlrs cash per share.' '.price')"
 expect_eq "initials: 'NWR' is North Western Rail Inc" '["North Western Rail Inc"]' \
   "$(deal 'North Western Rail Inc said it would appeal.
 NWR agreed to buy Corvell Freight Co last month.' '.acquirer')"
