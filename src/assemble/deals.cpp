@@ -284,7 +284,15 @@ class DealBuilder {
       n = resolve_pronoun(s ? s->start : f.span.start);
       if (n.empty()) return n;
     }
-    if (is_non_name(n) || is_place(n)) return std::string();
+    if (is_place(n)) return std::string();
+    if (is_non_name(n)) {
+      // "Reuters", "May" are non-names alone, but the document may name the
+      // company in full ("Reuters Holdings Plc", "May Department Stores Co").
+      const std::string full = complete(n);
+      const std::vector<std::string> words = split_words(full);
+      if (full == n || words.size() < 2 || !is_legal_suffix(words.back()) || is_non_name(full)) return std::string();
+      return clean_party_name(full);
+    }
     return clean_party_name(complete(n));
   }
 

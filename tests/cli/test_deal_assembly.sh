@@ -15,6 +15,9 @@ expect_eq "no price from a per-share 'N dlr offer'" '[null]' \
 The stock traded near the 31 dlr offer.' '.price')"
 expect_eq "no price from 'N dlrs cash per share'" '[null]' \
   "$(deal 'Harrow Capital Corp agreed to buy Tindle Mills Inc for 52 dlrs cash per share.' '.price')"
+expect_eq "a non-name alone completed to the full company name" '["Pacific Crane Co"]' \
+  "$(deal 'Pacific Crane Co said its board met on Monday.
+Pacific agreed to buy Dorran Tools Inc last week.' '.acquirer')"
 expect_eq "initials: 'NWR' is North Western Rail Inc" '["North Western Rail Inc"]' \
   "$(deal 'North Western Rail Inc said it would appeal.
 NWR agreed to buy Corvell Freight Co last month.' '.acquirer')"
