@@ -293,7 +293,15 @@ class DealBuilder {
       if (full == n || words.size() < 2 || !is_legal_suffix(words.back()) || is_non_name(full)) return std::string();
       return clean_party_name(full);
     }
-    return clean_party_name(complete(n));
+    return without_place(clean_party_name(complete(n)));
+  }
+
+  // "Delmar Grain Traders of Boston": a place entity of the document after
+  // "of" is where the company is, when three words or more name it before.
+  std::string without_place(const std::string& name) const {
+    const std::size_t at = name.rfind(" of ");
+    if (at == std::string::npos || split_words(name.substr(0, at)).size() < 3) return name;
+    return is_place(name.substr(at + 4)) ? name.substr(0, at) : name;
   }
 
   // "bought Dayton cable rights", "Kenton, Ky., toolmaker

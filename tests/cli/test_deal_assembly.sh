@@ -18,6 +18,8 @@ expect_eq "no price from 'N dlrs cash per share'" '[null]' \
 expect_eq "a non-name alone completed to the full company name" '["Pacific Crane Co"]' \
   "$(deal 'Pacific Crane Co said its board met on Monday.
 Pacific agreed to buy Dorran Tools Inc last week.' '.acquirer')"
+expect_eq "a place after 'of' is where the company is" '["Delmar Grain Traders"]' \
+  "$(deal 'Harrow Capital Corp said it agreed to buy Delmar Grain Traders of Boston.' '.target')"
 expect_eq "initials: 'NWR' is North Western Rail Inc" '["North Western Rail Inc"]' \
   "$(deal 'North Western Rail Inc said it would appeal.
 NWR agreed to buy Corvell Freight Co last month.' '.acquirer')"
