@@ -149,6 +149,7 @@ class DealBuilder {
 
   void run() {
     collect_forms();
+    mark_money_cues();
     std::vector<Mention> mentions;
     for (std::size_t i = 0; i < record_.facts.size(); ++i) {
       Fact& f = record_.facts[i];
@@ -184,6 +185,7 @@ class DealBuilder {
   // Named anchors for pronouns: (start, name), and the "X said" ones apart.
   std::vector<std::pair<std::size_t, std::string>> anchors_;
   std::vector<std::pair<std::size_t, std::string>> sayers_;
+  std::set<std::size_t> per_share_money_, cued_price_money_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
@@ -411,19 +413,38 @@ class DealBuilder {
     return later;
   }
 
+  // Money facts (by start) that a cue of the rules marks: as a price per
+  // share ("52 dlrs [cash per share]", "145 dlrs [for each] of its shares":
+  // the per_share cue follows after white space only), or as a deal price
+  // stated outside a mention (a price_before cue ends where the money starts,
+  // "bought the shares for"; a price_after cue takes in the end of the money,
+  // "the 90 [mln dlr bid]"). Computed once per document.
+  void mark_money_cues() {
+    std::vector<Span> per_share, before, after;
+    for (const auto& c : record_.hidden) {
+      const std::string kind = get_string(c.value, "cue");
+      if (kind == "per_share") per_share.push_back(c.span);
+      else if (kind == "price_before") before.push_back(c.span);
+      else if (kind == "price_after") after.push_back(c.span);
+    }
+    for (const auto& g : record_.facts) {
+      if (g.type != "money") continue;
+      for (const Span& c : per_share) {
+        if (c.start < g.span.end) continue;
+        std::string_view gap = text_.substr(g.span.end, c.start - g.span.end);
+        if (std::all_of(gap.begin(), gap.end(), is_space)) per_share_money_.insert(g.span.start);
+      }
+      for (const Span& c : before)
+        if (c.end == g.span.start) cued_price_money_.insert(g.span.start);
+      for (const Span& c : after)
+        if (c.start < g.span.end && c.end >= g.span.end) cued_price_money_.insert(g.span.start);
+    }
+  }
+  bool per_share_after(const Fact& g) const { return per_share_money_.count(g.span.start) > 0; }
+  bool price_cue_at(const Fact& g) const { return cued_price_money_.count(g.span.start) > 0; }
+
   // The money fact that prices this mention: inside the match, or soon
   // after it in the same sentence behind a price word ("for", "senilai").
-  // "52 dlrs cash per share", "145 dlrs for each of its shares": a
-  // per_share cue right after the money (white space between).
-  bool per_share_after(const Fact& g) const {
-    for (const auto& c : record_.hidden) {
-      if (c.span.start < g.span.end || get_string(c.value, "cue") != "per_share") continue;
-      std::string_view gap = text_.substr(g.span.end, c.span.start - g.span.end);
-      if (std::all_of(gap.begin(), gap.end(), is_space)) return true;
-    }
-    return false;
-  }
-
   Json price_for(const Fact& f, const Span& sentence) const {
     static const RE2 kBlocked("(?i)\\b(?:sales|revenues?|assets|earnings|profit|loss|debt|loan|pendapatan|penjualan|aset|laba|utang|pinjaman|market\\s+value)\\b");
     static const RE2 kLead("(?i)(?:\\bfor|\\bat|\\bworth|\\bsenilai|\\bseharga|\\bsebesar|\\bnilai|\\bvalued\\s+at|\\bvalue\\s+of|\\btotal(?:\\s+of)?|\\bor|\\bof|\\bdengan)\\s*(?:\\S+\\s+){0,2}$");
@@ -509,18 +530,6 @@ class DealBuilder {
     for (const auto& [v, c] : count)
       if (c > n) best = v, n = c;
     return best;
-  }
-
-  // A price cue of the rules around a money fact: a price_before cue that
-  // ends where the money starts ("bought the shares for"), or a price_after
-  // cue that takes in the end of the money ("the 90 [mln dlr bid]").
-  bool price_cue_at(const Fact& g) const {
-    for (const auto& c : record_.hidden) {
-      const std::string kind = get_string(c.value, "cue");
-      if (kind == "price_before" && c.span.end == g.span.start) return true;
-      if (kind == "price_after" && c.span.start < g.span.end && c.span.end >= g.span.end) return true;
-    }
-    return false;
   }
 
   // A price stated elsewhere for the deal: "valuing Tallis at", "nilai
