@@ -49,6 +49,21 @@ bool is_legal_suffix(std::string word) {
   return suffixes.count(lower(word)) > 0;
 }
 
+// "TWA": two to five capital letters, the way a company is written short.
+bool is_abbreviation(const std::string& name) {
+  return name.size() >= 2 && name.size() <= 5 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// The initials of the capitalised words of a name without its legal suffix:
+// "Trans World Airlines Inc" -> "TWA"; empty for a name of one such word.
+std::string initials(const std::string& name) {
+  std::string out;
+  for (const std::string& w : split_words(name))
+    if (!is_legal_suffix(w) && std::isupper(static_cast<unsigned char>(w[0]))) out += w[0];
+  return out.size() >= 2 ? out : std::string();
+}
+
 // Words that a capitalised-name pattern catches but that never name a party.
 // `word` ends with `end` and is longer than it.
 bool ends_with(std::string_view word, std::string_view end) {
@@ -136,6 +151,7 @@ class DealBuilder {
 
   void run() {
     collect_forms();
+    mark_money_cues();
     std::vector<Mention> mentions;
     for (std::size_t i = 0; i < record_.facts.size(); ++i) {
       Fact& f = record_.facts[i];
@@ -157,6 +173,7 @@ class DealBuilder {
       }
       mentions.push_back(std::move(m));
     }
+    orient_mergers(mentions);
     build_deals(mentions);
   }
 
@@ -170,6 +187,7 @@ class DealBuilder {
   // Named anchors for pronouns: (start, name), and the "X said" ones apart.
   std::vector<std::pair<std::size_t, std::string>> anchors_;
   std::vector<std::pair<std::size_t, std::string>> sayers_;
+  std::set<std::size_t> per_share_money_, cued_price_money_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
@@ -220,13 +238,18 @@ class DealBuilder {
     const std::vector<std::string> words = split_words(name);
     if (words.size() > 1 && is_legal_suffix(words.back())) return name;
     std::string best = name;
+    const std::string folded = lower(name);
+    const bool abbreviation = is_abbreviation(name);
     for (const std::string& f : forms_) {
-      // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk".
+      // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk";
+      // "Calmat" -> "CalMat Co"; "TWA" -> "Trans World Airlines Inc".
       std::string_view rest(f);
       if (rest.size() > 3 && (rest.substr(0, 3) == "PT " || rest.substr(0, 3) == "CV ") &&
           name.compare(0, 3, std::string(rest.substr(0, 3))) != 0)
         rest.remove_prefix(3);
-      if (rest.size() > name.size() && rest.compare(0, name.size(), name) == 0 && rest[name.size()] == ' ' &&
+      const bool extends = rest.size() > name.size() && lower(rest.substr(0, name.size())) == folded &&
+                           rest[name.size()] == ' ';
+      if ((extends || (abbreviation && initials(f) == name)) &&
           (f.size() > best.size() || (f.size() == best.size() && f < best)))
         best = f;
     }
@@ -265,8 +288,24 @@ class DealBuilder {
       n = resolve_pronoun(s ? s->start : f.span.start);
       if (n.empty()) return n;
     }
-    if (is_non_name(n) || is_place(n)) return std::string();
-    return clean_party_name(complete(n));
+    if (is_place(n)) return std::string();
+    if (is_non_name(n)) {
+      // "Reuters", "May" are non-names alone, but the document may name the
+      // company in full ("Reuters Holdings Plc", "May Department Stores Co").
+      const std::string full = complete(n);
+      const std::vector<std::string> words = split_words(full);
+      if (full == n || words.size() < 2 || !is_legal_suffix(words.back()) || is_non_name(full)) return std::string();
+      return clean_party_name(full);
+    }
+    return without_place(clean_party_name(complete(n)));
+  }
+
+  // "Delmar Grain Traders of Boston": a place entity of the document after
+  // "of" is where the company is, when three words or more name it before.
+  std::string without_place(const std::string& name) const {
+    const std::size_t at = name.rfind(" of ");
+    if (at == std::string::npos || split_words(name.substr(0, at)).size() < 3) return name;
+    return is_place(name.substr(at + 4)) ? name.substr(0, at) : name;
   }
 
   // "bought Dayton cable rights", "Kenton, Ky., toolmaker
@@ -376,13 +415,43 @@ class DealBuilder {
     return later;
   }
 
+  // Money facts (by start) that a cue of the rules marks: as a price per
+  // share ("52 dlrs [cash per share]", "145 dlrs [for each] of its shares":
+  // the per_share cue follows after white space only), or as a deal price
+  // stated outside a mention (a price_before cue ends where the money starts,
+  // "bought the shares for"; a price_after cue takes in the end of the money,
+  // "the 90 [mln dlr bid]"). Computed once per document.
+  void mark_money_cues() {
+    std::vector<Span> per_share, before, after;
+    for (const auto& c : record_.hidden) {
+      const std::string kind = get_string(c.value, "cue");
+      if (kind == "per_share") per_share.push_back(c.span);
+      else if (kind == "price_before") before.push_back(c.span);
+      else if (kind == "price_after") after.push_back(c.span);
+    }
+    for (const auto& g : record_.facts) {
+      if (g.type != "money") continue;
+      for (const Span& c : per_share) {
+        if (c.start < g.span.end) continue;
+        std::string_view gap = text_.substr(g.span.end, c.start - g.span.end);
+        if (std::all_of(gap.begin(), gap.end(), is_space)) per_share_money_.insert(g.span.start);
+      }
+      for (const Span& c : before)
+        if (c.end == g.span.start) cued_price_money_.insert(g.span.start);
+      for (const Span& c : after)
+        if (c.start < g.span.end && c.end >= g.span.end) cued_price_money_.insert(g.span.start);
+    }
+  }
+  bool per_share_after(const Fact& g) const { return per_share_money_.count(g.span.start) > 0; }
+  bool price_cue_at(const Fact& g) const { return cued_price_money_.count(g.span.start) > 0; }
+
   // The money fact that prices this mention: inside the match, or soon
   // after it in the same sentence behind a price word ("for", "senilai").
   Json price_for(const Fact& f, const Span& sentence) const {
     static const RE2 kBlocked("(?i)\\b(?:sales|revenues?|assets|earnings|profit|loss|debt|loan|pendapatan|penjualan|aset|laba|utang|pinjaman|market\\s+value)\\b");
     static const RE2 kLead("(?i)(?:\\bfor|\\bat|\\bworth|\\bsenilai|\\bseharga|\\bsebesar|\\bnilai|\\bvalued\\s+at|\\bvalue\\s+of|\\btotal(?:\\s+of)?|\\bor|\\bof|\\bdengan)\\s*(?:\\S+\\s+){0,2}$");
     for (const auto& g : record_.facts) {
-      if (g.type != "money" || g.value.contains("per")) continue;
+      if (g.type != "money" || g.value.contains("per") || per_share_after(g)) continue;
       if (g.span.start < f.span.start) continue;
       if (g.span.start >= sentence.end) break;
       if (g.span.start > f.span.end + 120) break;
@@ -473,10 +542,11 @@ class DealBuilder {
     static const RE2 kMarket("(?i)market\\s+(?:value|valu)");
     Json best = nullptr;
     for (const auto& g : record_.facts) {
-      if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount")) continue;
+      if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount") || per_share_after(g)) continue;
       std::size_t from = g.span.start > 60 ? g.span.start - 60 : 0;
       std::string_view before = text_.substr(from, g.span.start - from);
-      if (!RE2::PartialMatch(before, kLead) || RE2::PartialMatch(before, kMarket)) continue;
+      if (RE2::PartialMatch(before, kMarket)) continue;
+      if (!RE2::PartialMatch(before, kLead) && !price_cue_at(g)) continue;
       (void)target;
       if (best.is_null() || g.value["amount"].get<double>() > best["amount"].get<double>()) best = g.value;
     }
@@ -526,6 +596,35 @@ class DealBuilder {
       if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(parent)) return parent;
     }
     return {};
+  }
+
+  // "X agreed to merge with Y", "X and Y signed a merger agreement": the
+  // words do not say who buys whom. When another mention of the same two
+  // companies does ("Y will buy 51 pct of X"), the merger takes its direction.
+  bool says_no_direction(const Mention& m) const {
+    const Fact& f = record_.facts[m.fact];
+    if (lower(get_string(f.value, "trigger")).find("merge") != std::string::npos) return true;
+    const Span* a = capture_of(f, "acquirer");
+    const Span* t = capture_of(f, "target");
+    if (!a || !t || a->end > t->start) return false;
+    static const RE2 kAnd("\\s+and\\s+");
+    return RE2::FullMatch(text_.substr(a->end, t->start - a->end), kAnd);
+  }
+
+  void orient_mergers(std::vector<Mention>& mentions) {
+    std::vector<bool> undirected(mentions.size());
+    for (std::size_t i = 0; i < mentions.size(); ++i) undirected[i] = says_no_direction(mentions[i]);
+    for (std::size_t i = 0; i < mentions.size(); ++i) {
+      Mention& m = mentions[i];
+      if (!undirected[i] || m.acquirer.empty() || m.target.empty()) continue;
+      for (std::size_t j = 0; j < mentions.size(); ++j)
+        if (!undirected[j] && mentions[j].acquirer == m.target && mentions[j].target == m.acquirer) {
+          std::swap(m.acquirer, m.target);
+          m.target_forms.clear();
+          write_back(record_.facts[m.fact], m);
+          break;
+        }
+    }
   }
 
   void build_deals(const std::vector<Mention>& mentions) {
