@@ -9,6 +9,8 @@
 
 #include <re2/re2.h>
 
+#include "assemble/names.hpp"
+
 namespace extract {
 
 namespace {
@@ -200,7 +202,7 @@ class DealBuilder {
       if (f.type != "acquisition" && f.type != "purchase") continue;
       for (const char* field : {"acquirer", "target", "seller"}) {
         std::string n = clean_capture(f, field);
-        if (n.empty() || is_pronoun(n) || is_non_name(n)) continue;
+        if (n.empty() || is_pronoun(n) || is_non_name(n) || in_headline(f, field)) continue;
         forms_.insert(n);
         const Span* s = capture_of(f, field);
         anchors_.emplace_back(s ? s->start : f.span.start, n);
@@ -209,7 +211,7 @@ class DealBuilder {
     for (const auto& f : record_.hidden) {
       if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
       std::string n = clean_capture(f, "name");
-      if (n.empty() || is_pronoun(n) || is_non_name(n)) continue;
+      if (n.empty() || is_pronoun(n) || is_non_name(n) || in_headline(f, "name")) continue;
       forms_.insert(n);
       anchors_.emplace_back(f.span.start, n);
       sayers_.emplace_back(f.span.start, n);
@@ -280,9 +282,34 @@ class DealBuilder {
     return best;
   }
 
+  // Whether a fact's capture (or the fact, without one) lies in a headline.
+  bool in_headline(const Fact& f, const std::string& field) const {
+    const Span* s = capture_of(f, field);
+    return names::in_headline(text_, s ? s->start : f.span.start);
+  }
+
+  // A name read in a headline, as the body writes it: headlines are set in
+  // capitals or title case, where "AGREES" or "SEEKS TO BE" look like names
+  // to a capitalised-name pattern. A headline party counts only when a form
+  // from the body equals it (case aside) or extends it word by word, and
+  // takes that form's spelling: "NEWS CORP LTD" -> "News Corp Ltd".
+  std::string body_form(const std::string& name) const {
+    const std::string folded = lower(name);
+    std::string best;
+    for (const std::string& f : forms_)
+      if (lower(f) == folded && (best.empty() || f < best)) best = f;
+    if (!best.empty()) return best;
+    std::string longer = complete(name);
+    return longer != name ? longer : std::string();
+  }
+
   std::string party(const Fact& f, const std::string& field) {
     std::string n = clean_capture(f, field);
     if (n.empty()) return n;
+    if (in_headline(f, field)) {
+      n = body_form(n);
+      if (n.empty()) return n;
+    }
     if (is_pronoun(n)) {
       const Span* s = capture_of(f, field);
       n = resolve_pronoun(s ? s->start : f.span.start);
@@ -336,7 +363,8 @@ class DealBuilder {
       if (buyer != m.seller && buyer != m.target) m.acquirer = buyer;
     }
     std::string written = clean_capture(f, "target");
-    if (!written.empty() && !is_pronoun(written) && !is_non_name(written)) m.target_forms.push_back(written);
+    if (!written.empty() && !is_pronoun(written) && !is_non_name(written) && !in_headline(f, "target"))
+      m.target_forms.push_back(written);
     m.status = get_string(f.value, "status");
     if (deal_status_rank(m.status) < 0) m.status = "announced";
     m.price = price_for(f, sentence);
@@ -359,6 +387,7 @@ class DealBuilder {
     if (std::none_of(left.begin() + (left.empty() ? 0 : 1), left.end(), [](const std::string& w) { return is_legal_suffix(w); }))
       return {};
     if (is_non_name(n) || is_place(n)) return {};
+    if (in_headline(f, field)) return body_form(n);
     return clean_party_name(complete(n));
   }
 

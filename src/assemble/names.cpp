@@ -131,7 +131,54 @@ bool word_bounded(std::string_view text, std::size_t pos, std::size_t end) {
   return true;
 }
 
+namespace {
+
+// The paragraph holding `pos` (lines between blank lines) is set in capitals:
+// three words or more and no lower-case letter. Wire headlines wrap onto a
+// second line ("X AGREES TO ACQUIRE Y FOR 367 / MLN DLRS"); body text is never
+// all capitals.
+bool in_capitals_block(std::string_view text, std::size_t pos) {
+  auto line_start = [&](std::size_t p) -> std::size_t {
+    const std::size_t nl = p == 0 ? std::string_view::npos : text.rfind('\n', p - 1);
+    return nl == std::string_view::npos ? 0 : nl + 1;
+  };
+  auto line_end = [&](std::size_t p) -> std::size_t {
+    const std::size_t nl = text.find('\n', p);
+    return nl == std::string_view::npos ? text.size() : nl;
+  };
+  auto blank = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i)
+      if (!is_space(text[i])) return false;
+    return true;
+  };
+  std::size_t a = line_start(pos);
+  while (a > 0) {
+    const std::size_t prev = line_start(a - 1);
+    if (blank(prev, a - 1) || pos - prev > 400) break;
+    a = prev;
+  }
+  std::size_t b = line_end(pos);
+  while (b < text.size()) {
+    const std::size_t next_end = line_end(b + 1);
+    if (blank(b + 1, next_end) || next_end - pos > 400) break;
+    b = next_end;
+  }
+  int words = 0;
+  bool in_word = false;
+  for (std::size_t i = a; i < b; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (std::islower(c)) return false;
+    const bool letter = std::isupper(c) != 0;
+    if (letter && !in_word) ++words;
+    in_word = letter || (in_word && !is_space(text[i]));
+  }
+  return words >= 3;
+}
+
+}  // namespace
+
 bool in_headline(std::string_view text, std::size_t pos) {
+  if (in_capitals_block(text, pos)) return true;
   std::size_t a = text.rfind('\n', pos);
   a = a == std::string_view::npos ? 0 : a + 1;
   std::size_t b = text.find('\n', pos);

@@ -29,4 +29,16 @@ Harrow Capital Corp said it raised its stake in Tinmark to 9 pct.' '.target')"
 expect_eq "a merger takes the direction another mention states" '["Pallis Gas Inc>Orrin Dynamics Corp"]' \
   "$(deal 'Orrin Dynamics Corp and Pallis Gas Inc said they signed a definitive agreement.
 Under the agreement Pallis will buy 51 pct of Orrin Dynamics Corp.' '.acquirer + ">" + .target')"
+expect_eq "a capitals headline gives no party the body does not name" '[]' \
+  "$(deal 'ORLEN SAYS IT AGREES TO BE ACQUIRED BY
+TANSY GROUP FOR 40 DLRS A SHARE' '.acquirer')"
+expect_eq "a headline party takes the body's spelling" '["Harrow Capital Corp>Tindle Mills Inc"]' \
+  "$(deal 'HARROW CAPITAL CORP TO BUY TINDLE MILLS INC
+
+CHICAGO, May 4 - Harrow Capital Corp said its board approved the plan.
+Tindle Mills Inc makes flour.' '.acquirer + ">" + .target')"
+expect_eq "a title-case headline verb is no buyer" '[]' \
+  "$(deal 'Seeks To Be Acquired By Rival Firm
+
+Nothing else is said here.' '.acquirer')"
 finish
