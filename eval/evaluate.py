@@ -42,7 +42,7 @@ GATES = collections.OrderedDict([
     ("quotes.speaker", 0.80),
 ])
 
-SUITES = ("timebank", "money", "deals", "entities", "quotes")
+SUITES = ("timebank", "money", "deals", "entities", "quotes", "other-topics")
 DEAL_SLOTS = ("PURCHASER", "ACQUIRED", "SELLER", "DLRAMT")
 DEAL_FIELD = {"PURCHASER": "acquirer", "ACQUIRED": "target", "SELLER": "seller", "DLRAMT": "price"}
 ROLE_SLOTS = ("PURCHASER", "ACQUIRED", "SELLER")
@@ -1203,8 +1203,54 @@ def suite_quotes(args, ctx):
     return res
 
 
+def load_other_topics(corpus, every=6):
+    """Every `every`-th article of reuters-all (by NEWID) whose topics are given and
+    do not include acq: articles that report no acquisition, most of them."""
+    base = os.path.join(corpus, "reuters-all")
+    docs = []
+    with open(os.path.join(base, "index.tsv"), encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f][1:]
+    picked = [r for r in rows if len(r) >= 4 and r[3].strip() and "acq" not in re.split(r"[,;\s]+", r[3])]
+    picked.sort(key=lambda r: int(r[0]))
+    for r in picked[every - 1::every]:
+        with open(os.path.join(base, r[0] + ".txt"), encoding="utf-8", errors="replace") as f:
+            docs.append({"id": r[0], "text": f.read(), "topics": r[3]})
+    return docs
+
+
+def suite_other_topics(args, ctx):
+    """Deals found where the topics say there is no acquisition: information, no gate.
+    Some of these articles do report a deal in passing, so the figure is an upper
+    bound on invented deals; --show-errors lists them for reading."""
+    res = _result("other-topics")
+    if not _need(os.path.join(args.corpus, "reuters-all", "index.tsv"), "reuters-all/index.tsv", res):
+        return res
+    docs = load_other_topics(args.corpus)
+    records = [{"id": d["id"], "text": d["text"], "lang": "en"} for d in docs]
+    outputs, elapsed = run_extract(args, records, "reuters-all other topics")
+    _record_error_lines(res, outputs)
+    with_deal = deals = both = 0
+    for d, out in zip(docs, outputs):
+        ds = out.get("deals") or []
+        if not ds:
+            continue
+        with_deal += 1
+        deals += len(ds)
+        for x in ds:
+            both += bool(x.get("acquirer") and x.get("target"))
+            res["errors"].append("deal  doc=%s topics=%s acquirer=%r target=%r seller=%r status=%s" % (
+                d["id"], d["topics"], x.get("acquirer"), x.get("target"), x.get("seller"), x.get("status")))
+    rate = ratio(with_deal, len(docs))
+    res["figures"].update([("articles", len(docs)), ("with_deal", with_deal), ("with_deal_rate", rate),
+                           ("deals", deals), ("deals_both_parties", both), ("seconds", round(elapsed, 3))])
+    res["lines"] += ["reuters-all articles of other topics than acq (every 6th with topics; information, no gate)",
+                     "articles with a deal: %d / %d = %s; deals %d, with acquirer and target %d" % (
+                         with_deal, len(docs), _fmt_pct(rate).strip(), deals, both)]
+    return res
+
+
 SUITE_FUNCS = {"timebank": suite_timebank, "money": suite_money, "deals": suite_deals,
-               "entities": suite_entities, "quotes": suite_quotes}
+               "entities": suite_entities, "quotes": suite_quotes, "other-topics": suite_other_topics}
 
 
 class Context:
@@ -1354,8 +1400,10 @@ def do_stats(args, suites):
             key, fn, path = "timebank", stats_timebank, os.path.join(args.corpus, "timebank", "TimeBank")
         elif s in ("money", "deals", "entities"):
             key, fn, path = "acq-dev", stats_acq, os.path.join(args.corpus, "acq-dev", "gold.jsonl")
-        else:
+        elif s == "quotes":
             key, fn, path = "quotes-dev", stats_quotes, os.path.join(args.corpus, "quotes-dev")
+        else:
+            continue  # other-topics has no gold to count
         if key in done:
             continue
         done.add(key)
@@ -1414,6 +1462,7 @@ def build_parser():
         "deals": "acq-dev deal slots PURCHASER/ACQUIRED/SELLER/DLRAMT P/R/F1 (gates: micro F1 >= 0.75, each slot >= 0.6)",
         "entities": "acq-dev role fillers found among organization/person entities (gate: >= 90%%)",
         "quotes": "quotes-dev direct quotes found and speakers right (gates: 90%%, 80%%)",
+        "other-topics": "deals found in reuters-all articles whose topics exclude acq (information, no gate)",
         "all": "run every suite and print a summary",
     }
     for name in SUITES + ("all",):

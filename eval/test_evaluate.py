@@ -215,6 +215,17 @@ def write_corpus(root):
     with open(os.path.join(acq, "gold.jsonl"), "w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps(d) + "\n")
+    ra = os.path.join(root, "reuters-all")
+    os.makedirs(ra)
+    # 12 articles of other topics (ids 3..14, every 6th picked: 8 and 14), one of
+    # acq (id 1) and one without topics (id 2), which are never picked.
+    rows = [("1", "acq"), ("2", "")] + [(str(i), "earn" if i % 2 else "grain wheat") for i in range(3, 15)]
+    with open(os.path.join(ra, "index.tsv"), "w", encoding="utf-8") as fh:
+        fh.write("newid\ttext_type\tdate\ttopics\ttitle\n")
+        for i, topics in rows:
+            fh.write("%s\tNORM\t1-MAR-1987\t%s\tTitle %s\n" % (i, topics, i))
+            with open(os.path.join(ra, i + ".txt"), "w", encoding="utf-8") as art:
+                art.write("Zeta Corp bought Eta Inc.\n" if i in ("1", "2", "8") else "Wheat prices rose.\n")
     q = os.path.join(root, "quotes-dev")
     os.makedirs(os.path.join(q, "text"))
     os.makedirs(os.path.join(q, "attributions"))
@@ -272,7 +283,9 @@ for line in sys.stdin:
         deals.append({"acquirer": "Beta Inc", "target": "unit", "seller": None,
                       "price": {"amount": 5, "currency": "USD"}})
         ents.append({"type": "organization", "name": "Gamma Co", "aliases": ["Beta Inc"], "mentions": []})
-    else:
+    elif "Zeta" in t:
+        deals.append({"acquirer": "Zeta Corp", "target": None, "seller": None, "price": None})
+    elif "We will grow" in t:
         facts.append(fact(t, "quote", "\u201cWe will grow,\u201d", {"quote": "We will grow,", "speaker": "Smith", "cue": "said"}))
     print(json.dumps({"id": r["id"], "facts": facts, "deals": deals, "entities": ents}))
 '''
@@ -371,8 +384,11 @@ class TestEndToEnd(unittest.TestCase):
         self.assertEqual((r["entities"]["found"], r["entities"]["gold"]), (3, 5))
         q = r["quotes"]
         self.assertEqual((q["gold"], q["found"], q["speaker_evaluated"], q["speaker_right"]), (2, 1, 1, 1))
+        o = r["other-topics"]
+        self.assertEqual((o["articles"], o["with_deal"], o["deals"], o["deals_both_parties"]), (2, 1, 1, 0))
         gates = {g["gate"]: g["status"] for g in r["gates"]}
         self.assertEqual(gates["timebank.value_f1"], "below (not enforced)")
+        self.assertFalse(any(g.startswith("other-topics") for g in gates))
 
     def test_gate_exit_code_and_selection(self):
         rc, _ = self.run_main("money", "--corpus", self.corpus, "--extract", self.fake, "--gate")
