@@ -92,7 +92,7 @@ bool is_non_name(const std::string& name) {
 bool is_pronoun(const std::string& name) {
   static const std::set<std::string> words = {"it", "its", "their", "they", "he", "she", "the company", "company",
                                               "the group", "group", "the firm", "firm", "perseroan",
-                                              "perusahaan ini", "perusahaan itu", "perusahaan tersebut"};
+                                              "perusahaan ini", "perusahaan itu", "perusahaan tersebut", "mereka"};
   return words.count(lower(name)) > 0;
 }
 
