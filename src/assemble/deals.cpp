@@ -767,6 +767,20 @@ std::string clean_party_name(std::string_view raw) {
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
   if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
+  // "On Friday TWA", "In February Alleghany", "Earlier USAir": a time
+  // phrase opening the sentence is not part of the name. ("In May" stays:
+  // May is also a company.)
+  {
+    static const std::set<std::string> weekdays = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                                    "Saturday", "Sunday"};
+    static const std::set<std::string> months = {"January", "February", "March", "April", "June", "July",
+                                                 "August", "September", "October", "November", "December"};
+    std::size_t drop = 0;
+    if (w.size() > 2 && w[0] == "On" && weekdays.count(w[1])) drop = 2;
+    else if (w.size() > 2 && w[0] == "In" && months.count(w[1])) drop = 2;
+    else if (w.size() > 1 && (w[0] == "Earlier" || w[0] == "Later" || w[0] == "Yesterday" || w[0] == "Today")) drop = 1;
+    w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
   // "Los Angeles-based Acme Inc": the place before the name is not part of it.
   for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;)
     if (ends_with(w[i], "-based")) {

@@ -41,4 +41,6 @@ expect_eq "a title-case headline verb is no buyer" '[]' \
   "$(deal 'Seeks To Be Acquired By Rival Firm
 
 Nothing else is said here.' '.acquirer')"
+expect_eq "a time phrase opening the sentence is not part of the buyer" '["Harrow Capital Corp"]' \
+  "$(deal 'On Friday Harrow Capital Corp said it agreed to buy Tindle Mills Inc.' '.acquirer')"
 finish
