@@ -86,9 +86,12 @@ struct Options {
   std::uint64_t max_size = kDefaultMaxDocumentSize;
 };
 
-std::unique_ptr<Extractor> load_extractor(const std::string& dir) {
+// `jobs` bounds the threads that read and compile the rules too (0: all cores).
+std::unique_ptr<Extractor> load_extractor(const std::string& dir, unsigned jobs) {
   Diagnostics diags;
-  auto ex = Extractor::load(dir, diags);
+  LoadOptions opts;
+  opts.threads = static_cast<int>(jobs);
+  auto ex = Extractor::load(dir, diags, opts);
   for (const auto& d : diags.items()) std::fprintf(stderr, "%s\n", d.format().c_str());
   if (!ex) print_error(fmt::format("the rules in {} have errors; run 'extract rules check {}'", dir, dir));
   return ex;
@@ -164,7 +167,7 @@ class Progress {
 
 int cmd_extract(const Options& o, const char* argv0) {
   const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
-  auto extractor = load_extractor(dir);
+  auto extractor = load_extractor(dir, o.jobs);
   if (!extractor) return kExitError;
 
   std::optional<CivilDate> date;
@@ -410,7 +413,7 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember(kChoices.at("--color")));
   app.add_flag("--explain", o.explain,
                "Show for each fact the rule that produced it and the candidates it beat. Example: extract --explain a.txt");
-  app.add_option("-j,--jobs", o.jobs, "Threads (default: all cores); output order never depends on it. Example: -j 2");
+  app.add_option("-j,--jobs", o.jobs, "Threads for loading the rules and for documents (default: all cores); output order never depends on it. Example: -j 2");
   app.add_option("--max-size", o.max_size,
                  "Largest document in bytes; larger inputs are reported as errors (default 64 MiB)");
   app.add_flag("-q,--quiet", o.quiet, "No progress line, notes or summary line on standard error");

@@ -78,7 +78,8 @@ Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
     const bool whole = last == 1 && first_group_is_match(rule.pattern);
     plans_.push_back(Plan{whole ? 1 : last + 1, whole});
   }
-  if (rules_.prefilter && !rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
+  if (!rules_.prefilters.empty() && !rules_.prefilter_atoms.empty())
+    atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
 }
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
@@ -117,18 +118,28 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 }
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
-  std::vector<char> may_match;  // per prefilter id
+  std::vector<std::vector<char>> may_match;  // per prefilter, per id in it
   if (atoms_) {
-    std::vector<int> passed;
-    rules_.prefilter->AllPotentials(atoms_->find(text), &passed);
-    may_match.assign(rules_.prefilter->NumRegexps(), 0);
-    for (int id : passed) may_match[id] = 1;
+    const std::vector<int> found = atoms_->find(text);  // sorted indices into prefilter_atoms
+    const auto& offsets = rules_.prefilter_atom_offsets;
+    may_match.resize(rules_.prefilters.size());
+    std::vector<int> local, passed;
+    auto it = found.begin();
+    for (std::size_t k = 0; k < rules_.prefilters.size(); ++k) {
+      local.clear();
+      for (; it != found.end() && static_cast<std::size_t>(*it) < offsets[k + 1]; ++it)
+        local.push_back(*it - static_cast<int>(offsets[k]));
+      passed.clear();
+      if (rules_.prefilters[k]->NumRegexps() > 0) rules_.prefilters[k]->AllPotentials(local, &passed);
+      may_match[k].assign(rules_.prefilters[k]->NumRegexps(), 0);
+      for (int id : passed) may_match[k][id] = 1;
+    }
   }
   std::vector<Candidate> out;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const Rule& rule = rules_.rules[i];
     if (!applies(rule, language)) continue;
-    if (atoms_ && rule.prefilter_id >= 0 && !may_match[rule.prefilter_id]) continue;
+    if (atoms_ && rule.prefilter >= 0 && !may_match[rule.prefilter][rule.prefilter_id]) continue;
     scan_rule(i, text, out);
   }
   return out;

@@ -1,11 +1,13 @@
 // Loading and validating rule files. Every problem becomes a diagnostic with
 // the file, line and column where it is; nothing here throws to the caller.
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -128,13 +130,13 @@ constexpr long kMaxValueNodes = 100000;
 
 class Loader {
  public:
-  Loader(Diagnostics& diags, const LoadOptions& opts) : diags_(diags), opts_(opts) {}
+  Loader(Diagnostics& diags, const LoadOptions& opts) : diags_(&diags), opts_(opts) {}
 
   RuleSet run(const std::string& dir) {
     set_.root = dir;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-      diags_.error({dir, 0, 0}, "rules directory not found (set --rules DIR or EXTRACT_RULES)");
+      diags_->error({dir, 0, 0}, "rules directory not found (set --rules DIR or EXTRACT_RULES)");
       return std::move(set_);
     }
     std::vector<fs::path> paths;
@@ -149,12 +151,20 @@ class Loader {
       if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) paths.push_back(it->path());
     }
     std::sort(paths.begin(), paths.end());
-    for (const auto& p : paths) read_file(dir, p);
+    // Files are parsed in parallel (YAML parsing is a fifth of the load),
+    // then taken in path order with their messages.
+    std::vector<std::optional<RawFile>> parsed(paths.size());
+    std::vector<Diagnostics> messages(paths.size());
+    parallel_for(paths.size(), [&](std::size_t i) { parsed[i] = read_file(dir, paths[i], messages[i]); });
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      diags_->append(messages[i]);
+      if (parsed[i]) add_file(std::move(*parsed[i]));
+    }
     return finish();
   }
 
  private:
-  Diagnostics& diags_;
+  Diagnostics* diags_;  // where messages go; a rule's own buffer while it is read
   LoadOptions opts_;
   RuleSet set_;
   std::vector<RawFile> files_;
@@ -167,46 +177,71 @@ class Loader {
   std::map<std::string, std::string> expanded_;
   std::map<std::string, SourcePos> rule_ids_;
 
-  void read_file(const std::string& dir, const fs::path& p) {
+  // Runs fn(0) .. fn(n - 1) on up to threads() threads; each index once.
+  void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn) const {
+    const std::size_t workers = std::min<std::size_t>(threads(), n);
+    if (workers <= 1) {
+      for (std::size_t i = 0; i < n; ++i) fn(i);
+      return;
+    }
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i = next++; i < n; i = next++) fn(i);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
+
+  std::size_t threads() const {
+    if (opts_.threads > 0) return static_cast<std::size_t>(opts_.threads);
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  }
+
+  // Reads and parses one rule file; problems go to `d`. Touches no loader
+  // state, so files can be read on several threads.
+  std::optional<RawFile> read_file(const std::string& dir, const fs::path& p, Diagnostics& d) const {
     const std::string path = p.string();
     std::error_code ec;
     auto size = fs::file_size(p, ec);
     if (ec) {
-      diags_.error({path, 0, 0}, "cannot read rule file: " + ec.message());
-      return;
+      d.error({path, 0, 0}, "cannot read rule file: " + ec.message());
+      return std::nullopt;
     }
     if (size > opts_.max_file_size) {
-      diags_.error({path, 0, 0}, fmt::format("rule file is {} bytes, over the limit of {} bytes",
+      d.error({path, 0, 0}, fmt::format("rule file is {} bytes, over the limit of {} bytes",
                                              size, opts_.max_file_size));
-      return;
+      return std::nullopt;
     }
     std::ifstream in(p, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) {
-      diags_.error({path, 0, 0}, "cannot read rule file");
-      return;
+      d.error({path, 0, 0}, "cannot read rule file");
+      return std::nullopt;
     }
     auto rel = fs::relative(p, dir, ec);
     auto top = rel.begin() != rel.end() ? rel.begin()->string() : std::string();
     const bool lang_folder = std::distance(rel.begin(), rel.end()) > 1 && is_language_code(top);
-    parse_text(path, lang_folder ? top : std::string(), text);
+    return parse_text(path, lang_folder ? top : std::string(), text, d);
   }
 
  public:
   // Parses one rule file's text (already read) as if found at `path`.
-  void parse_text(const std::string& path, const std::string& lang, const std::string& text) {
+  std::optional<RawFile> parse_text(const std::string& path, const std::string& lang, const std::string& text,
+                                    Diagnostics& d) const {
     if (text.size() > opts_.max_file_size) {
-      diags_.error({path, 0, 0}, fmt::format("rule file is {} bytes, over the limit of {} bytes",
+      d.error({path, 0, 0}, fmt::format("rule file is {} bytes, over the limit of {} bytes",
                                              text.size(), opts_.max_file_size));
-      return;
+      return std::nullopt;
     }
     if (auto bad = find_invalid_utf8(text)) {
       auto before = std::string_view(text).substr(0, *bad);
       int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
       auto nl = before.rfind('\n');
       int col = static_cast<int>(*bad - (nl == std::string_view::npos ? 0 : nl + 1)) + 1;
-      diags_.error({path, line, col}, "rule file is not valid UTF-8");
-      return;
+      d.error({path, line, col}, "rule file is not valid UTF-8");
+      return std::nullopt;
     }
     RawFile f;
     f.path = path;
@@ -219,27 +254,42 @@ class Loader {
       int col = e.mark.is_null() ? 0 : e.mark.column + 1;
       std::string msg = e.msg;
       if (msg == "bad file" || msg.find("depth") != std::string::npos) msg = "nesting too deep or unreadable: " + msg;
-      diags_.error({path, line, col}, "YAML syntax: " + msg);
-      return;
+      d.error({path, line, col}, "YAML syntax: " + msg);
+      return std::nullopt;
     } catch (const std::exception& e) {
-      diags_.error({path, 0, 0}, std::string("YAML: ") + e.what());
-      return;
+      d.error({path, 0, 0}, std::string("YAML: ") + e.what());
+      return std::nullopt;
     }
-    if (f.root.IsNull()) return;
+    if (f.root.IsNull()) return std::nullopt;
     if (!f.root.IsMap()) {
-      diags_.error(pos_of(f, f.root), "a rule file must be a mapping with keys patterns, lexicons, rules, language");
-      return;
+      d.error(pos_of(f, f.root), "a rule file must be a mapping with keys patterns, lexicons, rules, language");
+      return std::nullopt;
     }
-    set_.files.push_back(path);
+    return f;
+  }
+
+  void add_file(RawFile f) {
+    set_.files.push_back(f.path);
     files_.push_back(std::move(f));
   }
 
   // Everything after reading the files: definitions, rules, languages.
+  // Rules are read in three steps so that their regexes, most of the load
+  // time, compile in parallel: every rule up to its expanded pattern (its
+  // messages kept in its own buffer), then all patterns at once, spread over
+  // several re2::FilteredRE2 prefilters, then the rest of each rule in file
+  // order, its buffered messages first. Messages come out in the order a
+  // one-pass reading gives.
   RuleSet finish() {
     for (auto& f : files_) collect_definitions(f);
     for (auto& f : files_) collect_rules(f);
+    compile_pending();
+    for (auto& p : pending_) {
+      diags_->append(p.diags);
+      if (p.compiled) finish_rule(p);
+    }
+    pending_.clear();
     check_languages();
-    if (set_.prefilter && set_.prefilter->NumRegexps() > 0) set_.prefilter->Compile(&set_.prefilter_atoms);
     return std::move(set_);
   }
 
@@ -250,20 +300,20 @@ class Loader {
     for (const auto& kv : f.root) {
       const std::string key = scalar(kv.first);
       if (!top_keys.count(key))
-        diags_.error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, lexicons, rules, language)", key));
+        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, lexicons, rules, language)", key));
     }
     if (const auto& pats = f.root["patterns"]) {
       if (!pats.IsMap()) {
-        diags_.error(pos_of(f, pats), "'patterns' must be a mapping of NAME: regex");
+        diags_->error(pos_of(f, pats), "'patterns' must be a mapping of NAME: regex");
       } else {
         for (const auto& kv : pats) {
           const std::string name = scalar(kv.first);
           if (!valid_name(name)) {
-            diags_.error(pos_of(f, kv.first), fmt::format("invalid sub-pattern name '{}' (letters, digits, _)", name));
+            diags_->error(pos_of(f, kv.first), fmt::format("invalid sub-pattern name '{}' (letters, digits, _)", name));
             continue;
           }
           if (!kv.second.IsScalar()) {
-            diags_.error(pos_of(f, kv.second), fmt::format("sub-pattern '{}' must be a string", name));
+            diags_->error(pos_of(f, kv.second), fmt::format("sub-pattern '{}' must be a string", name));
             continue;
           }
           if (defined_at(name, pos_of(f, kv.first))) continue;
@@ -273,14 +323,14 @@ class Loader {
     }
     if (const auto& lexs = f.root["lexicons"]) {
       if (!lexs.IsMap()) {
-        diags_.error(pos_of(f, lexs), "'lexicons' must be a mapping of NAME: {entries: ...}");
+        diags_->error(pos_of(f, lexs), "'lexicons' must be a mapping of NAME: {entries: ...}");
       } else {
         for (const auto& kv : lexs) load_lexicon(f, scalar(kv.first), kv.first, kv.second);
       }
     }
     if (const auto& lang = f.root["language"]) {
       if (!lang.IsMap() || !lang["code"] || !lang["stopwords"]) {
-        diags_.error(pos_of(f, lang), "'language' must be a mapping with 'code' and 'stopwords' (a lexicon name)");
+        diags_->error(pos_of(f, lang), "'language' must be a mapping with 'code' and 'stopwords' (a lexicon name)");
       } else {
         set_.languages.push_back({scalar(lang["code"]), scalar(lang["stopwords"])});
         language_pos_.push_back(pos_of(f, lang["stopwords"]));
@@ -292,7 +342,7 @@ class Loader {
   void check_languages() {
     for (std::size_t i = 0; i < set_.languages.size(); ++i)
       if (!set_.lexicon(set_.languages[i].stopwords))
-        diags_.error(language_pos_[i], fmt::format("unknown lexicon '{}'", set_.languages[i].stopwords));
+        diags_->error(language_pos_[i], fmt::format("unknown lexicon '{}'", set_.languages[i].stopwords));
   }
 
   static bool valid_name(const std::string& name) {
@@ -306,7 +356,7 @@ class Loader {
   bool defined_at(const std::string& name, const SourcePos& pos) {
     auto it = names_.find(name);
     if (it != names_.end()) {
-      diags_.error(pos, fmt::format("duplicate name '{}' (first defined at {}:{}:{})", name,
+      diags_->error(pos, fmt::format("duplicate name '{}' (first defined at {}:{}:{})", name,
                                     it->second.path, it->second.line, it->second.column));
       return true;
     }
@@ -316,11 +366,11 @@ class Loader {
 
   void load_lexicon(const RawFile& f, const std::string& name, const YAML::Node& key, const YAML::Node& node) {
     if (!valid_name(name)) {
-      diags_.error(pos_of(f, key), fmt::format("invalid lexicon name '{}' (letters, digits, _)", name));
+      diags_->error(pos_of(f, key), fmt::format("invalid lexicon name '{}' (letters, digits, _)", name));
       return;
     }
     if (!node.IsMap() || !node["entries"]) {
-      diags_.error(pos_of(f, node), fmt::format("lexicon '{}' needs 'entries'", name));
+      diags_->error(pos_of(f, node), fmt::format("lexicon '{}' needs 'entries'", name));
       return;
     }
     if (defined_at(name, pos_of(f, key))) return;
@@ -331,17 +381,17 @@ class Loader {
       const std::string v = scalar(c);
       if (v == "sensitive") lex.case_insensitive = false;
       else if (v != "insensitive")
-        diags_.error(pos_of(f, c), "lexicon 'case' must be 'sensitive' or 'insensitive'");
+        diags_->error(pos_of(f, c), "lexicon 'case' must be 'sensitive' or 'insensitive'");
     }
     const auto& entries = node["entries"];
     auto add_form = [&](const YAML::Node& form_node, const Json& value, const Json& attrs) {
       const std::string form = scalar(form_node);
       if (Lexicon::fold(form, false).empty()) {
-        diags_.error(pos_of(f, form_node), fmt::format("empty form in lexicon '{}'", name));
+        diags_->error(pos_of(f, form_node), fmt::format("empty form in lexicon '{}'", name));
         return;
       }
       if (const Json* prev = lex.lookup(form); prev && *prev != value)
-        diags_.error(pos_of(f, form_node),
+        diags_->error(pos_of(f, form_node),
                      fmt::format("form '{}' of lexicon '{}' is listed with two different values", form, name));
       lex.add(form, value, attrs);
     };
@@ -358,7 +408,7 @@ class Loader {
           continue;
         }
         if (!e.IsMap() || !e["value"] || !e["forms"] || !e["forms"].IsSequence()) {
-          diags_.error(pos_of(f, e), fmt::format("lexicon '{}' entry needs 'value' and a list 'forms'", name));
+          diags_->error(pos_of(f, e), fmt::format("lexicon '{}' entry needs 'value' and a list 'forms'", name));
           continue;
         }
         long budget = 1000;
@@ -371,7 +421,7 @@ class Loader {
         for (const auto& form : e["forms"]) add_form(form, value, attrs);
       }
     } else {
-      diags_.error(pos_of(f, entries), fmt::format("lexicon '{}': 'entries' must be a mapping or a list", name));
+      diags_->error(pos_of(f, entries), fmt::format("lexicon '{}': 'entries' must be a mapping or a list", name));
       return;
     }
     set_.lexicons.emplace(name, std::move(lex));
@@ -392,7 +442,7 @@ class Loader {
       out.append(source, i, p - i);
       auto close = source.find('}', p);
       if (close == std::string::npos) {
-        diags_.error(locate(f, node, "%{"), "unterminated sub-pattern reference '%{'");
+        diags_->error(locate(f, node, "%{"), "unterminated sub-pattern reference '%{'");
         return std::nullopt;
       }
       const std::string name = source.substr(p + 2, close - p - 2);
@@ -401,7 +451,7 @@ class Loader {
       if (std::find(stack.begin(), stack.end(), name) != stack.end()) {
         std::string cycle;
         for (const auto& s : stack) cycle += s + " -> ";
-        diags_.error(locate(f, node, ref), fmt::format("sub-pattern cycle: {}{}", cycle, name));
+        diags_->error(locate(f, node, ref), fmt::format("sub-pattern cycle: {}{}", cycle, name));
         return std::nullopt;
       }
       if (auto lex = set_.lexicons.find(name); lex != set_.lexicons.end()) {
@@ -410,7 +460,7 @@ class Loader {
       }
       auto def = patterns_.find(name);
       if (def == patterns_.end()) {
-        diags_.error(locate(f, node, ref), fmt::format("unknown sub-pattern '{}'", ref));
+        diags_->error(locate(f, node, ref), fmt::format("unknown sub-pattern '{}'", ref));
         ok = false;
         continue;
       }
@@ -430,26 +480,21 @@ class Loader {
     return out;
   }
 
-  // A rule's own pattern (`filter_id` given) is compiled into the set's
-  // prefilter, a context pattern on its own.
-  std::shared_ptr<const RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
-                                     const std::string& what, int* filter_id = nullptr) {
+  RE2::Options regex_options() const {
     RE2::Options o;
     o.set_log_errors(false);
     // The budget bounds the compiled program and the lazy DFA's cache. Below
     // ~32 MiB a gazetteer of 1,600 names no longer keeps its DFA and RE2 falls
     // back to the NFA, several times slower (docs/performance.md).
     o.set_max_mem(opts_.max_rule_mem);
-    if (filter_id) {
-      if (!set_.prefilter) set_.prefilter = std::make_shared<re2::FilteredRE2>(opts_.min_atom_length);
-      int id = -1;
-      if (set_.prefilter->Add(pattern, o, &id) == RE2::NoError) {
-        *filter_id = id;
-        return std::shared_ptr<const RE2>(set_.prefilter, &set_.prefilter->GetRE2(id));
-      }
-    }
-    // Context patterns, and rule patterns with errors (compiled again for the message).
-    auto re = std::make_shared<const RE2>(pattern, o);
+    return o;
+  }
+
+  // A context pattern, or a rule pattern the prefilter refused (compiled
+  // again for the message); nullptr with a message when it is not valid.
+  std::shared_ptr<const RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
+                                     const std::string& what) {
+    auto re = std::make_shared<const RE2>(pattern, regex_options());
     if (re->ok()) return re;
     const std::string arg = re->error_arg();
     // RE2 reports "(?<" for both lookbehind and .NET-style named groups; look
@@ -471,32 +516,92 @@ class Loader {
     else if (re->error_code() == RE2::ErrorPatternTooLarge)
       msg = fmt::format("{}: pattern too large: it needs more than the RE2 memory budget of {} bytes",
                         what, opts_.max_rule_mem);
-    diags_.error(locate(f, node, arg.substr(0, 40)), msg);
+    diags_->error(locate(f, node, arg.substr(0, 40)), msg);
     return nullptr;
   }
+
+  // A rule read up to its pattern, waiting for the regex.
+  struct PendingRule {
+    Diagnostics diags;        // its messages so far
+    bool compiled = false;    // has a pattern to compile (else only messages)
+    const RawFile* file = nullptr;
+    YAML::Node node, pattern_node;
+    Rule rule;
+    bool ok = true;
+    int filter = -1, filter_id = -1;  // where the pattern compiled, -1: it did not
+  };
+  std::vector<PendingRule> pending_;
 
   void collect_rules(const RawFile& f) {
     const auto& rules = f.root["rules"];
     if (!rules) return;
     if (!rules.IsSequence()) {
-      diags_.error(pos_of(f, rules), "'rules' must be a list");
+      pending_.emplace_back();
+      pending_.back().diags.error(pos_of(f, rules), "'rules' must be a list");
       return;
     }
-    for (const auto& r : rules) load_rule(f, r);
+    for (const auto& r : rules) {
+      pending_.emplace_back();
+      PendingRule& p = pending_.back();
+      Diagnostics* saved = diags_;
+      diags_ = &p.diags;
+      load_rule(f, r, p);
+      diags_ = saved;
+    }
   }
 
-  void load_rule(const RawFile& f, const YAML::Node& r) {
+  // Compiles the pending rules' patterns: the largest first, each into the
+  // prefilter with the least pattern text so far, one prefilter per thread.
+  void compile_pending() {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < pending_.size(); ++i)
+      if (pending_[i].compiled) order.push_back(i);
+    if (order.empty()) return;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
+    });
+    const std::size_t k = std::min(threads(), order.size());
+    std::vector<std::vector<std::size_t>> parts(k);
+    std::vector<std::size_t> load(k, 0);
+    for (std::size_t i : order) {
+      const std::size_t to = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+      parts[to].push_back(i);
+      load[to] += pending_[i].rule.pattern.size();
+    }
+    for (auto& part : parts) std::sort(part.begin(), part.end());  // file order within a prefilter
+    std::vector<std::shared_ptr<re2::FilteredRE2>> filters(k);
+    std::vector<std::vector<std::string>> atoms(k);
+    parallel_for(k, [&](std::size_t t) {
+      filters[t] = std::make_shared<re2::FilteredRE2>(opts_.min_atom_length);
+      for (std::size_t i : parts[t]) {
+        int id = -1;
+        if (filters[t]->Add(pending_[i].rule.pattern, regex_options(), &id) == RE2::NoError) {
+          pending_[i].filter = static_cast<int>(t);
+          pending_[i].filter_id = id;
+        }
+      }
+      if (filters[t]->NumRegexps() > 0) filters[t]->Compile(&atoms[t]);
+    });
+    for (std::size_t t = 0; t < k; ++t) {
+      set_.prefilter_atom_offsets.push_back(set_.prefilter_atoms.size());
+      set_.prefilter_atoms.insert(set_.prefilter_atoms.end(), atoms[t].begin(), atoms[t].end());
+      set_.prefilters.push_back(filters[t]);
+    }
+    set_.prefilter_atom_offsets.push_back(set_.prefilter_atoms.size());
+  }
+
+  void load_rule(const RawFile& f, const YAML::Node& r, PendingRule& pending) {
     static const std::set<std::string> keys = {"id", "type", "pattern", "priority", "lang", "group",
                                                "fields", "value", "context", "examples", "dateline",
                                                "emit", "description", "case"};
     if (!r.IsMap()) {
-      diags_.error(pos_of(f, r), "a rule must be a mapping");
+      diags_->error(pos_of(f, r), "a rule must be a mapping");
       return;
     }
     bool ok = true;
     for (const auto& kv : r) {
       if (!keys.count(scalar(kv.first))) {
-        diags_.error(pos_of(f, kv.first), fmt::format("unknown rule key '{}'", scalar(kv.first)));
+        diags_->error(pos_of(f, kv.first), fmt::format("unknown rule key '{}'", scalar(kv.first)));
         ok = false;
       }
     }
@@ -504,17 +609,17 @@ class Loader {
     rule.pos = pos_of(f, r);
     rule.id = scalar(r["id"]);
     if (rule.id.empty()) {
-      diags_.error(pos_of(f, r), "rule without 'id'");
+      diags_->error(pos_of(f, r), "rule without 'id'");
       return;
     }
     if (!std::all_of(rule.id.begin(), rule.id.end(), [](char c) {
           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
         })) {
-      diags_.error(pos_of(f, r["id"]), fmt::format("invalid rule id '{}' (letters, digits, . _ -)", rule.id));
+      diags_->error(pos_of(f, r["id"]), fmt::format("invalid rule id '{}' (letters, digits, . _ -)", rule.id));
       ok = false;
     }
     if (auto it = rule_ids_.find(rule.id); it != rule_ids_.end()) {
-      diags_.error(pos_of(f, r["id"]), fmt::format("duplicate rule id '{}' (first defined at {}:{}:{})", rule.id,
+      diags_->error(pos_of(f, r["id"]), fmt::format("duplicate rule id '{}' (first defined at {}:{}:{})", rule.id,
                                                    it->second.path, it->second.line, it->second.column));
       return;
     }
@@ -524,7 +629,7 @@ class Loader {
     if (!type) {
       std::string names;
       for (const auto& t : kTypes) names += std::string(names.empty() ? "" : ", ") + t.name;
-      diags_.error(r["type"] ? pos_of(f, r["type"]) : rule.pos,
+      diags_->error(r["type"] ? pos_of(f, r["type"]) : rule.pos,
                    fmt::format("rule '{}': unknown type '{}' (known: {})", rule.id, rule.type, names));
       ok = false;
     } else {
@@ -539,26 +644,26 @@ class Loader {
       try {
         rule.priority = p.as<int>();
       } catch (const YAML::Exception&) {
-        diags_.error(pos_of(f, p), fmt::format("rule '{}': priority must be an integer", rule.id));
+        diags_->error(pos_of(f, p), fmt::format("rule '{}': priority must be an integer", rule.id));
         ok = false;
       }
     }
     if (const auto& v = r["value"]) {
       if (!v.IsMap()) {
-        diags_.error(pos_of(f, v), fmt::format("rule '{}': 'value' must be a mapping of constant fields", rule.id));
+        diags_->error(pos_of(f, v), fmt::format("rule '{}': 'value' must be a mapping of constant fields", rule.id));
         ok = false;
       } else {
         long budget = kMaxValueNodes;
         rule.constants = to_json(v, budget);
         if (budget < 0) {
-          diags_.error(pos_of(f, v), fmt::format("rule '{}': 'value' is too large or too deeply nested (aliases?)", rule.id));
+          diags_->error(pos_of(f, v), fmt::format("rule '{}': 'value' is too large or too deeply nested (aliases?)", rule.id));
           ok = false;
         }
       }
     }
     const auto& pattern = r["pattern"];
     if (!pattern || !pattern.IsScalar() || pattern.Scalar().empty()) {
-      diags_.error(pos_of(f, pattern ? pattern : r), fmt::format("rule '{}' needs a 'pattern'", rule.id));
+      diags_->error(pos_of(f, pattern ? pattern : r), fmt::format("rule '{}' needs a 'pattern'", rule.id));
       return;
     }
     std::vector<std::string> stack;
@@ -566,10 +671,33 @@ class Loader {
     if (!expanded) return;
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;
-    rule.regex = compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id), &rule.prefilter_id);
+    pending.compiled = true;
+    pending.file = &f;
+    pending.node = r;
+    pending.pattern_node = pattern;
+    pending.ok = ok;
+    pending.rule = std::move(rule);
+  }
+
+  // The rest of a rule once its pattern is compiled.
+  void finish_rule(PendingRule& pending) {
+    const RawFile& f = *pending.file;
+    const YAML::Node& r = pending.node;
+    const YAML::Node& pattern = pending.pattern_node;
+    Rule& rule = pending.rule;
+    bool ok = pending.ok;
+    if (pending.filter >= 0) {
+      const auto& filter = set_.prefilters[static_cast<std::size_t>(pending.filter)];
+      rule.regex = std::shared_ptr<const RE2>(filter, &filter->GetRE2(pending.filter_id));
+      rule.prefilter = pending.filter;
+      rule.prefilter_id = pending.filter_id;
+    } else {
+      // Not accepted by the prefilter: compiled alone, for the message.
+      rule.regex = compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
+    }
     if (!rule.regex) return;
     if (RE2::FullMatch("", *rule.regex)) {
-      diags_.error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));
+      diags_->error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));
       ok = false;
     }
     rule.group_fields.assign(rule.regex->NumberOfCapturingGroups() + 1, std::string());
@@ -582,7 +710,7 @@ class Loader {
     }
     if (const auto& fields = r["fields"]) {
       if (!fields.IsMap()) {
-        diags_.error(pos_of(f, fields), fmt::format("rule '{}': 'fields' must be a mapping FIELD: normalizer", rule.id));
+        diags_->error(pos_of(f, fields), fmt::format("rule '{}': 'fields' must be a mapping FIELD: normalizer", rule.id));
         ok = false;
       } else {
         for (const auto& kv : fields) ok &= load_field(f, rule, kv.first, kv.second, captured);
@@ -604,16 +732,16 @@ class Loader {
     if (colon != std::string::npos) fs.arg = spec.substr(colon + 1);
     bool needs_arg = false;
     if (!is_known_normalizer(fs.normalizer, &needs_arg)) {
-      diags_.error(fs.pos, fmt::format("rule '{}': unknown normalizer '{}' for field '{}'", rule.id, fs.normalizer, name));
+      diags_->error(fs.pos, fmt::format("rule '{}': unknown normalizer '{}' for field '{}'", rule.id, fs.normalizer, name));
       return false;
     }
     if (needs_arg && !set_.lexicon(fs.arg)) {
-      diags_.error(fs.pos, fmt::format("rule '{}': normalizer '{}' needs a known lexicon, got '{}'", rule.id,
+      diags_->error(fs.pos, fmt::format("rule '{}': normalizer '{}' needs a known lexicon, got '{}'", rule.id,
                                        fs.normalizer, fs.arg));
       return false;
     }
     if (!captured.count(name)) {
-      diags_.error(pos_of(f, key), fmt::format("rule '{}': field '{}' has no capture group (?P<{}>...) in the pattern",
+      diags_->error(pos_of(f, key), fmt::format("rule '{}': field '{}' has no capture group (?P<{}>...) in the pattern",
                                                rule.id, name, name));
       return false;
     }
@@ -623,7 +751,7 @@ class Loader {
 
   bool load_context(const RawFile& f, Rule& rule, const YAML::Node& ctx) {
     if (!ctx.IsMap()) {
-      diags_.error(pos_of(f, ctx), fmt::format("rule '{}': 'context' must be a mapping", rule.id));
+      diags_->error(pos_of(f, ctx), fmt::format("rule '{}': 'context' must be a mapping", rule.id));
       return false;
     }
     bool ok = true;
@@ -634,7 +762,7 @@ class Loader {
                                  : k == "after" ? &rule.context.after
                                  : k == "not_after" ? &rule.context.not_after : nullptr;
       if (!slot) {
-        diags_.error(pos_of(f, kv.first), fmt::format("rule '{}': unknown context key '{}' (before, not_before, after, not_after)", rule.id, k));
+        diags_->error(pos_of(f, kv.first), fmt::format("rule '{}': unknown context key '{}' (before, not_before, after, not_after)", rule.id, k));
         ok = false;
         continue;
       }
@@ -654,7 +782,7 @@ class Loader {
 
   bool load_examples(const RawFile& f, Rule& rule, const YAML::Node& ex) {
     if (!ex.IsSequence()) {
-      diags_.error(pos_of(f, ex), fmt::format("rule '{}': 'examples' must be a list", rule.id));
+      diags_->error(pos_of(f, ex), fmt::format("rule '{}': 'examples' must be a list", rule.id));
       return false;
     }
     bool ok = true;
@@ -671,20 +799,20 @@ class Loader {
           long budget = kMaxValueNodes;
           x.value = to_json(e["value"], budget);
           if (budget < 0) {
-            diags_.error(x.pos, "example value is too large or too deeply nested");
+            diags_->error(x.pos, "example value is too large or too deeply nested");
             ok = false;
             continue;
           }
         }
       } else {
-        diags_.error(x.pos, fmt::format("rule '{}': an example needs 'text' (must match) or 'reject' (must not match)", rule.id));
+        diags_->error(x.pos, fmt::format("rule '{}': an example needs 'text' (must match) or 'reject' (must not match)", rule.id));
         ok = false;
         continue;
       }
       if (e["date"]) {
         x.date = parse_iso_date(scalar(e["date"]));
         if (!x.date) {
-          diags_.error(pos_of(f, e["date"]), "example date must be YYYY-MM-DD");
+          diags_->error(pos_of(f, e["date"]), "example date must be YYYY-MM-DD");
           ok = false;
         }
       }
@@ -722,7 +850,7 @@ RuleSet load_rules(const std::string& dir, Diagnostics& diags, const LoadOptions
 RuleSet load_rules_from_string(const std::string& path_label, const std::string& text, Diagnostics& diags,
                                const std::string& lang, const LoadOptions& opts) {
   Loader loader(diags, opts);
-  loader.parse_text(path_label, lang, text);
+  if (auto f = loader.parse_text(path_label, lang, text, diags)) loader.add_file(std::move(*f));
   return loader.finish();
 }
 

@@ -91,8 +91,9 @@ struct Rule {
   Json constants = Json::object();
   ContextCondition context;
   std::vector<Example> examples;
-  std::shared_ptr<const RE2> regex;  // owned by RuleSet::prefilter when prefilter_id >= 0
-  int prefilter_id = -1;              // the regex's id in RuleSet::prefilter
+  std::shared_ptr<const RE2> regex;  // owned by RuleSet::prefilters[prefilter] when prefilter_id >= 0
+  int prefilter = -1;                 // which of RuleSet::prefilters holds the regex
+  int prefilter_id = -1;              // the regex's id in that prefilter
   // Capture group number -> field name (suffix `__N` removed); index 0 unused.
   std::vector<std::string> group_fields;
 };
@@ -108,12 +109,15 @@ struct RuleSet {
   std::vector<Rule> rules;
   std::map<std::string, Lexicon> lexicons;
   std::vector<LanguageProfile> languages;
-  // The rules' regexes, compiled once into a re2::FilteredRE2 that also knows
-  // the literal strings ("atoms", lower case) each one needs to match:
-  // `prefilter_atoms` once it is compiled. The scanner runs a rule only when
-  // its atoms occur (engine/compiled_rules.cpp).
-  std::shared_ptr<re2::FilteredRE2> prefilter;
+  // The rules' regexes, compiled once into re2::FilteredRE2 prefilters that
+  // also know the literal strings ("atoms", lower case) each one needs to
+  // match. Several prefilters, so that loading compiles them in parallel;
+  // `prefilter_atoms` lists the atoms of all of them, those of prefilter k
+  // from prefilter_atom_offsets[k] to prefilter_atom_offsets[k + 1]. The
+  // scanner runs a rule only when its atoms occur (engine/compiled_rules.cpp).
+  std::vector<std::shared_ptr<re2::FilteredRE2>> prefilters;
   std::vector<std::string> prefilter_atoms;
+  std::vector<std::size_t> prefilter_atom_offsets;
 
   const Lexicon* lexicon(const std::string& name) const;
 };
@@ -122,6 +126,7 @@ struct LoadOptions {
   std::int64_t max_rule_mem = 32 << 20;       // RE2 memory budget per rule
   std::uint64_t max_file_size = 16 << 20;     // bytes per rule file
   int min_atom_length = 3;                    // shorter literals are not used by the prefilter
+  int threads = 0;                            // for reading and compiling; 0: the machine's cores (at most 8)
 };
 
 // Loads every `*.yaml` file under `dir` (sorted by path). Problems are added

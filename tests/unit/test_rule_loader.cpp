@@ -113,3 +113,44 @@ TEST_CASE("the shipped rules load without errors and every rule has examples", "
     CHECK_FALSE(r.examples.empty());
   }
 }
+
+TEST_CASE("loading on several threads gives the same rules and messages as on one", "[rules][loader]") {
+  // The shipped rules: same rules in the same order, patterns and prefilter
+  // split aside (rule.prefilter differs with the thread count).
+  LoadOptions one, four;
+  one.threads = 1;
+  four.threads = 4;
+  Diagnostics d1, d4;
+  RuleSet a = load_rules(EXTRACT_TEST_RULES_DIR, d1, one);
+  RuleSet b = load_rules(EXTRACT_TEST_RULES_DIR, d4, four);
+  CHECK(a.prefilters.size() == 1);
+  CHECK(b.prefilters.size() == 4);
+  REQUIRE(a.rules.size() == b.rules.size());
+  for (std::size_t i = 0; i < a.rules.size(); ++i) {
+    INFO(a.rules[i].id);
+    CHECK(a.rules[i].id == b.rules[i].id);
+    CHECK(a.rules[i].pattern == b.rules[i].pattern);
+    CHECK(a.rules[i].group_fields == b.rules[i].group_fields);
+  }
+  // Broken files: the messages come out in the same order.
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"en/a.yaml", "rules:\n  - id: a.one\n    type: date\n    pattern: '(?P<year>\\d{4}'\n"
+                    "  - id: a.two\n    type: nope\n    pattern: '\\d+'\n"
+                    "  - id: a.three\n    type: number\n    pattern: '(?P<n>\\d+)'\n    fields: {m: number}\n"},
+      {"en/b.yaml", "rules: 7\n"},
+      {"en/c.yaml", "rules:\n  - id: c.one\n    type: number\n    pattern: 'x(?=y)'\n"
+                    "  - id: a.one\n    type: number\n    pattern: '\\d'\n"},
+      {"en/d.yaml", "rules: [\n"}};
+  for (const auto& [path, text] : files) dir.write(path, text);
+  Diagnostics e1, e4;
+  load_rules(dir.str(), e1, one);
+  load_rules(dir.str(), e4, four);
+  REQUIRE(e1.items().size() >= 6);
+  REQUIRE(e1.items().size() == e4.items().size());
+  for (std::size_t i = 0; i < e1.items().size(); ++i) CHECK(e1.items()[i].format() == e4.items()[i].format());
+  // YAML syntax first (files are all read before rules), then rules in file order.
+  CHECK(e1.items()[0].pos.path.find("d.yaml") != std::string::npos);
+  CHECK(e1.items()[1].pos.path.find("a.yaml") != std::string::npos);
+  CHECK(e1.items().back().pos.path.find("c.yaml") != std::string::npos);
+}
