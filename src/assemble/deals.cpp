@@ -157,6 +157,7 @@ class DealBuilder {
     std::vector<Mention> mentions;
     for (std::size_t i = 0; i < record_.facts.size(); ++i) {
       Fact& f = record_.facts[i];
+      if (f.type == "purchase") classify_purchase(f);
       if (f.type != "acquisition" && f.type != "purchase") continue;
       Mention m = read_mention(i);
       const std::string second = second_party(f, "target");  // before write_back cleans the capture
@@ -230,6 +231,16 @@ class DealBuilder {
     }
     std::sort(anchors_.begin(), anchors_.end());
     std::sort(sayers_.begin(), sayers_.end());
+  }
+
+  // A purchase whose head word names a business (kind `business` from the
+  // rule's head lexicon: "ten pizza restaurants") is an acquisition of its
+  // `target`; any other purchase keeps no target.
+  static void classify_purchase(Fact& f) {
+    if (get_string(f.value, "kind") == "business" && !get_string(f.value, "target").empty())
+      f.type = "acquisition";
+    else
+      f.value.erase("target");
   }
 
   // The longest form of the document that extends `name` word by word
