@@ -190,6 +190,7 @@ class DealBuilder {
   // Named anchors for pronouns: (start, name), and the "X said" ones apart.
   std::vector<std::pair<std::size_t, std::string>> anchors_;
   std::vector<std::pair<std::size_t, std::string>> sayers_;
+  std::vector<std::size_t> pronoun_sayers_;  // "It said", "The company said"
   std::set<std::size_t> per_share_money_, cued_price_money_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
@@ -212,6 +213,7 @@ class DealBuilder {
     for (const auto& f : record_.hidden) {
       if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
       std::string n = clean_capture(f, "name");
+      if (is_pronoun(n)) pronoun_sayers_.push_back(f.span.start);
       if (n.empty() || is_pronoun(n) || is_non_name(n) || in_headline(f, "name")) continue;
       forms_.insert(n);
       anchors_.emplace_back(f.span.start, n);
@@ -231,6 +233,7 @@ class DealBuilder {
     }
     std::sort(anchors_.begin(), anchors_.end());
     std::sort(sayers_.begin(), sayers_.end());
+    std::sort(pronoun_sayers_.begin(), pronoun_sayers_.end());
   }
 
   // A purchase whose head word names a business (kind `business` from the
@@ -277,15 +280,19 @@ class DealBuilder {
   }
 
   // "X said it ...", "X told the SEC it ...": the speaker of the sentence
-  // first, else the company named last before the pronoun.
+  // first; in "It said it ..." / "The company said it ..." the company that
+  // spoke last before; else the company named last before the pronoun.
   std::string resolve_pronoun(std::size_t pos) const {
     const Span sentence = sentence_of(text_, pos);
-    std::string best;
+    std::string best, last_speaker;
     for (const auto& [start, name] : sayers_) {
       if (start >= pos) break;
       if (start >= sentence.start) best = name;
+      last_speaker = name;
     }
     if (!best.empty()) return best;
+    const auto p = std::lower_bound(pronoun_sayers_.begin(), pronoun_sayers_.end(), sentence.start);
+    if (!last_speaker.empty() && p != pronoun_sayers_.end() && *p < pos) return last_speaker;
     for (const auto& [start, name] : anchors_) {
       if (start >= pos) break;
       best = name;
