@@ -292,7 +292,7 @@ class DealBuilder {
     }
     if (!best.empty()) return best;
     const auto p = std::lower_bound(pronoun_sayers_.begin(), pronoun_sayers_.end(), sentence.start);
-    if (!last_speaker.empty() && p != pronoun_sayers_.end() && *p < pos) return last_speaker;
+    if (!last_speaker.empty() && p != pronoun_sayers_.end() && *p <= pos) return last_speaker;
     for (const auto& [start, name] : anchors_) {
       if (start >= pos) break;
       best = name;

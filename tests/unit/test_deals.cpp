@@ -20,6 +20,40 @@ Json deals_of(const std::string& text) {
 
 }  // namespace
 
+TEST_CASE("the company that speaks is found under a quote cue on the same words", "[deals]") {
+  // "Harlow Widgets Inc said" is both a quote speaker cue and a deal sayer cue.
+  const Json deals = deals_of(
+      "Harlow Widgets Inc said it filed a report indicating that Brantley Capital Corp had assumed control of the "
+      "company under a plan.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["acquirer"] == "Brantley Capital Corp");
+  CHECK(deals[0]["target"] == "Harlow Widgets Inc");
+}
+
+TEST_CASE("'The company said it bought' is the company that spoke last, not the one named last", "[deals]") {
+  const Json deals = deals_of(
+      "Tolland Security Corp said it grew by purchases this year.\n"
+      "    It said it bought Swift Post Inc from Relay Holdings Inc and Dover Courier Co of Maine.\n"
+      "    The company said it bought Crane Alarm Inc.\n");
+  bool found = false;
+  for (const auto& d : deals) {
+    if (d["target"] != "Crane Alarm Inc") continue;
+    found = true;
+    CHECK(d["acquirer"] == "Tolland Security Corp");
+  }
+  CHECK(found);
+}
+
+TEST_CASE("a business bought without its name makes a deal; a site stays a purchase", "[deals]") {
+  const Json deals =
+      deals_of("Pantry Foods Inc said it agreed to buy twelve taco restaurants in Nevada from Mesa Dining Corp.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["acquirer"] == "Pantry Foods Inc");
+  CHECK(deals[0]["target"] == "twelve taco restaurants");
+  CHECK(deals[0]["seller"] == "Mesa Dining Corp");
+  CHECK(deals_of("Orbis Compute Inc acquired a second site in Reno last year.\n").empty());
+}
+
 TEST_CASE("two buyers named together: the first is the acquirer, the other a co-acquirer", "[deals]") {
   const Json deals =
       deals_of("Halden Freight Inc and Corvex Corp said they agreed to buy Marlow Trucking Co for 40 mln dlrs.\n");
