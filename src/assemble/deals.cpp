@@ -263,8 +263,14 @@ class DealBuilder {
       if (rest.size() > 3 && (rest.substr(0, 3) == "PT " || rest.substr(0, 3) == "CV ") &&
           name.compare(0, 3, std::string(rest.substr(0, 3))) != 0)
         rest.remove_prefix(3);
-      const bool extends = rest.size() > name.size() && lower(rest.substr(0, name.size())) == folded &&
-                           rest[name.size()] == ' ';
+      bool extends = rest.size() > name.size() && lower(rest.substr(0, name.size())) == folded &&
+                     rest[name.size()] == ' ';
+      // "Peat Marwick" is not "Peat Marwick and KMG Main Hurdman" when the
+      // document names "KMG Main Hurdman" as a party of its own (the pair merges).
+      for (std::string_view joint : {" and ", " & "})
+        if (extends && rest.compare(name.size(), joint.size(), joint) == 0 &&
+            forms_.count(std::string(rest.substr(name.size() + joint.size()))) > 0)
+          extends = false;
       if ((extends || (abbreviation && initials(f) == name)) &&
           (f.size() > best.size() || (f.size() == best.size() && f < best)))
         best = f;
