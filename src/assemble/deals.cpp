@@ -214,10 +214,20 @@ class DealBuilder {
       if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
       std::string n = clean_capture(f, "name");
       if (is_pronoun(n)) pronoun_sayers_.push_back(f.span.start);
+      // "... Pellow Gas Co.\n Investor Martin Quayle said": a name pattern
+      // runs over the full stop of a suffix; the speaker starts in the
+      // sentence of the speech verb.
+      const Span* s = capture_of(f, "name");
+      std::size_t start = s ? s->start : f.span.start;
+      const Span sentence = sentence_of(text_, s ? s->end - 1 : f.span.start);
+      if (s && sentence.start > s->start && sentence.start < s->end) {
+        start = sentence.start;
+        n = clean_party_name(Lexicon::fold(text_.substr(start, s->end - start), false));
+      }
       if (n.empty() || is_pronoun(n) || is_non_name(n) || in_headline(f, "name")) continue;
       forms_.insert(n);
-      anchors_.emplace_back(f.span.start, n);
-      sayers_.emplace_back(f.span.start, n);
+      anchors_.emplace_back(start, n);
+      sayers_.emplace_back(start, n);
     }
     for (const auto& e : record_.entities) {
       if (e.type != "organization") continue;
@@ -299,6 +309,12 @@ class DealBuilder {
     if (!best.empty()) return best;
     const auto p = std::lower_bound(pronoun_sayers_.begin(), pronoun_sayers_.end(), sentence.start);
     if (!last_speaker.empty() && p != pronoun_sayers_.end() && *p <= pos) return last_speaker;
+    // "The company said it ...": the company that spoke last, not a person.
+    for (const auto& [start, name] : sayers_) {
+      if (start >= pos) break;
+      if (!is_person(name)) best = name;
+    }
+    if (!best.empty()) return best;
     for (const auto& [start, name] : anchors_) {
       if (start >= pos) break;
       best = name;
@@ -357,6 +373,14 @@ class DealBuilder {
     const std::size_t at = name.rfind(" of ");
     if (at == std::string::npos || split_words(name.substr(0, at)).size() < 3) return name;
     return is_place(name.substr(at + 4)) ? name.substr(0, at) : name;
+  }
+
+  // A person entity of the document, maybe after a title ("Investor Martin Quayle").
+  bool is_person(const std::string& name) const {
+    return std::any_of(record_.entities.begin(), record_.entities.end(), [&](const auto& e) {
+      return e.type == "person" && (name == e.name || ends_with(name, " " + e.name) ||
+                                    std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end());
+    });
   }
 
   // "bought Dayton cable rights", "Kenton, Ky., toolmaker

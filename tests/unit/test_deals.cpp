@@ -70,3 +70,26 @@ TEST_CASE("one buyer: co_acquirers is present and empty", "[deals]") {
   REQUIRE(deals[0].contains("co_acquirers"));
   CHECK(deals[0]["co_acquirers"].empty());
 }
+
+TEST_CASE("'the company said it' is the company that spoke last, not the company named last", "[deals]") {
+  const Json deals = deals_of(
+      "Torvald Mills Inc said it owes money to Bramble Credit Corp and is talking with the lender.\n"
+      "    The company said it has agreed to sell the Lantern Inn in Dover for 900,000 dlrs.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["seller"] == "Torvald Mills Inc");
+  CHECK(deals[0]["target"] == "Lantern Inn");
+}
+
+TEST_CASE("a person who spoke is not the company a pronoun stands for", "[deals]") {
+  const Json deals = deals_of(
+      "Corbin Shale Corp said it would buy Pellow Gas Co.\n"
+      "    Investor Martin Quayle said he opposed the plan.\n"
+      "    The company said it agreed to buy Dunnet Oil Co for 12 mln dlrs.\n");
+  bool found = false;
+  for (const auto& d : deals)
+    if (d["target"] == "Dunnet Oil Co") {
+      found = true;
+      CHECK(d["acquirer"] == "Corbin Shale Corp");
+    }
+  CHECK(found);
+}
