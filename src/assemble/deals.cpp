@@ -367,12 +367,20 @@ class DealBuilder {
     return without_place(clean_party_name(complete(n)));
   }
 
-  // "Delmar Grain Traders of Boston": a place entity of the document after
-  // "of" is where the company is, when three words or more name it before.
+  // "Delmar Grain Traders of Boston", "Tolliver Group of Salem": a place
+  // entity of the document after "of" is where the company is, when three
+  // words or more, or a name ending in "Group", name it before.
   std::string without_place(const std::string& name) const {
     const std::size_t at = name.rfind(" of ");
-    if (at == std::string::npos || split_words(name.substr(0, at)).size() < 3) return name;
-    return is_place(name.substr(at + 4)) ? name.substr(0, at) : name;
+    if (at == std::string::npos) return name;
+    const std::vector<std::string> before = split_words(name.substr(0, at));
+    if (before.size() < 3 && !(before.size() == 2 && before.back() == "Group")) return name;
+    const std::string place = name.substr(at + 4);
+    const Lexicon* places = rules_.lexicon("place_gazetteer");
+    // A bank or a savings association is named after its town ("First
+    // National Bank of Salem"): only a place found in the document cuts it.
+    const bool named_by_town = before.back() == "Bank" || before.back() == "Association" || before.back() == "Society";
+    return is_place(place) || (places && !named_by_town && places->contains(place)) ? name.substr(0, at) : name;
   }
 
   // A person entity of the document, maybe after a title ("Investor Martin Quayle").

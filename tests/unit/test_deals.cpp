@@ -93,3 +93,14 @@ TEST_CASE("a person who spoke is not the company a pronoun stands for", "[deals]
     }
   CHECK(found);
 }
+
+TEST_CASE("a known town after 'of' is cut from a group's name, not from a bank's", "[deals]") {
+  const Json deals = deals_of(
+      "Brill Media Inc said it agreed to buy Harbor Life magazine from the Tolliver Group of Boston.\n"
+      "    Carrow Bancorp said it agreed to buy First National Bank of Boston from Pemble Trust Co.\n");
+  REQUIRE(deals.size() == 2);
+  for (const auto& d : deals) {
+    if (d["target"] == "Harbor Life") CHECK(d["seller"] == "Tolliver Group");
+    else CHECK(d["target"] == "First National Bank of Boston");
+  }
+}
