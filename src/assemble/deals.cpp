@@ -192,6 +192,8 @@ class DealBuilder {
   std::vector<std::pair<std::size_t, std::string>> sayers_;
   std::vector<std::size_t> pronoun_sayers_;  // "It said", "The company said"
   std::set<std::size_t> per_share_money_, cued_price_money_;
+  // "Oppenheimer, a unit of Oppenheimer Group Inc": (unit, parent) pairs.
+  std::set<std::pair<std::string, std::string>> parents_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
@@ -210,6 +212,9 @@ class DealBuilder {
         anchors_.emplace_back(s ? s->start : f.span.start, n);
       }
     }
+    for (const auto& f : record_.hidden)
+      if (f.type == "cue" && get_string(f.value, "cue") == "unit_of")
+        parents_.emplace(clean_capture(f, "unit"), clean_capture(f, "parent"));
     for (const auto& f : record_.hidden) {
       if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
       std::string n = clean_capture(f, "name");
@@ -263,6 +268,9 @@ class DealBuilder {
     // "Pell co" is whole; "Pell co Pty Ltd" is another company (its unit).
     const std::vector<std::string> words = split_words(name);
     if (words.size() > 1 && is_legal_suffix(words.back())) return name;
+    // "Oppenheimer, a unit of Oppenheimer Group Inc": the unit is not its parent.
+    for (auto it = parents_.lower_bound({name, std::string()}); it != parents_.end() && it->first == name; ++it)
+      if (it->second.compare(0, name.size() + 1, name + " ") == 0) return name;
     std::string best = name;
     const std::string folded = lower(name);
     const bool abbreviation = is_abbreviation(name);
@@ -843,12 +851,18 @@ std::string clean_party_name(std::string_view raw) {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
       break;
     }
-  // "Acme Corp's Widget Co": the unit named after its parent is the party.
+  // "Subsidiaries of Acme Corp": the parent speaks for its units.
+  if (w.size() > 2 && w[1] == "of" &&
+      (w[0] == "Subsidiaries" || w[0] == "Subsidiary" || w[0] == "Units" || w[0] == "Affiliates"))
+    w.erase(w.begin(), w.begin() + 2);
+  // "Acme Corp's Widget Co", "Winn Enterprises' Widget Co": the unit named
+  // after its parent is the party.
   for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;) {
     std::string base = w[i];
+    const bool plural = i > 0 && ends_with(base, "s'") && is_legal_suffix(w.back());
     if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.resize(base.size() - (base[base.size() - 2] == '\'' ? 2 : 4));
-    else continue;
-    if (is_legal_suffix(base) || base == "Group") {
+    else if (!plural) continue;
+    if (plural || is_legal_suffix(base) || base == "Group") {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
       break;
     }

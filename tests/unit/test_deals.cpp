@@ -1,6 +1,7 @@
 // Deal records built from the shipped rules: joint buyers.
 #include <catch2/catch.hpp>
 
+#include "assemble/deals.hpp"
 #include "pipeline.hpp"
 #include "shipped.hpp"
 
@@ -103,4 +104,30 @@ TEST_CASE("a known town after 'of' is cut from a group's name, not from a bank's
     if (d["target"] == "Harbor Life") CHECK(d["seller"] == "Tolliver Group");
     else CHECK(d["target"] == "First National Bank of Boston");
   }
+}
+
+TEST_CASE("party names: a plural possessive parent and 'Subsidiaries of' are dropped", "[deals]") {
+  CHECK(clean_party_name("Dorn Enterprises' Marsh Dairy Inc") == "Marsh Dairy Inc");
+  CHECK(clean_party_name("Subsidiaries of Pellam Mutual Life Co") == "Pellam Mutual Life Co");
+  CHECK(clean_party_name("Acme Corp's Widget Co") == "Widget Co");
+  // A possessive first word is part of the name; so is a plural possessive without a suffix after it.
+  CHECK(clean_party_name("Scott's Liquid Gold Inc") == "Scott's Liquid Gold Inc");
+  CHECK(clean_party_name("Dorn Enterprises' Marsh") == "Dorn Enterprises' Marsh");
+}
+
+TEST_CASE("a unit named like its parent is not completed to the parent's name", "[deals]") {
+  const Json deals = deals_of(
+      "Lowrey, the brokerage unit of Lowrey Group Inc, said it sold its entire 5.1 pct stake in Pardee Corp.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["seller"] == "Lowrey");
+  CHECK(deals[0]["target"] == "Pardee Corp");
+}
+
+TEST_CASE("'formerly a subsidiary of P': P sells when no seller is named", "[deals]") {
+  const Json deals = deals_of(
+      "Brame Foods Co said Kettering Partners Inc has bought Tolland Sweets Inc, formerly an indirect "
+      "subsidiary of Brame.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["acquirer"] == "Kettering Partners Inc");
+  CHECK(deals[0]["seller"] == "Brame Foods Co");
 }
