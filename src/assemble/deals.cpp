@@ -354,6 +354,14 @@ class DealBuilder {
   std::string party(const Fact& f, const std::string& field) {
     std::string n = clean_capture(f, field);
     if (n.empty()) return n;
+    // "from Acme Corp's Widget Inc unit": the seller is the owner (for a
+    // buyer, "to Acme Corp's Widget Inc unit", the answer keys go both ways).
+    if (field == "seller") {
+      static const RE2 kUnitAfter("^\\s+(?:unit|subsidiary|affiliate)\\b");
+      const Span* s = capture_of(f, field);
+      if (s && RE2::PartialMatch(text_.substr(s->end, 20), kUnitAfter))
+        if (std::string owner = owner_in(f, field.c_str()); !owner.empty()) return owner;
+    }
     if (in_headline(f, field)) {
       n = body_form(n);
       if (n.empty()) return n;
@@ -419,7 +427,7 @@ class DealBuilder {
     m.target = party(f, "target");
     m.seller = party(f, "seller");
     const Span sentence = sentence_of(text_, f.span.start);
-    if (m.seller.empty()) m.seller = owner_in_target(f);
+    if (m.seller.empty()) m.seller = owner_in(f, "target");
     if (m.seller.empty() && !m.acquirer.empty() && !m.target.empty()) m.seller = seller_after(f, sentence);
     if (m.seller == m.acquirer || m.seller == m.target) m.seller.clear();
     if (m.acquirer.empty() && !m.seller.empty()) {
@@ -456,8 +464,8 @@ class DealBuilder {
   }
 
   // "bought Arlen Inc's Dorset Co": the owner named in the target is the seller.
-  std::string owner_in_target(const Fact& f) {
-    std::string raw = Lexicon::fold(get_string(f.value, "target"), false);
+  std::string owner_in(const Fact& f, const char* field) {
+    std::string raw = Lexicon::fold(get_string(f.value, field), false);
     for (std::size_t pos = raw.find("'s "); pos != std::string::npos; pos = raw.find("'s ", pos + 1)) {
       std::string owner = raw.substr(0, pos);
       std::vector<std::string> w = split_words(owner);

@@ -131,3 +131,12 @@ TEST_CASE("'formerly a subsidiary of P': P sells when no seller is named", "[dea
   CHECK(deals[0]["acquirer"] == "Kettering Partners Inc");
   CHECK(deals[0]["seller"] == "Brame Foods Co");
 }
+
+TEST_CASE("a seller written as its owner's unit is the owner", "[deals]") {
+  const Json deals = deals_of(
+      "Corrib Metals Co agreed to buy a 20 pct interest in the Kettle Ridge Venture from Dunmore Oil Plc's "
+      "Lisk Minerals Inc unit.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["seller"] == "Dunmore Oil Plc");
+  CHECK(deals[0]["target"] == "Kettle Ridge Venture");
+}
