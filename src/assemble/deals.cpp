@@ -80,13 +80,21 @@ bool is_non_name(const std::string& name) {
       "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan", "u.k.", "class a",
       "class b", "securities and exchange commission", "sec", "federal trade commission", "justice department",
       "american", "canadian", "british", "german", "west german", "french", "japanese", "european", "argentine",
-      "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea"};
+      "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea",
+      "analysts", "analyst", "officials", "sources", "bankers", "traders", "dealers", "industry sources"};
   const std::string l = lower(name);
   if (l.size() == 1) return true;  // "B" shares
   if (ends_with(l, "-based")) return true;
   // Courts, commissions and boards rule on deals; they do not make them.
   if (ends_with(l, " court") || ends_with(l, " commission") || ends_with(l, " board")) return true;
   return words.count(l) > 0;
+}
+
+// A title between a company and a person: "Acme Chairman John Smith said".
+bool is_title(const std::string& word) {
+  static const std::set<std::string> words = {"Chairman", "President", "Director", "Managing", "Chief", "Vice",
+                                              "Spokesman", "Spokeswoman", "Executive", "Treasurer", "Secretary"};
+  return words.count(word) > 0;
 }
 
 bool is_pronoun(const std::string& name) {
@@ -306,21 +314,24 @@ class DealBuilder {
   // "X said it ...", "X told the SEC it ...": the speaker of the sentence
   // first; in "It said it ..." / "The company said it ..." the company that
   // spoke last before; else the company named last before the pronoun.
-  std::string resolve_pronoun(std::size_t pos) const {
+  // "it" and "the company" stand for a company, never for a person who
+  // spoke; "he" may stand for one.
+  std::string resolve_pronoun(std::size_t pos, bool personal) const {
     const Span sentence = sentence_of(text_, pos);
     std::string best, last_speaker;
     for (const auto& [start, name] : sayers_) {
       if (start >= pos) break;
+      if (!personal && is_person(name)) continue;
       if (start >= sentence.start) best = name;
       last_speaker = name;
     }
     if (!best.empty()) return best;
     const auto p = std::lower_bound(pronoun_sayers_.begin(), pronoun_sayers_.end(), sentence.start);
     if (!last_speaker.empty() && p != pronoun_sayers_.end() && *p <= pos) return last_speaker;
-    // "The company said it ...": the company that spoke last, not a person.
+    // "The company said it ...": the company that spoke last.
     for (const auto& [start, name] : sayers_) {
       if (start >= pos) break;
-      if (!is_person(name)) best = name;
+      if (personal || !is_person(name)) best = name;
     }
     if (!best.empty()) return best;
     for (const auto& [start, name] : anchors_) {
@@ -368,7 +379,8 @@ class DealBuilder {
     }
     if (is_pronoun(n)) {
       const Span* s = capture_of(f, field);
-      n = resolve_pronoun(s ? s->start : f.span.start);
+      const std::string p = lower(n);
+      n = resolve_pronoun(s ? s->start : f.span.start, p == "he" || p == "she");
       if (n.empty()) return n;
     }
     if (is_place(n)) return std::string();
@@ -857,6 +869,12 @@ std::string clean_party_name(std::string_view raw) {
   for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;)
     if (ends_with(w[i], "-based")) {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  // "First Lantern Chairman Joseph Kell": the company is before the title.
+  for (std::size_t i = 1; i < w.size(); ++i)
+    if (is_title(w[i])) {
+      w.resize(i);
       break;
     }
   // "Subsidiaries of Acme Corp": the parent speaks for its units.

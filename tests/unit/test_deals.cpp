@@ -140,3 +140,18 @@ TEST_CASE("a seller written as its owner's unit is the owner", "[deals]") {
   CHECK(deals[0]["seller"] == "Dunmore Oil Plc");
   CHECK(deals[0]["target"] == "Kettle Ridge Venture");
 }
+
+TEST_CASE("a speaker written 'Acme Chairman John Smith' is the company before the title", "[deals]") {
+  const Json deals = deals_of("Harlow Mills Chairman Peter Quint said it would buy Dannet Yarns Inc.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["acquirer"] == "Harlow Mills");
+}
+
+TEST_CASE("'its' is not a person who spoke; 'he' may be", "[deals]") {
+  const Json deals = deals_of(
+      "Trade magnate Oliver Brannock said his Wexford Print Holdings Plc would not renew its bid for Colder Books "
+      "Inc.\n");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["acquirer"] == "Wexford Print Holdings Plc");
+  CHECK(deals[0]["target"] == "Colder Books Inc");
+}
