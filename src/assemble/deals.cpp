@@ -383,10 +383,10 @@ class DealBuilder {
       n = resolve_pronoun(s ? s->start : f.span.start, p == "he" || p == "she");
       if (n.empty()) return n;
     }
-    if (is_place(n)) return std::string();
-    if (is_non_name(n)) {
-      // "Reuters", "May" are non-names alone, but the document may name the
-      // company in full ("Reuters Holdings Plc", "May Department Stores Co").
+    if (is_place(n) || is_non_name(n)) {
+      // "Reuters", "May", "Delhi" are non-names or places alone, but the
+      // document may name the company in full ("Reuters Holdings Plc", "May
+      // Department Stores Co", "Delhi Petroleum Pty Ltd").
       const std::string full = complete(n);
       const std::vector<std::string> words = split_words(full);
       if (full == n || words.size() < 2 || !is_legal_suffix(words.back()) || is_non_name(full)) return std::string();

@@ -19,6 +19,13 @@ Json deals_of(const std::string& text) {
   return shipped().run(d).deals;
 }
 
+// The deal whose `key` is `value`, or null.
+Json deal_with(const Json& deals, const char* key, const std::string& value) {
+  for (const auto& d : deals)
+    if (d[key] == value) return d;
+  return Json();
+}
+
 }  // namespace
 
 TEST_CASE("the company that speaks is found under a quote cue on the same words", "[deals]") {
@@ -86,13 +93,9 @@ TEST_CASE("a person who spoke is not the company a pronoun stands for", "[deals]
       "Corbin Shale Corp said it would buy Pellow Gas Co.\n"
       "    Investor Martin Quayle said he opposed the plan.\n"
       "    The company said it agreed to buy Dunnet Oil Co for 12 mln dlrs.\n");
-  bool found = false;
-  for (const auto& d : deals)
-    if (d["target"] == "Dunnet Oil Co") {
-      found = true;
-      CHECK(d["acquirer"] == "Corbin Shale Corp");
-    }
-  CHECK(found);
+  const Json d = deal_with(deals, "target", "Dunnet Oil Co");
+  REQUIRE(d.is_object());
+  CHECK(d["acquirer"] == "Corbin Shale Corp");
 }
 
 TEST_CASE("a known town after 'of' is cut from a group's name, not from a bank's", "[deals]") {
@@ -154,4 +157,13 @@ TEST_CASE("'its' is not a person who spoke; 'he' may be", "[deals]") {
   REQUIRE(deals.size() == 1);
   CHECK(deals[0]["acquirer"] == "Wexford Print Holdings Plc");
   CHECK(deals[0]["target"] == "Colder Books Inc");
+}
+
+TEST_CASE("a place name that is short for a company of the document is that company", "[deals]") {
+  const Json deals = deals_of(
+      "Tamsin Ltd said it owned Denver Shale Pty Ltd until April.\n"
+      "    Tamsin sold Denver, which drills in Utah, to Corvex Oil Corp for 20 mln dlrs.\n");
+  const Json d = deal_with(deals, "acquirer", "Corvex Oil Corp");
+  REQUIRE(d.is_object());
+  CHECK(d["target"] == "Denver Shale Pty Ltd");
 }
