@@ -871,8 +871,9 @@ std::string clean_party_name(std::string_view raw) {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
       break;
     }
-  // "First Lantern Chairman Joseph Kell": the company is before the title.
-  for (std::size_t i = 1; i < w.size(); ++i)
+  // "First Lantern Chairman Joseph Kell": the company is before the title,
+  // which a name follows; "First Executive Corp" is one name.
+  for (std::size_t i = 1; i + 1 < w.size() && !is_legal_suffix(w.back()); ++i)
     if (is_title(w[i])) {
       w.resize(i);
       break;

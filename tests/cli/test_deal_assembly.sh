@@ -43,4 +43,6 @@ expect_eq "a title-case headline verb is no buyer" '[]' \
 Nothing else is said here.' '.acquirer')"
 expect_eq "a time phrase opening the sentence is not part of the buyer" '["Harrow Capital Corp"]' \
   "$(deal 'On Friday Harrow Capital Corp said it agreed to buy Tindle Mills Inc.' '.acquirer')"
+expect_eq "a title word inside a company name with a legal suffix stays" '["First Executive Corp"]' \
+  "$(deal 'First Executive Corp agreed to buy Tindle Mills Inc.' '.acquirer')"
 finish
