@@ -84,6 +84,10 @@ bool is_non_name(const std::string& name) {
       "analysts", "analyst", "officials", "sources", "bankers", "traders", "dealers", "industry sources"};
   const std::string l = lower(name);
   if (l.size() == 1) return true;  // "B" shares
+  // "an offer of 4.20 N.Z. Dlrs per share": an amount's currency or unit.
+  static const std::set<std::string> units = {"dlrs", "dlr", "dollars", "stg", "yen", "marks", "francs", "pct",
+                                              "shares", "mln", "billion"};
+  if (const auto sp = l.rfind(' '); sp != std::string::npos && units.count(l.substr(sp + 1))) return true;
   if (ends_with(l, "-based")) return true;
   // Courts, commissions and boards rule on deals; they do not make them.
   if (ends_with(l, " court") || ends_with(l, " commission") || ends_with(l, " board")) return true;
@@ -377,12 +381,21 @@ class DealBuilder {
       n = body_form(n);
       if (n.empty()) return n;
     }
+    // "... Newport, N.Y. It said it agreed": a name pattern ran into the
+    // pronoun that starts the next sentence; the pronoun is the party.
+    if (const auto sp = n.rfind(' '); sp != std::string::npos) {
+      const std::string last = n.substr(sp + 1);
+      if (last == "It" || last == "He" || last == "She" || last == "They") n = last;
+    }
     if (is_pronoun(n)) {
       const Span* s = capture_of(f, field);
       const std::string p = lower(n);
       n = resolve_pronoun(s ? s->start : f.span.start, p == "he" || p == "she");
       if (n.empty()) return n;
     }
+    // "... sold to U.K. Defence Minister George Younger": a person, alone or
+    // after a title, is no company that is bought.
+    if (field == "target" && is_titled_person(n)) return std::string();
     if (is_place(n) || is_non_name(n)) {
       // "Reuters", "May", "Delhi" are non-names or places alone, but the
       // document may name the company in full ("Reuters Holdings Plc", "May
@@ -409,6 +422,17 @@ class DealBuilder {
     // National Bank of Salem"): only a place found in the document cuts it.
     const bool named_by_town = before.back() == "Bank" || before.back() == "Association" || before.back() == "Society";
     return is_place(place) || (places && !named_by_town && places->contains(place)) ? name.substr(0, at) : name;
+  }
+
+  // A person entity of the document after a title word ("Defence Minister
+  // George Younger"). A name alone is not enough: the person reading of a
+  // firm's name ("KMG Main Hurdman") is sometimes taken.
+  bool is_titled_person(const std::string& name) const {
+    return std::any_of(record_.entities.begin(), record_.entities.end(), [&](const auto& e) {
+      if (e.type != "person" || !ends_with(name, " " + e.name)) return false;
+      const std::vector<std::string> before = split_words(name.substr(0, name.size() - e.name.size() - 1));
+      return !before.empty() && (is_title(before.back()) || before.back() == "Minister" || before.back() == "Governor");
+    });
   }
 
   // A person entity of the document, maybe after a title ("Investor Martin Quayle").
