@@ -46,7 +46,7 @@ expect_eq "a time phrase opening the sentence is not part of the buyer" '["Harro
 expect_eq "a title word inside a company name with a legal suffix stays" '["First Executive Corp"]' \
   "$(deal 'First Executive Corp agreed to buy Tindle Mills Inc.' '.acquirer')"
 expect_eq "a currency after an offer is no company" '[]' \
-  "$(deal 'Harrow Capital Corp said its offer of 4.20 N.Z. Dlrs per share stands.' '.target // empty')"
+  "$(deal 'Harrow Capital Corp said its offer of 3.15 N.Z. Dlrs a share stands.' '.target // empty')"
 expect_eq "a name run into the next sentence's pronoun is the pronoun" '["Harrow Capital Corp"]' \
   "$(deal 'Harrow Capital Corp has offices in Albany, N.Y. It said it agreed to buy Tindle Mills Inc.' '.acquirer')"
 expect_eq "an apostrophe connector inside a name" '["Stop '"'"'N Go Markets Inc"]' \

@@ -82,7 +82,7 @@ TEST_CASE("one buyer: co_acquirers is present and empty", "[deals]") {
 TEST_CASE("'the company said it' is the company that spoke last, not the company named last", "[deals]") {
   const Json deals = deals_of(
       "Torvald Mills Inc said it owes money to Bramble Credit Corp and is talking with the lender.\n"
-      "    The company said it has agreed to sell the Lantern Inn in Dover for 900,000 dlrs.\n");
+      "    The company said it will sell the Lantern Inn in Dover for 900,000 dlrs.\n");
   REQUIRE(deals.size() == 1);
   CHECK(deals[0]["seller"] == "Torvald Mills Inc");
   CHECK(deals[0]["target"] == "Lantern Inn");
