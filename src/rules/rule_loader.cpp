@@ -286,7 +286,7 @@ class Loader {
     compile_pending();
     for (auto& p : pending_) {
       diags_->append(p.diags);
-      if (p.compiled) finish_rule(p);
+      if (p.file) finish_rule(p);
     }
     pending_.clear();
     check_languages();
@@ -523,8 +523,7 @@ class Loader {
   // A rule read up to its pattern, waiting for the regex.
   struct PendingRule {
     Diagnostics diags;        // its messages so far
-    bool compiled = false;    // has a pattern to compile (else only messages)
-    const RawFile* file = nullptr;
+    const RawFile* file = nullptr;  // set once the pattern is ready to compile (else only messages)
     YAML::Node node, pattern_node;
     Rule rule;
     bool ok = true;
@@ -555,7 +554,7 @@ class Loader {
   void compile_pending() {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < pending_.size(); ++i)
-      if (pending_[i].compiled) order.push_back(i);
+      if (pending_[i].file) order.push_back(i);
     if (order.empty()) return;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
@@ -671,7 +670,6 @@ class Loader {
     if (!expanded) return;
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;
-    pending.compiled = true;
     pending.file = &f;
     pending.node = r;
     pending.pattern_node = pattern;
