@@ -51,13 +51,32 @@ std::optional<CivilDate> find_published(const RuleSet& rules, const std::vector<
 }  // namespace
 
 Record Extractor::run(const Document& doc, const RunOptions& opts) const {
-  Record record;
-  record.language = doc.language_hint.empty() ? detect_language(doc.text, rules_) : doc.language_hint;
-  if (auto bad = find_invalid_utf8(doc.text))
-    record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
-                              "; invalid bytes are shown as U+FFFD in the output");
+  return std::move(run_batch({&doc}, opts)[0]);
+}
 
-  std::vector<Candidate> candidates = scanner_->scan(doc.text, record.language);
+std::vector<Record> Extractor::run_batch(const std::vector<const Document*>& docs, const RunOptions& opts) const {
+  std::vector<Record> records(docs.size());
+  std::vector<std::string_view> texts;
+  std::vector<std::string> languages;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const Document& doc = *docs[i];
+    Record& record = records[i];
+    record.language = doc.language_hint.empty() ? detect_language(doc.text, rules_) : doc.language_hint;
+    if (auto bad = find_invalid_utf8(doc.text))
+      record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
+                                "; invalid bytes are shown as U+FFFD in the output");
+    texts.push_back(doc.text);
+    languages.push_back(record.language);
+  }
+  std::vector<std::vector<Candidate>> candidates = scanner_->scan_batch(texts, languages);
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    finish(*docs[i], records[i], std::move(candidates[i]), opts);
+  }
+  return records;
+}
+
+void Extractor::finish(const Document& doc, Record& record, std::vector<Candidate> candidates,
+                       const RunOptions& opts) const {
   BuildContext ctx{doc.text, record.language, doc.published_hint};
   record.published = doc.published_hint ? doc.published_hint : find_published(rules_, candidates, ctx);
   ctx.reference = record.published;
@@ -96,7 +115,6 @@ Record Extractor::run(const Document& doc, const RunOptions& opts) const {
   });
   resolve_anchored_dates(record.facts);  // "tiga bulan kemudian": needs the facts before it
   assemble(rules_, doc.text, record);
-  return record;
 }
 
 std::string default_rules_dir(const char* argv0) {

@@ -29,10 +29,18 @@ class Extractor {
 
   Record run(const Document& doc, const RunOptions& opts = {}) const;
 
+  // run() of several documents: result i is exactly run(*docs[i]). The rules
+  // scan the documents together (Scanner::scan_batch), which is faster for
+  // many short documents; the caller bounds the batch's size.
+  std::vector<Record> run_batch(const std::vector<const Document*>& docs, const RunOptions& opts = {}) const;
+
   const RuleSet& rules() const { return rules_; }
   const Scanner& scanner() const { return *scanner_; }
 
  private:
+  // The steps after the scan: values, publication date, overlaps, assembly.
+  void finish(const Document& doc, Record& record, std::vector<Candidate> candidates, const RunOptions& opts) const;
+
   RuleSet rules_;
   std::unique_ptr<Scanner> scanner_;
 };

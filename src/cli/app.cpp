@@ -263,8 +263,9 @@ int cmd_extract(const Options& o, const char* argv0) {
     }
   };
 
-  auto work = [&](const Task& t) -> TaskResult {
-    TaskResult r;
+  // A task's document, read or parsed; nullopt when the result is already
+  // complete (an error, a skipped file, --dump-text).
+  auto prepare = [&](const Task& t, TaskResult& r) -> std::optional<Document> {
     InputResult in;
     if (t.error) {
       in.error = *t.error;
@@ -279,31 +280,58 @@ int cmd_extract(const Options& o, const char* argv0) {
       // skipped, not failures; a binary file named explicitly is an error.
       r.skipped = true;
       if (!o.quiet) r.output = "\x01" + fmt::format("note: skipped {}: {}", t.source, in.error) + "\x02";
-      return r;
+      return std::nullopt;
     }
     if (!in.document) {
       r.failed = true;
       r.output = sink->format_error(t.source, in.id, in.error);
       // Shown on stderr as well, so that the terminal says what went wrong.
       r.output.insert(0, "\x01" + fmt::format("{}: {}", t.source, in.error) + "\x02");
-      return r;
+      return std::nullopt;
     }
     Document& doc = *in.document;
     if (o.dump_text) {
       r.output = doc.text;
       if (!r.output.empty() && r.output.back() != '\n') r.output += '\n';
-      return r;
+      return std::nullopt;
     }
     if (doc.language_hint.empty()) doc.language_hint = lang;
     if (!doc.published_hint) doc.published_hint = date;
-    Record rec = extractor->run(doc, RunOptions{o.explain});
+    return std::move(in.document);
+  };
+  auto emit = [&](const Task& t, const Document& doc, Record& rec, TaskResult& r) {
     filter_types(rec, o.types);
     r.facts = rec.facts.size();
     r.deals = rec.deals.size();
     r.bytes = doc.text.size();
     for (const auto& w : rec.warnings) r.output += "\x01" + fmt::format("{}: warning: {}", t.source, w) + "\x02";
     r.output += sink->format_record(doc, rec);
-    return r;
+  };
+  // A chunk of tasks: the documents run through the extractor together, in
+  // batches of at most kBatchBytes of text (Extractor::run_batch).
+  constexpr std::size_t kBatchBytes = 4u << 20;
+  auto work = [&](std::vector<Task>& tasks) -> std::vector<TaskResult> {
+    std::vector<TaskResult> results(tasks.size());
+    std::vector<std::pair<std::size_t, Document>> batch;
+    std::size_t batch_bytes = 0;
+    auto flush = [&] {
+      std::vector<const Document*> docs;
+      for (const auto& [i, doc] : batch) docs.push_back(&doc);
+      std::vector<Record> recs = extractor->run_batch(docs, RunOptions{o.explain});
+      for (std::size_t k = 0; k < batch.size(); ++k)
+        emit(tasks[batch[k].first], batch[k].second, recs[k], results[batch[k].first]);
+      batch.clear();
+      batch_bytes = 0;
+    };
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      std::optional<Document> doc = prepare(tasks[i], results[i]);
+      if (!doc) continue;
+      batch_bytes += doc->text.size();
+      batch.emplace_back(i, std::move(*doc));
+      if (batch_bytes >= kBatchBytes) flush();
+    }
+    if (!batch.empty()) flush();
+    return results;
   };
 
   Progress progress(!o.quiet && isatty(STDERR_FILENO) && batch, expanded.files.size(), o.input_format == "jsonl");
@@ -325,7 +353,8 @@ int cmd_extract(const Options& o, const char* argv0) {
   unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   const auto started = std::chrono::steady_clock::now();
   if (!o.dump_text) sink->begin();
-  BatchStats stats = run_ordered(jobs, next, work, write, &g_interrupted);
+  // Chunks of up to 256 documents: see run_ordered_chunks and Scanner::scan_batch.
+  BatchStats stats = run_ordered_chunks(jobs, 256, next, work, write, &g_interrupted);
   progress.clear();
   if (!o.dump_text) sink->finish();
   out.flush();

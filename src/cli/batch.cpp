@@ -1,5 +1,6 @@
 #include "cli/batch.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -25,24 +26,42 @@ void count(BatchStats& s, const TaskResult& r) {
 BatchStats run_ordered(unsigned jobs, const std::function<std::optional<Task>()>& next,
                        const std::function<TaskResult(const Task&)>& work,
                        const std::function<bool(const TaskResult&)>& write, const std::atomic<bool>* stop) {
+  if (jobs > 1) {
+    auto one_by_one = [&](std::vector<Task>& chunk) {
+      std::vector<TaskResult> out;
+      for (const Task& t : chunk) out.push_back(work(t));
+      return out;
+    };
+    return run_ordered_chunks(jobs, 1, next, one_by_one, write, stop);
+  }
+  BatchStats stats;
+  while (!(stop && stop->load())) {
+    auto task = next();
+    if (!task) break;
+    TaskResult r = work(*task);
+    count(stats, r);
+    if (!write(r)) break;
+  }
+  return stats;
+}
+
+BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::function<std::optional<Task>()>& next,
+                              const std::function<std::vector<TaskResult>(std::vector<Task>&)>& work,
+                              const std::function<bool(const TaskResult&)>& write, const std::atomic<bool>* stop) {
   BatchStats stats;
   auto stopped = [&] { return stop && stop->load(); };
-  if (jobs <= 1) {
-    while (!stopped()) {
-      auto task = next();
-      if (!task) break;
-      TaskResult r = work(*task);
-      count(stats, r);
-      if (!write(r)) break;
-    }
-    return stats;
-  }
+  jobs = std::max(1u, jobs);
+  max_chunk = std::max<std::size_t>(1, max_chunk);
 
   // Reader (this thread's helper) -> queue -> workers -> results -> writer (this thread).
-  const std::size_t window = jobs * 8;
+  // The reader stays at most `window` tasks ahead of the writer, and stops
+  // while the queued records hold more than kQueuedBytes of text.
+  const std::size_t window = jobs * std::max<std::size_t>(8, 2 * max_chunk);
+  constexpr std::size_t kQueuedBytes = 64u << 20;
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::pair<std::size_t, Task>> queue;
+  std::size_t queued_bytes = 0;
   std::map<std::size_t, TaskResult> done;
   std::size_t produced = 0, written = 0;
   bool input_done = false, abort = false;
@@ -51,13 +70,14 @@ BatchStats run_ordered(unsigned jobs, const std::function<std::optional<Task>()>
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return abort || produced - written < window; });
+        cv.wait(lock, [&] { return abort || (produced - written < window && queued_bytes < kQueuedBytes); });
         if (abort) break;
       }
       if (stopped()) break;
       auto task = next();
       std::lock_guard<std::mutex> lock(mu);
       if (!task) break;
+      queued_bytes += task->line.size();
       queue.emplace_back(produced++, std::move(*task));
       cv.notify_all();
     }
@@ -70,17 +90,25 @@ BatchStats run_ordered(unsigned jobs, const std::function<std::optional<Task>()>
   for (unsigned i = 0; i < jobs; ++i) {
     workers.emplace_back([&] {
       for (;;) {
-        std::pair<std::size_t, Task> item;
+        std::size_t first;
+        std::vector<Task> chunk;
         {
           std::unique_lock<std::mutex> lock(mu);
           cv.wait(lock, [&] { return abort || !queue.empty() || input_done; });
           if (abort || queue.empty()) return;
-          item = std::move(queue.front());
-          queue.pop_front();
+          // What is queued, shared among the workers, at most max_chunk.
+          const std::size_t n = std::min(max_chunk, (queue.size() + jobs - 1) / jobs);
+          first = queue.front().first;
+          for (std::size_t k = 0; k < n; ++k) {
+            queued_bytes -= queue.front().second.line.size();
+            chunk.push_back(std::move(queue.front().second));
+            queue.pop_front();
+          }
+          cv.notify_all();
         }
-        TaskResult r = work(item.second);
+        std::vector<TaskResult> results = work(chunk);
         std::lock_guard<std::mutex> lock(mu);
-        done.emplace(item.first, std::move(r));
+        for (std::size_t k = 0; k < results.size(); ++k) done.emplace(first + k, std::move(results[k]));
         cv.notify_all();
       }
     });

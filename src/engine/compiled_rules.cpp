@@ -117,31 +117,46 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
   }
 }
 
+std::vector<std::vector<char>> Scanner::may_match(std::string_view text) const {
+  std::vector<std::vector<char>> may;  // per prefilter, per id in it
+  if (!atoms_) return may;
+  const std::vector<int> found = atoms_->find(text);  // sorted indices into prefilter_atoms
+  const auto& offsets = rules_.prefilter_atom_offsets;
+  may.resize(rules_.prefilters.size());
+  std::vector<int> local, passed;
+  auto it = found.begin();
+  for (std::size_t k = 0; k < rules_.prefilters.size(); ++k) {
+    local.clear();
+    for (; it != found.end() && static_cast<std::size_t>(*it) < offsets[k + 1]; ++it)
+      local.push_back(*it - static_cast<int>(offsets[k]));
+    passed.clear();
+    if (rules_.prefilters[k]->NumRegexps() > 0) rules_.prefilters[k]->AllPotentials(local, &passed);
+    may[k].assign(rules_.prefilters[k]->NumRegexps(), 0);
+    for (int id : passed) may[k][id] = 1;
+  }
+  return may;
+}
+
+bool Scanner::runs(std::size_t rule_index, const std::string& language,
+                   const std::vector<std::vector<char>>& may) const {
+  const Rule& rule = rules_.rules[rule_index];
+  if (!applies(rule, language)) return false;
+  return !(atoms_ && rule.prefilter >= 0 && !may[rule.prefilter][rule.prefilter_id]);
+}
+
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
-  std::vector<std::vector<char>> may_match;  // per prefilter, per id in it
-  if (atoms_) {
-    const std::vector<int> found = atoms_->find(text);  // sorted indices into prefilter_atoms
-    const auto& offsets = rules_.prefilter_atom_offsets;
-    may_match.resize(rules_.prefilters.size());
-    std::vector<int> local, passed;
-    auto it = found.begin();
-    for (std::size_t k = 0; k < rules_.prefilters.size(); ++k) {
-      local.clear();
-      for (; it != found.end() && static_cast<std::size_t>(*it) < offsets[k + 1]; ++it)
-        local.push_back(*it - static_cast<int>(offsets[k]));
-      passed.clear();
-      if (rules_.prefilters[k]->NumRegexps() > 0) rules_.prefilters[k]->AllPotentials(local, &passed);
-      may_match[k].assign(rules_.prefilters[k]->NumRegexps(), 0);
-      for (int id : passed) may_match[k][id] = 1;
-    }
-  }
-  std::vector<Candidate> out;
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    const Rule& rule = rules_.rules[i];
-    if (!applies(rule, language)) continue;
-    if (atoms_ && rule.prefilter >= 0 && !may_match[rule.prefilter][rule.prefilter_id]) continue;
-    scan_rule(i, text, out);
-  }
+  return std::move(scan_batch({text}, {language})[0]);
+}
+
+std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::string_view>& texts,
+                                                        const std::vector<std::string>& languages) const {
+  std::vector<std::vector<std::vector<char>>> may;
+  may.reserve(texts.size());
+  for (std::string_view text : texts) may.push_back(may_match(text));
+  std::vector<std::vector<Candidate>> out(texts.size());
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+    for (std::size_t d = 0; d < texts.size(); ++d)
+      if (runs(i, languages[d], may[d])) scan_rule(i, texts[d], out[d]);
   return out;
 }
 

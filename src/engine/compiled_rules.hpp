@@ -38,6 +38,14 @@ class Scanner {
   // context conditions are left out.
   std::vector<Candidate> scan(std::string_view text, const std::string& language) const;
 
+  // scan() of several documents at once: result i is exactly scan(texts[i],
+  // languages[i]). The rules run rule by rule over all the documents rather
+  // than document by document, so that each rule's DFA stays in the CPU
+  // caches while it is used (1.8-2.3x faster scanning on 64-512 short news
+  // articles than one document at a time; docs/performance.md).
+  std::vector<std::vector<Candidate>> scan_batch(const std::vector<std::string_view>& texts,
+                                                 const std::vector<std::string>& languages) const;
+
   // The matches of one rule alone (used by `rules test`).
   void scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const;
 
@@ -46,6 +54,10 @@ class Scanner {
     int groups;                 // capture groups asked from RE2, group 0 included
     bool first_group_is_match;  // group 1 is the whole match: filled without asking RE2
   };
+  // Per prefilter, per rule id in it: whether the rule may match `text`.
+  std::vector<std::vector<char>> may_match(std::string_view text) const;
+  bool runs(std::size_t rule_index, const std::string& language, const std::vector<std::vector<char>>& may) const;
+
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
   std::unique_ptr<AtomMatcher> atoms_;  // the prefilter's atoms; null: every rule runs

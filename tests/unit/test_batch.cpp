@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <thread>
 
@@ -63,4 +66,102 @@ TEST_CASE("writing can stop early without losing order or hanging", "[batch]") {
 TEST_CASE("no tasks, no output", "[batch]") {
   CHECK(run(1, 0).empty());
   CHECK(run(4, 0).empty());
+}
+
+namespace {
+
+// Runs `n` tasks through run_ordered_chunks; returns the written order and
+// records the size of every chunk a worker took.
+std::string run_chunks(unsigned jobs, std::size_t max_chunk, int n, std::vector<std::size_t>& sizes) {
+  int produced = 0;
+  std::string written;
+  std::mutex mu;
+  auto next = [&]() -> std::optional<Task> {
+    if (produced >= n) return std::nullopt;
+    Task t;
+    t.source = std::to_string(produced++);
+    return t;
+  };
+  auto work = [&](std::vector<Task>& chunk) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      sizes.push_back(chunk.size());
+    }
+    std::vector<TaskResult> out;
+    for (const Task& t : chunk) {
+      std::this_thread::sleep_for(std::chrono::microseconds(50 * (std::stoi(t.source) % 7)));
+      TaskResult r;
+      r.output = t.source + ",";
+      r.facts = 2;
+      out.push_back(r);
+    }
+    return out;
+  };
+  auto write = [&](const TaskResult& r) {
+    written += r.output;
+    return true;
+  };
+  BatchStats s = run_ordered_chunks(jobs, max_chunk, next, work, write);
+  CHECK(s.documents == static_cast<std::size_t>(n));
+  CHECK(s.facts == static_cast<std::size_t>(2 * n));
+  return written;
+}
+
+}  // namespace
+
+TEST_CASE("chunks keep the input order and never exceed their size", "[batch]") {
+  std::vector<std::size_t> sizes;
+  std::string expected;
+  for (int i = 0; i < 300; ++i) expected += std::to_string(i) + ",";
+  for (unsigned jobs : {1u, 2u, 3u}) {
+    for (std::size_t max_chunk : {1u, 7u, 64u}) {
+      INFO("jobs " << jobs << ", chunks of " << max_chunk);
+      sizes.clear();
+      CHECK(run_chunks(jobs, max_chunk, 300, sizes) == expected);
+      CHECK(*std::max_element(sizes.begin(), sizes.end()) <= max_chunk);
+      if (max_chunk > 1) CHECK(*std::max_element(sizes.begin(), sizes.end()) > 1);  // chunks were used
+    }
+  }
+  sizes.clear();
+  CHECK(run_chunks(2, 16, 0, sizes).empty());
+  CHECK(sizes.empty());
+}
+
+TEST_CASE("a caller that waits for each answer gets it before sending the next task", "[batch]") {
+  // Like a coprocess on a pipe: the next task exists only once the previous
+  // result has been written. Chunks must not wait to fill up.
+  for (unsigned jobs : {1u, 2u}) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int produced = 0, written = 0;
+    bool starved = false;
+    auto next = [&]() -> std::optional<Task> {
+      std::unique_lock<std::mutex> lock(mu);
+      if (produced == 5) return std::nullopt;
+      if (!cv.wait_for(lock, std::chrono::seconds(20), [&] { return written == produced; })) {
+        starved = true;
+        return std::nullopt;
+      }
+      Task t;
+      t.source = std::to_string(produced++);
+      return t;
+    };
+    auto work = [&](std::vector<Task>& chunk) {
+      std::vector<TaskResult> out(chunk.size());
+      for (std::size_t k = 0; k < chunk.size(); ++k) out[k].output = chunk[k].source;
+      return out;
+    };
+    std::string order;
+    auto write = [&](const TaskResult& r) {
+      order += r.output;
+      std::lock_guard<std::mutex> lock(mu);
+      ++written;
+      cv.notify_all();
+      return true;
+    };
+    run_ordered_chunks(jobs, 256, next, work, write);
+    INFO("jobs " << jobs);
+    CHECK_FALSE(starved);
+    CHECK(order == "01234");
+  }
 }

@@ -178,6 +178,39 @@ TEST_CASE("the literal prefilter never drops a match: samples and a corpus subse
     const std::string text = read_all(f);
     for (const char* lang : {"en", "id"}) check_prefilter_exact(set, scanner, text, lang, f.string() + " as " + lang);
   }
+  // Scanning the documents together (rule by rule) gives each document what
+  // scanning it alone gives, captures and order included, in any language.
+  std::vector<std::string> texts;
+  std::vector<std::string_view> views;
+  std::vector<std::string> langs;
+  for (const auto& f : files) texts.push_back(read_all(f));
+  texts.push_back("");
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    views.push_back(texts[i]);
+    langs.push_back(i % 3 == 0 ? "id" : i % 3 == 1 ? "en" : "unknown");
+  }
+  auto described = [&](const std::vector<Candidate>& cs) {
+    std::string out;
+    for (const auto& c : cs) {
+      out += set.rules[c.rule_index].id + "@" + std::to_string(c.span.start) + "-" + std::to_string(c.span.end);
+      for (const auto& [field, span] : c.captures)
+        out += " " + field + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
+      out += "\n";
+    }
+    return out;
+  };
+  const auto batch = scanner.scan_batch(views, langs);
+  REQUIRE(batch.size() == texts.size());
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    INFO("document " << i << " as " << langs[i]);
+    const auto alone = scanner.scan(views[i], langs[i]);
+    CHECK(described(batch[i]) == described(alone));
+    seen += alone.size();
+  }
+  CHECK(seen > 200);
+  CHECK(scanner.scan_batch({}, {}).empty());
+
   // Case: atoms are lower case, the text is not; the Kelvin sign folds to k under (?i).
   check_prefilter_exact(set, scanner, "ACME CORP SAID IT AGREED TO ACQUIRE WIDGET INC FOR 5 MLN DLRS.", "en", "capitals");
 }

@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "assemble/profile.hpp"
 #include "emit/record_json.hpp"
+#include "normalize/dates.hpp"
 #include "pipeline.hpp"
 #include "shipped.hpp"
 
@@ -84,4 +90,35 @@ TEST_CASE("the same input gives the same record", "[pipeline]") {
   const std::string a = dump_json(record_to_json(d, shipped().run(d), shipped().rules(), true));
   const std::string b = dump_json(record_to_json(d, shipped().run(d), shipped().rules(), true));
   CHECK(a == b);
+}
+
+TEST_CASE("a batch of documents gives each the record it gets alone", "[pipeline][batch]") {
+  const Extractor& ex = shipped();
+  std::vector<Document> docs;
+  for (const auto& e : std::filesystem::directory_iterator(EXTRACT_TEST_SAMPLES_DIR)) {
+    if (e.path().extension() != ".txt") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    docs.push_back(doc(std::string(std::istreambuf_iterator<char>(in), {})));
+    docs.back().source = e.path().filename().string();
+  }
+  std::sort(docs.begin(), docs.end(), [](const Document& a, const Document& b) { return a.source < b.source; });
+  REQUIRE(docs.size() >= 10);
+  // Mixed languages, a language hint, a publication date hint, an empty text.
+  docs[0].language_hint = "en";
+  docs[1].published_hint = parse_iso_date("2024-05-06");
+  docs.push_back(doc(""));
+  std::vector<const Document*> ptrs;
+  for (const auto& d : docs) ptrs.push_back(&d);
+  const std::vector<Record> batch = ex.run_batch(ptrs, RunOptions{true});
+  REQUIRE(batch.size() == docs.size());
+  std::size_t facts = 0;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    INFO(docs[i].source);
+    const Record alone = ex.run(docs[i], RunOptions{true});
+    CHECK(record_to_json(docs[i], batch[i], ex.rules(), true).dump() ==
+          record_to_json(docs[i], alone, ex.rules(), true).dump());
+    facts += alone.facts.size();
+  }
+  CHECK(facts > 100);  // the comparison saw real output
+  CHECK(ex.run_batch({}).empty());
 }
