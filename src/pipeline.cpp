@@ -56,23 +56,28 @@ Record Extractor::run(const Document& doc, const RunOptions& opts) const {
 
 std::vector<Record> Extractor::run_batch(const std::vector<const Document*>& docs, const RunOptions& opts) const {
   std::vector<Record> records(docs.size());
+  run_batch(docs, opts, [&](std::size_t i, Record& r) { records[i] = std::move(r); });
+  return records;
+}
+
+void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOptions& opts,
+                          const std::function<void(std::size_t, Record&)>& done) const {
   std::vector<std::string_view> texts;
   std::vector<std::string> languages;
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    const Document& doc = *docs[i];
-    Record& record = records[i];
-    record.language = doc.language_hint.empty() ? detect_language(doc.text, rules_) : doc.language_hint;
-    if (auto bad = find_invalid_utf8(doc.text))
-      record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
-                                "; invalid bytes are shown as U+FFFD in the output");
-    texts.push_back(doc.text);
-    languages.push_back(record.language);
+  for (const Document* doc : docs) {
+    texts.push_back(doc->text);
+    languages.push_back(doc->language_hint.empty() ? detect_language(doc->text, rules_) : doc->language_hint);
   }
   std::vector<std::vector<Candidate>> candidates = scanner_->scan_batch(texts, languages);
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    finish(*docs[i], records[i], std::move(candidates[i]), opts);
+    Record record;
+    record.language = std::move(languages[i]);
+    if (auto bad = find_invalid_utf8(docs[i]->text))
+      record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
+                                "; invalid bytes are shown as U+FFFD in the output");
+    finish(*docs[i], record, std::move(candidates[i]), opts);
+    done(i, record);
   }
-  return records;
 }
 
 void Extractor::finish(const Document& doc, Record& record, std::vector<Candidate> candidates,

@@ -5,6 +5,7 @@
 // from many threads at once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,10 @@ class Extractor {
   // scan the documents together (Scanner::scan_batch), which is faster for
   // many short documents; the caller bounds the batch's size.
   std::vector<Record> run_batch(const std::vector<const Document*>& docs, const RunOptions& opts = {}) const;
+  // The same, handing each record to `done(i, record)` as soon as it is
+  // complete, so that a batch never holds more than one finished record.
+  void run_batch(const std::vector<const Document*>& docs, const RunOptions& opts,
+                 const std::function<void(std::size_t, Record&)>& done) const;
 
   const RuleSet& rules() const { return rules_; }
   const Scanner& scanner() const { return *scanner_; }

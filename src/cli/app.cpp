@@ -317,9 +317,9 @@ int cmd_extract(const Options& o, const char* argv0) {
     auto flush = [&] {
       std::vector<const Document*> docs;
       for (const auto& [i, doc] : batch) docs.push_back(&doc);
-      std::vector<Record> recs = extractor->run_batch(docs, RunOptions{o.explain});
-      for (std::size_t k = 0; k < batch.size(); ++k)
-        emit(tasks[batch[k].first], batch[k].second, recs[k], results[batch[k].first]);
+      extractor->run_batch(docs, RunOptions{o.explain}, [&](std::size_t k, Record& rec) {
+        emit(tasks[batch[k].first], batch[k].second, rec, results[batch[k].first]);
+      });
       batch.clear();
       batch_bytes = 0;
     };
