@@ -44,11 +44,19 @@ std::string join_words(const std::vector<std::string>& w, std::size_t n) {
   return out;
 }
 
-bool is_legal_suffix(std::string word) {
-  if (!word.empty() && word.back() == '.') word.pop_back();
-  static const std::set<std::string> suffixes = {"inc", "corp", "co", "ltd", "plc", "llc", "pty", "ag", "nv",
-                                                 "sa", "gmbh", "tbk", "cos", "bhd", "spa", "ab"};
-  return suffixes.count(lower(word)) > 0;
+// Whether the rules' list has `s` as written. Lexicon lookups collapse white
+// space; a text with white space other than single spaces between words is in
+// no list, as when these lists were sets of strings in the code.
+bool in(const LexiconList& list, std::string_view s) {
+  if (!s.empty() && (s.front() == ' ' || s.back() == ' ')) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == ' ' ? s[i + 1] == ' ' : is_space(s[i])) return false;
+  return list.contains(s);
+}
+
+bool is_legal_suffix(const DealLexicons& lex, std::string_view word) {
+  if (!word.empty() && word.back() == '.') word.remove_suffix(1);
+  return in(lex.legal_suffix, word);
 }
 
 // "TWA": two to five capital letters, the way a company is written short.
@@ -59,58 +67,55 @@ bool is_abbreviation(const std::string& name) {
 
 // The initials of the capitalised words of a name without its legal suffix:
 // "Trans World Airlines Inc" -> "TWA"; empty for a name of one such word.
-std::string initials(const std::string& name) {
+std::string initials(const DealLexicons& lex, const std::string& name) {
   std::string out;
   for (const std::string& w : split_words(name))
-    if (!is_legal_suffix(w) && std::isupper(static_cast<unsigned char>(w[0]))) out += w[0];
+    if (!is_legal_suffix(lex, w) && std::isupper(static_cast<unsigned char>(w[0]))) out += w[0];
   return out.size() >= 2 ? out : std::string();
 }
 
-// Words that a capitalised-name pattern catches but that never name a party.
 // `word` ends with `end` and is longer than it.
 bool ends_with(std::string_view word, std::string_view end) {
   return word.size() > end.size() && word.compare(word.size() - end.size(), end.size(), end) == 0;
 }
 
-bool is_non_name(const std::string& name) {
-  static const std::set<std::string> words = {
-      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-      "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-      "the", "this", "that", "these", "those", "we", "i", "in", "on", "a", "an", "his", "her", "reuter", "reuters", "u.s.", "senin", "selasa", "rabu", "kamis",
-      "jumat", "sabtu", "minggu", "kami", "mereka", "ia", "dia", "perseroan", "perusahaan", "u.k.", "class a",
-      "class b", "securities and exchange commission", "sec", "federal trade commission", "justice department",
-      "american", "canadian", "british", "german", "west german", "french", "japanese", "european", "argentine",
-      "australian", "swiss", "dutch", "italian", "spanish", "swedish", "belgian", "asian", "pacific", "north sea",
-      "analysts", "analyst", "officials", "sources", "bankers", "traders", "dealers", "industry sources"};
-  const std::string l = lower(name);
-  if (l.size() == 1) return true;  // "B" shares
-  // "an offer of 4.20 N.Z. Dlrs per share": an amount's currency or unit.
-  static const std::set<std::string> units = {"dlrs", "dlr", "dollars", "stg", "yen", "marks", "francs", "pct",
-                                              "shares", "mln", "billion"};
-  if (const auto sp = l.rfind(' '); sp != std::string::npos && units.count(l.substr(sp + 1))) return true;
-  if (ends_with(l, "-based")) return true;
-  // Courts, commissions and boards rule on deals; they do not make them.
-  if (ends_with(l, " court") || ends_with(l, " commission") || ends_with(l, " board")) return true;
-  return words.count(l) > 0;
+// The same, case aside (`end` in lower case).
+bool ends_with_folded(std::string_view word, std::string_view end) {
+  if (word.size() <= end.size()) return false;
+  const std::size_t at = word.size() - end.size();
+  for (std::size_t i = 0; i < end.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(word[at + i])) != end[i]) return false;
+  return true;
+}
+
+// A name a capitalised-name pattern catches that never names a party.
+bool is_non_name(const DealLexicons& lex, std::string_view name) {
+  if (name.size() == 1) return true;  // "B" shares
+  if (const auto sp = name.rfind(' '); sp != std::string_view::npos) {
+    const std::string_view last = name.substr(sp + 1);
+    // "an offer of 4.20 N.Z. Dlrs per share": an amount's currency or unit.
+    if (in(lex.amount_unit, last)) return true;
+    // Courts, commissions and boards rule on deals; they do not make them.
+    if (sp > 0 && in(lex.ruling_body, last)) return true;
+  }
+  if (ends_with_folded(name, "-based")) return true;
+  return in(lex.non_party, name);
 }
 
 // A title between a company and a person: "Acme Chairman John Smith said".
-bool is_title(const std::string& word) {
-  static const std::set<std::string> words = {"Chairman", "President", "Director", "Managing", "Chief", "Vice",
-                                              "Spokesman", "Spokeswoman", "Executive", "Treasurer", "Secretary"};
-  return words.count(word) > 0;
-}
+bool is_title(const DealLexicons& lex, std::string_view word) { return in(lex.title, word); }
 
-bool is_pronoun(const std::string& name) {
-  static const std::set<std::string> words = {"it", "its", "their", "they", "he", "she", "the company", "company",
-                                              "the group", "group", "the firm", "firm", "perseroan",
-                                              "perusahaan ini", "perusahaan itu", "perusahaan tersebut", "mereka"};
-  return words.count(lower(name)) > 0;
+// "it", "the company", "perseroan": a name that stands for one named before.
+// `personal`: it may stand for a person who spoke ("he", "she").
+bool is_pronoun(const DealLexicons& lex, std::string_view name, bool* personal = nullptr) {
+  const Json* kind = in(lex.pronoun, name) ? lex.pronoun.lookup(name) : nullptr;
+  if (personal) *personal = kind && kind->is_string() && kind->get_ref<const std::string&>() == "person";
+  return kind != nullptr;
 }
 
 // Sentence bounds around `pos`: a sentence ends at . ! ? followed by white
 // space (not after a one-letter or legal-suffix abbreviation) or at a blank line.
-Span sentence_of(std::string_view text, std::size_t pos) {
+Span sentence_of(const DealLexicons& lex, std::string_view text, std::size_t pos) {
   auto is_boundary = [&](std::size_t i) {  // boundary right after text[i]
     const char c = text[i];
     if (c == '\n' && i + 1 < text.size() && text[i + 1] == '\n') return true;
@@ -122,7 +127,7 @@ Span sentence_of(std::string_view text, std::size_t pos) {
       std::string word(text.substr(w, i - w));
       if (word.size() == 1 && std::isupper(static_cast<unsigned char>(word[0]))) return false;
       if (word.find('.') != std::string::npos) return false;  // U.S., L.P.
-      if (is_legal_suffix(word) && i + 2 < text.size() &&
+      if (is_legal_suffix(lex, word) && i + 2 < text.size() &&
           std::islower(static_cast<unsigned char>(text[i + 2])))
         return false;
     }
@@ -161,7 +166,8 @@ struct Mention {
 
 class DealBuilder {
  public:
-  DealBuilder(const RuleSet& rules, std::string_view text, Record& record) : rules_(rules), text_(text), record_(record) {}
+  DealBuilder(const RuleSet& rules, std::string_view text, Record& record)
+      : rules_(rules), lex_(rules), text_(text), record_(record) {}
 
   void run() {
     collect_forms();
@@ -194,6 +200,7 @@ class DealBuilder {
 
  private:
   const RuleSet& rules_;
+  const DealLexicons lex_;
   std::string_view text_;
   Record& record_;
   // Every form a company is written in this document (party captures, "X
@@ -210,7 +217,7 @@ class DealBuilder {
   std::string clean_capture(const Fact& f, const std::string& field) {
     std::string raw = get_string(f.value, field.c_str());
     if (raw.empty()) return raw;
-    return clean_party_name(raw);
+    return clean_party_name(raw, lex_);
   }
 
   void collect_forms() {
@@ -218,7 +225,7 @@ class DealBuilder {
       if (f.type != "acquisition" && f.type != "purchase") continue;
       for (const char* field : {"acquirer", "target", "seller"}) {
         std::string n = clean_capture(f, field);
-        if (n.empty() || is_pronoun(n) || is_non_name(n) || in_headline(f, field)) continue;
+        if (n.empty() || is_pronoun(lex_, n) || is_non_name(lex_, n) || in_headline(f, field)) continue;
         forms_.insert(n);
         const Span* s = capture_of(f, field);
         anchors_.emplace_back(s ? s->start : f.span.start, n);
@@ -230,18 +237,18 @@ class DealBuilder {
     for (const auto& f : record_.hidden) {
       if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
       std::string n = clean_capture(f, "name");
-      if (is_pronoun(n)) pronoun_sayers_.push_back(f.span.start);
+      if (is_pronoun(lex_, n)) pronoun_sayers_.push_back(f.span.start);
       // "... Pellow Gas Co.\n Investor Martin Quayle said": a name pattern
       // runs over the full stop of a suffix; the speaker starts in the
       // sentence of the speech verb.
       const Span* s = capture_of(f, "name");
       std::size_t start = s ? s->start : f.span.start;
-      const Span sentence = sentence_of(text_, s ? s->end - 1 : f.span.start);
+      const Span sentence = sentence_of(lex_, text_, s ? s->end - 1 : f.span.start);
       if (s && sentence.start > s->start && sentence.start < s->end) {
         start = sentence.start;
-        n = clean_party_name(Lexicon::fold(text_.substr(start, s->end - start), false));
+        n = clean_party_name(Lexicon::fold(text_.substr(start, s->end - start), false), lex_);
       }
-      if (n.empty() || is_pronoun(n) || is_non_name(n) || in_headline(f, "name")) continue;
+      if (n.empty() || is_pronoun(lex_, n) || is_non_name(lex_, n) || in_headline(f, "name")) continue;
       forms_.insert(n);
       anchors_.emplace_back(start, n);
       sayers_.emplace_back(start, n);
@@ -251,8 +258,8 @@ class DealBuilder {
       forms_.insert(e.name);
       for (const auto& a : e.aliases) forms_.insert(a);
       for (const auto& m : e.mentions) {
-        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false));
-        if (!t.empty() && !is_pronoun(t) && !is_non_name(t)) {
+        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), lex_);
+        if (!t.empty() && !is_pronoun(lex_, t) && !is_non_name(lex_, t)) {
           forms_.insert(t);
           anchors_.emplace_back(m.start, t);
         }
@@ -279,7 +286,7 @@ class DealBuilder {
     if (name.empty()) return name;
     // "Pell co" is whole; "Pell co Pty Ltd" is another company (its unit).
     const std::vector<std::string> words = split_words(name);
-    if (words.size() > 1 && is_legal_suffix(words.back())) return name;
+    if (words.size() > 1 && is_legal_suffix(lex_, words.back())) return name;
     // "Oppenheimer, a unit of Oppenheimer Group Inc": the unit is not its parent.
     for (auto it = parents_.lower_bound({name, std::string()}); it != parents_.end() && it->first == name; ++it)
       if (it->second.compare(0, name.size() + 1, name + " ") == 0) return name;
@@ -301,7 +308,7 @@ class DealBuilder {
         if (extends && rest.compare(name.size(), joint.size(), joint) == 0 &&
             forms_.count(std::string(rest.substr(name.size() + joint.size()))) > 0)
           extends = false;
-      if ((extends || (abbreviation && initials(f) == name)) &&
+      if ((extends || (abbreviation && initials(lex_, f) == name)) &&
           (f.size() > best.size() || (f.size() == best.size() && f < best)))
         best = f;
     }
@@ -321,7 +328,7 @@ class DealBuilder {
   // "it" and "the company" stand for a company, never for a person who
   // spoke; "he" may stand for one.
   std::string resolve_pronoun(std::size_t pos, bool personal) const {
-    const Span sentence = sentence_of(text_, pos);
+    const Span sentence = sentence_of(lex_, text_, pos);
     std::string best, last_speaker;
     for (const auto& [start, name] : sayers_) {
       if (start >= pos) break;
@@ -385,27 +392,26 @@ class DealBuilder {
     // pronoun that starts the next sentence; the pronoun is the party.
     if (const auto sp = n.rfind(' '); sp != std::string::npos) {
       const std::string last = n.substr(sp + 1);
-      if (last == "It" || last == "He" || last == "She" || last == "They") n = last;
+      if (in(lex_.run_in_pronoun, last)) n = last;
     }
-    if (is_pronoun(n)) {
+    if (bool personal = false; is_pronoun(lex_, n, &personal)) {
       const Span* s = capture_of(f, field);
-      const std::string p = lower(n);
-      n = resolve_pronoun(s ? s->start : f.span.start, p == "he" || p == "she");
+      n = resolve_pronoun(s ? s->start : f.span.start, personal);
       if (n.empty()) return n;
     }
     // "... sold to U.K. Defence Minister George Younger": a person, alone or
     // after a title, is no company that is bought.
     if (field == "target" && is_titled_person(n)) return std::string();
-    if (is_place(n) || is_non_name(n)) {
+    if (is_place(n) || is_non_name(lex_, n)) {
       // "Reuters", "May", "Delhi" are non-names or places alone, but the
       // document may name the company in full ("Reuters Holdings Plc", "May
       // Department Stores Co", "Delhi Petroleum Pty Ltd").
       const std::string full = complete(n);
       const std::vector<std::string> words = split_words(full);
-      if (full == n || words.size() < 2 || !is_legal_suffix(words.back()) || is_non_name(full)) return std::string();
-      return clean_party_name(full);
+      if (full == n || words.size() < 2 || !is_legal_suffix(lex_, words.back()) || is_non_name(lex_, full)) return std::string();
+      return clean_party_name(full, lex_);
     }
-    return without_place(clean_party_name(complete(n)));
+    return without_place(clean_party_name(complete(n), lex_));
   }
 
   // "Delmar Grain Traders of Boston", "Tolliver Group of Salem": a place
@@ -431,7 +437,7 @@ class DealBuilder {
     return std::any_of(record_.entities.begin(), record_.entities.end(), [&](const auto& e) {
       if (e.type != "person" || !ends_with(name, " " + e.name)) return false;
       const std::vector<std::string> before = split_words(name.substr(0, name.size() - e.name.size() - 1));
-      return !before.empty() && (is_title(before.back()) || before.back() == "Minister" || before.back() == "Governor");
+      return !before.empty() && (is_title(lex_, before.back()) || in(lex_.official_title, before.back()));
     });
   }
 
@@ -462,7 +468,7 @@ class DealBuilder {
     m.acquirer = party(f, "acquirer");
     m.target = party(f, "target");
     m.seller = party(f, "seller");
-    const Span sentence = sentence_of(text_, f.span.start);
+    const Span sentence = sentence_of(lex_, text_, f.span.start);
     if (m.seller.empty()) m.seller = owner_in(f, "target");
     if (m.seller.empty() && !m.acquirer.empty() && !m.target.empty()) m.seller = seller_after(f, sentence);
     if (m.seller == m.acquirer || m.seller == m.target) m.seller.clear();
@@ -471,7 +477,7 @@ class DealBuilder {
       if (buyer != m.seller && buyer != m.target) m.acquirer = buyer;
     }
     std::string written = clean_capture(f, "target");
-    if (!written.empty() && !is_pronoun(written) && !is_non_name(written) && !in_headline(f, "target"))
+    if (!written.empty() && !is_pronoun(lex_, written) && !is_non_name(lex_, written) && !in_headline(f, "target"))
       m.target_forms.push_back(written);
     m.status = get_string(f.value, "status");
     if (deal_status_rank(m.status) < 0) m.status = "announced";
@@ -489,14 +495,14 @@ class DealBuilder {
     const std::size_t at = raw.rfind(" and ");
     if (at == std::string::npos) return {};
     std::vector<std::string> left = split_words(raw.substr(0, at));
-    const std::string n = clean_party_name(raw.substr(at + 5));
+    const std::string n = clean_party_name(raw.substr(at + 5), lex_);
     std::vector<std::string> right = split_words(n);
-    if (right.size() < 2 || !is_legal_suffix(right.back())) return {};
-    if (std::none_of(left.begin() + (left.empty() ? 0 : 1), left.end(), [](const std::string& w) { return is_legal_suffix(w); }))
+    if (right.size() < 2 || !is_legal_suffix(lex_, right.back())) return {};
+    if (std::none_of(left.begin() + (left.empty() ? 0 : 1), left.end(), [&](const std::string& w) { return is_legal_suffix(lex_, w); }))
       return {};
-    if (is_non_name(n) || is_place(n)) return {};
+    if (is_non_name(lex_, n) || is_place(n)) return {};
     if (in_headline(f, field)) return body_form(n);
-    return clean_party_name(complete(n));
+    return clean_party_name(complete(n), lex_);
   }
 
   // "bought Arlen Inc's Dorset Co": the owner named in the target is the seller.
@@ -505,9 +511,9 @@ class DealBuilder {
     for (std::size_t pos = raw.find("'s "); pos != std::string::npos; pos = raw.find("'s ", pos + 1)) {
       std::string owner = raw.substr(0, pos);
       std::vector<std::string> w = split_words(owner);
-      if (w.empty() || !(is_legal_suffix(w.back()) || w.back() == "Group")) continue;
-      owner = clean_party_name(owner);
-      if (!owner.empty() && !is_non_name(owner) && !is_place(owner)) return clean_party_name(complete(owner));
+      if (w.empty() || !(is_legal_suffix(lex_, w.back()) || w.back() == "Group")) continue;
+      owner = clean_party_name(owner, lex_);
+      if (!owner.empty() && !is_non_name(lex_, owner) && !is_place(owner)) return clean_party_name(complete(owner), lex_);
     }
     return {};
   }
@@ -522,8 +528,8 @@ class DealBuilder {
         if (mspan.start <= f.span.end || mspan.start >= sentence.end || mspan.start > f.span.end + 100) continue;
         std::string_view gap = text_.substr(f.span.end, mspan.start - f.span.end);
         if (!RE2::FullMatch(gap, kGap)) continue;
-        std::string n = clean_party_name(Lexicon::fold(text_.substr(mspan.start, mspan.size()), false));
-        if (!n.empty() && !is_non_name(n)) return clean_party_name(complete(n));
+        std::string n = clean_party_name(Lexicon::fold(text_.substr(mspan.start, mspan.size()), false), lex_);
+        if (!n.empty() && !is_non_name(lex_, n)) return clean_party_name(complete(n), lex_);
       }
     }
     return {};
@@ -543,7 +549,7 @@ class DealBuilder {
         continue;
       }
       if (c.span.start > later_at || text_.substr(c.span.start, 5) != "sale ") continue;
-      const Span other = sentence_of(text_, c.span.start);
+      const Span other = sentence_of(lex_, text_, c.span.start);
       bool names_deal = std::any_of(record_.facts.begin(), record_.facts.end(), [&](const Fact& g) {
         return (g.type == "acquisition" || g.type == "purchase") && g.span.start >= other.start && g.span.start < other.end;
       });
@@ -699,7 +705,7 @@ class DealBuilder {
       if (g.type != "date" || is_dateline(g)) continue;
       std::string d = get_string(g.value, "date");
       if (d.size() != 10 || d <= best) continue;
-      const Span s = sentence_of(text_, g.span.start);
+      const Span s = sentence_of(lex_, text_, g.span.start);
       if (RE2::PartialMatch(text_.substr(s.start, s.size()), kDealWord)) best = d;
     }
     return best;
@@ -727,10 +733,10 @@ class DealBuilder {
     if (target.empty()) return {};
     for (const auto& f : record_.hidden) {
       if (f.type != "cue" || get_string(f.value, "cue") != "unit_of") continue;
-      std::string unit = clean_party_name(get_string(f.value, "unit"));
+      std::string unit = clean_party_name(get_string(f.value, "unit"), lex_);
       if (unit.empty() || (unit != target && complete(unit) != target)) continue;
-      std::string parent = clean_party_name(complete(clean_party_name(get_string(f.value, "parent"))));
-      if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(parent)) return parent;
+      std::string parent = clean_party_name(complete(clean_party_name(get_string(f.value, "parent"), lex_)), lex_);
+      if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(lex_, parent)) return parent;
     }
     return {};
   }
@@ -806,7 +812,7 @@ class DealBuilder {
       official_names(target, aliases);
       aliases.erase(target);
       for (auto it = aliases.begin(); it != aliases.end();)
-        it = (is_pronoun(*it) || is_non_name(*it) || *it == acquirer) ? aliases.erase(it) : std::next(it);
+        it = (is_pronoun(lex_, *it) || is_non_name(lex_, *it) || *it == acquirer) ? aliases.erase(it) : std::next(it);
       d["target_aliases"] = Json(std::vector<std::string>(aliases.begin(), aliases.end()));
       std::string owner = seller.empty() ? parent_of(target, acquirer) : seller;
       d["seller"] = owner.empty() ? Json(nullptr) : Json(owner);
@@ -870,7 +876,7 @@ int deal_status_rank(std::string_view status) {
   return -1;
 }
 
-std::string clean_party_name(std::string_view raw) {
+std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   std::string s = Lexicon::fold(raw, false);
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
@@ -879,14 +885,13 @@ std::string clean_party_name(std::string_view raw) {
   // phrase opening the sentence is not part of the name. ("In May" stays:
   // May is also a company.)
   {
-    static const std::set<std::string> weekdays = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                                    "Saturday", "Sunday"};
-    static const std::set<std::string> months = {"January", "February", "March", "April", "June", "July",
-                                                 "August", "September", "October", "November", "December"};
     std::size_t drop = 0;
-    if (w.size() > 2 && w[0] == "On" && weekdays.count(w[1])) drop = 2;
-    else if (w.size() > 2 && w[0] == "In" && months.count(w[1])) drop = 2;
-    else if (w.size() > 1 && (w[0] == "Earlier" || w[0] == "Later" || w[0] == "Yesterday" || w[0] == "Today")) drop = 1;
+    if (w.size() > 2) {
+      thread_local std::string two;  // reused: no allocation per name
+      two.assign(w[0]).append(1, ' ').append(w[1]);
+      if (in(lex.time_opener, two)) drop = 2;
+    }
+    if (drop == 0 && w.size() > 1 && in(lex.time_opener, w[0])) drop = 1;
     w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(drop));
   }
   // "Los Angeles-based Acme Inc": the place before the name is not part of it.
@@ -897,23 +902,22 @@ std::string clean_party_name(std::string_view raw) {
     }
   // "First Lantern Chairman Joseph Kell": the company is before the title,
   // which a name follows; "First Executive Corp" is one name.
-  for (std::size_t i = 1; i + 1 < w.size() && !is_legal_suffix(w.back()); ++i)
-    if (is_title(w[i])) {
+  for (std::size_t i = 1; i + 1 < w.size() && !is_legal_suffix(lex, w.back()); ++i)
+    if (is_title(lex, w[i])) {
       w.resize(i);
       break;
     }
   // "Subsidiaries of Acme Corp": the parent speaks for its units.
-  if (w.size() > 2 && w[1] == "of" &&
-      (w[0] == "Subsidiaries" || w[0] == "Subsidiary" || w[0] == "Units" || w[0] == "Affiliates"))
+  if (w.size() > 2 && w[1] == "of" && in(lex.units_of, w[0]))
     w.erase(w.begin(), w.begin() + 2);
   // "Acme Corp's Widget Co", "Winn Enterprises' Widget Co": the unit named
   // after its parent is the party.
   for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;) {
     std::string base = w[i];
-    const bool plural = i > 0 && ends_with(base, "s'") && is_legal_suffix(w.back());
+    const bool plural = i > 0 && ends_with(base, "s'") && is_legal_suffix(lex, w.back());
     if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.resize(base.size() - (base[base.size() - 2] == '\'' ? 2 : 4));
     else if (!plural) continue;
-    if (plural || is_legal_suffix(base) || base == "Group") {
+    if (plural || is_legal_suffix(lex, base) || base == "Group") {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
       break;
     }
@@ -929,15 +933,15 @@ std::string clean_party_name(std::string_view raw) {
   // "Acme Inc and Widget Inc", "Acme Inc of Ohio and Widget Inc": two
   // parties; the first one is taken.
   for (std::size_t i = 1; i + 2 < w.size(); ++i)
-    if ((w[i + 1] == "and" || w[i + 1] == "&") && is_legal_suffix(w.back()) &&
+    if ((w[i + 1] == "and" || w[i + 1] == "&") && is_legal_suffix(lex, w.back()) &&
         (w[i] == "Group" || std::any_of(w.begin() + 1, w.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                        [](const std::string& x) { return is_legal_suffix(x); }))) {
+                                        [&](const std::string& x) { return is_legal_suffix(lex, x); }))) {
       w.resize(i + 1);
       break;
     }
   auto suffix_after = [&](std::size_t i) {
     for (std::size_t j = i; j < w.size(); ++j)
-      if (is_legal_suffix(w[j])) return true;
+      if (is_legal_suffix(lex, w[j])) return true;
     return false;
   };
   // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme
@@ -949,7 +953,7 @@ std::string clean_party_name(std::string_view raw) {
       break;
     }
   for (std::size_t i = 1; i + 1 < w.size(); ++i) {
-    if (!is_legal_suffix(w[i])) continue;
+    if (!is_legal_suffix(lex, w[i])) continue;
     // "Acme Inc of Ohio": the place after a legal suffix is not part of the
     // name, unless the name goes on to its own suffix ("Sara Lee Corp of
     // Canada Ltd") or is "... of America".
@@ -969,10 +973,28 @@ std::string clean_party_name(std::string_view raw) {
   if (!w.empty()) {
     std::string& last = w.back();
     if (last.size() > 1 && last.back() == '.' &&
-        std::count(last.begin(), last.end(), '.') == 1 && is_legal_suffix(last))
+        std::count(last.begin(), last.end(), '.') == 1 && is_legal_suffix(lex, last))
       last.pop_back();
   }
   return join_words(w, w.size());
+}
+
+DealLexicons::DealLexicons(const RuleSet& rules)
+    : legal_suffix(rules, "deal_legal_suffix"),
+      non_party(rules, "deal_non_party"),
+      amount_unit(rules, "deal_amount_unit"),
+      ruling_body(rules, "deal_ruling_body"),
+      title(rules, "deal_title"),
+      official_title(rules, "deal_official_title"),
+      pronoun(rules, "deal_pronoun"),
+      run_in_pronoun(rules, "deal_run_in_pronoun"),
+      time_opener(rules, "deal_time_opener"),
+      units_of(rules, "deal_units_of") {}
+
+bool is_non_party_name(std::string_view name, const DealLexicons& lex) { return is_non_name(lex, name); }
+
+bool is_party_pronoun(std::string_view name, const DealLexicons& lex, bool* personal) {
+  return is_pronoun(lex, name, personal);
 }
 
 void assemble_deals(const RuleSet& rules, std::string_view text, Record& record) {

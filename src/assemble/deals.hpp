@@ -27,6 +27,26 @@
 
 namespace extract {
 
+// The word lists of the deal assembly, read from the rules' lexicons (see
+// LexiconList: `deal_title` is `deal_title` and `deal_title_<code>` of each
+// language). docs/deals.md says what each one is for. A list the rules lack
+// is empty; a default-constructed DealLexicons has every list empty.
+struct DealLexicons {
+  LexiconList legal_suffix;    // deal_legal_suffix: Inc, Corp, Co, Ltd ... (a final dot aside)
+  LexiconList non_party;       // deal_non_party: a whole name that is no party ("Monday", "analysts", "perseroan")
+  LexiconList amount_unit;     // deal_amount_unit: a last word that makes a name an amount ("4.20 N.Z. Dlrs")
+  LexiconList ruling_body;     // deal_ruling_body: a last word of a body that rules on deals ("Court", "Board")
+  LexiconList title;           // deal_title: a title word between a company and a person ("Chairman")
+  LexiconList official_title;  // deal_official_title: a title that marks a person, not a company ("Minister")
+  LexiconList pronoun;         // deal_pronoun: a name that stands for one named before; value `person` or `company`
+  LexiconList run_in_pronoun;  // deal_run_in_pronoun: a next sentence's first word a name ran into ("It")
+  LexiconList time_opener;     // deal_time_opener: a time phrase before a name ("On Friday", "Earlier")
+  LexiconList units_of;        // deal_units_of: "Subsidiaries" in "Subsidiaries of Acme Corp"
+
+  DealLexicons() = default;
+  explicit DealLexicons(const RuleSet& rules);
+};
+
 // Builds `record.deals` and completes the acquisition/purchase fact values.
 void assemble_deals(const RuleSet& rules, std::string_view text, Record& record);
 
@@ -41,7 +61,18 @@ int deal_status_rank(std::string_view status);
 // after its parent kept ("Acme Corp's Widget Co" -> "Widget Co"), a final
 // possessive, a bracketed abbreviation and the full stop of a final legal
 // suffix dropped ("Acme Inc." -> "Acme Inc"), the first of two suffixed
-// names joined by "and" kept.
-std::string clean_party_name(std::string_view raw);
+// names joined by "and" kept. The words it knows (legal suffixes, titles,
+// time phrases) come from `lex`.
+std::string clean_party_name(std::string_view raw, const DealLexicons& lex);
+
+// A cleaned name that is never a party: a whole name of `deal_non_party`, one
+// letter ("B" shares), a name ending in an amount's unit ("4.20 N.Z. Dlrs"),
+// in a ruling body ("Superior Court") or in "-based".
+bool is_non_party_name(std::string_view name, const DealLexicons& lex);
+
+// A name of `deal_pronoun` ("it", "the company", "perseroan"): it stands for a
+// company named before; `personal` (when given) says whether it may stand
+// for a person who spoke (the entry's value is `person`: "he", "she").
+bool is_party_pronoun(std::string_view name, const DealLexicons& lex, bool* personal = nullptr);
 
 }  // namespace extract

@@ -28,6 +28,7 @@ Lexicons Lexicons::from(const RuleSet& rules) {
   l.descriptor = rules.lexicon("corp_descriptor");
   l.places = rules.lexicon("place_gazetteer");
   l.orgs = rules.lexicon("org_gazetteer");
+  l.tails = LexiconList(rules, "name_tail");
   return l;
 }
 
@@ -64,15 +65,10 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
   auto ws = words(text, span);
   std::size_t a = 0, b = ws.size();
   auto word = [&](std::size_t k) { return text.substr(ws[k].start, ws[k].size()); };
-  auto descriptive = [&](std::string_view w) {  // "Dallas-based", "state-owned"
-    for (const char* tail : {"-based", "-owned", "-controlled", "-listed", "-registered", "-headquartered"}) {
-      const std::string_view t(tail);
-      if (w.size() > t.size() && w.substr(w.size() - t.size()) == t) return true;
-    }
-    return false;
-  };
+  // "Hong Kong-based Tai Shan Trading Ltd", "state-owned": a word with a
+  // descriptive tail (lexicon name_tail) describes the name after it.
   for (std::size_t k = b; k-- > a + 0;)
-    if (k + 1 < b && descriptive(word(k))) {  // "Hong Kong-based Tai Shan Trading Ltd"
+    if (k + 1 < b && lex.tails.has_hyphen_tail(word(k))) {
       a = k + 1;
       break;
     }

@@ -17,7 +17,8 @@ namespace extract::names {
 // start or end it (name_stopwords), honorifics and titles written before a
 // name (name_honorifics), last words that make a name an organization
 // (org_head_words), legal forms and company words (corp_suffix,
-// corp_descriptor), places (place_gazetteer).
+// corp_descriptor), places (place_gazetteer), and the hyphen tails of a word
+// that describes the name after it (name_tail_en: "-based", "-owned").
 struct Lexicons {
   const Lexicon* stop = nullptr;
   const Lexicon* honorific = nullptr;
@@ -27,6 +28,7 @@ struct Lexicons {
   const Lexicon* descriptor = nullptr;
   const Lexicon* places = nullptr;
   const Lexicon* orgs = nullptr;
+  LexiconList tails;
   static Lexicons from(const RuleSet& rules);
   bool is_stop(std::string_view w) const;
   bool is_honorific(std::string_view w) const;

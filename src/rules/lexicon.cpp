@@ -92,4 +92,26 @@ const Lexicon* RuleSet::lexicon(const std::string& name) const {
   return it == lexicons.end() ? nullptr : &it->second;
 }
 
+LexiconList::LexiconList(const RuleSet& rules, const std::string& base) {
+  if (const Lexicon* l = rules.lexicon(base)) lexicons_.push_back(l);
+  for (const auto& lang : rules.languages) {
+    const Lexicon* l = rules.lexicon(base + "_" + lang.code);
+    // Languages may repeat a code or share a list: each lexicon once.
+    if (l && std::find(lexicons_.begin(), lexicons_.end(), l) == lexicons_.end()) lexicons_.push_back(l);
+  }
+}
+
+const Json* LexiconList::lookup(std::string_view text) const {
+  for (const Lexicon* l : lexicons_)
+    if (const Json* v = l->lookup(text)) return v;
+  return nullptr;
+}
+
+bool LexiconList::has_hyphen_tail(std::string_view word) const {
+  if (lexicons_.empty()) return false;
+  for (std::size_t p = word.find('-', 1); p != std::string_view::npos; p = word.find('-', p + 1))
+    if (contains(word.substr(p))) return true;
+  return false;
+}
+
 }  // namespace extract

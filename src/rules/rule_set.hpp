@@ -122,6 +122,28 @@ struct RuleSet {
   const Lexicon* lexicon(const std::string& name) const;
 };
 
+// One word list that the assembly reads from the rules: the lexicon `base`
+// and `base_<code>` for each language of the rules (`deal_title` reads
+// `deal_title`, `deal_title_en`, `deal_title_id`), those that exist; a word
+// is in the list when one of them has it (each folding case as it says). A
+// list the rules do not define is empty. A third language adds its own
+// `base_<code>` without a code change.
+class LexiconList {
+ public:
+  LexiconList() = default;
+  LexiconList(const RuleSet& rules, const std::string& base);
+  // The value of the first lexicon that has `text` (Lexicon::lookup), or nullptr.
+  const Json* lookup(std::string_view text) const;
+  bool contains(std::string_view text) const { return lookup(text) != nullptr; }
+  // `word` ends with a form that starts with a hyphen, after at least one
+  // byte ("Dallas-based" ends with "-based"; "-based" alone does not).
+  bool has_hyphen_tail(std::string_view word) const;
+  const std::vector<const Lexicon*>& lexicons() const { return lexicons_; }
+
+ private:
+  std::vector<const Lexicon*> lexicons_;
+};
+
 struct LoadOptions {
   std::int64_t max_rule_mem = 32 << 20;       // RE2 memory budget per rule
   std::uint64_t max_file_size = 16 << 20;     // bytes per rule file

@@ -19,6 +19,20 @@ Json deals_of(const std::string& text) {
   return shipped().run(d).deals;
 }
 
+// The deal assembly's word lists from the shipped rules.
+const DealLexicons& shipped_lex() {
+  static const DealLexicons lex(shipped().rules());
+  return lex;
+}
+
+// The word lists of a rule file given as text, loaded as if in rules/en/.
+RuleSet rules_of(const std::string& yaml) {
+  Diagnostics diags;
+  RuleSet rules = load_rules_from_string("test.yaml", yaml, diags, "en");
+  REQUIRE(!diags.has_errors());
+  return rules;
+}
+
 // The deal whose `key` is `value`, or null.
 Json deal_with(const Json& deals, const char* key, const std::string& value) {
   for (const auto& d : deals)
@@ -110,12 +124,12 @@ TEST_CASE("a known town after 'of' is cut from a group's name, not from a bank's
 }
 
 TEST_CASE("party names: a plural possessive parent and 'Subsidiaries of' are dropped", "[deals]") {
-  CHECK(clean_party_name("Dorn Enterprises' Marsh Dairy Inc") == "Marsh Dairy Inc");
-  CHECK(clean_party_name("Subsidiaries of Pellam Mutual Life Co") == "Pellam Mutual Life Co");
-  CHECK(clean_party_name("Acme Corp's Widget Co") == "Widget Co");
+  CHECK(clean_party_name("Dorn Enterprises' Marsh Dairy Inc", shipped_lex()) == "Marsh Dairy Inc");
+  CHECK(clean_party_name("Subsidiaries of Pellam Mutual Life Co", shipped_lex()) == "Pellam Mutual Life Co");
+  CHECK(clean_party_name("Acme Corp's Widget Co", shipped_lex()) == "Widget Co");
   // A possessive first word is part of the name; so is a plural possessive without a suffix after it.
-  CHECK(clean_party_name("Scott's Liquid Gold Inc") == "Scott's Liquid Gold Inc");
-  CHECK(clean_party_name("Dorn Enterprises' Marsh") == "Dorn Enterprises' Marsh");
+  CHECK(clean_party_name("Scott's Liquid Gold Inc", shipped_lex()) == "Scott's Liquid Gold Inc");
+  CHECK(clean_party_name("Dorn Enterprises' Marsh", shipped_lex()) == "Dorn Enterprises' Marsh");
 }
 
 TEST_CASE("a unit named like its parent is not completed to the parent's name", "[deals]") {
@@ -166,4 +180,121 @@ TEST_CASE("a place name that is short for a company of the document is that comp
   const Json d = deal_with(deals, "acquirer", "Corvex Oil Corp");
   REQUIRE(d.is_object());
   CHECK(d["target"] == "Denver Shale Pty Ltd");
+}
+
+// The word lists of the deal assembly are lexicons of the rules
+// (rules/*/deals.yaml): these tests fail when an entry stops steering it.
+
+namespace {
+
+// Each {raw, cleaned} pair through clean_party_name.
+void check_cleaned(const DealLexicons& lex, std::initializer_list<std::pair<const char*, const char*>> pairs) {
+  for (const auto& [raw, cleaned] : pairs) {
+    INFO("raw: " << raw);
+    CHECK(clean_party_name(raw, lex) == cleaned);
+  }
+}
+
+// Each name is (or, with `expected` false, is not) a non-party name.
+void check_non_party(const DealLexicons& lex, std::initializer_list<const char*> names, bool expected) {
+  for (const char* name : names) {
+    INFO("name: " << name);
+    CHECK(is_non_party_name(name, lex) == expected);
+  }
+}
+
+// Each {name, personal} pair is a pronoun that may (or may not) stand for a
+// person; each of `others` is no pronoun.
+void check_pronouns(const DealLexicons& lex, std::initializer_list<std::pair<const char*, bool>> pronouns,
+                    std::initializer_list<const char*> others) {
+  for (const auto& [name, personal] : pronouns) {
+    INFO("pronoun: " << name);
+    bool is_personal = !personal;
+    CHECK(is_party_pronoun(name, lex, &is_personal));
+    CHECK(is_personal == personal);
+  }
+  for (const char* name : others) {
+    INFO("not a pronoun: " << name);
+    CHECK_FALSE(is_party_pronoun(name, lex));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("deal word lists: without the lexicons the assembly knows no word", "[deals][lexicons]") {
+  const DealLexicons none;
+  check_cleaned(none, {{"Harlow Mills Chairman Peter Quint", "Harlow Mills Chairman Peter Quint"},
+                       {"On Friday Tarrant Corp", "On Friday Tarrant Corp"},
+                       {"Subsidiaries of Pellam Mutual Life Co", "Subsidiaries of Pellam Mutual Life Co"},
+                       {"Tarrant Inc.", "Tarrant Inc."}});
+  check_non_party(none, {"Monday", "4.20 N.Z. Dlrs", "Pell Valley Board"}, false);
+  // Not word lists: one letter, and a "-based" tail.
+  check_non_party(none, {"B", "Tulsa-based"}, true);
+  check_pronouns(none, {}, {"the company", "he"});
+}
+
+TEST_CASE("deal word lists: the shipped lexicons", "[deals][lexicons]") {
+  const DealLexicons& lex = shipped_lex();
+  check_cleaned(lex, {
+      // deal_title_en, exact case; a name that ends in a legal suffix is not cut.
+      {"Harlow Mills Chairman Peter Quint", "Harlow Mills"},
+      {"Harlow Mills Spokeswoman Ida Brook", "Harlow Mills"},
+      {"Harlow Mills chairman Peter Quint", "Harlow Mills chairman Peter Quint"},
+      {"First Executive Corp", "First Executive Corp"},
+      // deal_time_opener_en: whole phrases, exact case; "In May" is not one.
+      {"On Friday Tarrant Corp", "Tarrant Corp"},
+      {"In February Tarrant Corp", "Tarrant Corp"},
+      {"Earlier Tarrant Corp", "Tarrant Corp"},
+      {"In May Tarrant Corp", "In May Tarrant Corp"},
+      {"on Friday Tarrant Corp", "on Friday Tarrant Corp"},
+      {"On Friday", "On Friday"},
+      // deal_units_of_en; deal_legal_suffix in any case, its final dot dropped.
+      {"Affiliates of Tarrant Corp", "Tarrant Corp"},
+      {"Tarrant Inc.", "Tarrant Inc"},
+      {"Tarrant INC.", "Tarrant INC"},
+      {"Tarrant Company.", "Tarrant Company."},
+  });
+  // deal_non_party_en / _id (case aside), deal_amount_unit_en, deal_ruling_body_en after another word.
+  check_non_party(lex, {"Monday", "WEDNESDAY", "Securities and Exchange Commission", "Industry Sources", "Kamis",
+                        "4.20 N.Z. Dlrs", "Pell Valley Board"}, true);
+  check_non_party(lex, {"Board", "Tarrant Corp", "Monday  Tarrant"}, false);
+  // deal_pronoun_en / _id: `person` entries may stand for a person who spoke.
+  // Names are compared as written: other white space is in no list.
+  check_pronouns(lex, {{"The Company", false}, {"She", true}, {"perusahaan tersebut", false}},
+                 {"Tarrant Corp", "the  company", "it\n"});
+}
+
+TEST_CASE("deal word lists: entries of other lexicons steer the assembly", "[deals][lexicons]") {
+  // A language-neutral list (no suffix) and lists of the language `en` are
+  // read; a list of a language the rules do not declare is not.
+  const RuleSet rules = rules_of(R"(
+language: {code: en, stopwords: stop_test}
+lexicons:
+  stop_test: {entries: [the]}
+  deal_legal_suffix: {entries: [kft]}
+  deal_title_en: {case: sensitive, entries: [Warden]}
+  deal_title_fr: {case: sensitive, entries: [Directeur]}
+  deal_time_opener: {case: sensitive, entries: [Come Monday, Meanwhile]}
+  deal_units_of_en: {case: sensitive, entries: [Branches]}
+  deal_non_party_en: {entries: [harvest moon]}
+  deal_amount_unit_en: {entries: [crowns]}
+  deal_ruling_body_en: {entries: [tribunal]}
+  deal_pronoun_en:
+    entries:
+      - {value: company, forms: [the outfit]}
+      - {value: person, forms: [the founder]}
+)");
+  const DealLexicons lex(rules);
+  check_cleaned(lex, {{"Pell Holdings Warden Ann Roe", "Pell Holdings"},
+                      {"Pell Holdings Chairman Ann Roe", "Pell Holdings Chairman Ann Roe"},
+                      {"Pell Holdings Directeur Ann Roe", "Pell Holdings Directeur Ann Roe"},
+                      {"Come Monday Pell Kft", "Pell Kft"},
+                      {"Meanwhile Pell Kft.", "Pell Kft"},
+                      {"On Friday Pell Kft", "On Friday Pell Kft"},
+                      {"Pell Inc.", "Pell Inc."},
+                      {"Branches of Pell Kft", "Pell Kft"},
+                      {"Subsidiaries of Pell Kft", "Subsidiaries of Pell Kft"}});
+  check_non_party(lex, {"Harvest Moon", "12 Swedish Crowns", "Lyle Tribunal"}, true);
+  check_non_party(lex, {"Monday", "4.20 N.Z. Dlrs", "Lyle Court"}, false);
+  check_pronouns(lex, {{"The Founder", true}, {"the outfit", false}}, {"it", "he"});
 }

@@ -191,3 +191,22 @@ TEST_CASE("FormMatcher finds what the RE2 alternation of the forms found", "[ent
   CHECK(names::alternation_compiles(list));
   CHECK_FALSE(names::alternation_compiles({"Kestrel", "Bad\xC3 Name"}));
 }
+
+TEST_CASE("a word with a hyphen tail of lexicon name_tail starts the name after it", "[entities][lexicons]") {
+  const std::string text = "Tulsa-based Lyle Pumps Inc";
+  const Span all{0, text.size()};
+  const names::Lexicons shipped_lex = names::Lexicons::from(testing::shipped().rules());
+  const Span cut = names::trim(text, all, shipped_lex, false);
+  CHECK(text.substr(cut.start, cut.size()) == "Lyle Pumps Inc");
+  const std::string owned = "state-owned Lyle Pumps Inc";
+  const Span cut2 = names::trim(owned, Span{0, owned.size()}, shipped_lex, false);
+  CHECK(owned.substr(cut2.start, cut2.size()) == "Lyle Pumps Inc");
+  // Exact case, and only at the end of a longer word.
+  const std::string upper = "Tulsa-BASED Lyle Pumps Inc";
+  CHECK(names::trim(upper, Span{0, upper.size()}, shipped_lex, false).start == 0);
+  const std::string bare = "-based Lyle Pumps Inc";
+  CHECK(names::trim(bare, Span{0, bare.size()}, shipped_lex, false).start == 0);
+  // Without the lexicon no word is cut.
+  const names::Lexicons none;
+  CHECK(names::trim(text, all, none, false).start == 0);
+}
