@@ -296,10 +296,12 @@ class DealBuilder {
     for (const std::string& f : forms_) {
       // "Marlow" -> "Marlow Fintech Ltd"; "Bumi Kreasi Media" -> "PT Bumi Kreasi Media Tbk";
       // "Calmat" -> "CalMat Co"; "TWA" -> "Trans World Airlines Inc".
+      // A legal form written before the name (deal_legal_prefix: "PT", "CV")
+      // that `name` does not start with is passed over.
       std::string_view rest(f);
-      if (rest.size() > 3 && (rest.substr(0, 3) == "PT " || rest.substr(0, 3) == "CV ") &&
-          name.compare(0, 3, std::string(rest.substr(0, 3))) != 0)
-        rest.remove_prefix(3);
+      if (const auto sp = rest.find(' '); sp != std::string_view::npos && rest.size() > sp + 1 &&
+          in(lex_.legal_prefix, rest.substr(0, sp)) && name.compare(0, sp + 1, rest.data(), sp + 1) != 0)
+        rest.remove_prefix(sp + 1);
       bool extends = rest.size() > name.size() && lower(rest.substr(0, name.size())) == folded &&
                      rest[name.size()] == ' ';
       // "Peat Marwick" is not "Peat Marwick and KMG Main Hurdman" when the
@@ -426,7 +428,7 @@ class DealBuilder {
     const Lexicon* places = rules_.lexicon("place_gazetteer");
     // A bank or a savings association is named after its town ("First
     // National Bank of Salem"): only a place found in the document cuts it.
-    const bool named_by_town = before.back() == "Bank" || before.back() == "Association" || before.back() == "Society";
+    const bool named_by_town = in(lex_.town_named, before.back());
     return is_place(place) || (places && !named_by_town && places->contains(place)) ? name.substr(0, at) : name;
   }
 
@@ -948,7 +950,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   // Corp"; "Ardley Bancorp of West Virginia Inc" is one name.
   for (std::size_t i = 1; i + 1 < w.size(); ++i)
     if (w[i + 1] == "of" &&
-        (w[i] == "Division" || ((w[i] == "Association" || w[i] == "Bancorp") && !suffix_after(i + 2)))) {
+        (w[i] == "Division" || (in(lex.place_after, w[i]) && !suffix_after(i + 2)))) {
       w.resize(i + 1);
       break;
     }
@@ -989,7 +991,10 @@ DealLexicons::DealLexicons(const RuleSet& rules)
       pronoun(rules, "deal_pronoun"),
       run_in_pronoun(rules, "deal_run_in_pronoun"),
       time_opener(rules, "deal_time_opener"),
-      units_of(rules, "deal_units_of") {}
+      units_of(rules, "deal_units_of"),
+      legal_prefix(rules, "deal_legal_prefix"),
+      town_named(rules, "deal_town_named"),
+      place_after(rules, "deal_place_after") {}
 
 bool is_non_party_name(std::string_view name, const DealLexicons& lex) { return is_non_name(lex, name); }
 

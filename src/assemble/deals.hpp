@@ -42,6 +42,9 @@ struct DealLexicons {
   LexiconList run_in_pronoun;  // deal_run_in_pronoun: a next sentence's first word a name ran into ("It")
   LexiconList time_opener;     // deal_time_opener: a time phrase before a name ("On Friday", "Earlier")
   LexiconList units_of;        // deal_units_of: "Subsidiaries" in "Subsidiaries of Acme Corp"
+  LexiconList legal_prefix;    // deal_legal_prefix: a legal form before a name ("PT", "CV")
+  LexiconList town_named;      // deal_town_named: a last word of a name with its town ("National Bank of Salem")
+  LexiconList place_after;     // deal_place_after: "Bancorp" of "Coastal Bancorp of Portland", whose place is cut
 
   DealLexicons() = default;
   explicit DealLexicons(const RuleSet& rules);

@@ -11,11 +11,11 @@ namespace {
 
 using testing::shipped;
 
-Json deals_of(const std::string& text) {
+Json deals_of(const std::string& text, const std::string& lang = "en") {
   Document d;
   d.source = "test";
   d.text = text;
-  d.language_hint = "en";
+  d.language_hint = lang;
   return shipped().run(d).deals;
 }
 
@@ -226,7 +226,8 @@ TEST_CASE("deal word lists: without the lexicons the assembly knows no word", "[
   check_cleaned(none, {{"Harlow Mills Chairman Peter Quint", "Harlow Mills Chairman Peter Quint"},
                        {"On Friday Tarrant Corp", "On Friday Tarrant Corp"},
                        {"Subsidiaries of Pellam Mutual Life Co", "Subsidiaries of Pellam Mutual Life Co"},
-                       {"Tarrant Inc.", "Tarrant Inc."}});
+                       {"Tarrant Inc.", "Tarrant Inc."},
+                       {"Coastal Bancorp of Portland", "Coastal Bancorp of Portland"}});
   check_non_party(none, {"Monday", "4.20 N.Z. Dlrs", "Pell Valley Board"}, false);
   // Not word lists: one letter, and a "-based" tail.
   check_non_party(none, {"B", "Tulsa-based"}, true);
@@ -253,6 +254,10 @@ TEST_CASE("deal word lists: the shipped lexicons", "[deals][lexicons]") {
       {"Tarrant Inc.", "Tarrant Inc"},
       {"Tarrant INC.", "Tarrant INC"},
       {"Tarrant Company.", "Tarrant Company."},
+      // deal_place_after_en: the place after it is cut, unless a legal suffix follows.
+      {"Coastal Bancorp of Portland", "Coastal Bancorp"},
+      {"Ardley Bancorp of West Virginia Inc", "Ardley Bancorp of West Virginia Inc"},
+      {"Coastal Trust of Portland", "Coastal Trust of Portland"},
   });
   // deal_non_party_en / _id (case aside), deal_amount_unit_en, deal_ruling_body_en after another word.
   check_non_party(lex, {"Monday", "WEDNESDAY", "Securities and Exchange Commission", "Industry Sources", "Kamis",
@@ -276,6 +281,7 @@ lexicons:
   deal_title_fr: {case: sensitive, entries: [Directeur]}
   deal_time_opener: {case: sensitive, entries: [Come Monday, Meanwhile]}
   deal_units_of_en: {case: sensitive, entries: [Branches]}
+  deal_place_after_en: {case: sensitive, entries: [Trust]}
   deal_non_party_en: {entries: [harvest moon]}
   deal_amount_unit_en: {entries: [crowns]}
   deal_ruling_body_en: {entries: [tribunal]}
@@ -293,8 +299,20 @@ lexicons:
                       {"On Friday Pell Kft", "On Friday Pell Kft"},
                       {"Pell Inc.", "Pell Inc."},
                       {"Branches of Pell Kft", "Pell Kft"},
-                      {"Subsidiaries of Pell Kft", "Subsidiaries of Pell Kft"}});
+                      {"Subsidiaries of Pell Kft", "Subsidiaries of Pell Kft"},
+                      {"Coastal Trust of Portland", "Coastal Trust"},
+                      {"Coastal Bancorp of Portland", "Coastal Bancorp of Portland"}});
   check_non_party(lex, {"Harvest Moon", "12 Swedish Crowns", "Lyle Tribunal"}, true);
   check_non_party(lex, {"Monday", "4.20 N.Z. Dlrs", "Lyle Court"}, false);
   check_pronouns(lex, {{"The Founder", true}, {"the outfit", false}}, {"it", "he"});
+}
+
+TEST_CASE("deal word lists: a short name completes past a legal form of deal_legal_prefix_id", "[deals][lexicons]") {
+  const Json deals = deals_of(
+      "JAKARTA - PT Sinar Lintas Data Tbk menyatakan rencana penjualan.\n\n"
+      "PT Awan Nadi mengakuisisi Sinar Lintas Data senilai Rp 2 triliun pada Senin.\n",
+      "id");
+  REQUIRE(deals.size() == 1);
+  CHECK(deals[0]["acquirer"] == "PT Awan Nadi");
+  CHECK(deals[0]["target"] == "PT Sinar Lintas Data Tbk");
 }
