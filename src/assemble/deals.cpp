@@ -44,15 +44,18 @@ std::string join_words(const std::vector<std::string>& w, std::size_t n) {
   return out;
 }
 
-// Whether the rules' list has `s` as written. Lexicon lookups collapse white
-// space; a text with white space other than single spaces between words is in
-// no list, as when these lists were sets of strings in the code.
-bool in(const LexiconList& list, std::string_view s) {
+// Words one space apart, no space at the ends: the text as a lexicon lookup
+// reads it. Lookups collapse white space; a text with other white space is
+// in no list, as when these lists were sets of strings in the code.
+bool plain(std::string_view s) {
   if (!s.empty() && (s.front() == ' ' || s.back() == ' ')) return false;
   for (std::size_t i = 0; i < s.size(); ++i)
     if (s[i] == ' ' ? s[i + 1] == ' ' : is_space(s[i])) return false;
-  return list.contains(s);
+  return true;
 }
+
+// Whether the rules' list has `s` as written.
+bool in(const LexiconList& list, std::string_view s) { return plain(s) && list.contains(s); }
 
 bool is_legal_suffix(const DealLexicons& lex, std::string_view word) {
   if (!word.empty() && word.back() == '.') word.remove_suffix(1);
@@ -108,7 +111,7 @@ bool is_title(const DealLexicons& lex, std::string_view word) { return in(lex.ti
 // "it", "the company", "perseroan": a name that stands for one named before.
 // `personal`: it may stand for a person who spoke ("he", "she").
 bool is_pronoun(const DealLexicons& lex, std::string_view name, bool* personal = nullptr) {
-  const Json* kind = in(lex.pronoun, name) ? lex.pronoun.lookup(name) : nullptr;
+  const Json* kind = plain(name) ? lex.pronoun.lookup(name) : nullptr;
   if (personal) *personal = kind && kind->is_string() && kind->get_ref<const std::string&>() == "person";
   return kind != nullptr;
 }

@@ -16,6 +16,15 @@ bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80 || c ==
 
 bool in(const Lexicon* lex, std::string_view w) { return lex && lex->contains(w); }
 
+// `w` ends with a tail of the list that starts with a hyphen, after at least
+// one byte: "Dallas-based" ends with "-based"; "-based" alone does not.
+bool has_hyphen_tail(const LexiconList& tails, std::string_view w) {
+  if (tails.empty()) return false;
+  for (std::size_t p = w.find('-', 1); p != std::string_view::npos; p = w.find('-', p + 1))
+    if (tails.contains(w.substr(p))) return true;
+  return false;
+}
+
 }  // namespace
 
 Lexicons Lexicons::from(const RuleSet& rules) {
@@ -68,7 +77,7 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
   // "Hong Kong-based Tai Shan Trading Ltd", "state-owned": a word with a
   // descriptive tail (lexicon name_tail) describes the name after it.
   for (std::size_t k = b; k-- > a + 0;)
-    if (k + 1 < b && lex.tails.has_hyphen_tail(word(k))) {
+    if (k + 1 < b && has_hyphen_tail(lex.tails, word(k))) {
       a = k + 1;
       break;
     }

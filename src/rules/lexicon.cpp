@@ -107,11 +107,4 @@ const Json* LexiconList::lookup(std::string_view text) const {
   return nullptr;
 }
 
-bool LexiconList::has_hyphen_tail(std::string_view word) const {
-  if (lexicons_.empty()) return false;
-  for (std::size_t p = word.find('-', 1); p != std::string_view::npos; p = word.find('-', p + 1))
-    if (contains(word.substr(p))) return true;
-  return false;
-}
-
 }  // namespace extract

@@ -135,10 +135,7 @@ class LexiconList {
   // The value of the first lexicon that has `text` (Lexicon::lookup), or nullptr.
   const Json* lookup(std::string_view text) const;
   bool contains(std::string_view text) const { return lookup(text) != nullptr; }
-  // `word` ends with a form that starts with a hyphen, after at least one
-  // byte ("Dallas-based" ends with "-based"; "-based" alone does not).
-  bool has_hyphen_tail(std::string_view word) const;
-  const std::vector<const Lexicon*>& lexicons() const { return lexicons_; }
+  bool empty() const { return lexicons_.empty(); }
 
  private:
   std::vector<const Lexicon*> lexicons_;
