@@ -96,8 +96,12 @@ BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::f
           std::unique_lock<std::mutex> lock(mu);
           cv.wait(lock, [&] { return abort || !queue.empty() || input_done; });
           if (abort || queue.empty()) return;
-          // What is queued, shared among the workers, at most max_chunk.
-          const std::size_t n = std::min(max_chunk, (queue.size() + jobs - 1) / jobs);
+          // At most max_chunk, and with several workers a part of what is
+          // queued small enough that the others get theirs: 1/(2 jobs), so
+          // that chunks shrink as the input runs out and the workers finish
+          // together (guided scheduling).
+          const std::size_t share = jobs == 1 ? 1 : 2 * jobs;
+          const std::size_t n = std::min(max_chunk, (queue.size() + share - 1) / share);
           first = queue.front().first;
           for (std::size_t k = 0; k < n; ++k) {
             queued_bytes -= queue.front().second.line.size();

@@ -38,11 +38,13 @@ BatchStats run_ordered(unsigned jobs, const std::function<std::optional<Task>()>
                        const std::atomic<bool>* stop = nullptr);
 
 // The same with work on chunks of consecutive tasks: `work` returns one result
-// per task of the chunk, in order. A free worker takes what is queued, up to
-// `max_chunk` tasks and no more than its share among `jobs` workers, so that a
-// slow trickle of input (a pipe) is processed one task at a time, as soon as it
-// arrives, while a folder or a file is processed in chunks. A reader thread
-// and `jobs` workers run even for jobs == 1.
+// per task of the chunk, in order. A free worker takes what is queued, never
+// waiting for more: a slow trickle of input (a pipe) is processed one task at
+// a time, as soon as it arrives, while a folder or a file is processed in
+// chunks of up to `max_chunk` tasks. With several workers a chunk is at most
+// 1/(2 jobs) of the queue, so that chunks shrink as the input runs out and the
+// workers finish together. A reader thread and `jobs` workers run even for
+// jobs == 1.
 BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::function<std::optional<Task>()>& next,
                               const std::function<std::vector<TaskResult>(std::vector<Task>&)>& work,
                               const std::function<bool(const TaskResult&)>& write,
