@@ -155,6 +155,36 @@ std::string get_string(const Json& v, const char* key) {
   return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The assembly's regular expressions, read by name from the rules'
+// `regexes:` (compiled once when the rules load; docs/deals.md, "Patterns").
+// One the rules lack is null and never matches.
+struct DealPatterns {
+  const RE2* price_blocked;    // deal_price_blocked: "sales", "pendapatan" between a mention and money
+  const RE2* price_lead;       // deal_price_lead: "for", "senilai" up to two words before money
+  const RE2* price_elsewhere;  // deal_price_elsewhere: "valuing X at", "nilai transaksinya" before money
+  const RE2* market_value;     // deal_market_value: "market value" before money
+  const RE2* topic;            // deal_topic: a sentence about a deal ("acquisition", "akuisisi")
+  const RE2* official_name;    // deal_official_name: "(formerly X)" after the target; group 1 is X
+  const RE2* unit_after;       // deal_unit_after: " unit" after a seller's name
+  const RE2* seller_gap;       // deal_seller_gap: the words from a mention to "from Y"
+  const RE2* joint_parties;    // deal_joint_parties: " and " between acquirer and target
+
+  explicit DealPatterns(const RuleSet& rules)
+      : price_blocked(rules.regex("deal_price_blocked")),
+        price_lead(rules.regex("deal_price_lead")),
+        price_elsewhere(rules.regex("deal_price_elsewhere")),
+        market_value(rules.regex("deal_market_value")),
+        topic(rules.regex("deal_topic")),
+        official_name(rules.regex("deal_official_name")),
+        unit_after(rules.regex("deal_unit_after")),
+        seller_gap(rules.regex("deal_seller_gap")),
+        joint_parties(rules.regex("deal_joint_parties")) {}
+};
+
+// `re` matches in `text` (partly, or all of it); never when the rules lack it.
+bool found(const RE2* re, std::string_view text) { return re && RE2::PartialMatch(text, *re); }
+bool whole(const RE2* re, std::string_view text) { return re && RE2::FullMatch(text, *re); }
+
 // One acquisition or purchase fact, as the assembly sees it.
 struct Mention {
   std::size_t fact = 0;  // index into record.facts
@@ -170,7 +200,7 @@ struct Mention {
 class DealBuilder {
  public:
   DealBuilder(const RuleSet& rules, std::string_view text, Record& record)
-      : rules_(rules), lex_(rules), text_(text), record_(record) {}
+      : rules_(rules), lex_(rules), re_(rules), text_(text), record_(record) {}
 
   void run() {
     collect_forms();
@@ -204,6 +234,7 @@ class DealBuilder {
  private:
   const RuleSet& rules_;
   const DealLexicons lex_;
+  const DealPatterns re_;
   std::string_view text_;
   Record& record_;
   // Every form a company is written in this document (party captures, "X
@@ -384,9 +415,8 @@ class DealBuilder {
     // "from Acme Corp's Widget Inc unit": the seller is the owner (for a
     // buyer, "to Acme Corp's Widget Inc unit", the answer keys go both ways).
     if (field == "seller") {
-      static const RE2 kUnitAfter("^\\s+(?:unit|subsidiary|affiliate)\\b");
       const Span* s = capture_of(f, field);
-      if (s && RE2::PartialMatch(text_.substr(s->end, 20), kUnitAfter))
+      if (s && found(re_.unit_after, text_.substr(s->end, 20)))
         if (std::string owner = owner_in(f, field.c_str()); !owner.empty()) return owner;
     }
     if (in_headline(f, field)) {
@@ -526,13 +556,12 @@ class DealBuilder {
   // "bought the Lyle clinic in Tulsa from Y": a
   // company named right after "from" later in the sentence sells.
   std::string seller_after(const Fact& f, const Span& sentence) {
-    static const RE2 kGap("(?:,?\\s+[\\w.'-]+){0,8}?,?\\s+from\\s+");
     for (const auto& e : record_.entities) {
       if (e.type != "organization") continue;
       for (const auto& mspan : e.mentions) {
         if (mspan.start <= f.span.end || mspan.start >= sentence.end || mspan.start > f.span.end + 100) continue;
         std::string_view gap = text_.substr(f.span.end, mspan.start - f.span.end);
-        if (!RE2::FullMatch(gap, kGap)) continue;
+        if (!whole(re_.seller_gap, gap)) continue;
         std::string n = clean_party_name(Lexicon::fold(text_.substr(mspan.start, mspan.size()), false), lex_);
         if (!n.empty() && !is_non_name(lex_, n)) return clean_party_name(complete(n), lex_);
       }
@@ -596,8 +625,6 @@ class DealBuilder {
   // The money fact that prices this mention: inside the match, or soon
   // after it in the same sentence behind a price word ("for", "senilai").
   Json price_for(const Fact& f, const Span& sentence) const {
-    static const RE2 kBlocked("(?i)\\b(?:sales|revenues?|assets|earnings|profit|loss|debt|loan|pendapatan|penjualan|aset|laba|utang|pinjaman|market\\s+value)\\b");
-    static const RE2 kLead("(?i)(?:\\bfor|\\bat|\\bworth|\\bsenilai|\\bseharga|\\bsebesar|\\bnilai|\\bvalued\\s+at|\\bvalue\\s+of|\\btotal(?:\\s+of)?|\\bor|\\bof|\\bdengan)\\s*(?:\\S+\\s+){0,2}$");
     for (const auto& g : record_.facts) {
       if (g.type != "money" || g.value.contains("per") || per_share_after(g)) continue;
       if (g.span.start < f.span.start) continue;
@@ -605,10 +632,10 @@ class DealBuilder {
       if (g.span.start > f.span.end + 120) break;
       if (g.span.end <= f.span.end) return g.value;  // inside the match
       std::string_view gap = text_.substr(f.span.end, g.span.start - f.span.end);
-      if (RE2::PartialMatch(gap, kBlocked)) continue;
+      if (found(re_.price_blocked, gap)) continue;
       // The price word may close the match itself ("... untuk membeli server senilai").
       const std::size_t from = f.span.end - std::min<std::size_t>(f.span.size(), 12);
-      if (!RE2::PartialMatch(text_.substr(from, g.span.start - from), kLead)) continue;
+      if (!found(re_.price_lead, text_.substr(from, g.span.start - from))) continue;
       // Another acquisition between them owns the money.
       bool other = false;
       for (const auto& h : record_.facts)
@@ -686,15 +713,13 @@ class DealBuilder {
   // transaksinya ... mencapai", "a total of". The largest such amount wins,
   // which does not depend on paragraph order.
   Json price_elsewhere(const std::string& target) const {
-    static const RE2 kLead("(?i)(?:valu(?:e|ed|ing)\\s+(?:\\S+\\s+){0,3}at|nilai\\s+(?:transaksi|akuisisi|pembelian|kesepakatan)(?:nya)?(?:\\s+\\S+){0,3}|(?:pembelian|akuisisi|transaksi|offer|bid|deal|transaction)\\s+(?:\\S+\\s+){0,2}(?:senilai|worth|valued\\s+at|of)|for\\s+a\\s+total(?:\\s+of)?|total\\s+(?:value|price|cost)\\s+of)\\s*$");
-    static const RE2 kMarket("(?i)market\\s+(?:value|valu)");
     Json best = nullptr;
     for (const auto& g : record_.facts) {
       if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount") || per_share_after(g)) continue;
       std::size_t from = g.span.start > 60 ? g.span.start - 60 : 0;
       std::string_view before = text_.substr(from, g.span.start - from);
-      if (RE2::PartialMatch(before, kMarket)) continue;
-      if (!RE2::PartialMatch(before, kLead) && !price_cue_at(g)) continue;
+      if (found(re_.market_value, before)) continue;
+      if (!found(re_.price_elsewhere, before) && !price_cue_at(g)) continue;
       (void)target;
       if (best.is_null() || g.value["amount"].get<double>() > best["amount"].get<double>()) best = g.value;
     }
@@ -704,14 +729,13 @@ class DealBuilder {
   // A day date in a sentence about the deal that names no party ("The
   // completion was announced on Thursday (20/11/2025)"): the latest one.
   std::string deal_day_elsewhere() const {
-    static const RE2 kDealWord("(?i)\\b(?:acquisition|deal|transaction|merger|takeover|akuisisi|transaksi|penyelesaian|merger|pengambilalihan)\\b");
     std::string best;
     for (const auto& g : record_.facts) {
       if (g.type != "date" || is_dateline(g)) continue;
       std::string d = get_string(g.value, "date");
       if (d.size() != 10 || d <= best) continue;
       const Span s = sentence_of(lex_, text_, g.span.start);
-      if (RE2::PartialMatch(text_.substr(s.start, s.size()), kDealWord)) best = d;
+      if (found(re_.topic, text_.substr(s.start, s.size()))) best = d;
     }
     return best;
   }
@@ -719,12 +743,11 @@ class DealBuilder {
   // A parenthesised official name after the target: "Hotshot (resminya
   // Natural Synthetics Inc.)", "Acme (formerly Widget Corp)".
   void official_names(const std::string& target, std::set<std::string>& aliases) const {
-    static const RE2 kParen("^\\s*\\(\\s*(?i:resminya|secara\\s+resmi|formerly|officially|formally|legally|also\\s+known\\s+as|dahulu|sebelumnya|dulu)\\s+(\\p{Lu}[^()\\n]{1,60})\\)");
-    if (target.empty()) return;
+    if (target.empty() || !re_.official_name) return;
     std::size_t pos = 0;
     while ((pos = text_.find(target, pos)) != std::string_view::npos) {
       std::string inner;
-      if (RE2::PartialMatch(text_.substr(pos + target.size(), 100), kParen, &inner)) {
+      if (RE2::PartialMatch(text_.substr(pos + target.size(), 100), *re_.official_name, &inner)) {
         while (!inner.empty() && is_space(inner.back())) inner.pop_back();
         aliases.insert(inner);
       }
@@ -755,8 +778,7 @@ class DealBuilder {
     const Span* a = capture_of(f, "acquirer");
     const Span* t = capture_of(f, "target");
     if (!a || !t || a->end > t->start) return false;
-    static const RE2 kAnd("\\s+and\\s+");
-    return RE2::FullMatch(text_.substr(a->end, t->start - a->end), kAnd);
+    return whole(re_.joint_parties, text_.substr(a->end, t->start - a->end));
   }
 
   void orient_mergers(std::vector<Mention>& mentions) {

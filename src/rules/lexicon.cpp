@@ -92,6 +92,11 @@ const Lexicon* RuleSet::lexicon(const std::string& name) const {
   return it == lexicons.end() ? nullptr : &it->second;
 }
 
+const RE2* RuleSet::regex(const std::string& name) const {
+  auto it = regexes.find(name);
+  return it == regexes.end() ? nullptr : it->second.get();
+}
+
 LexiconList::LexiconList(const RuleSet& rules, const std::string& base) {
   if (const Lexicon* l = rules.lexicon(base)) lexicons_.push_back(l);
   for (const auto& lang : rules.languages) {

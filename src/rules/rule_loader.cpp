@@ -174,6 +174,7 @@ class Loader {
     YAML::Node node;
   };
   std::map<std::string, PatternDef> patterns_;
+  std::vector<std::pair<std::string, PatternDef>> regexes_;  // in file order
   std::map<std::string, std::string> expanded_;
   std::map<std::string, SourcePos> rule_ids_;
 
@@ -289,6 +290,7 @@ class Loader {
       if (p.file) finish_rule(p);
     }
     pending_.clear();
+    compile_regexes();
     check_languages();
     return std::move(set_);
   }
@@ -296,31 +298,18 @@ class Loader {
  private:
 
   void collect_definitions(const RawFile& f) {
-    static const std::set<std::string> top_keys = {"patterns", "lexicons", "rules", "language", "description"};
+    static const std::set<std::string> top_keys = {"patterns", "regexes", "lexicons", "rules", "language", "description"};
     for (const auto& kv : f.root) {
       const std::string key = scalar(kv.first);
       if (!top_keys.count(key))
-        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, lexicons, rules, language)", key));
+        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, regexes, lexicons, rules, language)", key));
     }
-    if (const auto& pats = f.root["patterns"]) {
-      if (!pats.IsMap()) {
-        diags_->error(pos_of(f, pats), "'patterns' must be a mapping of NAME: regex");
-      } else {
-        for (const auto& kv : pats) {
-          const std::string name = scalar(kv.first);
-          if (!valid_name(name)) {
-            diags_->error(pos_of(f, kv.first), fmt::format("invalid sub-pattern name '{}' (letters, digits, _)", name));
-            continue;
-          }
-          if (!kv.second.IsScalar()) {
-            diags_->error(pos_of(f, kv.second), fmt::format("sub-pattern '{}' must be a string", name));
-            continue;
-          }
-          if (defined_at(name, pos_of(f, kv.first))) continue;
-          patterns_[name] = {kv.second.Scalar(), &f, kv.second};
-        }
-      }
-    }
+    read_regex_map(f, "patterns", "sub-pattern", [&](const std::string& name, const YAML::Node& node) {
+      patterns_[name] = {node.Scalar(), &f, node};
+    });
+    read_regex_map(f, "regexes", "regex", [&](const std::string& name, const YAML::Node& node) {
+      regexes_.push_back({name, {node.Scalar(), &f, node}});
+    });
     if (const auto& lexs = f.root["lexicons"]) {
       if (!lexs.IsMap()) {
         diags_->error(pos_of(f, lexs), "'lexicons' must be a mapping of NAME: {entries: ...}");
@@ -338,6 +327,43 @@ class Loader {
     }
   }
   std::vector<SourcePos> language_pos_;
+
+  // The `NAME: regex` entries of the section `key` (`patterns`, `regexes`),
+  // each new name handed to `add`; `what` names an entry in messages.
+  void read_regex_map(const RawFile& f, const char* key, const char* what,
+                      const std::function<void(const std::string&, const YAML::Node&)>& add) {
+    const auto& section = f.root[key];
+    if (!section) return;
+    if (!section.IsMap()) {
+      diags_->error(pos_of(f, section), fmt::format("'{}' must be a mapping of NAME: regex", key));
+      return;
+    }
+    for (const auto& kv : section) {
+      const std::string name = scalar(kv.first);
+      if (!valid_name(name)) {
+        diags_->error(pos_of(f, kv.first), fmt::format("invalid {} name '{}' (letters, digits, _)", what, name));
+        continue;
+      }
+      if (!kv.second.IsScalar()) {
+        diags_->error(pos_of(f, kv.second), fmt::format("{} '{}' must be a string", what, name));
+        continue;
+      }
+      if (!defined_at(name, pos_of(f, kv.first))) add(name, kv.second);
+    }
+  }
+
+  // The `regexes:` that the program reads by name (RuleSet::regex): each one
+  // expanded and compiled alone, once; an invalid one is reported at its
+  // place and left out.
+  void compile_regexes() {
+    for (const auto& [name, def] : regexes_) {
+      std::vector<std::string> stack;
+      auto expanded = expand(def.source, *def.file, def.node, stack);
+      if (!expanded) continue;
+      if (auto re = compile(*expanded, *def.file, def.node, fmt::format("regex '{}'", name)))
+        set_.regexes.emplace(name, std::move(re));
+    }
+  }
 
   void check_languages() {
     for (std::size_t i = 0; i < set_.languages.size(); ++i)

@@ -108,6 +108,11 @@ struct RuleSet {
   std::vector<std::string> files;
   std::vector<Rule> rules;
   std::map<std::string, Lexicon> lexicons;
+  // Whole regular expressions that the program itself runs, read by name
+  // (the `regexes:` of the rule files, compiled once at load; the deal
+  // assembly's price words, for example). Read-only after loading, so
+  // threads share them.
+  std::map<std::string, std::shared_ptr<const RE2>> regexes;
   std::vector<LanguageProfile> languages;
   // The rules' regexes, compiled once into re2::FilteredRE2 prefilters that
   // also know the literal strings ("atoms", lower case) each one needs to
@@ -120,6 +125,9 @@ struct RuleSet {
   std::vector<std::size_t> prefilter_atom_offsets;
 
   const Lexicon* lexicon(const std::string& name) const;
+  // The regex `name` of `regexes:`, or nullptr when the rules define none
+  // (or it did not compile).
+  const RE2* regex(const std::string& name) const;
 };
 
 // One word list that the assembly reads from the rules: the lexicon `base`
