@@ -16,7 +16,10 @@
 //
 // The result depends on the set of mentions, not on their order in the text:
 // an article with its paragraphs reordered gives the same deals (ties are
-// broken by value, never by position). docs/deals.md has the rules.
+// broken by value, never by position). docs/deals.md has the rules. The words
+// it knows come from the rules: word lists (DealLexicons) and the regexes it
+// runs around a mention (`regexes:` deal_price_lead ...; docs/deals.md,
+// "Patterns").
 #pragma once
 
 #include <string>

@@ -1,9 +1,14 @@
 // Deal records built from the shipped rules: joint buyers.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+
 #include "assemble/deals.hpp"
 #include "pipeline.hpp"
 #include "shipped.hpp"
+#include "test_support.hpp"
 
 using namespace extract;
 
@@ -11,13 +16,16 @@ namespace {
 
 using testing::shipped;
 
-Json deals_of(const std::string& text, const std::string& lang = "en") {
+// The deals `ex` finds in `text`.
+Json deals_with(const Extractor& ex, const std::string& text, const std::string& lang = "en") {
   Document d;
   d.source = "test";
   d.text = text;
   d.language_hint = lang;
-  return shipped().run(d).deals;
+  return ex.run(d).deals;
 }
+
+Json deals_of(const std::string& text, const std::string& lang = "en") { return deals_with(shipped(), text, lang); }
 
 // The deal assembly's word lists from the shipped rules.
 const DealLexicons& shipped_lex() {
@@ -315,4 +323,114 @@ TEST_CASE("deal word lists: a short name completes past a legal form of deal_leg
   REQUIRE(deals.size() == 1);
   CHECK(deals[0]["acquirer"] == "PT Awan Nadi");
   CHECK(deals[0]["target"] == "PT Sinar Lintas Data Tbk");
+}
+
+namespace {
+
+// The shipped rules copied to `dir`, each line that starts with `  NAME:`
+// (or a top-level `NAME:`) for a key of `lines` replaced by its value
+// (nothing: the line is gone).
+std::unique_ptr<Extractor> shipped_with(const testing::TempDir& dir,
+                                        const std::map<std::string, std::string>& lines) {
+  namespace fs = std::filesystem;
+  fs::copy(EXTRACT_TEST_RULES_DIR, dir.str(), fs::copy_options::recursive);
+  for (const auto& entry : fs::recursive_directory_iterator(dir.str())) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::ifstream in(entry.path());
+    std::string out, line;
+    while (std::getline(in, line)) {
+      const std::size_t indent = line.rfind("  ", 0) == 0 ? 2 : 0;
+      const auto key = line.substr(indent, line.find(':') - indent);
+      auto it = lines.find(key);
+      if (it == lines.end()) out += line + "\n";
+      else if (!it->second.empty()) out += it->second + "\n";
+    }
+    in.close();
+    std::ofstream(entry.path(), std::ios::binary) << out;
+  }
+  Diagnostics diags;
+  auto ex = Extractor::load(dir.str(), diags);
+  REQUIRE(ex);
+  return ex;
+}
+
+// A regex of the deal assembly, a text where it decides `key` of the first
+// deal: its value with the shipped rules, and without the regex.
+struct RegexCase {
+  const char* name;
+  const char* lang;
+  const char* text;
+  const char* key;
+  const char* shipped;  // JSON
+  const char* without;  // JSON
+};
+
+const RegexCase kRegexCases[] = {
+    {"deal_price_lead", "en", "Corvel Tools Inc said it agreed to acquire Madder Pumps Co for 14 mln dlrs in cash.\n",
+     "price", R"({"amount": 14000000, "currency": "USD"})", "null"},
+    {"deal_price_blocked", "en", "Corvel Tools Inc agreed to acquire Madder Pumps Co, which had sales of 14 mln dlrs last year.\n",
+     "price", "null", R"({"amount": 14000000, "currency": "USD"})"},
+    {"deal_price_elsewhere", "en", "Corvel Tools Inc agreed to acquire Madder Pumps Co.\nThe deal is valued at 30 mln dlrs, the company said.\n",
+     "price", R"({"amount": 30000000, "currency": "USD"})", "null"},
+    {"deal_market_value", "en", "Corvel Tools Inc agreed to acquire Madder Pumps Co.\nAnalysts put the market value of the deal at 30 mln dlrs.\n",
+     "price", "null", R"({"amount": 30000000, "currency": "USD"})"},
+    {"deal_topic", "en", "Corvel Tools Inc agreed to acquire Madder Pumps Co.\nThe acquisition should close on June 30, 1987, a spokesman said.\n",
+     "date", R"("1987-06-30")", "null"},
+    {"deal_official_name", "en", "Corvel Tools Inc agreed to acquire Lark (also known as Ondine Labs) for 5 mln dlrs.\n",
+     "target_aliases", R"(["Ondine Labs"])", "[]"},
+    {"deal_unit_after", "en", "Corvel Tools Inc bought Madder Pumps Co from Harlan Group Inc's Tessel Inc unit.\n",
+     "seller", R"("Harlan Group Inc")", R"("Tessel Inc")"},
+    {"deal_seller_gap", "en", "Corvel Tools Inc said it bought Madder Pumps Co in Ohio from Harlan Group Inc.\n",
+     "seller", R"("Harlan Group Inc")", "null"},
+    {"deal_joint_parties", "en", "Corvel Tools Inc and Madder Pumps Co signed a definitive agreement.\nMadder Pumps Co will buy 51 pct of Corvel Tools Inc.\n",
+     "acquirer", R"("Madder Pumps Co")", R"("Corvel Tools Inc")"},
+};
+
+}  // namespace
+
+TEST_CASE("deal regexes: each shipped one decides its case, and the rules' version is the one run", "[deals][regexes]") {
+  for (const RegexCase& c : kRegexCases) {
+    INFO(c.name << ": " << c.text);
+    const Json with = deals_of(c.text, c.lang);
+    REQUIRE(!with.empty());
+    CHECK(with[0][c.key] == Json::parse(c.shipped));
+    // The same rules with this regex never matching.
+    testing::TempDir dir;
+    const auto ex = shipped_with(dir, {{c.name, std::string("  ") + c.name + ": '[^\\x00-\\x{10FFFF}]'"}});
+    const Json without = deals_with(*ex, c.text, c.lang);
+    REQUIRE(!without.empty());
+    CHECK(without[0][c.key] == Json::parse(c.without));
+  }
+}
+
+TEST_CASE("deal regexes: missing ones never match, and a language's words come from its sub-pattern", "[deals][regexes]") {
+  SECTION("rules without any deal regex: no price word, no crash") {
+    testing::TempDir dir;
+    std::map<std::string, std::string> gone;
+    for (const RegexCase& c : kRegexCases) gone[c.name] = "";
+    gone["regexes"] = "";
+    const auto ex = shipped_with(dir, gone);
+    for (const char* name : {"deal_price_lead", "deal_topic"}) CHECK(ex->rules().regex(name) == nullptr);
+    const Json deals = deals_with(*ex, kRegexCases[0].text);
+    REQUIRE(deals.size() == 1);
+    CHECK(deals[0]["price"].is_null());
+    CHECK(deals[0]["target"] == "Madder Pumps Co");
+  }
+  SECTION("a price word added to DEAL_PRICE_WORD_EN is read by deal_price_lead") {
+    const char* text = "Corvel Tools Inc agreed to acquire Madder Pumps Co against 14 mln dlrs in notes.\n";
+    CHECK(deals_of(text)[0]["price"].is_null());
+    testing::TempDir dir;
+    const auto ex = shipped_with(
+        dir, {{"DEAL_PRICE_WORD_EN", R"(  DEAL_PRICE_WORD_EN: 'against|for|at|worth|valued\s+at|value\s+of|total(?:\s+of)?|or|of')"}});
+    CHECK(deals_with(*ex, text)[0]["price"] == Json::parse(R"({"amount": 14000000, "currency": "USD"})"));
+  }
+  SECTION("Indonesian words: a revenue figure is no price") {
+    const char* text = "PT Awan Nadi mengakuisisi PT Sinar Lintas, yang mencatat pendapatan senilai Rp 2 triliun.\n";
+    const Json with = deals_of(text, "id");
+    REQUIRE(!with.empty());
+    CHECK(with[0]["price"].is_null());
+    testing::TempDir dir;
+    const auto ex = shipped_with(dir, {{"DEAL_NOT_PRICE_ID", "  DEAL_NOT_PRICE_ID: 'laba'"}});
+    CHECK(deals_with(*ex, text, "id")[0]["price"] == Json::parse(R"({"amount": 2000000000000, "currency": "IDR"})"));
+  }
 }

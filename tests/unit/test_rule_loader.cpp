@@ -85,6 +85,55 @@ TEST_CASE("loader reports problems with file, line and column", "[rules][loader]
   CHECK(d.message.find("missing )") != std::string::npos);
 }
 
+TEST_CASE("regexes: compiled once at load, read by name, sub-patterns expanded", "[rules][loader][regexes]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"common/a.yaml", "regexes:\n  tail_word: '(?i)\\b%{TAIL_EN}$'\n"},
+                           {"en/b.yaml", "patterns:\n  TAIL_EN: 'ltd|plc'\n"}},
+                          diags, dir);
+  REQUIRE(!diags.has_errors());
+  const RE2* re = set.regex("tail_word");
+  REQUIRE(re);
+  CHECK(re->pattern() == "(?i)\\b(?:ltd|plc)$");
+  CHECK(RE2::PartialMatch("Harrow PLC", *re));
+  CHECK_FALSE(RE2::PartialMatch("Harrow PLC said", *re));
+  // Not defined: none, for the caller to treat as never matching.
+  CHECK(set.regex("head_word") == nullptr);
+  CHECK(set.regex("TAIL_EN") == nullptr);
+}
+
+TEST_CASE("regexes: an invalid one is one error at its place, naming it", "[rules][loader][regexes]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"en/a.yaml", "description: x\nregexes:\n  good_one: 'ab+'\n  bad_one: 'a(?<=b)c'\n"}},
+                          diags, dir);
+  REQUIRE(diags.error_count() == 1);
+  const auto& d = diags.items()[0];
+  CHECK(d.pos.path.find("a.yaml") != std::string::npos);
+  CHECK(d.pos.line == 4);
+  CHECK(d.pos.column == 14);  // at '(?<='
+  CHECK(d.message.find("regex 'bad_one'") == 0);
+  CHECK(d.message.find("lookbehind") != std::string::npos);
+  CHECK(set.regex("good_one"));
+  CHECK(set.regex("bad_one") == nullptr);
+}
+
+TEST_CASE("regexes: one namespace with sub-patterns and lexicons; rules cannot use them", "[rules][loader][regexes]") {
+  TempDir dir;
+  Diagnostics diags;
+  load_from({{"a.yaml", "patterns:\n  word: 'x'\nregexes:\n  word: 'y'\n  whole: 'z'\n"
+                        "rules:\n  - id: a.one\n    type: cue\n    pattern: 'q%{whole}'\n"
+                        "    examples: [{text: 'qz'}]\n"},
+             {"b.yaml", "regexes: [one, two]\n"}},
+            diags, dir);
+  REQUIRE(diags.error_count() == 3);
+  std::vector<std::string> messages;
+  for (const auto& d : diags.items()) messages.push_back(d.message);
+  CHECK(messages[0].find("duplicate name 'word'") == 0);
+  CHECK(messages[1] == "'regexes' must be a mapping of NAME: regex");
+  CHECK(messages[2] == "unknown sub-pattern '%{whole}'");
+}
+
 TEST_CASE("a missing rules directory is one clear error", "[rules][loader]") {
   Diagnostics diags;
   RuleSet set = load_rules("/nonexistent/rules/dir", diags);
