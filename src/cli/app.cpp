@@ -324,6 +324,10 @@ int cmd_extract(const Options& o, const char* argv0) {
       batch_bytes = 0;
     };
     for (std::size_t i = 0; i < tasks.size(); ++i) {
+      if (g_interrupted) {  // the rest of the chunk is not needed
+        results[i].skipped = true;
+        continue;
+      }
       std::optional<Document> doc = prepare(tasks[i], results[i]);
       if (!doc) continue;
       batch_bytes += doc->text.size();

@@ -1,6 +1,7 @@
 #include "cli/batch.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -95,7 +96,8 @@ BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::f
         {
           std::unique_lock<std::mutex> lock(mu);
           cv.wait(lock, [&] { return abort || !queue.empty() || input_done; });
-          if (abort || queue.empty()) return;
+          // Once stopped, no new chunk: the queue may hold many tasks.
+          if (abort || queue.empty() || stopped()) return;
           // At most max_chunk, and with several workers a part of what is
           // queued small enough that the others get theirs: 1/(2 jobs), so
           // that chunks shrink as the input runs out and the workers finish
@@ -118,12 +120,19 @@ BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::f
     });
   }
 
+  // Stopping is polled: the signal handler that sets `stop` cannot notify.
+  // Once stopped, what is done in order is written, and no more.
+  bool interrupted = false;
   for (;;) {
     TaskResult r;
     {
       std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return done.count(written) || (input_done && written == produced); });
-      if (!done.count(written)) break;
+      auto ready = [&] { return done.count(written) || (input_done && written == produced); };
+      while (!ready() && !stopped()) cv.wait_for(lock, std::chrono::milliseconds(50));
+      if (!done.count(written)) {
+        interrupted = !(input_done && written == produced);
+        break;
+      }
       r = std::move(done[written]);
       done.erase(written);
     }
@@ -143,8 +152,9 @@ BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::f
     cv.notify_all();
   }
   // The reader may be blocked reading an input that never ends (a pipe whose
-  // reader left); the process is about to exit, so do not wait for it.
-  if (aborted) reader.detach();
+  // reader left, or an interrupted run reading a pipe); the process is about
+  // to exit, so do not wait for it.
+  if (aborted || interrupted) reader.detach();
   else reader.join();
   for (auto& w : workers) w.join();
   return stats;

@@ -165,3 +165,41 @@ TEST_CASE("a caller that waits for each answer gets it before sending the next t
     CHECK(order == "01234");
   }
 }
+
+TEST_CASE("a stop leaves the queued tasks alone and returns", "[batch]") {
+  // Chunks of 2, so the reader's window is 4 chunks per worker. The first
+  // chunk holds on until the window is full; the stop flag is set while its
+  // first result is written. A worker may take one more chunk before the
+  // writer sees that result, then finishes it and takes no other, where
+  // draining the queue would work through the whole window.
+  for (unsigned jobs : {1u, 2u}) {
+    const int window = static_cast<int>(jobs) * 8;
+    std::atomic<bool> stop{false};
+    std::atomic<int> worked{0}, produced{0};
+    auto next = [&]() -> std::optional<Task> {
+      if (produced >= 5000) return std::nullopt;
+      Task t;
+      t.source = std::to_string(produced++);
+      return t;
+    };
+    auto work = [&](std::vector<Task>& chunk) {
+      worked += static_cast<int>(chunk.size());
+      if (chunk.front().source == "0")
+        for (int i = 0; i < 5000 && produced < window; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      else  // long enough for the writer to see the first result
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return std::vector<TaskResult>(chunk.size());
+    };
+    int writes = 0;
+    auto write = [&](const TaskResult&) {
+      ++writes;
+      stop = true;
+      return true;
+    };
+    run_ordered_chunks(jobs, 2, next, work, write, &stop);
+    INFO("jobs " << jobs);
+    CHECK(produced >= window);  // the queue was full when the stop came
+    CHECK(writes >= 1);
+    CHECK(worked <= window / 2);
+  }
+}
