@@ -119,10 +119,14 @@ int cmd_rules_test(const std::string& dir, bool verbose) {
   Scanner scanner(rules);
   TestReport report = test_rules(rules, scanner);
   for (const auto& f : report.failures)
-    std::printf("%s:%d:%d: rule '%s': %s\n", f.pos.path.c_str(), f.pos.line, f.pos.column, f.rule.c_str(),
-                f.message.c_str());
+    std::printf("%s:%d:%d: %s '%s': %s\n", f.pos.path.c_str(), f.pos.line, f.pos.column, f.kind.c_str(),
+                f.rule.c_str(), f.message.c_str());
   for (const auto& id : report.rules_without_examples) {
     std::printf("%s: rule has no examples\n", id.c_str());
+    ++report.failed;
+  }
+  for (const auto& name : report.regexes_without_examples) {
+    std::printf("%s: regex has no examples\n", name.c_str());
     ++report.failed;
   }
   if (verbose) std::printf("%zu rules, %zu examples\n", rules.rules.size(), report.passed + report.failed);

@@ -308,8 +308,25 @@ class Loader {
       patterns_[name] = {node.Scalar(), &f, node};
     });
     read_regex_map(f, "regexes", "regex", [&](const std::string& name, const YAML::Node& node) {
-      regexes_.push_back({name, {node.Scalar(), &f, node}});
-    });
+      if (node.IsScalar()) {
+        regexes_.push_back({name, {node.Scalar(), &f, node}});
+        return;
+      }
+      // NAME: {pattern: ..., examples: [...]}
+      for (const auto& kv : node) {
+        const std::string k = scalar(kv.first);
+        if (k != "pattern" && k != "examples")
+          diags_->error(pos_of(f, kv.first), fmt::format("regex '{}': unknown key '{}' (expected pattern, examples)", name, k));
+      }
+      const YAML::Node pattern = node["pattern"];
+      if (!pattern || !pattern.IsScalar()) {
+        diags_->error(pos_of(f, node), fmt::format("regex '{}' needs 'pattern' (a string)", name));
+        return;
+      }
+      regexes_.push_back({name, {pattern.Scalar(), &f, pattern}});
+      if (const auto& ex = node["examples"])
+        load_examples(f, fmt::format("regex '{}'", name), set_.regex_examples[name], ex);
+    }, true);
     if (const auto& lexs = f.root["lexicons"]) {
       if (!lexs.IsMap()) {
         diags_->error(pos_of(f, lexs), "'lexicons' must be a mapping of NAME: {entries: ...}");
@@ -330,8 +347,10 @@ class Loader {
 
   // The `NAME: regex` entries of the section `key` (`patterns`, `regexes`),
   // each new name handed to `add`; `what` names an entry in messages.
+  // With `with_examples`, an entry may also be a mapping (handed to `add`).
   void read_regex_map(const RawFile& f, const char* key, const char* what,
-                      const std::function<void(const std::string&, const YAML::Node&)>& add) {
+                      const std::function<void(const std::string&, const YAML::Node&)>& add,
+                      bool with_examples = false) {
     const auto& section = f.root[key];
     if (!section) return;
     if (!section.IsMap()) {
@@ -344,8 +363,11 @@ class Loader {
         diags_->error(pos_of(f, kv.first), fmt::format("invalid {} name '{}' (letters, digits, _)", what, name));
         continue;
       }
-      if (!kv.second.IsScalar()) {
-        diags_->error(pos_of(f, kv.second), fmt::format("{} '{}' must be a string", what, name));
+      if (!kv.second.IsScalar() && !(with_examples && kv.second.IsMap())) {
+        diags_->error(pos_of(f, kv.second),
+                      fmt::format(with_examples ? "{} '{}' must be a string or a mapping {{pattern, examples}}"
+                                                : "{} '{}' must be a string",
+                                  what, name));
         continue;
       }
       if (!defined_at(name, pos_of(f, kv.first))) add(name, kv.second);
@@ -741,7 +763,7 @@ class Loader {
       }
     }
     if (const auto& ctx = r["context"]) ok &= load_context(f, rule, ctx);
-    if (const auto& ex = r["examples"]) ok &= load_examples(f, rule, ex);
+    if (const auto& ex = r["examples"]) ok &= load_examples(f, fmt::format("rule '{}'", rule.id), rule.examples, ex);
     if (ok) set_.rules.push_back(std::move(rule));
   }
 
@@ -804,9 +826,10 @@ class Loader {
     return ok;
   }
 
-  bool load_examples(const RawFile& f, Rule& rule, const YAML::Node& ex) {
+  // The examples of a rule or a regex (`owner` names it in messages).
+  bool load_examples(const RawFile& f, const std::string& owner, std::vector<Example>& out, const YAML::Node& ex) {
     if (!ex.IsSequence()) {
-      diags_->error(pos_of(f, ex), fmt::format("rule '{}': 'examples' must be a list", rule.id));
+      diags_->error(pos_of(f, ex), fmt::format("{}: 'examples' must be a list", owner));
       return false;
     }
     bool ok = true;
@@ -829,7 +852,7 @@ class Loader {
           }
         }
       } else {
-        diags_->error(x.pos, fmt::format("rule '{}': an example needs 'text' (must match) or 'reject' (must not match)", rule.id));
+        diags_->error(x.pos, fmt::format("{}: an example needs 'text' (must match) or 'reject' (must not match)", owner));
         ok = false;
         continue;
       }
@@ -840,7 +863,7 @@ class Loader {
           ok = false;
         }
       }
-      rule.examples.push_back(std::move(x));
+      out.push_back(std::move(x));
     }
     return ok;
   }

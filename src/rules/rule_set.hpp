@@ -113,6 +113,9 @@ struct RuleSet {
   // assembly's price words, for example). Read-only after loading, so
   // threads share them.
   std::map<std::string, std::shared_ptr<const RE2>> regexes;
+  // Their examples, by name: a `text` the regex must match (its whole match
+  // being `match`, when given) or a `reject` it must not; `rules test` runs them.
+  std::map<std::string, std::vector<Example>> regex_examples;
   std::vector<LanguageProfile> languages;
   // The rules' regexes, compiled once into re2::FilteredRE2 prefilters that
   // also know the literal strings ("atoms", lower case) each one needs to

@@ -84,6 +84,30 @@ TestReport test_rules(const RuleSet& rules, const Scanner& scanner) {
       report.failures.push_back({ex.pos, rule.id, msg});
     }
   }
+  for (const auto& [name, re] : rules.regexes) {
+    auto it = rules.regex_examples.find(name);
+    if (it == rules.regex_examples.end() || it->second.empty()) {
+      report.regexes_without_examples.push_back(name);
+      continue;
+    }
+    for (const auto& ex : it->second) {
+      re2::StringPiece m;
+      const bool found = re->Match(ex.text, 0, ex.text.size(), RE2::UNANCHORED, &m, 1);
+      const std::string got = found ? std::string(m.data(), m.size()) : std::string();
+      const bool pass = ex.reject ? !found : found && (!ex.match || got == *ex.match);
+      if (pass) {
+        ++report.passed;
+        continue;
+      }
+      ++report.failed;
+      std::string msg;
+      if (ex.reject) msg = fmt::format("must not match \"{}\", but matched '{}'", ex.text, got);
+      else
+        msg = fmt::format("expected {} in \"{}\", got {}", ex.match ? fmt::format("'{}'", *ex.match) : "a match",
+                          ex.text, found ? fmt::format("'{}'", got) : "no match");
+      report.failures.push_back({ex.pos, name, msg, "regex"});
+    }
+  }
   return report;
 }
 

@@ -327,9 +327,10 @@ TEST_CASE("deal word lists: a short name completes past a legal form of deal_leg
 
 namespace {
 
-// The shipped rules copied to `dir`, each line that starts with `  NAME:`
+// The shipped rules copied to `dir`, each entry that starts with `  NAME:`
 // (or a top-level `NAME:`) for a key of `lines` replaced by its value
-// (nothing: the line is gone).
+// (nothing: the entry is gone); an entry is its line and the more indented
+// lines after it (a regex written as {pattern, examples}).
 std::unique_ptr<Extractor> shipped_with(const testing::TempDir& dir,
                                         const std::map<std::string, std::string>& lines) {
   namespace fs = std::filesystem;
@@ -338,12 +339,22 @@ std::unique_ptr<Extractor> shipped_with(const testing::TempDir& dir,
     if (entry.path().extension() != ".yaml") continue;
     std::ifstream in(entry.path());
     std::string out, line;
+    std::size_t skip_deeper_than = std::string::npos;  // inside a replaced entry
     while (std::getline(in, line)) {
+      const std::size_t depth = line.find_first_not_of(' ');
+      if (skip_deeper_than != std::string::npos) {
+        if (depth != std::string::npos && depth > skip_deeper_than) continue;
+        skip_deeper_than = std::string::npos;
+      }
       const std::size_t indent = line.rfind("  ", 0) == 0 ? 2 : 0;
       const auto key = line.substr(indent, line.find(':') - indent);
       auto it = lines.find(key);
-      if (it == lines.end()) out += line + "\n";
-      else if (!it->second.empty()) out += it->second + "\n";
+      if (it == lines.end()) {
+        out += line + "\n";
+        continue;
+      }
+      if (!it->second.empty()) out += it->second + "\n";
+      skip_deeper_than = indent;
     }
     in.close();
     std::ofstream(entry.path(), std::ios::binary) << out;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
+#include "rules/rule_tester.hpp"
 
 using namespace extract;
 using extract::testing::TempDir;
@@ -202,4 +203,65 @@ TEST_CASE("loading on several threads gives the same rules and messages as on on
   CHECK(e1.items()[0].pos.path.find("d.yaml") != std::string::npos);
   CHECK(e1.items()[1].pos.path.find("a.yaml") != std::string::npos);
   CHECK(e1.items().back().pos.path.find("c.yaml") != std::string::npos);
+}
+
+TEST_CASE("regexes: a mapping gives the pattern and examples, which rules test runs", "[rules][loader][regexes]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"en/a.yaml",
+                            "regexes:\n"
+                            "  plain_one: 'ab+'\n"
+                            "  tail_word:\n"
+                            "    pattern: '(?i)\\b(?:ltd|plc)$'\n"
+                            "    examples:\n"
+                            "      - {text: 'Harrow PLC', match: 'PLC'}\n"
+                            "      - {reject: 'Harrow PLC said'}\n"
+                            "      - {text: 'Harrow Ltd', match: 'Harrow Ltd'}\n"
+                            "      - {reject: 'Harrow Ltd'}\n"
+                            "      - {text: 'Harrow Inc'}\n"}},
+                          diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(set.regex("tail_word"));
+  CHECK(RE2::PartialMatch("Harrow ltd", *set.regex("tail_word")));
+  REQUIRE(set.regex_examples["tail_word"].size() == 5);
+  Scanner scanner(set);
+  const TestReport report = test_rules(set, scanner);
+  CHECK(report.passed == 2);
+  CHECK(report.failed == 3);
+  REQUIRE(report.failures.size() == 3);
+  for (const auto& f : report.failures) {
+    CHECK(f.kind == "regex");
+    CHECK(f.rule == "tail_word");
+  }
+  CHECK(report.failures[0].pos.line == 8);
+  CHECK(report.failures[0].message == "expected 'Harrow Ltd' in \"Harrow Ltd\", got 'Ltd'");
+  CHECK(report.failures[1].message == "must not match \"Harrow Ltd\", but matched 'Ltd'");
+  CHECK(report.failures[2].message == "expected a match in \"Harrow Inc\", got no match");
+  CHECK(report.regexes_without_examples == std::vector<std::string>{"plain_one"});
+}
+
+TEST_CASE("regexes: mistakes in the mapping form are errors at their place", "[rules][loader][regexes]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"en/a.yaml",
+                            "regexes:\n"
+                            "  no_pattern: {examples: [{text: x}]}\n"
+                            "  odd_key: {pattern: 'x', sample: y}\n"
+                            "  bad_example: {pattern: 'x', examples: [{txt: x}]}\n"
+                            "  listed: [a, b]\n"}},
+                          diags, dir);
+  REQUIRE(diags.error_count() == 4);
+  std::vector<std::string> messages;
+  std::vector<int> lines;
+  for (const auto& d : diags.items()) {
+    messages.push_back(d.message);
+    lines.push_back(d.pos.line);
+  }
+  CHECK(messages[0] == "regex 'no_pattern' needs 'pattern' (a string)");
+  CHECK(messages[1] == "regex 'odd_key': unknown key 'sample' (expected pattern, examples)");
+  CHECK(messages[2] == "regex 'bad_example': an example needs 'text' (must match) or 'reject' (must not match)");
+  CHECK(messages[3] == "regex 'listed' must be a string or a mapping {pattern, examples}");
+  CHECK(lines == std::vector<int>{2, 3, 4, 5});
+  CHECK(set.regex("odd_key"));  // the pattern is still read
+  CHECK(set.regex("no_pattern") == nullptr);
 }
