@@ -66,17 +66,19 @@ BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::f
   std::map<std::size_t, TaskResult> done;
   std::size_t produced = 0, written = 0;
   bool input_done = false, abort = false;
+  bool reading = false;  // the reader is inside next(), maybe blocked on a pipe
 
   std::thread reader([&] {
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(mu);
         cv.wait(lock, [&] { return abort || (produced - written < window && queued_bytes < kQueuedBytes); });
-        if (abort) break;
+        if (abort || stopped()) break;
+        reading = true;
       }
-      if (stopped()) break;
       auto task = next();
       std::lock_guard<std::mutex> lock(mu);
+      reading = false;
       if (!task) break;
       queued_bytes += task->line.size();
       queue.emplace_back(produced++, std::move(*task));
@@ -144,17 +146,17 @@ BatchStats run_ordered_chunks(unsigned jobs, std::size_t max_chunk, const std::f
     cv.notify_all();
     if (!ok) break;
   }
-  bool aborted;
+  bool blocked;
   {
     std::lock_guard<std::mutex> lock(mu);
-    aborted = abort;
+    blocked = reading && (abort || interrupted);
     abort = true;
     cv.notify_all();
   }
-  // The reader may be blocked reading an input that never ends (a pipe whose
-  // reader left, or an interrupted run reading a pipe); the process is about
-  // to exit, so do not wait for it.
-  if (aborted || interrupted) reader.detach();
+  // When the run ends early (a closed output, an interrupt) the reader may be
+  // blocked reading an input that never ends (a pipe); the process is about
+  // to exit, so do not wait for it. Otherwise it sees `abort` and ends.
+  if (blocked) reader.detach();
   else reader.join();
   for (auto& w : workers) w.join();
   return stats;
