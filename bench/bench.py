@@ -9,7 +9,8 @@ Rows (all in one run, page cache warm, output to /dev/null):
   rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
   load             extract on an empty input (median of 5): rule-set load + startup
-An extract run whose projected time (from the rate measured on the 1x corpus) exceeds
+An extract run whose projected time (from the rate of the largest -j1 run so far, at first
+a 100-article probe) exceeds
 --budget seconds is not started; the table says so. Timings are wall-clock; CPU
 seconds (user+sys) are shown too, since the machine may be shared.
 """
@@ -85,7 +86,7 @@ class Bench:
     def __init__(self, a):
         self.a = a
         self.rows = []
-        self.rate = {}  # seconds per byte, per jobs, measured on 1x
+        self.rate = {}  # load seconds; seconds per MB (-j1) and the MB it was measured on
 
     def row(self, group, what, tool, mb, docs, r, note=""):
         row = {"group": group, "input": what, "tool": tool, "mb": mb, "docs": docs, **r, "note": note}
@@ -116,6 +117,13 @@ class Bench:
                                 f"projected {p:.0f} s > budget {self.a.budget:.0f} s")
         cmd = [self.a.extract, "-q", "-j", str(jobs), "--rules", rules or self.a.rules] + args
         r = measure(cmd, timeout=max(self.a.budget * 2, 60))
+        # Later rows are projected from the largest corpus measured so far with
+        # the shipped rules and -j1, not from the cold 100-article probe: the
+        # rules' DFAs warm up, so the probe's rate overestimates large runs.
+        if (jobs == 1 and rules is None and r["status"] in (0, 2) and "load" in self.rate
+                and mb > self.rate.get("per_mb_from", 0.0)):
+            self.rate["per_mb"] = max(0.0, r["wall"] - self.rate["load"]) / mb
+            self.rate["per_mb_from"] = mb
         return self.row(group, what, tool, mb, docs, r)
 
     def run(self):
