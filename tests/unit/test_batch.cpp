@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <chrono>
 #include <thread>
@@ -13,17 +14,24 @@ using namespace extract;
 
 namespace {
 
-// Runs `n` tasks whose work takes longer for earlier tasks, so that with
-// several threads they finish out of order; returns the written order.
-std::string run(unsigned jobs, int n, int stop_after = -1) {
-  int produced = 0;
-  std::string written;
-  auto next = [&]() -> std::optional<Task> {
+// A task source for run_ordered: tasks named 0, 1, ..., n - 1; `produced`
+// counts those handed out (an int, or an atomic read by other threads).
+template <class Counter>
+std::function<std::optional<Task>()> numbered_tasks(int n, Counter& produced) {
+  return [n, &produced]() -> std::optional<Task> {
     if (produced >= n) return std::nullopt;
     Task t;
     t.source = std::to_string(produced++);
     return t;
   };
+}
+
+// Runs `n` tasks whose work takes longer for earlier tasks, so that with
+// several threads they finish out of order; returns the written order.
+std::string run(unsigned jobs, int n, int stop_after = -1) {
+  int produced = 0;
+  std::string written;
+  auto next = numbered_tasks(n, produced);
   auto work = [&](const Task& t) {
     const int i = std::stoi(t.source);
     std::this_thread::sleep_for(std::chrono::microseconds((n - i) * 200));
@@ -76,12 +84,7 @@ std::string run_chunks(unsigned jobs, std::size_t max_chunk, int n, std::vector<
   int produced = 0;
   std::string written;
   std::mutex mu;
-  auto next = [&]() -> std::optional<Task> {
-    if (produced >= n) return std::nullopt;
-    Task t;
-    t.source = std::to_string(produced++);
-    return t;
-  };
+  auto next = numbered_tasks(n, produced);
   auto work = [&](std::vector<Task>& chunk) {
     {
       std::lock_guard<std::mutex> lock(mu);
@@ -176,12 +179,7 @@ TEST_CASE("a stop leaves the queued tasks alone and returns", "[batch]") {
     const int window = static_cast<int>(jobs) * 8;
     std::atomic<bool> stop{false};
     std::atomic<int> worked{0}, produced{0};
-    auto next = [&]() -> std::optional<Task> {
-      if (produced >= 5000) return std::nullopt;
-      Task t;
-      t.source = std::to_string(produced++);
-      return t;
-    };
+    auto next = numbered_tasks(5000, produced);
     auto work = [&](std::vector<Task>& chunk) {
       worked += static_cast<int>(chunk.size());
       if (chunk.front().source == "0")
