@@ -171,8 +171,15 @@ class Progress {
 
 int cmd_extract(const Options& o, const char* argv0) {
   const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
-  auto extractor = load_extractor(dir, o.jobs);
-  if (!extractor) return kExitError;
+  auto loaded = load_extractor(dir, o.jobs);
+  if (!loaded) return kExitError;
+  // Never torn down: the process exit frees it at once, where deleting the
+  // compiled rules and their DFA caches piece by piece (up to 140 MB in many
+  // small blocks) costs 30-50 ms per run (docs/performance.md). Kept
+  // reachable from a static, so leak checkers do not report it.
+  static Extractor* kept = nullptr;
+  kept = loaded.release();
+  const Extractor* extractor = kept;
 
   std::optional<CivilDate> date;
   if (!o.date.empty()) date = parse_iso_date(o.date);
