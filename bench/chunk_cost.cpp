@@ -11,11 +11,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "bench_input.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 5) {
@@ -24,26 +24,16 @@ int main(int argc, char** argv) {
   }
   const std::string lang = argv[2];
   const std::size_t chunk = std::strtoul(argv[3], nullptr, 10);
-  std::vector<std::string> docs;
-  for (int i = 4; i < argc; ++i) {
-    std::ifstream in(argv[i], std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    docs.push_back(ss.str());
-  }
+  const auto docs = bench::read_documents(4, argc, argv);
+  const auto patterns = bench::read_patterns(argv[1], lang);
   for (std::size_t size : {std::size_t{1}, chunk}) {
     // Compiled anew for each order, so that both start cold.
     RE2::Options o;
     o.set_max_mem(32 << 20);  // extract's budget per rule
     o.set_log_errors(false);
     std::vector<std::unique_ptr<RE2>> rules;
-    std::ifstream f(argv[1]);
-    for (std::string line; std::getline(f, line);) {
-      const auto a = line.find('\t'), b = line.find('\t', a + 1);
-      if (b == std::string::npos) continue;
-      const std::string l = line.substr(0, a);
-      if (l != lang && l != "-") continue;
-      auto re = std::make_unique<RE2>(line.substr(b + 1), o);
+    for (const auto& p : patterns) {
+      auto re = std::make_unique<RE2>(p.pattern, o);
       if (re->ok()) rules.push_back(std::move(re));
     }
     std::vector<re2::StringPiece> groups(64);

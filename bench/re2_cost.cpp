@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_input.hpp"
+
 using Clock = std::chrono::steady_clock;
 static double ms(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -38,24 +40,14 @@ int main(int argc, char** argv) {
   }
   const std::string lang = argv[2];
   std::vector<Rule> rules;
-  std::ifstream in(argv[1]);
-  for (std::string line; std::getline(in, line);) {
-    auto a = line.find('\t'), b = line.find('\t', a + 1);
-    if (a == std::string::npos || b == std::string::npos) continue;
+  for (auto& p : bench::read_patterns(argv[1], lang)) {
     Rule r;
-    r.lang = line.substr(0, a);
-    r.id = line.substr(a + 1, b - a - 1);
-    r.pattern = line.substr(b + 1);
-    if (r.lang != "-" && r.lang != lang) continue;
+    r.lang = std::move(p.lang);
+    r.id = std::move(p.id);
+    r.pattern = std::move(p.pattern);
     rules.push_back(std::move(r));
   }
-  std::vector<std::string> docs;
-  for (int i = 3; i < argc; ++i) {
-    std::ifstream f(argv[i], std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    docs.push_back(ss.str());
-  }
+  const auto docs = bench::read_documents(3, argc, argv);
   RE2::Options o;
   o.set_log_errors(false);
   // As the loader's default per-rule budget and the scanner's set budget; override
