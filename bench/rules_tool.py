@@ -10,7 +10,7 @@
 
 This is a stand-in for an `extract rules dump` subcommand (see docs/performance.md):
 %{NAME} is expanded from `patterns:` and `lexicons:` as src/rules/rule_loader.cpp and
-src/rules/lexicon.cpp do (lexicon forms longest first, words joined by \\s+,
+src/rules/lexicon.cpp do (lexicon forms as a trie of words, words joined by \\s+,
 (?i: ...) unless `case: sensitive`; `case: insensitive` on a rule adds (?i)).
 """
 
@@ -64,11 +64,47 @@ def lexicon_forms(node):
 
 
 def lexicon_alternation(node):
-    forms = sorted(lexicon_forms(node), key=len, reverse=True)  # stable, longest first
-    body = "|".join("\\s+".join(quote(w) for w in fold(f).split(" ")) for f in forms)
+    """As Lexicon::alternation: the forms as a trie of words, siblings in
+    descending order, a longer continuation before stopping; a case-insensitive
+    list with non-ASCII forms stays a flat list, longest first."""
+    forms = lexicon_forms(node)
+    insensitive = node.get("case") != "sensitive"
+    opener = "(?i:" if insensitive else "(?:"
     if not forms:
-        body = "[^\\x00-\\x{10FFFF}]"
-    return ("(?:" if node.get("case") == "sensitive" else "(?i:") + body + ")"
+        return opener + "[^\\x00-\\x{10FFFF}]" + ")"
+    if insensitive and any(ord(c) >= 0x80 for f in forms for c in f):
+        ordered = sorted(forms, key=lambda f: len(f.encode()), reverse=True)  # stable, longest first
+        return opener + "|".join("\\s+".join(quote(w) for w in fold(f).split(" ")) for f in ordered) + ")"
+    root = {}  # key -> [word, children, end]
+    empty = False
+    for f in forms:
+        words = fold(f).split(" ") if fold(f) else []
+        if not words:
+            empty = True
+            continue
+        at = root
+        for i, w in enumerate(words):
+            k = w.lower() if insensitive else w
+            if k not in at:
+                at[k] = [w, {}, False]
+            if i == len(words) - 1:
+                at[k][2] = True
+            at = at[k][1]
+
+    def emit(children):
+        out = []
+        for k in sorted(children, key=lambda k: k.encode(), reverse=True):
+            w, sub, end = children[k]
+            s = quote(w)
+            if sub:
+                tail = emit(sub)
+                if len(sub) > 1:
+                    tail = "(?:" + tail + ")"
+                s += "(?:\\s+" + tail + ")?" if end else "\\s+" + tail
+            out.append(s)
+        return "|".join(out)
+
+    return opener + emit(root) + ("|" if empty else "") + ")"
 
 
 def load(root):

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <map>
 
 #include "rules/rule_set.hpp"
 
@@ -61,28 +63,109 @@ const Json* Lexicon::attributes(std::string_view text) const {
   return it == index_.end() ? nullptr : &attributes_[it->second];
 }
 
-std::string Lexicon::alternation() const {
-  std::vector<std::string> sorted = forms_;
-  // Longest first: RE2 prefers the earlier alternative, and "juta" must win over "jt".
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  std::string out = case_insensitive ? "(?i:" : "(?:";
-  bool first = true;
-  for (const auto& form : sorted) {
-    if (!first) out += '|';
-    first = false;
-    std::string folded = fold(form, false);
+namespace {
+
+// A form's words (white space collapsed), each written once per shared
+// prefix: "completed its acquisition of" and "completed the purchase of"
+// share "completed". RE2 factors only the leading literal of neighbouring
+// alternatives, so a flat list of hundreds of multi-word forms compiled to a
+// program many times larger (docs/performance.md).
+class WordTrie {
+ public:
+  explicit WordTrie(bool case_insensitive) : case_insensitive_(case_insensitive) { nodes_.emplace_back(); }
+
+  void add(const std::string& folded_form) {
+    std::size_t at = 0;
     std::size_t pos = 0;
-    while (pos <= folded.size()) {
-      std::size_t sp = folded.find(' ', pos);
-      std::string word = folded.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
-      out += RE2::QuoteMeta(word);
+    for (;;) {
+      const std::size_t sp = folded_form.find(' ', pos);
+      const std::string word = folded_form.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+      std::string key = word;
+      if (case_insensitive_) std::transform(key.begin(), key.end(), key.begin(), c_lower);
+      auto it = nodes_[at].next.find(key);
+      if (it == nodes_[at].next.end()) {
+        it = nodes_[at].next.emplace(key, nodes_.size()).first;
+        nodes_.emplace_back();
+        nodes_.back().word = word;
+      }
+      at = it->second;
       if (sp == std::string::npos) break;
-      out += "\\s+";
       pos = sp + 1;
     }
+    nodes_[at].end = true;
   }
-  if (sorted.empty()) out += "[^\\x00-\\x{10FFFF}]";  // matches nothing
+
+  // The alternatives below node `at`, '|'-separated. Siblings come in
+  // descending byte order of their (case-folded) words and a longer
+  // continuation before stopping, so of the forms that match at one place
+  // the longest is preferred, as RE2 takes the first alternative that
+  // matches: those forms are prefixes of one another, word for word.
+  std::string pattern(std::size_t at = 0) const {
+    std::string out;
+    for (const auto& [key, child] : nodes_[at].next) {
+      if (!out.empty()) out += '|';
+      const Node& n = nodes_[child];
+      out += RE2::QuoteMeta(n.word);
+      if (n.next.empty()) continue;
+      std::string tail = pattern(child);
+      if (n.next.size() > 1) tail = "(?:" + tail + ")";
+      out += n.end ? "(?:\\s+" + tail + ")?" : "\\s+" + tail;
+    }
+    return out;
+  }
+
+ private:
+  struct Node {
+    std::map<std::string, std::size_t, std::greater<>> next;  // folded word -> node
+    std::string word;                                          // as first written
+    bool end = false;                                          // a form ends here
+  };
+  bool case_insensitive_;
+  std::vector<Node> nodes_;
+};
+
+}  // namespace
+
+std::string Lexicon::alternation() const {
+  std::string out = case_insensitive ? "(?i:" : "(?:";
+  // Only ASCII letters are folded here; a case-insensitive list with other
+  // bytes keeps the flat list, longest first, where RE2 does all folding.
+  const bool ascii = std::none_of(forms_.begin(), forms_.end(), [](const std::string& f) {
+    return std::any_of(f.begin(), f.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  });
+  if (forms_.empty()) {
+    out += "[^\\x00-\\x{10FFFF}]";  // matches nothing
+  } else if (ascii || !case_insensitive) {
+    WordTrie trie(case_insensitive);
+    bool empty_form = false;
+    for (const auto& form : forms_) {
+      std::string folded = fold(form, false);
+      if (folded.empty()) empty_form = true;
+      else trie.add(folded);
+    }
+    out += trie.pattern();
+    if (empty_form) out += '|';
+  } else {
+    std::vector<std::string> sorted = forms_;
+    // Longest first: RE2 prefers the earlier alternative, and "juta" must win over "jt".
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    bool first = true;
+    for (const auto& form : sorted) {
+      if (!first) out += '|';
+      first = false;
+      std::string folded = fold(form, false);
+      std::size_t pos = 0;
+      while (pos <= folded.size()) {
+        std::size_t sp = folded.find(' ', pos);
+        std::string word = folded.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+        out += RE2::QuoteMeta(word);
+        if (sp == std::string::npos) break;
+        out += "\\s+";
+        pos = sp + 1;
+      }
+    }
+  }
   out += ')';
   return out;
 }

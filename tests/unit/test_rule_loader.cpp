@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "shipped.hpp"
 #include "test_support.hpp"
 #include "rules/rule_tester.hpp"
 
@@ -35,6 +36,94 @@ TEST_CASE("Lexicon alternation puts longer forms first and escapes metacharacter
   CHECK(m == "US$");
   CHECK(RE2::PartialMatch("5 dolar\n AS", "(" + alt + ")", &m));
   CHECK(m == "dolar\n AS");
+}
+
+namespace {
+
+// The lexicon alternation as it was before it became a trie of words: every
+// form in full, longest first. The trie must match exactly what this matches.
+std::string flat_alternation(const Lexicon& lex) {
+  std::vector<std::string> sorted = lex.forms();
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::string out = lex.case_insensitive ? "(?i:" : "(?:";
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i) out += '|';
+    std::string folded = Lexicon::fold(sorted[i], false);
+    for (std::size_t pos = 0;;) {
+      const std::size_t sp = folded.find(' ', pos);
+      out += RE2::QuoteMeta(folded.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+      if (sp == std::string::npos) break;
+      out += "\\s+";
+      pos = sp + 1;
+    }
+  }
+  return out + ")";
+}
+
+// What `alternation` matches at the start of `text` ("-" for nothing).
+std::string leading_match(const RE2& re, const std::string& text) {
+  re2::StringPiece m;
+  if (!re.Match(text, 0, text.size(), RE2::ANCHOR_START, &m, 1)) return "-";
+  return std::string(m.data(), m.size());
+}
+
+}  // namespace
+
+TEST_CASE("Lexicon alternation writes shared leading words once and prefers the longest form", "[rules][lexicon]") {
+  Lexicon lex;
+  for (const char* f : {"took", "took over", "took over control of", "acquisition", "acquisitions of",
+                        "completed", "completed its acquisition of", "completed the purchase of", "co", "co op"})
+    lex.add(f, true);
+  const std::string alt = lex.alternation();
+  std::size_t completed = 0;
+  for (auto at = alt.find("completed"); at != std::string::npos; at = alt.find("completed", at + 1)) ++completed;
+  CHECK(completed == 1);
+  RE2 re("(" + alt + ")");
+  REQUIRE(re.ok());
+  CHECK(leading_match(re, "took over control of Acme") == "took over control of");
+  CHECK(leading_match(re, "took over Acme") == "took over");
+  CHECK(leading_match(re, "took  \n over Acme") == "took  \n over");
+  CHECK(leading_match(re, "took overall") == "took over");  // forms are not words: no \\b at the end
+  CHECK(leading_match(re, "took part") == "took");
+  CHECK(leading_match(re, "acquisitions of Acme") == "acquisitions of");
+  CHECK(leading_match(re, "acquisitions by Acme") == "acquisition");
+  CHECK(leading_match(re, "COMPLETED THE PURCHASE OF Acme") == "COMPLETED THE PURCHASE OF");
+  CHECK(leading_match(re, "completed its purchase of Acme") == "completed");
+  CHECK(leading_match(re, "co-op") == "co");
+  CHECK(leading_match(re, "cooperative") == "co");
+  CHECK(leading_match(re, "tookover") == "took");
+  CHECK(leading_match(re, "bought") == "-");
+}
+
+TEST_CASE("Lexicon alternation matches what the flat longest-first list matches, on every shipped lexicon",
+          "[rules][lexicon]") {
+  const RuleSet& rules = testing::shipped().rules();
+  std::size_t texts = 0;
+  for (const auto& [name, lex] : rules.lexicons) {
+    INFO("lexicon " << name);
+    RE2::Options o;
+    o.set_max_mem(64 << 20);
+    RE2 trie("(" + lex.alternation() + ")", o);
+    RE2 flat("(" + flat_alternation(lex) + ")", o);
+    REQUIRE(trie.ok());
+    REQUIRE(flat.ok());
+    // Each form, alone and followed by text that could extend it, and each
+    // form's first word followed by another form's tail: where two forms
+    // share words, the longer must still win, as it did in the flat list.
+    const auto& forms = lex.forms();
+    for (std::size_t i = 0; i < forms.size(); ++i) {
+      const std::string& f = forms[i];
+      const std::string& g = forms[(i * 7 + 3) % forms.size()];
+      const std::string first = f.substr(0, f.find(' '));
+      for (const std::string& text : {f, f + " of the", f + "s of", f + "\n  " + g, first + " " + g, first + "x"}) {
+        INFO("text '" << text << "'");
+        CHECK(leading_match(trie, text) == leading_match(flat, text));
+        ++texts;
+      }
+    }
+  }
+  CHECK(texts > 10000);
 }
 
 TEST_CASE("rules load with sub-patterns, lexicons, language folders and __N captures", "[rules][loader]") {
