@@ -64,8 +64,8 @@ def lexicon_forms(node):
 
 
 def lexicon_alternation(node):
-    """As Lexicon::alternation: the forms as a trie of words, siblings in
-    descending order, a longer continuation before stopping; a case-insensitive
+    """As Lexicon::alternation: the forms as a trie of words, sibling words
+    longest first, a longer continuation before stopping; a case-insensitive
     list with non-ASCII forms stays a flat list, longest first."""
     forms = lexicon_forms(node)
     insensitive = node.get("case") != "sensitive"
@@ -93,7 +93,7 @@ def lexicon_alternation(node):
 
     def emit(children):
         out = []
-        for k in sorted(children, key=lambda k: k.encode(), reverse=True):
+        for k in sorted(children, key=lambda k: (len(k.encode()), k.encode()), reverse=True):
             w, sub, end = children[k]
             s = quote(w)
             if sub:

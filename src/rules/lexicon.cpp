@@ -71,6 +71,19 @@ namespace {
 // alternatives, so a flat list of hundreds of multi-word forms compiled to a
 // program many times larger (docs/performance.md).
 class WordTrie {
+  // Sibling words, longest first (then in descending byte order): a word
+  // comes before the words it starts with ("selling" before "sell"), the
+  // only order that matters, since siblings that do not start one another
+  // never match at the same place. Ordering them by length rather than
+  // alphabetically also keeps words with a common start ("sell", "sold")
+  // apart, so RE2 does not factor them into "s(?:ell|old)", from which its
+  // prefilter would keep only the atom "old".
+  struct LongerFirst {
+    bool operator()(const std::string& a, const std::string& b) const {
+      return a.size() != b.size() ? a.size() > b.size() : a > b;
+    }
+  };
+
  public:
   explicit WordTrie(bool case_insensitive) : case_insensitive_(case_insensitive) { nodes_.emplace_back(); }
 
@@ -95,11 +108,11 @@ class WordTrie {
     nodes_[at].end = true;
   }
 
-  // The alternatives below node `at`, '|'-separated. Siblings come in
-  // descending byte order of their (case-folded) words and a longer
-  // continuation before stopping, so of the forms that match at one place
-  // the longest is preferred, as RE2 takes the first alternative that
-  // matches: those forms are prefixes of one another, word for word.
+  // The alternatives below node `at`, '|'-separated. A word comes before
+  // the sibling words it starts with, and a longer continuation before
+  // stopping, so of the forms that match at one place the longest is
+  // preferred, as RE2 takes the first alternative that matches: those forms
+  // are prefixes of one another, word for word.
   std::string pattern(std::size_t at = 0) const {
     std::string out;
     for (const auto& [key, child] : nodes_[at].next) {
@@ -116,7 +129,7 @@ class WordTrie {
 
  private:
   struct Node {
-    std::map<std::string, std::size_t, std::greater<>> next;  // folded word -> node
+    std::map<std::string, std::size_t, LongerFirst> next;  // folded word -> node
     std::string word;                                          // as first written
     bool end = false;                                          // a form ends here
   };
