@@ -146,9 +146,17 @@ std::string Lexicon::alternation() const {
   const bool ascii = std::none_of(forms_.begin(), forms_.end(), [](const std::string& f) {
     return std::any_of(f.begin(), f.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   });
+  // The trie nests a group per word: a form of very many words would go past
+  // RE2's nesting limit (1,000) and this function's recursion; such a list
+  // stays flat too.
+  constexpr std::size_t kMaxTrieWords = 64;
+  const bool short_forms = std::all_of(forms_.begin(), forms_.end(), [](const std::string& f) {
+    const std::string folded = fold(f, false);
+    return static_cast<std::size_t>(std::count(folded.begin(), folded.end(), ' ')) < kMaxTrieWords;
+  });
   if (forms_.empty()) {
     out += "[^\\x00-\\x{10FFFF}]";  // matches nothing
-  } else if (ascii || !case_insensitive) {
+  } else if ((ascii || !case_insensitive) && short_forms) {
     WordTrie trie(case_insensitive);
     bool empty_form = false;
     for (const auto& form : forms_) {

@@ -96,6 +96,25 @@ TEST_CASE("Lexicon alternation writes shared leading words once and prefers the 
   CHECK(leading_match(re, "bought") == "-");
 }
 
+TEST_CASE("Lexicon alternation keeps a list with a form of very many words flat", "[rules][lexicon]") {
+  // A trie nests a group per word; 1,500 words would be 1,500 levels deep.
+  std::string long_form;
+  for (int i = 0; i < 1500; ++i) long_form += (i ? " w" : "w") + std::to_string(i);
+  Lexicon lex;
+  lex.add(long_form, true);
+  lex.add("w0 w1", true);
+  const std::string alt = lex.alternation();
+  CHECK(alt.find("(?:") == std::string::npos);
+  RE2 re("(" + alt + ")");
+  REQUIRE(re.ok());
+  CHECK(leading_match(re, long_form + " and more") == long_form);
+  CHECK(leading_match(re, "w0 w1 w3") == "w0 w1");
+  Lexicon short_forms;
+  short_forms.add("w0 w1", true);
+  short_forms.add("w0 w2", true);
+  CHECK(short_forms.alternation().find("(?:") != std::string::npos);
+}
+
 TEST_CASE("Lexicon alternation matches what the flat longest-first list matches, on every shipped lexicon",
           "[rules][lexicon]") {
   const RuleSet& rules = testing::shipped().rules();
