@@ -41,6 +41,9 @@ class Extractor {
 
   const RuleSet& rules() const { return rules_; }
   const Scanner& scanner() const { return *scanner_; }
+  // Turns on the scanner's per-rule counters (Scanner::enable_profile);
+  // call before any run.
+  void enable_rule_profile() { scanner_->enable_profile(); }
 
  private:
   // The steps after the scan: values, publication date, overlaps, assembly.

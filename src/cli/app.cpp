@@ -81,6 +81,7 @@ struct Options {
   bool quiet = false;
   bool dump_text = false;
   bool pretty = false;
+  bool profile_rules = false;
   std::vector<std::string> types;  // keep only these fact types ("deal" keeps deals)
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
@@ -169,6 +170,26 @@ class Progress {
   bool shown_ = false;
 };
 
+// `--profile-rules`: the rules that ran, slowest first, on standard error.
+void print_rule_profile(std::vector<Scanner::RuleProfile> rows) {
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Scanner::RuleProfile& a, const Scanner::RuleProfile& b) { return a.ms > b.ms; });
+  double total = 0;
+  std::size_t width = 4;
+  for (const auto& r : rows) {
+    total += r.ms;
+    width = std::max(width, r.id.size());
+  }
+  std::string table = fmt::format("{:<{}}  {:>10}  {:>17}  {:>8}\n", "rule", width, "scan ms", "documents run on",
+                                  "matches");
+  for (const auto& r : rows)
+    if (r.runs > 0)
+      table += fmt::format("{:<{}}  {:>10.1f}  {:>8} / {:<6}  {:>8}\n", r.id, width, r.ms, r.runs, r.applicable,
+                           r.matches);
+  table += fmt::format("{:<{}}  {:>10.1f}\n", "all rules", width, total);
+  std::fputs(table.c_str(), stderr);
+}
+
 int cmd_extract(const Options& o, const char* argv0) {
   const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
   auto loaded = load_extractor(dir, o.jobs);
@@ -179,6 +200,7 @@ int cmd_extract(const Options& o, const char* argv0) {
   // reachable from a static, so leak checkers do not report it.
   static Extractor* kept = nullptr;
   kept = loaded.release();
+  if (o.profile_rules) kept->enable_rule_profile();
   const Extractor* extractor = kept;
 
   std::optional<CivilDate> date;
@@ -371,6 +393,7 @@ int cmd_extract(const Options& o, const char* argv0) {
   // Chunks of up to 256 documents: see run_ordered_chunks and Scanner::scan_batch.
   BatchStats stats = run_ordered_chunks(jobs, 256, next, work, write, &g_interrupted);
   progress.clear();
+  if (o.profile_rules && !g_interrupted) print_rule_profile(extractor->scanner().profile());
   if (!o.dump_text) sink->finish();
   out.flush();
   if (g_interrupted) {
@@ -478,6 +501,9 @@ int run_cli(int argc, char** argv) {
       ->delimiter(',')
       ->allow_extra_args(false);
   app.add_flag("--pretty", o.pretty, "Indent JSON (each JSON Lines record then spans several lines)");
+  app.add_flag("--profile-rules", o.profile_rules,
+               "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
+               "error, slowest first (to find slow rules; the output is unchanged)");
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of the output record");
   auto* man_cmd = app.add_subcommand("man", "Print the extract(1) manual page (roff). Example: extract man | man -l -");

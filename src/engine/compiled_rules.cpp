@@ -1,5 +1,7 @@
 #include "engine/compiled_rules.hpp"
 
+#include <chrono>
+
 namespace extract {
 
 namespace {
@@ -154,10 +156,43 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   may.reserve(texts.size());
   for (std::string_view text : texts) may.push_back(may_match(text));
   std::vector<std::vector<Candidate>> out(texts.size());
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
-    for (std::size_t d = 0; d < texts.size(); ++d)
-      if (runs(i, languages[d], may[d])) scan_rule(i, texts[d], out[d]);
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    if (!profile_) {
+      for (std::size_t d = 0; d < texts.size(); ++d)
+        if (runs(i, languages[d], may[d])) scan_rule(i, texts[d], out[d]);
+      continue;
+    }
+    std::uint64_t ran = 0, applicable = 0, matches = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t d = 0; d < texts.size(); ++d) {
+      applicable += applies(rules_.rules[i], languages[d]);
+      if (!runs(i, languages[d], may[d])) continue;
+      const std::size_t before = out[d].size();
+      scan_rule(i, texts[d], out[d]);
+      ++ran;
+      matches += out[d].size() - before;
+    }
+    Counters& c = profile_[i];
+    c.ns += static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    c.runs += ran;
+    c.applicable += applicable;
+    c.matches += matches;
+  }
   return out;
+}
+
+void Scanner::enable_profile() { profile_ = std::make_unique<Counters[]>(rules_.rules.size()); }
+
+std::vector<Scanner::RuleProfile> Scanner::profile() const {
+  std::vector<RuleProfile> rows;
+  if (!profile_) return rows;
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    const Counters& c = profile_[i];
+    rows.push_back({rules_.rules[i].id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(),
+                    c.matches.load()});
+  }
+  return rows;
 }
 
 }  // namespace extract

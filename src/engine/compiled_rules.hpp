@@ -14,6 +14,8 @@
 // called from many threads at once.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +51,18 @@ class Scanner {
   // The matches of one rule alone (used by `rules test`).
   void scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const;
 
+  // Per-rule counters for `extract --profile-rules`: time in the rule's
+  // scans, documents it ran on (after the prefilter) out of those of its
+  // language, matches kept. Off unless enabled, which must happen before
+  // any scan; then scans on any number of threads add to them.
+  struct RuleProfile {
+    std::string id;
+    double ms = 0;
+    std::uint64_t runs = 0, applicable = 0, matches = 0;
+  };
+  void enable_profile();
+  std::vector<RuleProfile> profile() const;  // in rule order; empty when off
+
  private:
   struct Plan {
     int groups;                 // capture groups asked from RE2, group 0 included
@@ -58,8 +72,13 @@ class Scanner {
   std::vector<std::vector<char>> may_match(std::string_view text) const;
   bool runs(std::size_t rule_index, const std::string& language, const std::vector<std::vector<char>>& may) const;
 
+  struct Counters {
+    std::atomic<std::uint64_t> ns{0}, runs{0}, applicable{0}, matches{0};
+  };
+
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
+  std::unique_ptr<Counters[]> profile_;  // per rule, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the prefilter's atoms; null: every rule runs
 };
 

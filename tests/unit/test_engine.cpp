@@ -102,6 +102,45 @@ TEST_CASE("language-specific rules run only on their language (and on unknown)",
   CHECK_FALSE(has_dozen("id"));
 }
 
+TEST_CASE("the scanner's per-rule profile counts runs, documents of the rule's language and matches",
+          "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  CHECK(scanner.profile().empty());  // off by default
+  scanner.enable_profile();
+  const std::vector<std::string> texts = {"Acme paid $15 in 2019", "a dozen Acme Corp units", "tidak ada angka",
+                                          "a dozen"};
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const std::vector<std::string> langs = {"en", "en", "id", "id"};
+  const auto batch = scanner.scan_batch(views, langs);
+  const auto lone = scanner.scan(texts[0], "en");  // profiles add up over calls
+  const auto rows = scanner.profile();
+  REQUIRE(rows.size() == set.rules.size());
+  auto row = [&](const std::string& id) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
+    REQUIRE(it != rows.end());
+    return *it;
+  };
+  std::size_t kept = lone.size();
+  for (const auto& cs : batch) kept += cs.size();
+  std::uint64_t counted = 0;
+  for (const auto& r : rows) counted += r.matches;
+  CHECK(counted == kept);
+  // t.word: "Acme" twice in the batch, once more in the lone scan; the
+  // prefilter skips the documents without "acme".
+  CHECK(row("t.word").matches == 3);
+  CHECK(row("t.word").applicable == 5);
+  CHECK(row("t.word").runs == 3);
+  // t.en_only: applies to the two English documents and the lone scan, not to Indonesian ones.
+  CHECK(row("t.en_only").applicable == 3);
+  CHECK(row("t.en_only").matches == 1);
+  CHECK(row("t.year").matches == 2);  // "in 2019", twice
+  for (const auto& r : rows) CHECK(r.ms >= 0);
+}
+
 TEST_CASE("a document of unknown language gets the candidates of every rule", "[engine][scanner]") {
   TempDir dir;
   Diagnostics diags;
