@@ -1,5 +1,6 @@
 #include "engine/compiled_rules.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace extract {
@@ -157,26 +158,22 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   for (std::string_view text : texts) may.push_back(may_match(text));
   std::vector<std::vector<Candidate>> out(texts.size());
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    if (!profile_) {
-      for (std::size_t d = 0; d < texts.size(); ++d)
-        if (runs(i, languages[d], may[d])) scan_rule(i, texts[d], out[d]);
-      continue;
-    }
-    std::uint64_t ran = 0, applicable = 0, matches = 0;
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    std::uint64_t ran = 0, matches = 0;
     for (std::size_t d = 0; d < texts.size(); ++d) {
-      applicable += applies(rules_.rules[i], languages[d]);
       if (!runs(i, languages[d], may[d])) continue;
       const std::size_t before = out[d].size();
       scan_rule(i, texts[d], out[d]);
       ++ran;
       matches += out[d].size() - before;
     }
+    if (!profile_) continue;
     Counters& c = profile_[i];
     c.ns += static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
     c.runs += ran;
-    c.applicable += applicable;
+    c.applicable += static_cast<std::uint64_t>(std::count_if(
+        languages.begin(), languages.end(), [&](const std::string& lang) { return applies(rules_.rules[i], lang); }));
     c.matches += matches;
   }
   return out;

@@ -87,12 +87,9 @@ class WordTrie {
  public:
   explicit WordTrie(bool case_insensitive) : case_insensitive_(case_insensitive) { nodes_.emplace_back(); }
 
-  void add(const std::string& folded_form) {
+  void add(const std::vector<std::string>& words) {
     std::size_t at = 0;
-    std::size_t pos = 0;
-    for (;;) {
-      const std::size_t sp = folded_form.find(' ', pos);
-      const std::string word = folded_form.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+    for (const std::string& word : words) {
       std::string key = word;
       if (case_insensitive_) std::transform(key.begin(), key.end(), key.begin(), c_lower);
       auto it = nodes_[at].next.find(key);
@@ -102,8 +99,6 @@ class WordTrie {
         nodes_.back().word = word;
       }
       at = it->second;
-      if (sp == std::string::npos) break;
-      pos = sp + 1;
     }
     nodes_[at].end = true;
   }
@@ -137,9 +132,24 @@ class WordTrie {
   std::vector<Node> nodes_;
 };
 
+// A form's words, white space collapsed; none for a blank form.
+std::vector<std::string> words_of(const std::string& form) {
+  const std::string folded = Lexicon::fold(form, false);
+  std::vector<std::string> words;
+  for (std::size_t pos = 0; pos < folded.size();) {
+    const std::size_t sp = std::min(folded.find(' ', pos), folded.size());
+    words.push_back(folded.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  return words;
+}
+
 }  // namespace
 
 std::string Lexicon::alternation() const {
+  std::vector<std::vector<std::string>> forms;
+  forms.reserve(forms_.size());
+  for (const auto& form : forms_) forms.push_back(words_of(form));
   std::string out = case_insensitive ? "(?i:" : "(?:";
   // Only ASCII letters are folded here; a case-insensitive list with other
   // bytes keeps the flat list, longest first, where RE2 does all folding.
@@ -150,40 +160,31 @@ std::string Lexicon::alternation() const {
   // RE2's nesting limit (1,000) and this function's recursion; such a list
   // stays flat too.
   constexpr std::size_t kMaxTrieWords = 64;
-  const bool short_forms = std::all_of(forms_.begin(), forms_.end(), [](const std::string& f) {
-    const std::string folded = fold(f, false);
-    return static_cast<std::size_t>(std::count(folded.begin(), folded.end(), ' ')) < kMaxTrieWords;
-  });
+  const bool short_forms = std::all_of(forms.begin(), forms.end(),
+                                       [](const std::vector<std::string>& w) { return w.size() <= kMaxTrieWords; });
   if (forms_.empty()) {
     out += "[^\\x00-\\x{10FFFF}]";  // matches nothing
   } else if ((ascii || !case_insensitive) && short_forms) {
     WordTrie trie(case_insensitive);
     bool empty_form = false;
-    for (const auto& form : forms_) {
-      std::string folded = fold(form, false);
-      if (folded.empty()) empty_form = true;
-      else trie.add(folded);
+    for (const auto& words : forms) {
+      if (words.empty()) empty_form = true;
+      else trie.add(words);
     }
     out += trie.pattern();
     if (empty_form) out += '|';
   } else {
-    std::vector<std::string> sorted = forms_;
     // Longest first: RE2 prefers the earlier alternative, and "juta" must win over "jt".
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    bool first = true;
-    for (const auto& form : sorted) {
-      if (!first) out += '|';
-      first = false;
-      std::string folded = fold(form, false);
-      std::size_t pos = 0;
-      while (pos <= folded.size()) {
-        std::size_t sp = folded.find(' ', pos);
-        std::string word = folded.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
-        out += RE2::QuoteMeta(word);
-        if (sp == std::string::npos) break;
-        out += "\\s+";
-        pos = sp + 1;
+    std::vector<std::size_t> order(forms_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return forms_[a].size() > forms_[b].size(); });
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (k) out += '|';
+      const auto& words = forms[order[k]];
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        if (w) out += "\\s+";
+        out += RE2::QuoteMeta(words[w]);
       }
     }
   }
