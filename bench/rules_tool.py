@@ -66,19 +66,20 @@ def lexicon_forms(node):
 def lexicon_alternation(node):
     """As Lexicon::alternation: the forms as a trie of words, sibling words
     longest first, a longer continuation before stopping; a case-insensitive
-    list with non-ASCII forms stays a flat list, longest first."""
+    list with non-ASCII forms, or one with a form of more than 64 words,
+    stays a flat list, longest first."""
     forms = lexicon_forms(node)
     insensitive = node.get("case") != "sensitive"
     opener = "(?i:" if insensitive else "(?:"
     if not forms:
         return opener + "[^\\x00-\\x{10FFFF}]" + ")"
-    if insensitive and any(ord(c) >= 0x80 for f in forms for c in f):
-        ordered = sorted(forms, key=lambda f: len(f.encode()), reverse=True)  # stable, longest first
-        return opener + "|".join("\\s+".join(quote(w) for w in fold(f).split(" ")) for f in ordered) + ")"
+    words_of = [fold(f).split(" ") if fold(f) else [] for f in forms]
+    if (insensitive and any(ord(c) >= 0x80 for f in forms for c in f)) or any(len(w) > 64 for w in words_of):
+        order = sorted(range(len(forms)), key=lambda i: len(forms[i].encode()), reverse=True)  # stable, longest first
+        return opener + "|".join("\\s+".join(quote(w) for w in words_of[i]) for i in order) + ")"
     root = {}  # key -> [word, children, end]
     empty = False
-    for f in forms:
-        words = fold(f).split(" ") if fold(f) else []
+    for words in words_of:
         if not words:
             empty = True
             continue
