@@ -9,7 +9,7 @@
                                             under new ids (…__dupN), same folder, same patterns
 
 This is a stand-in for an `extract rules dump` subcommand (see docs/performance.md):
-%{NAME} is expanded from `patterns:` and `lexicons:` as src/rules/rule_loader.cpp and
+%{NAME} is expanded from `patterns:`, `units:` (in full) and `lexicons:` as src/rules/rule_loader.cpp and
 src/rules/lexicon.cpp do (lexicon forms as a trie of words, words joined by \\s+,
 (?i: ...) unless `case: sensitive`; `case: insensitive` on a rule adds (?i)).
 """
@@ -116,6 +116,10 @@ def load(root):
         if not isinstance(doc, dict):
             continue
         for name, src in (doc.get("patterns") or {}).items():
+            patterns[name] = str(src)
+        # A unit is matched once per document by extract and its rules run on
+        # the marked text; here it is expanded in full, as in a plain regex.
+        for name, src in (doc.get("units") or {}).items():
             patterns[name] = str(src)
         for name, node in (doc.get("lexicons") or {}).items():
             lexicons[name] = node

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace extract {
 
@@ -85,26 +86,79 @@ Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
     atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
 }
 
+std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
+  // The last mark starting at or before pos.
+  auto it = std::upper_bound(pieces.begin(), pieces.end(), pos, [](std::size_t p, const Piece& x) { return p < x.at; });
+  if (it == pieces.begin()) return pos;
+  const Piece& m = *std::prev(it);
+  if (pos == m.at) return m.start;
+  if (pos < m.at + kUnitMark.size()) return at_start ? m.start : m.end;
+  return m.end + (pos - m.at - kUnitMark.size());
+}
+
+UnitText make_unit_text(const RE2& unit, std::string_view document) {
+  UnitText u;
+  u.text.reserve(document.size());
+  re2::StringPiece m;
+  std::size_t pos = 0, copied = 0;
+  auto copy_to = [&](std::size_t end) {
+    // Text between marks, a stray U+E000 of the document made U+FFFD (as long).
+    const std::size_t from = u.text.size();
+    u.text.append(document.substr(copied, end - copied));
+    for (std::size_t i = u.text.find("\xEE\x80\x80", from); i != std::string::npos; i = u.text.find("\xEE\x80\x80", i))
+      u.text.replace(i, 3, "\xEF\xBF\xBD");
+    copied = end;
+  };
+  while (pos <= document.size() && unit.Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
+    const std::size_t start = static_cast<std::size_t>(m.data() - document.data()), end = start + m.size();
+    if (end == start) {  // refused when loading; never loop on it
+      pos = end + 1;
+      continue;
+    }
+    copy_to(start);
+    u.pieces.push_back({u.text.size(), start, end});
+    u.text.append(kUnitMark);
+    copied = pos = end;
+  }
+  copy_to(document.size());
+  return u;
+}
+
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
+  const int unit = rules_.rules[rule_index].unit;
+  if (unit < 0) return scan_rule_in(rule_index, text, nullptr, out);
+  const UnitText marked = make_unit_text(*rules_.units[static_cast<std::size_t>(unit)].regex, text);
+  scan_rule_in(rule_index, text, &marked, out);
+}
+
+void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
+                           std::vector<Candidate>& out) const {
   const Rule& rule = rules_.rules[rule_index];
   const RE2& re = *rule.regex;
   const Plan& plan = plans_[rule_index];
   const int ngroups = plan.groups;
   std::vector<re2::StringPiece> groups(ngroups);
+  // The text searched, and its spans as spans of the document.
+  const std::string_view searched = unit ? std::string_view(unit->text) : text;
+  auto span_of = [&](const re2::StringPiece& g) {
+    const std::size_t s = static_cast<std::size_t>(g.data() - searched.data()), e = s + g.size();
+    if (!unit) return Span{s, e};
+    return Span{unit->to_document(s, true), unit->to_document(e, e == s)};
+  };
   std::size_t pos = 0;
-  while (pos <= text.size()) {
-    if (!re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
-    Span span{static_cast<std::size_t>(groups[0].data() - text.data()),
-              static_cast<std::size_t>(groups[0].data() - text.data()) + groups[0].size()};
-    if (span.size() == 0) {  // rejected by `rules check`, but never loop on it
-      pos = span.end + 1;
+  while (pos <= searched.size()) {
+    if (!re.Match(searched, pos, searched.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
+    const std::size_t found = static_cast<std::size_t>(groups[0].data() - searched.data());
+    if (groups[0].size() == 0) {  // rejected by `rules check`, but never loop on it
+      pos = found + 1;
       continue;
     }
-    pos = span.end;
+    pos = found + groups[0].size();
+    const Span span = span_of(groups[0]);
     if (!context_ok(rule, text, span)) {
       // Try again from the next character: a later start may satisfy the context.
-      pos = span.start + 1;
-      while (pos < text.size() && is_continuation(static_cast<unsigned char>(text[pos]))) ++pos;
+      pos = found + 1;
+      while (pos < searched.size() && is_continuation(static_cast<unsigned char>(searched[pos]))) ++pos;
       continue;
     }
     Candidate c;
@@ -113,8 +167,7 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
     if (plan.first_group_is_match) c.captures.emplace_back(rule.group_fields[1], span);
     for (int g = 1; g < ngroups; ++g) {
       if (groups[g].data() == nullptr || rule.group_fields[g].empty()) continue;
-      std::size_t s = groups[g].data() - text.data();
-      c.captures.emplace_back(rule.group_fields[g], Span{s, s + groups[g].size()});
+      c.captures.emplace_back(rule.group_fields[g], span_of(groups[g]));
     }
     out.push_back(std::move(c));
   }
@@ -156,14 +209,35 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   std::vector<std::vector<std::vector<char>>> may;
   may.reserve(texts.size());
   for (std::string_view text : texts) may.push_back(may_match(text));
+  // Per document, per unit that one of its rules uses: the marked text and
+  // its prefilter results.
+  const std::size_t nunits = rules_.units.size();
+  std::vector<std::vector<std::optional<UnitText>>> marked(texts.size());
+  std::vector<std::vector<std::vector<std::vector<char>>>> marked_may(texts.size());
+  if (nunits > 0) {
+    for (std::size_t d = 0; d < texts.size(); ++d) {
+      marked[d].resize(nunits);
+      marked_may[d].resize(nunits);
+      for (const Rule& rule : rules_.rules) {
+        if (rule.unit < 0 || !applies(rule, languages[d])) continue;
+        const auto u = static_cast<std::size_t>(rule.unit);
+        if (marked[d][u]) continue;
+        marked[d][u] = make_unit_text(*rules_.units[u].regex, texts[d]);
+        marked_may[d][u] = may_match(marked[d][u]->text);
+      }
+    }
+  }
   std::vector<std::vector<Candidate>> out(texts.size());
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     std::uint64_t ran = 0, matches = 0;
+    const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < texts.size(); ++d) {
-      if (!runs(i, languages[d], may[d])) continue;
+      if (!applies(rules_.rules[i], languages[d])) continue;
+      const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
+      if (!runs(i, languages[d], u ? marked_may[d][static_cast<std::size_t>(unit)] : may[d])) continue;
       const std::size_t before = out[d].size();
-      scan_rule(i, texts[d], out[d]);
+      scan_rule_in(i, texts[d], u, out[d]);
       ++ran;
       matches += out[d].size() - before;
     }

@@ -29,6 +29,21 @@
 
 namespace extract {
 
+// A document with every match of one unit (left to right, without overlaps)
+// replaced by kUnitMark: the text that the rules using that unit run on.
+struct UnitText {
+  struct Piece {
+    std::size_t at;          // where the mark starts in `text`
+    std::size_t start, end;  // the unit's match in the document
+  };
+  std::string text;
+  std::vector<Piece> pieces;  // in order
+  // The document offset of `pos` in `text`; a position inside a mark maps to
+  // the start of its match when `at_start`, else to its end.
+  std::size_t to_document(std::size_t pos, bool at_start) const;
+};
+UnitText make_unit_text(const RE2& unit, std::string_view document);
+
 class Scanner {
  public:
   // `rules` must outlive the scanner.
@@ -70,6 +85,10 @@ class Scanner {
   };
   // Per prefilter, per rule id in it: whether the rule may match `text`.
   std::vector<std::vector<char>> may_match(std::string_view text) const;
+  // scan_rule over `text`, or over `unit` (the text with its unit's marks)
+  // when the rule uses a unit, the matches mapped back to `text`.
+  void scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
+                    std::vector<Candidate>& out) const;
   bool runs(std::size_t rule_index, const std::string& language, const std::vector<std::vector<char>>& may) const;
 
   struct Counters {

@@ -176,6 +176,14 @@ class Loader {
   std::map<std::string, PatternDef> patterns_;
   std::vector<std::pair<std::string, PatternDef>> regexes_;  // in file order
   std::map<std::string, std::string> expanded_;
+  // Units by name (index into set_.units); while a rule's pattern is
+  // expanded, unit_refs_ collects the units it uses and each becomes
+  // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
+  // expanded that way are kept apart, with the units they use.
+  std::map<std::string, std::size_t> unit_index_;
+  std::map<std::string, PatternDef> unit_defs_;
+  std::set<std::string>* unit_refs_ = nullptr;
+  std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
   std::map<std::string, SourcePos> rule_ids_;
 
   // Runs fn(0) .. fn(n - 1) on up to threads() threads; each index once.
@@ -283,6 +291,7 @@ class Loader {
   // one-pass reading gives.
   RuleSet finish() {
     for (auto& f : files_) collect_definitions(f);
+    compile_units();
     for (auto& f : files_) collect_rules(f);
     compile_pending();
     for (auto& p : pending_) {
@@ -298,14 +307,19 @@ class Loader {
  private:
 
   void collect_definitions(const RawFile& f) {
-    static const std::set<std::string> top_keys = {"patterns", "regexes", "lexicons", "rules", "language", "description"};
+    static const std::set<std::string> top_keys = {"patterns", "units", "regexes", "lexicons", "rules", "language", "description"};
     for (const auto& kv : f.root) {
       const std::string key = scalar(kv.first);
       if (!top_keys.count(key))
-        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, regexes, lexicons, rules, language)", key));
+        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, units, regexes, lexicons, rules, language)", key));
     }
     read_regex_map(f, "patterns", "sub-pattern", [&](const std::string& name, const YAML::Node& node) {
       patterns_[name] = {node.Scalar(), &f, node};
+    });
+    read_regex_map(f, "units", "unit", [&](const std::string& name, const YAML::Node& node) {
+      unit_defs_[name] = {node.Scalar(), &f, node};
+      unit_index_[name] = set_.units.size();
+      set_.units.push_back(Unit{name, pos_of(f, node), {}, nullptr});
     });
     read_regex_map(f, "regexes", "regex", [&](const std::string& name, const YAML::Node& node) {
       if (node.IsScalar()) {
@@ -384,6 +398,26 @@ class Loader {
       if (!expanded) continue;
       if (auto re = compile(*expanded, *def.file, def.node, fmt::format("regex '{}'", name)))
         set_.regexes.emplace(name, std::move(re));
+    }
+  }
+
+  // Each unit expanded in full (a unit inside a unit is an error) and
+  // compiled alone; one that does not compile or can match the empty string
+  // is reported, and rules that use it are left out.
+  void compile_units() {
+    for (Unit& u : set_.units) {
+      const PatternDef& def = unit_defs_.at(u.name);
+      std::vector<std::string> stack{u.name};
+      auto expanded = expand(def.source, *def.file, def.node, stack);
+      if (!expanded) continue;
+      auto re = compile(*expanded, *def.file, def.node, fmt::format("unit '{}'", u.name));
+      if (!re) continue;
+      if (RE2::FullMatch("", *re)) {
+        diags_->error(pos_of(*def.file, def.node), fmt::format("unit '{}' can match the empty string", u.name));
+        continue;
+      }
+      u.pattern = *expanded;
+      u.regex = std::move(re);
     }
   }
 
@@ -506,10 +540,45 @@ class Loader {
         out += lex->second.alternation();
         continue;
       }
+      if (auto unit = unit_defs_.find(name); unit != unit_defs_.end()) {
+        for (const auto& s : stack)
+          if (unit_defs_.count(s)) {
+            diags_->error(locate(f, node, ref), fmt::format("unit '{}' uses unit '{}'; units cannot contain units", s, name));
+            return std::nullopt;
+          }
+        if (unit_refs_) {
+          unit_refs_->insert(name);
+          out += kUnitMarkPattern;
+          continue;
+        }
+        stack.push_back(name);
+        auto inner = expand(unit->second.source, *unit->second.file, unit->second.node, stack);
+        stack.pop_back();
+        if (!inner) return std::nullopt;
+        out += "(?:" + *inner + ")";
+        continue;
+      }
       auto def = patterns_.find(name);
       if (def == patterns_.end()) {
         diags_->error(locate(f, node, ref), fmt::format("unknown sub-pattern '{}'", ref));
         ok = false;
+        continue;
+      }
+      if (unit_refs_) {  // units as marks: kept apart from the full expansions
+        auto done = expanded_marked_.find(name);
+        if (done == expanded_marked_.end()) {
+          std::set<std::string>* outer = unit_refs_;
+          std::set<std::string> used;
+          unit_refs_ = &used;
+          stack.push_back(name);
+          auto inner = expand(def->second.source, *def->second.file, def->second.node, stack);
+          stack.pop_back();
+          unit_refs_ = outer;
+          if (!inner) return std::nullopt;
+          done = expanded_marked_.emplace(name, std::make_pair(*inner, std::move(used))).first;
+        }
+        unit_refs_->insert(done->second.second.begin(), done->second.second.end());
+        out += "(?:" + done->second.first + ")";
         continue;
       }
       auto done = expanded_.find(name);
@@ -714,8 +783,20 @@ class Loader {
       return;
     }
     std::vector<std::string> stack;
+    std::set<std::string> units;
+    unit_refs_ = &units;
     auto expanded = expand(pattern.Scalar(), f, pattern, stack);
+    unit_refs_ = nullptr;
     if (!expanded) return;
+    if (units.size() > 1) {
+      diags_->error(pos_of(f, pattern), fmt::format("rule '{}' uses the units '{}' and '{}'; a rule can use one unit",
+                                                   rule.id, *units.begin(), *std::next(units.begin())));
+      return;
+    }
+    if (units.size() == 1) {
+      rule.unit = static_cast<int>(unit_index_.at(*units.begin()));
+      if (!set_.units[rule.unit].regex) return;  // reported with the unit
+    }
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;
     pending.file = &f;

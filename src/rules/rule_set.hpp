@@ -77,6 +77,25 @@ struct ContextCondition {
   std::shared_ptr<const RE2> before, not_before, after, not_after;
 };
 
+// A unit (`units:` in the rule files): a sub-pattern matched once per
+// document, left to right without overlaps, whose matches the rules that use
+// it see as one indivisible piece of text each. Such a rule runs on a copy of
+// the document in which every match of the unit is replaced by kUnitMark, its
+// own pattern having `%{UNIT}` replaced by kUnitMarkPattern; its matches are
+// mapped back to the document's offsets (engine/compiled_rules.cpp,
+// docs/rules.md "Units").
+struct Unit {
+  std::string name;
+  SourcePos pos;
+  std::string pattern;               // expanded
+  std::shared_ptr<const RE2> regex;  // null when it did not compile
+};
+// A word character on each side, so that `\b` next to a unit behaves as next
+// to a name; U+E000 (private use) in between, which texts do not contain (one
+// that does has it replaced in the copy).
+inline constexpr std::string_view kUnitMark = "_\xEE\x80\x80_";
+inline constexpr std::string_view kUnitMarkPattern = "(?:_\\x{E000}_)";
+
 struct Rule {
   std::string id;
   std::string type;
@@ -94,6 +113,7 @@ struct Rule {
   std::shared_ptr<const RE2> regex;  // owned by RuleSet::prefilters[prefilter] when prefilter_id >= 0
   int prefilter = -1;                 // which of RuleSet::prefilters holds the regex
   int prefilter_id = -1;              // the regex's id in that prefilter
+  int unit = -1;                      // the unit it uses (index into RuleSet::units), -1: none
   // Capture group number -> field name (suffix `__N` removed); index 0 unused.
   std::vector<std::string> group_fields;
 };
@@ -117,6 +137,7 @@ struct RuleSet {
   // being `match`, when given) or a `reject` it must not; `rules test` runs them.
   std::map<std::string, std::vector<Example>> regex_examples;
   std::vector<LanguageProfile> languages;
+  std::vector<Unit> units;
   // The rules' regexes, compiled once into re2::FilteredRE2 prefilters that
   // also know the literal strings ("atoms", lower case) each one needs to
   // match. Several prefilters, so that loading compiles them in parallel;
