@@ -120,7 +120,7 @@ def load(root):
         # A unit is matched once per document by extract and its rules run on
         # the marked text; here it is expanded in full, as in a plain regex.
         for name, src in (doc.get("units") or {}).items():
-            patterns[name] = str(src)
+            patterns[name] = str(src.get("pattern", "")) if isinstance(src, dict) else str(src)
         for name, node in (doc.get("lexicons") or {}).items():
             lexicons[name] = node
         rel = os.path.relpath(path, root).split(os.sep)

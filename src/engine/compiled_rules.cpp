@@ -96,24 +96,83 @@ std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
   return m.end + (pos - m.at - kUnitMark.size());
 }
 
-UnitText make_unit_text(const RE2& unit, std::string_view document) {
+UnitText make_unit_text(const Unit& unit, std::string_view document) {
   UnitText u;
   u.text.reserve(document.size());
   re2::StringPiece m;
   std::size_t pos = 0, copied = 0;
   auto copy_to = [&](std::size_t end) {
-    // Text between marks, a stray U+E000 of the document made U+FFFD (as long).
+    // Text between marks, its underscores made hyphens (kUnitMark).
     const std::size_t from = u.text.size();
     u.text.append(document.substr(copied, end - copied));
-    for (std::size_t i = u.text.find("\xEE\x80\x80", from); i != std::string::npos; i = u.text.find("\xEE\x80\x80", i))
-      u.text.replace(i, 3, "\xEF\xBF\xBD");
+    std::replace(u.text.begin() + static_cast<std::ptrdiff_t>(from), u.text.end(), '_', '-');
     copied = end;
   };
-  while (pos <= document.size() && unit.Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
-    const std::size_t start = static_cast<std::size_t>(m.data() - document.data()), end = start + m.size();
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (pos <= document.size() && unit.regex->Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
+    std::size_t start = static_cast<std::size_t>(m.data() - document.data());
+    std::size_t end = start + m.size();
     if (end == start) {  // refused when loading; never loop on it
       pos = end + 1;
       continue;
+    }
+    // A leading form of `not_first` (whole words; the longest there) stays
+    // text, and the unit is looked for again after it.
+    if (unit.not_first) {
+      std::size_t cut = 0;
+      for (std::size_t w = start, words = 0; w < end && words < 8; ++words) {
+        while (w < end && !is_space(document[w])) ++w;
+        if (unit.not_first->contains(document.substr(start, w - start))) cut = w;
+        while (w < end && is_space(document[w])) ++w;
+      }
+      if (cut > 0) {
+        pos = cut;
+        continue;
+      }
+    }
+    // A match that is one form of `not_alone` stays text; one that ends with
+    // one loses it.
+    if (unit.not_alone) {
+      if (unit.not_alone->contains(document.substr(start, end - start))) {
+        pos = end;
+        continue;
+      }
+      std::size_t w = end;
+      while (w > start && !is_space(document[w - 1])) --w;
+      if (w > start && unit.not_alone->contains(document.substr(w, end - w))) {
+        while (w > start && is_space(document[w - 1])) --w;
+        end = w;
+      }
+    }
+    // A word of `breaks` is never part of the unit: a match that starts
+    // with one is looked for again after it, and one ends before it. A word
+    // of `last` after the first word ends the match.
+    if (unit.breaks || unit.last) {
+      std::size_t w = start, words = 0, prev_end = start;
+      bool again = false;
+      while (w < end) {
+        while (w < end && is_space(document[w])) ++w;
+        const std::size_t word = w;
+        while (w < end && !is_space(document[w])) ++w;
+        if (word == w) break;
+        const std::string_view text = document.substr(word, w - word);
+        if (unit.breaks && unit.breaks->contains(text)) {
+          if (words == 0) {
+            pos = w;
+            again = true;
+          } else {
+            end = prev_end;
+          }
+          break;
+        }
+        ++words;
+        prev_end = w;
+        if (words > 1 && w < end && unit.last && unit.last->contains(text)) {
+          end = w;
+          break;
+        }
+      }
+      if (again) continue;
     }
     copy_to(start);
     u.pieces.push_back({u.text.size(), start, end});
@@ -127,7 +186,7 @@ UnitText make_unit_text(const RE2& unit, std::string_view document) {
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
   const int unit = rules_.rules[rule_index].unit;
   if (unit < 0) return scan_rule_in(rule_index, text, nullptr, out);
-  const UnitText marked = make_unit_text(*rules_.units[static_cast<std::size_t>(unit)].regex, text);
+  const UnitText marked = make_unit_text(rules_.units[static_cast<std::size_t>(unit)], text);
   scan_rule_in(rule_index, text, &marked, out);
 }
 
@@ -222,7 +281,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         if (rule.unit < 0 || !applies(rule, languages[d])) continue;
         const auto u = static_cast<std::size_t>(rule.unit);
         if (marked[d][u]) continue;
-        marked[d][u] = make_unit_text(*rules_.units[u].regex, texts[d]);
+        marked[d][u] = make_unit_text(rules_.units[u], texts[d]);
         marked_may[d][u] = may_match(marked[d][u]->text);
       }
     }

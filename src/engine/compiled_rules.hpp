@@ -42,7 +42,7 @@ struct UnitText {
   // the start of its match when `at_start`, else to its end.
   std::size_t to_document(std::size_t pos, bool at_start) const;
 };
-UnitText make_unit_text(const RE2& unit, std::string_view document);
+UnitText make_unit_text(const Unit& unit, std::string_view document);
 
 class Scanner {
  public:

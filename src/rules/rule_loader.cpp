@@ -182,6 +182,8 @@ class Loader {
   // expanded that way are kept apart, with the units they use.
   std::map<std::string, std::size_t> unit_index_;
   std::map<std::string, PatternDef> unit_defs_;
+  // A unit's `not_first`, `not_alone`, `breaks` and `last`: the key and the lexicon's name.
+  std::map<std::string, std::vector<std::pair<std::string, PatternDef>>> unit_lexicons_;
   std::set<std::string>* unit_refs_ = nullptr;
   std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
   std::map<std::string, SourcePos> rule_ids_;
@@ -317,10 +319,27 @@ class Loader {
       patterns_[name] = {node.Scalar(), &f, node};
     });
     read_regex_map(f, "units", "unit", [&](const std::string& name, const YAML::Node& node) {
-      unit_defs_[name] = {node.Scalar(), &f, node};
+      // NAME: pattern, or NAME: {pattern: ..., not_first/not_alone/breaks/last: LEXICON}. (A
+      // YAML::Node is not reassigned: that would overwrite the node it refers to.)
+      const YAML::Node pattern = node.IsMap() ? node["pattern"] : node;
+      if (node.IsMap()) {
+        for (const auto& kv : node) {
+          const std::string k = scalar(kv.first);
+          if (k != "pattern" && k != "not_first" && k != "not_alone" && k != "breaks" && k != "last")
+            diags_->error(pos_of(f, kv.first),
+                          fmt::format("unit '{}': unknown key '{}' (expected pattern, not_first, not_alone, breaks, last)", name, k));
+        }
+        if (!pattern || !pattern.IsScalar()) {
+          diags_->error(pos_of(f, node), fmt::format("unit '{}' needs 'pattern' (a string)", name));
+          return;
+        }
+        for (const char* key : {"not_first", "not_alone", "breaks", "last"})
+          if (const auto& l = node[key]) unit_lexicons_[name].push_back({key, {scalar(l), &f, l}});
+      }
+      unit_defs_[name] = {pattern.Scalar(), &f, pattern};
       unit_index_[name] = set_.units.size();
-      set_.units.push_back(Unit{name, pos_of(f, node), {}, nullptr});
-    });
+      set_.units.push_back(Unit{name, pos_of(f, pattern), {}, nullptr});
+    }, "pattern, not_first, not_alone, breaks, last");
     read_regex_map(f, "regexes", "regex", [&](const std::string& name, const YAML::Node& node) {
       if (node.IsScalar()) {
         regexes_.push_back({name, {node.Scalar(), &f, node}});
@@ -340,7 +359,7 @@ class Loader {
       regexes_.push_back({name, {pattern.Scalar(), &f, pattern}});
       if (const auto& ex = node["examples"])
         load_examples(f, fmt::format("regex '{}'", name), set_.regex_examples[name], ex);
-    }, true);
+    }, "pattern, examples");
     if (const auto& lexs = f.root["lexicons"]) {
       if (!lexs.IsMap()) {
         diags_->error(pos_of(f, lexs), "'lexicons' must be a mapping of NAME: {entries: ...}");
@@ -361,10 +380,11 @@ class Loader {
 
   // The `NAME: regex` entries of the section `key` (`patterns`, `regexes`),
   // each new name handed to `add`; `what` names an entry in messages.
-  // With `with_examples`, an entry may also be a mapping (handed to `add`).
+  // With `mapping_keys` ("pattern, examples"), an entry may also be a
+  // mapping with those keys (handed to `add`, which checks them).
   void read_regex_map(const RawFile& f, const char* key, const char* what,
                       const std::function<void(const std::string&, const YAML::Node&)>& add,
-                      bool with_examples = false) {
+                      const char* mapping_keys = nullptr) {
     const auto& section = f.root[key];
     if (!section) return;
     if (!section.IsMap()) {
@@ -377,11 +397,11 @@ class Loader {
         diags_->error(pos_of(f, kv.first), fmt::format("invalid {} name '{}' (letters, digits, _)", what, name));
         continue;
       }
-      if (!kv.second.IsScalar() && !(with_examples && kv.second.IsMap())) {
-        diags_->error(pos_of(f, kv.second),
-                      fmt::format(with_examples ? "{} '{}' must be a string or a mapping {{pattern, examples}}"
-                                                : "{} '{}' must be a string",
-                                  what, name));
+      if (!kv.second.IsScalar() && !(mapping_keys && kv.second.IsMap())) {
+        if (mapping_keys)
+          diags_->error(pos_of(f, kv.second), fmt::format("{} '{}' must be a string or a mapping {{{}}}", what, name, mapping_keys));
+        else
+          diags_->error(pos_of(f, kv.second), fmt::format("{} '{}' must be a string", what, name));
         continue;
       }
       if (!defined_at(name, pos_of(f, kv.first))) add(name, kv.second);
@@ -418,6 +438,15 @@ class Loader {
       }
       u.pattern = *expanded;
       u.regex = std::move(re);
+      for (const auto& [key, def] : unit_lexicons_[u.name]) {
+        const Lexicon* lex = set_.lexicon(def.source);
+        (key == "last" ? u.last : key == "not_alone" ? u.not_alone : key == "breaks" ? u.breaks : u.not_first) = lex;
+        if (!lex) {
+          diags_->error(pos_of(*def.file, def.node),
+                        fmt::format("unit '{}': unknown lexicon '{}' for {}", u.name, def.source, key));
+          u.regex = nullptr;
+        }
+      }
     }
   }
 

@@ -89,12 +89,26 @@ struct Unit {
   SourcePos pos;
   std::string pattern;               // expanded
   std::shared_ptr<const RE2> regex;  // null when it did not compile
+  // `not_first`: forms of a lexicon (whole words, at most 8): a match that
+  // starts with one is no match; the unit is looked for again after the
+  // longest such form. `not_alone`: a match that is one of its forms is no
+  // match, and one that ends with one loses it. Null: none.
+  const class Lexicon* not_first = nullptr;
+  const class Lexicon* not_alone = nullptr;
+  // `breaks`: words (a lexicon) never part of a match: one that contains one
+  // ends before it (or, starting with it, is looked for again after it).
+  const class Lexicon* breaks = nullptr;
+  // `last`: words (a lexicon) after which a match ends when they are not its
+  // first word; the text after them is searched again. Null: none.
+  const class Lexicon* last = nullptr;
 };
-// A word character on each side, so that `\b` next to a unit behaves as next
-// to a name; U+E000 (private use) in between, which texts do not contain (one
-// that does has it replaced in the copy).
-inline constexpr std::string_view kUnitMark = "_\xEE\x80\x80_";
-inline constexpr std::string_view kUnitMarkPattern = "(?:_\\x{E000}_)";
+// Three underscores: word characters, so that `\b` and the rules' generic
+// word classes (`\w`, `[\w-]+`) take a unit as they take a one-word name,
+// but no letter or digit, so that no capitalised-word or number pattern
+// does. An underscore of the document itself is a hyphen in the copy, so
+// that the copy has no mark but the units' (same length, offsets kept).
+inline constexpr std::string_view kUnitMark = "___";
+inline constexpr std::string_view kUnitMarkPattern = "(?:___)";
 
 struct Rule {
   std::string id;

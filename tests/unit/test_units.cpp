@@ -57,6 +57,16 @@ std::vector<std::string> matches_of(const RuleSet& set, const Scanner& scanner, 
   return out;
 }
 
+// Every message of loading one rule file, one per line.
+std::string errors_of(const std::string& yaml) {
+  TempDir dir;
+  Diagnostics diags;
+  load_from({{"r.yaml", yaml}}, diags, dir);
+  std::string all;
+  for (const auto& d : diags.items()) all += d.format() + "\n";
+  return all;
+}
+
 }  // namespace
 
 TEST_CASE("a unit's matches are marked once and mapped back", "[units]") {
@@ -75,7 +85,7 @@ TEST_CASE("a unit's matches are marked once and mapped back", "[units]") {
 
   SECTION("marked text and offsets") {
     const std::string doc = "so Acme Corp bought Widget Works, said Bo.";
-    const UnitText u = make_unit_text(*set.units[0].regex, doc);
+    const UnitText u = make_unit_text(set.units[0], doc);
     const std::string m(kUnitMark);
     CHECK(u.text == "so " + m + " bought " + m + ", said " + m + ".");
     REQUIRE(u.pieces.size() == 3);
@@ -122,11 +132,11 @@ TEST_CASE("a unit's matches are marked once and mapped back", "[units]") {
     CHECK(matches_of(set, scanner, "never Acme Corp was sold", "t.after").empty());
   }
 
-  SECTION("a document that holds the mark's own character") {
+  SECTION("a document that holds the mark itself") {
     Scanner scanner(set);
-    const std::string doc = "_\xEE\x80\x80_ bought Zeta and Acme bought Zeta";
-    const UnitText u = make_unit_text(*set.units[0].regex, doc);
-    CHECK(u.text.find("\xEF\xBF\xBD") == 1);
+    const std::string doc = "___ bought Zeta and Acme bought Zeta";
+    const UnitText u = make_unit_text(set.units[0], doc);
+    CHECK(u.text.substr(0, 11) == "--- bought ");
     CHECK(matches_of(set, scanner, doc, "t.buy") == std::vector<std::string>{"Acme bought Zeta"});
   }
 
@@ -148,14 +158,6 @@ TEST_CASE("a unit's matches are marked once and mapped back", "[units]") {
 }
 
 TEST_CASE("unit errors name the file and place", "[units]") {
-  auto errors_of = [](const std::string& yaml) {
-    TempDir dir;
-    Diagnostics diags;
-    load_from({{"r.yaml", yaml}}, diags, dir);
-    std::string all;
-    for (const auto& d : diags.items()) all += d.format() + "\n";
-    return all;
-  };
   CHECK_THAT(errors_of("units:\n  A: '[A-Z]+'\n  B: '[0-9]+'\nrules:\n  - id: t.two\n    type: number\n"
                        "    pattern: '%{A} %{B}'\n"),
              Catch::Contains("r.yaml:7:") && Catch::Contains("rule 't.two' uses the units 'A' and 'B'; a rule can use one unit"));
@@ -212,4 +214,67 @@ rules:
   for (const auto& f : report.failures) UNSCOPED_INFO(f.message);
   CHECK(report.failures.empty());
   CHECK(report.passed == 2);
+}
+
+TEST_CASE("a unit's word lists: not_first, not_alone, breaks, last", "[units]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", R"(
+units:
+  NAME:
+    pattern: '[A-Z][A-Za-z.]*(?: (?:of )?[A-Z][A-Za-z.]*)*'
+    not_first: openers
+    not_alone: articles
+    breaks: verbs
+    last: ends
+lexicons:
+  openers: {case: sensitive, entries: [It, On Monday]}
+  articles: {case: sensitive, entries: [The]}
+  verbs: {case: sensitive, entries: [TO, BUY]}
+  ends: {case: sensitive, entries: [Division]}
+rules:
+  - id: t.any
+    type: organization
+    pattern: '(?P<name>%{NAME})'
+)"}},
+                          diags, dir);
+  for (const auto& d : diags.items()) UNSCOPED_INFO(d.format());
+  REQUIRE_FALSE(diags.has_errors());
+  const Unit& unit = set.units.at(0);
+  auto pieces = [&](const std::string& doc) {
+    std::vector<std::string> out;
+    for (const auto& p : make_unit_text(unit, doc).pieces) out.push_back(doc.substr(p.start, p.end - p.start));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // not_first: a leading form (the longest, whole words) stays text, the rest is looked for again.
+  CHECK(pieces("It said so") == V{});
+  CHECK(pieces("It Acme said") == V{"Acme"});
+  CHECK(pieces("On Monday Acme Corp said") == V{"Acme Corp"});
+  CHECK(pieces("On Acme") == V{"On Acme"});  // "On" alone is no form
+  CHECK(pieces("Italy said") == V{"Italy"});  // whole words only
+  // not_alone: no unit alone, nor at the end; at the start of a longer name it stays.
+  CHECK(pieces("The company said") == V{});
+  CHECK(pieces("bought The Arizona Bank") == V{"The Arizona Bank"});
+  CHECK(pieces("Royal Gold Inc. The company") == V{"Royal Gold Inc."});
+  // breaks: never part of a unit.
+  CHECK(pieces("NATIONAL BEVERAGE TO BUY FAYGO") == V{"NATIONAL BEVERAGE", "FAYGO"});
+  CHECK(pieces("TO BUY") == V{});
+  // last: ends a unit when it is not its first word.
+  CHECK(pieces("the Systems Division of Page Corp") == V{"Systems Division", "Page Corp"});
+  CHECK(pieces("Division of Page Corp") == V{"Division of Page Corp"});
+  // The marks stand where the pieces were.
+  const UnitText u = make_unit_text(unit, "It Acme said");
+  CHECK(u.text == "It ___ said");
+}
+
+TEST_CASE("a unit written as a mapping: errors", "[units]") {
+  CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', first: x}\n"),
+             Catch::Contains("r.yaml:2:") &&
+                 Catch::Contains("unit 'A': unknown key 'first' (expected pattern, not_first, not_alone, breaks, last)"));
+  CHECK_THAT(errors_of("units:\n  A: {not_first: x}\n"), Catch::Contains("unit 'A' needs 'pattern' (a string)"));
+  CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', breaks: nowhere}\n"),
+             Catch::Contains("r.yaml:2:") && Catch::Contains("unit 'A': unknown lexicon 'nowhere' for breaks"));
+  CHECK_THAT(errors_of("units:\n  A: [x]\n"),
+             Catch::Contains("unit 'A' must be a string or a mapping {pattern, not_first, not_alone, breaks, last}"));
 }
