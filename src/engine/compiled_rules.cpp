@@ -84,6 +84,9 @@ Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
   }
   if (!rules_.prefilters.empty() && !rules_.prefilter_atoms.empty())
     atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
+  unit_prefilter_.assign(rules_.prefilters.size(), 0);
+  for (const Rule& rule : rules_.rules)
+    if (rule.unit >= 0 && rule.prefilter >= 0) unit_prefilter_[static_cast<std::size_t>(rule.prefilter)] = 1;
 }
 
 std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
@@ -232,7 +235,7 @@ void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const 
   }
 }
 
-std::vector<std::vector<char>> Scanner::may_match(std::string_view text) const {
+std::vector<std::vector<char>> Scanner::may_match(std::string_view text, bool marked) const {
   std::vector<std::vector<char>> may;  // per prefilter, per id in it
   if (!atoms_) return may;
   const std::vector<int> found = atoms_->find(text);  // sorted indices into prefilter_atoms
@@ -244,6 +247,7 @@ std::vector<std::vector<char>> Scanner::may_match(std::string_view text) const {
     local.clear();
     for (; it != found.end() && static_cast<std::size_t>(*it) < offsets[k + 1]; ++it)
       local.push_back(*it - static_cast<int>(offsets[k]));
+    if ((unit_prefilter_[k] != 0) != marked) continue;
     passed.clear();
     if (rules_.prefilters[k]->NumRegexps() > 0) rules_.prefilters[k]->AllPotentials(local, &passed);
     may[k].assign(rules_.prefilters[k]->NumRegexps(), 0);
@@ -256,7 +260,9 @@ bool Scanner::runs(std::size_t rule_index, const std::string& language,
                    const std::vector<std::vector<char>>& may) const {
   const Rule& rule = rules_.rules[rule_index];
   if (!applies(rule, language)) return false;
-  return !(atoms_ && rule.prefilter >= 0 && !may[rule.prefilter][rule.prefilter_id]);
+  if (!atoms_ || rule.prefilter < 0) return true;
+  const std::vector<char>& m = may[static_cast<std::size_t>(rule.prefilter)];
+  return m.empty() || m[static_cast<std::size_t>(rule.prefilter_id)];  // empty: not read for this text
 }
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
@@ -267,7 +273,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
                                                         const std::vector<std::string>& languages) const {
   std::vector<std::vector<std::vector<char>>> may;
   may.reserve(texts.size());
-  for (std::string_view text : texts) may.push_back(may_match(text));
+  for (std::string_view text : texts) may.push_back(may_match(text, false));
   // Per document, per unit that one of its rules uses: the marked text and
   // its prefilter results.
   const std::size_t nunits = rules_.units.size();
@@ -282,7 +288,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         const auto u = static_cast<std::size_t>(rule.unit);
         if (marked[d][u]) continue;
         marked[d][u] = make_unit_text(rules_.units[u], texts[d]);
-        marked_may[d][u] = may_match(marked[d][u]->text);
+        marked_may[d][u] = may_match(marked[d][u]->text, true);
       }
     }
   }

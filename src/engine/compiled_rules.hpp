@@ -83,8 +83,10 @@ class Scanner {
     int groups;                 // capture groups asked from RE2, group 0 included
     bool first_group_is_match;  // group 1 is the whole match: filled without asking RE2
   };
-  // Per prefilter, per rule id in it: whether the rule may match `text`.
-  std::vector<std::vector<char>> may_match(std::string_view text) const;
+  // Per prefilter, per rule id in it: whether the rule may match `text`;
+  // only the prefilters of the rules with a unit (`marked`: `text` is a
+  // marked copy) or of the others (empty vectors for the rest).
+  std::vector<std::vector<char>> may_match(std::string_view text, bool marked) const;
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
   void scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
@@ -99,6 +101,7 @@ class Scanner {
   std::vector<Plan> plans_;  // per rule
   std::unique_ptr<Counters[]> profile_;  // per rule, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the prefilter's atoms; null: every rule runs
+  std::vector<char> unit_prefilter_;    // per prefilter: it holds the rules with a unit
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.

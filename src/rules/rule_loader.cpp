@@ -697,11 +697,13 @@ class Loader {
 
   // Compiles the pending rules' patterns: the largest first, each into the
   // prefilter with the least pattern text so far, one prefilter per thread.
+  // The rules that use a unit go to one prefilter of their own: the scanner
+  // reads it on the marked copies of a document, the others on the document.
   void compile_pending() {
-    std::vector<std::size_t> order;
+    std::vector<std::size_t> order, with_unit;
     for (std::size_t i = 0; i < pending_.size(); ++i)
-      if (pending_[i].file) order.push_back(i);
-    if (order.empty()) return;
+      if (pending_[i].file) (pending_[i].rule.unit >= 0 ? with_unit : order).push_back(i);
+    if (order.empty() && with_unit.empty()) return;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
     });
@@ -713,10 +715,11 @@ class Loader {
       parts[to].push_back(i);
       load[to] += pending_[i].rule.pattern.size();
     }
+    if (!with_unit.empty()) parts.push_back(with_unit);
     for (auto& part : parts) std::sort(part.begin(), part.end());  // file order within a prefilter
-    std::vector<std::shared_ptr<re2::FilteredRE2>> filters(k);
-    std::vector<std::vector<std::string>> atoms(k);
-    parallel_for(k, [&](std::size_t t) {
+    std::vector<std::shared_ptr<re2::FilteredRE2>> filters(parts.size());
+    std::vector<std::vector<std::string>> atoms(parts.size());
+    parallel_for(parts.size(), [&](std::size_t t) {
       filters[t] = std::make_shared<re2::FilteredRE2>(opts_.min_atom_length);
       for (std::size_t i : parts[t]) {
         int id = -1;
@@ -727,7 +730,7 @@ class Loader {
       }
       if (filters[t]->NumRegexps() > 0) filters[t]->Compile(&atoms[t]);
     });
-    for (std::size_t t = 0; t < k; ++t) {
+    for (std::size_t t = 0; t < parts.size(); ++t) {
       set_.prefilter_atom_offsets.push_back(set_.prefilter_atoms.size());
       set_.prefilter_atoms.insert(set_.prefilter_atoms.end(), atoms[t].begin(), atoms[t].end());
       set_.prefilters.push_back(filters[t]);

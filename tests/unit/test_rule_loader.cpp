@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "shipped.hpp"
@@ -281,8 +283,14 @@ TEST_CASE("loading on several threads gives the same rules and messages as on on
   Diagnostics d1, d4;
   RuleSet a = load_rules(EXTRACT_TEST_RULES_DIR, d1, one);
   RuleSet b = load_rules(EXTRACT_TEST_RULES_DIR, d4, four);
-  CHECK(a.prefilters.size() == 1);
-  CHECK(b.prefilters.size() == 4);
+  // One prefilter per thread for the rules without a unit, and one for the
+  // rules with a unit (they are read on the marked copies).
+  REQUIRE(std::any_of(a.rules.begin(), a.rules.end(), [](const Rule& r) { return r.unit >= 0; }));
+  CHECK(a.prefilters.size() == 1 + 1);
+  CHECK(b.prefilters.size() == 4 + 1);
+  for (const RuleSet* set : {&a, &b})
+    for (const Rule& r : set->rules)
+      if (r.prefilter >= 0) CHECK((r.unit >= 0) == (static_cast<std::size_t>(r.prefilter) + 1 == set->prefilters.size()));
   REQUIRE(a.rules.size() == b.rules.size());
   for (std::size_t i = 0; i < a.rules.size(); ++i) {
     INFO(a.rules[i].id);
