@@ -287,8 +287,16 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         if (rule.unit < 0 || !applies(rule, languages[d])) continue;
         const auto u = static_cast<std::size_t>(rule.unit);
         if (marked[d][u]) continue;
+        const auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
         marked[d][u] = make_unit_text(rules_.units[u], texts[d]);
         marked_may[d][u] = may_match(marked[d][u]->text, true);
+        if (!profile_) continue;
+        Counters& c = profile_[rules_.rules.size() + u];
+        c.ns += static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+        c.runs += 1;
+        c.applicable += 1;
+        c.matches += marked[d][u]->pieces.size();
       }
     }
   }
@@ -318,15 +326,17 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   return out;
 }
 
-void Scanner::enable_profile() { profile_ = std::make_unique<Counters[]>(rules_.rules.size()); }
+void Scanner::enable_profile() {
+  profile_ = std::make_unique<Counters[]>(rules_.rules.size() + rules_.units.size());
+}
 
 std::vector<Scanner::RuleProfile> Scanner::profile() const {
   std::vector<RuleProfile> rows;
   if (!profile_) return rows;
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+  for (std::size_t i = 0; i < rules_.rules.size() + rules_.units.size(); ++i) {
     const Counters& c = profile_[i];
-    rows.push_back({rules_.rules[i].id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(),
-                    c.matches.load()});
+    const std::string id = i < rules_.rules.size() ? rules_.rules[i].id : "unit:" + rules_.units[i - rules_.rules.size()].name;
+    rows.push_back({id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
   }
   return rows;
 }

@@ -69,14 +69,17 @@ class Scanner {
   // Per-rule counters for `extract --profile-rules`: time in the rule's
   // scans, documents it ran on (after the prefilter) out of those of its
   // language, matches kept. Off unless enabled, which must happen before
-  // any scan; then scans on any number of threads add to them.
+  // any scan; then scans on any number of threads add to them. After the
+  // rules, one row per unit, named `unit:NAME`: the time to mark it and
+  // read the prefilter on the marked copies, the documents marked (twice:
+  // runs and applicable) and the unit's matches.
   struct RuleProfile {
     std::string id;
     double ms = 0;
     std::uint64_t runs = 0, applicable = 0, matches = 0;
   };
   void enable_profile();
-  std::vector<RuleProfile> profile() const;  // in rule order; empty when off
+  std::vector<RuleProfile> profile() const;  // in rule order, then the units; empty when off
 
  private:
   struct Plan {
@@ -99,7 +102,7 @@ class Scanner {
 
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
-  std::unique_ptr<Counters[]> profile_;  // per rule, when profiling
+  std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the prefilter's atoms; null: every rule runs
   std::vector<char> unit_prefilter_;    // per prefilter: it holds the rules with a unit
 };

@@ -278,3 +278,21 @@ TEST_CASE("a unit written as a mapping: errors", "[units]") {
   CHECK_THAT(errors_of("units:\n  A: [x]\n"),
              Catch::Contains("unit 'A' must be a string or a mapping {pattern, not_first, not_alone, breaks, last}"));
 }
+
+TEST_CASE("--profile-rules counts a unit's marking after the rules", "[units]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  scanner.enable_profile();
+  scanner.scan_batch({"Acme Corp bought Widget Works.", "Zeta bought Omega and Beta."}, {"en", "en"});
+  const auto rows = scanner.profile();
+  REQUIRE(rows.size() == set.rules.size() + 1);
+  const auto& unit = rows.back();
+  CHECK(unit.id == "unit:NAME");
+  CHECK(unit.runs == 2);
+  CHECK(unit.applicable == 2);
+  CHECK(unit.matches == 5);  // Acme Corp, Widget Works, Zeta, Omega, Beta
+  CHECK(unit.ms >= 0);
+}
