@@ -57,6 +57,15 @@ std::vector<std::string> matches_of(const RuleSet& set, const Scanner& scanner, 
   return out;
 }
 
+// The rules of one file, which must load without errors.
+RuleSet loaded(TempDir& dir, const std::string& yaml) {
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", yaml}}, diags, dir);
+  for (const auto& d : diags.items()) UNSCOPED_INFO(d.format());
+  REQUIRE_FALSE(diags.has_errors());
+  return set;
+}
+
 // Every message of loading one rule file, one per line.
 std::string errors_of(const std::string& yaml) {
   TempDir dir;
@@ -279,11 +288,9 @@ TEST_CASE("a unit written as a mapping: errors", "[units]") {
              Catch::Contains("unit 'A' must be a string or a mapping {pattern, not_first, not_alone, breaks, last}"));
 }
 
-TEST_CASE("--profile-rules counts a unit's marking after the rules", "[units]") {
+TEST_CASE("the scanner's profile counts a unit's marking after the rules", "[units]") {
   TempDir dir;
-  Diagnostics diags;
-  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
-  REQUIRE_FALSE(diags.has_errors());
+  const RuleSet set = loaded(dir, kRules);
   Scanner scanner(set);
   scanner.enable_profile();
   scanner.scan_batch({"Acme Corp bought Widget Works.", "Zeta bought Omega and Beta."}, {"en", "en"});
