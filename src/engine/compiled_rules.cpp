@@ -14,6 +14,13 @@ bool applies(const Rule& rule, const std::string& language) {
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+// For the profile counters: now when profiling, else nothing.
+using Clock = std::chrono::steady_clock;
+Clock::time_point profile_start(bool profiling) { return profiling ? Clock::now() : Clock::time_point{}; }
+std::uint64_t ns_since(Clock::time_point start) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+}
+
 bool context_ok(const Rule& rule, std::string_view text, const Span& span) {
   const auto& c = rule.context;
   if (c.before || c.not_before) {
@@ -287,13 +294,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         if (rule.unit < 0 || !applies(rule, languages[d])) continue;
         const auto u = static_cast<std::size_t>(rule.unit);
         if (marked[d][u]) continue;
-        const auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        const auto start = profile_start(profile_ != nullptr);
         marked[d][u] = make_unit_text(rules_.units[u], texts[d]);
         marked_may[d][u] = may_match(marked[d][u]->text, true);
         if (!profile_) continue;
         Counters& c = profile_[rules_.rules.size() + u];
-        c.ns += static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+        c.ns += ns_since(start);
         c.runs += 1;
         c.applicable += 1;
         c.matches += marked[d][u]->pieces.size();
@@ -302,7 +308,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   }
   std::vector<std::vector<Candidate>> out(texts.size());
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    const auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const auto start = profile_start(profile_ != nullptr);
     std::uint64_t ran = 0, matches = 0;
     const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < texts.size(); ++d) {
@@ -316,8 +322,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
     }
     if (!profile_) continue;
     Counters& c = profile_[i];
-    c.ns += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    c.ns += ns_since(start);
     c.runs += ran;
     c.applicable += static_cast<std::uint64_t>(std::count_if(
         languages.begin(), languages.end(), [&](const std::string& lang) { return applies(rules_.rules[i], lang); }));

@@ -128,6 +128,16 @@ Json to_json(const YAML::Node& n, long& budget, int depth = 0) {
 
 constexpr long kMaxValueNodes = 100000;
 
+// The word lists a unit written as a mapping may have (rule_set.hpp, Unit),
+// and every key of such a mapping, for messages.
+struct UnitList {
+  const char* key;
+  const Lexicon* Unit::*member;
+};
+constexpr UnitList kUnitLists[] = {
+    {"not_first", &Unit::not_first}, {"not_alone", &Unit::not_alone}, {"breaks", &Unit::breaks}, {"last", &Unit::last}};
+constexpr const char* kUnitKeys = "pattern, not_first, not_alone, breaks, last";
+
 class Loader {
  public:
   Loader(Diagnostics& diags, const LoadOptions& opts) : diags_(&diags), opts_(opts) {}
@@ -182,8 +192,8 @@ class Loader {
   // expanded that way are kept apart, with the units they use.
   std::map<std::string, std::size_t> unit_index_;
   std::map<std::string, PatternDef> unit_defs_;
-  // A unit's `not_first`, `not_alone`, `breaks` and `last`: the key and the lexicon's name.
-  std::map<std::string, std::vector<std::pair<std::string, PatternDef>>> unit_lexicons_;
+  // A unit's word lists (kUnitLists): where each goes, and the lexicon's name.
+  std::map<std::string, std::vector<std::pair<const Lexicon* Unit::*, PatternDef>>> unit_lexicons_;
   std::set<std::string>* unit_refs_ = nullptr;
   std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
   std::map<std::string, SourcePos> rule_ids_;
@@ -319,27 +329,27 @@ class Loader {
       patterns_[name] = {node.Scalar(), &f, node};
     });
     read_regex_map(f, "units", "unit", [&](const std::string& name, const YAML::Node& node) {
-      // NAME: pattern, or NAME: {pattern: ..., not_first/not_alone/breaks/last: LEXICON}. (A
+      // NAME: pattern, or NAME: {pattern: ..., WORD_LIST: LEXICON} (kUnitLists). (A
       // YAML::Node is not reassigned: that would overwrite the node it refers to.)
       const YAML::Node pattern = node.IsMap() ? node["pattern"] : node;
       if (node.IsMap()) {
         for (const auto& kv : node) {
           const std::string k = scalar(kv.first);
-          if (k != "pattern" && k != "not_first" && k != "not_alone" && k != "breaks" && k != "last")
-            diags_->error(pos_of(f, kv.first),
-                          fmt::format("unit '{}': unknown key '{}' (expected pattern, not_first, not_alone, breaks, last)", name, k));
+          if (k != "pattern" && std::none_of(std::begin(kUnitLists), std::end(kUnitLists),
+                                             [&](const UnitList& l) { return k == l.key; }))
+            diags_->error(pos_of(f, kv.first), fmt::format("unit '{}': unknown key '{}' (expected {})", name, k, kUnitKeys));
         }
         if (!pattern || !pattern.IsScalar()) {
           diags_->error(pos_of(f, node), fmt::format("unit '{}' needs 'pattern' (a string)", name));
           return;
         }
-        for (const char* key : {"not_first", "not_alone", "breaks", "last"})
-          if (const auto& l = node[key]) unit_lexicons_[name].push_back({key, {scalar(l), &f, l}});
+        for (const UnitList& list : kUnitLists)
+          if (const auto& l = node[list.key]) unit_lexicons_[name].push_back({list.member, {scalar(l), &f, l}});
       }
       unit_defs_[name] = {pattern.Scalar(), &f, pattern};
       unit_index_[name] = set_.units.size();
       set_.units.push_back(Unit{name, pos_of(f, pattern), {}, nullptr});
-    }, "pattern, not_first, not_alone, breaks, last");
+    }, kUnitKeys);
     read_regex_map(f, "regexes", "regex", [&](const std::string& name, const YAML::Node& node) {
       if (node.IsScalar()) {
         regexes_.push_back({name, {node.Scalar(), &f, node}});
@@ -438,10 +448,11 @@ class Loader {
       }
       u.pattern = *expanded;
       u.regex = std::move(re);
-      for (const auto& [key, def] : unit_lexicons_[u.name]) {
-        const Lexicon* lex = set_.lexicon(def.source);
-        (key == "last" ? u.last : key == "not_alone" ? u.not_alone : key == "breaks" ? u.breaks : u.not_first) = lex;
-        if (!lex) {
+      for (const auto& [member, def] : unit_lexicons_[u.name]) {
+        u.*member = set_.lexicon(def.source);
+        if (!(u.*member)) {
+          const char* key = std::find_if(std::begin(kUnitLists), std::end(kUnitLists),
+                                         [&](const UnitList& l) { return l.member == member; })->key;
           diags_->error(pos_of(*def.file, def.node),
                         fmt::format("unit '{}': unknown lexicon '{}' for {}", u.name, def.source, key));
           u.regex = nullptr;
