@@ -448,7 +448,9 @@ class Loader {
       }
       u.pattern = *expanded;
       u.regex = std::move(re);
-      for (const auto& [member, def] : unit_lexicons_[u.name]) {
+      for (const auto& list : unit_lexicons_[u.name]) {
+        const auto member = list.first;  // no structured binding: lambdas below capture it (clang, C++17)
+        const PatternDef& def = list.second;
         u.*member = set_.lexicon(def.source);
         if (!(u.*member)) {
           const char* key = std::find_if(std::begin(kUnitLists), std::end(kUnitLists),
