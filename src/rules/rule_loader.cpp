@@ -161,11 +161,21 @@ class Loader {
       if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) paths.push_back(it->path());
     }
     std::sort(paths.begin(), paths.end());
-    // Files are parsed in parallel (YAML parsing is a fifth of the load),
-    // then taken in path order with their messages.
+    // Files are parsed in parallel (YAML parsing is a third of the load),
+    // the largest first so that no thread is left with a long one at the
+    // end, then taken in path order with their messages.
     std::vector<std::optional<RawFile>> parsed(paths.size());
     std::vector<Diagnostics> messages(paths.size());
-    parallel_for(paths.size(), [&](std::size_t i) { parsed[i] = read_file(dir, paths[i], messages[i]); });
+    std::vector<std::pair<std::uintmax_t, std::size_t>> largest_first;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const std::uintmax_t size = fs::file_size(paths[i], ec);
+      largest_first.emplace_back(ec ? 0 : size, i);
+    }
+    std::stable_sort(largest_first.begin(), largest_first.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    parallel_for(paths.size(), [&](std::size_t n) {
+      const std::size_t i = largest_first[n].second;
+      parsed[i] = read_file(dir, paths[i], messages[i]);
+    });
     for (std::size_t i = 0; i < paths.size(); ++i) {
       diags_->append(messages[i]);
       if (parsed[i]) add_file(std::move(*parsed[i]));
@@ -708,31 +718,42 @@ class Loader {
     }
   }
 
-  // Compiles the pending rules' patterns: the largest first, each into the
-  // prefilter with the least pattern text so far, one prefilter per thread.
-  // The rules that use a unit go to one prefilter of their own: the scanner
-  // reads it on the marked copies of a document, the others on the document.
+  // Compiles the pending rules' patterns into prefilters, one per thread for
+  // the rules without a unit and one per thread for those with a unit (the
+  // scanner reads these on the marked copies of a document, the others on
+  // the document): the largest pattern first, each into the prefilter of
+  // its kind with the least pattern text so far. The prefilters compile in
+  // parallel, the largest first, so that no thread is left with a long one
+  // at the end (docs/performance.md, "Startup").
   void compile_pending() {
-    std::vector<std::size_t> order, with_unit;
+    std::vector<std::size_t> plain, with_unit;
     for (std::size_t i = 0; i < pending_.size(); ++i)
-      if (pending_[i].file) (pending_[i].rule.unit >= 0 ? with_unit : order).push_back(i);
-    if (order.empty() && with_unit.empty()) return;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
-    });
-    const std::size_t k = std::min(threads(), order.size());
-    std::vector<std::vector<std::size_t>> parts(k);
-    std::vector<std::size_t> load(k, 0);
-    for (std::size_t i : order) {
-      const std::size_t to = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-      parts[to].push_back(i);
-      load[to] += pending_[i].rule.pattern.size();
+      if (pending_[i].file) (pending_[i].rule.unit >= 0 ? with_unit : plain).push_back(i);
+    std::vector<std::vector<std::size_t>> parts;
+    std::vector<std::size_t> load;
+    for (std::vector<std::size_t>* kind : {&plain, &with_unit}) {
+      if (kind->empty()) continue;
+      std::stable_sort(kind->begin(), kind->end(), [&](std::size_t a, std::size_t b) {
+        return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
+      });
+      const std::size_t first = parts.size(), k = std::min(threads(), kind->size());
+      parts.resize(first + k);
+      load.resize(first + k, 0);
+      for (std::size_t i : *kind) {
+        const auto to = static_cast<std::size_t>(std::min_element(load.begin() + first, load.end()) - load.begin());
+        parts[to].push_back(i);
+        load[to] += pending_[i].rule.pattern.size();
+      }
     }
-    if (!with_unit.empty()) parts.push_back(with_unit);
+    if (parts.empty()) return;
     for (auto& part : parts) std::sort(part.begin(), part.end());  // file order within a prefilter
+    std::vector<std::size_t> largest_first(parts.size());
+    for (std::size_t t = 0; t < parts.size(); ++t) largest_first[t] = t;
+    std::stable_sort(largest_first.begin(), largest_first.end(), [&](std::size_t a, std::size_t b) { return load[a] > load[b]; });
     std::vector<std::shared_ptr<re2::FilteredRE2>> filters(parts.size());
     std::vector<std::vector<std::string>> atoms(parts.size());
-    parallel_for(parts.size(), [&](std::size_t t) {
+    parallel_for(parts.size(), [&](std::size_t n) {
+      const std::size_t t = largest_first[n];
       filters[t] = std::make_shared<re2::FilteredRE2>(opts_.min_atom_length);
       for (std::size_t i : parts[t]) {
         int id = -1;

@@ -194,7 +194,7 @@ TEST_CASE("the literal prefilter never drops a match: samples and a corpus subse
   opts.threads = 3;  // three prefilters, whatever the machine
   RuleSet set = load_rules(EXTRACT_TEST_RULES_DIR, diags, opts);
   REQUIRE_FALSE(diags.has_errors());
-  REQUIRE(set.prefilters.size() == 3 + 1);  // and one for the rules with a unit
+  REQUIRE(set.prefilters.size() == 3 + 3);  // and three for the rules with a unit
   REQUIRE_FALSE(set.prefilter_atoms.empty());
   Scanner scanner(set);
   std::vector<std::filesystem::path> files;

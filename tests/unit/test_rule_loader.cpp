@@ -283,14 +283,22 @@ TEST_CASE("loading on several threads gives the same rules and messages as on on
   Diagnostics d1, d4;
   RuleSet a = load_rules(EXTRACT_TEST_RULES_DIR, d1, one);
   RuleSet b = load_rules(EXTRACT_TEST_RULES_DIR, d4, four);
-  // One prefilter per thread for the rules without a unit, and one for the
-  // rules with a unit (they are read on the marked copies).
-  REQUIRE(std::any_of(a.rules.begin(), a.rules.end(), [](const Rule& r) { return r.unit >= 0; }));
+  // One prefilter per thread for the rules without a unit, then one per
+  // thread for the rules with a unit (they are read on the marked copies):
+  // a prefilter never holds both kinds.
+  REQUIRE(std::count_if(a.rules.begin(), a.rules.end(), [](const Rule& r) { return r.unit >= 0; }) >= 4);
   CHECK(a.prefilters.size() == 1 + 1);
-  CHECK(b.prefilters.size() == 4 + 1);
-  for (const RuleSet* set : {&a, &b})
-    for (const Rule& r : set->rules)
-      if (r.prefilter >= 0) CHECK((r.unit >= 0) == (static_cast<std::size_t>(r.prefilter) + 1 == set->prefilters.size()));
+  CHECK(b.prefilters.size() == 4 + 4);
+  for (const RuleSet* set : {&a, &b}) {
+    const std::size_t plain = set->prefilters.size() / 2;
+    std::vector<int> rules_in(set->prefilters.size(), 0);
+    for (const Rule& r : set->rules) {
+      REQUIRE(r.prefilter >= 0);
+      CHECK((r.unit >= 0) == (static_cast<std::size_t>(r.prefilter) >= plain));
+      ++rules_in[static_cast<std::size_t>(r.prefilter)];
+    }
+    for (int n : rules_in) CHECK(n > 0);
+  }
   REQUIRE(a.rules.size() == b.rules.size());
   for (std::size_t i = 0; i < a.rules.size(); ++i) {
     INFO(a.rules[i].id);
