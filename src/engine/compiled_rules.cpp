@@ -89,11 +89,7 @@ Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
     const bool whole = last == 1 && first_group_is_match(rule.pattern);
     plans_.push_back(Plan{whole ? 1 : last + 1, whole});
   }
-  if (!rules_.prefilters.empty() && !rules_.prefilter_atoms.empty())
-    atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
-  unit_prefilter_.assign(rules_.prefilters.size(), 0);
-  for (const Rule& rule : rules_.rules)
-    if (rule.unit >= 0 && rule.prefilter >= 0) unit_prefilter_[static_cast<std::size_t>(rule.prefilter)] = 1;
+  if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
 }
 
 std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
@@ -242,34 +238,16 @@ void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const 
   }
 }
 
-std::vector<std::vector<char>> Scanner::may_match(std::string_view text, bool marked) const {
-  std::vector<std::vector<char>> may;  // per prefilter, per id in it
-  if (!atoms_) return may;
-  const std::vector<int> found = atoms_->find(text);  // sorted indices into prefilter_atoms
-  const auto& offsets = rules_.prefilter_atom_offsets;
-  may.resize(rules_.prefilters.size());
-  std::vector<int> local, passed;
-  auto it = found.begin();
-  for (std::size_t k = 0; k < rules_.prefilters.size(); ++k) {
-    local.clear();
-    for (; it != found.end() && static_cast<std::size_t>(*it) < offsets[k + 1]; ++it)
-      local.push_back(*it - static_cast<int>(offsets[k]));
-    if ((unit_prefilter_[k] != 0) != marked) continue;
-    passed.clear();
-    if (rules_.prefilters[k]->NumRegexps() > 0) rules_.prefilters[k]->AllPotentials(local, &passed);
-    may[k].assign(rules_.prefilters[k]->NumRegexps(), 0);
-    for (int id : passed) may[k][id] = 1;
-  }
-  return may;
+std::vector<char> Scanner::atoms_in(std::string_view text) const {
+  std::vector<char> found(rules_.prefilter_atoms.size(), 0);
+  if (atoms_)
+    for (int a : atoms_->find(text)) found[static_cast<std::size_t>(a)] = 1;
+  return found;
 }
 
-bool Scanner::runs(std::size_t rule_index, const std::string& language,
-                   const std::vector<std::vector<char>>& may) const {
+bool Scanner::runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found) const {
   const Rule& rule = rules_.rules[rule_index];
-  if (!applies(rule, language)) return false;
-  if (!atoms_ || rule.prefilter < 0) return true;
-  const std::vector<char>& m = may[static_cast<std::size_t>(rule.prefilter)];
-  return m.empty() || m[static_cast<std::size_t>(rule.prefilter_id)];  // empty: not read for this text
+  return applies(rule, language) && rule.needs.holds(found);
 }
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
@@ -278,25 +256,25 @@ std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& l
 
 std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::string_view>& texts,
                                                         const std::vector<std::string>& languages) const {
-  std::vector<std::vector<std::vector<char>>> may;
-  may.reserve(texts.size());
-  for (std::string_view text : texts) may.push_back(may_match(text, false));
+  std::vector<std::vector<char>> found;  // per document, per atom
+  found.reserve(texts.size());
+  for (std::string_view text : texts) found.push_back(atoms_in(text));
   // Per document, per unit that one of its rules uses: the marked text and
-  // its prefilter results.
+  // the atoms in it.
   const std::size_t nunits = rules_.units.size();
   std::vector<std::vector<std::optional<UnitText>>> marked(texts.size());
-  std::vector<std::vector<std::vector<std::vector<char>>>> marked_may(texts.size());
+  std::vector<std::vector<std::vector<char>>> marked_found(texts.size());
   if (nunits > 0) {
     for (std::size_t d = 0; d < texts.size(); ++d) {
       marked[d].resize(nunits);
-      marked_may[d].resize(nunits);
+      marked_found[d].resize(nunits);
       for (const Rule& rule : rules_.rules) {
         if (rule.unit < 0 || !applies(rule, languages[d])) continue;
         const auto u = static_cast<std::size_t>(rule.unit);
         if (marked[d][u]) continue;
         const auto start = profile_start(profile_ != nullptr);
         marked[d][u] = make_unit_text(rules_.units[u], texts[d]);
-        marked_may[d][u] = may_match(marked[d][u]->text, true);
+        marked_found[d][u] = atoms_in(marked[d][u]->text);
         if (!profile_) continue;
         Counters& c = profile_[rules_.rules.size() + u];
         c.ns += ns_since(start);
@@ -314,7 +292,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
     for (std::size_t d = 0; d < texts.size(); ++d) {
       if (!applies(rules_.rules[i], languages[d])) continue;
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
-      if (!runs(i, languages[d], u ? marked_may[d][static_cast<std::size_t>(unit)] : may[d])) continue;
+      if (!runs(i, languages[d], u ? marked_found[d][static_cast<std::size_t>(unit)] : found[d])) continue;
       const std::size_t before = out[d].size();
       scan_rule_in(i, texts[d], u, out[d]);
       ++ran;

@@ -2,8 +2,9 @@
 // text with its own RE2 (DFA first, captures only on the matched span).
 //
 // A rule runs only when the literal strings it needs occur in the document
-// (re2::FilteredRE2 computes them; one Aho-Corasick pass finds them): exact,
-// since a rule whose required literals are absent cannot match.
+// (its LiteralCondition, rules/literals.hpp; one Aho-Corasick pass finds the
+// atoms of all rules): exact, since a rule whose required literals are
+// absent cannot match.
 //
 // An RE2::Set over all rules was tried as a one-pass prefilter and dropped:
 // with the shipped rules its lazy DFA exceeds any reasonable memory budget and
@@ -86,15 +87,15 @@ class Scanner {
     int groups;                 // capture groups asked from RE2, group 0 included
     bool first_group_is_match;  // group 1 is the whole match: filled without asking RE2
   };
-  // Per prefilter, per rule id in it: whether the rule may match `text`;
-  // only the prefilters of the rules with a unit (`marked`: `text` is a
-  // marked copy) or of the others (empty vectors for the rest).
-  std::vector<std::vector<char>> may_match(std::string_view text, bool marked) const;
+  // Per atom (RuleSet::prefilter_atoms): whether it occurs in `text`.
+  std::vector<char> atoms_in(std::string_view text) const;
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
   void scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
                     std::vector<Candidate>& out) const;
-  bool runs(std::size_t rule_index, const std::string& language, const std::vector<std::vector<char>>& may) const;
+  // Whether the rule applies to `language` and its literal condition holds
+  // with the atoms `found` (those of the text it reads).
+  bool runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found) const;
 
   struct Counters {
     std::atomic<std::uint64_t> ns{0}, runs{0}, applicable{0}, matches{0};
@@ -103,8 +104,7 @@ class Scanner {
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
   std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
-  std::unique_ptr<AtomMatcher> atoms_;  // the prefilter's atoms; null: every rule runs
-  std::vector<char> unit_prefilter_;    // per prefilter: it holds the rules with a unit
+  std::unique_ptr<AtomMatcher> atoms_;  // the rules' atoms; null: there are none
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.

@@ -308,7 +308,7 @@ class Loader {
   // Rules are read in three steps so that their regexes, most of the load
   // time, compile in parallel: every rule up to its expanded pattern (its
   // messages kept in its own buffer), then all patterns at once, spread over
-  // several re2::FilteredRE2 prefilters, then the rest of each rule in file
+  // all threads, then the rest of each rule in file
   // order, its buffered messages first. Messages come out in the order a
   // one-pass reading gives.
   RuleSet finish() {
@@ -659,7 +659,7 @@ class Loader {
     return o;
   }
 
-  // A context pattern, or a rule pattern the prefilter refused (compiled
+  // A context pattern, or a rule pattern that did not compile (compiled
   // again for the message); nullptr with a message when it is not valid.
   std::shared_ptr<const RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
                                      const std::string& what) {
@@ -696,7 +696,8 @@ class Loader {
     YAML::Node node, pattern_node;
     Rule rule;
     bool ok = true;
-    int filter = -1, filter_id = -1;  // where the pattern compiled, -1: it did not
+    std::shared_ptr<const RE2> regex;  // the compiled pattern; null: it did not compile
+    std::vector<std::string> atoms;    // the atoms its condition (rule.needs) refers to
   };
   std::vector<PendingRule> pending_;
 
@@ -718,58 +719,33 @@ class Loader {
     }
   }
 
-  // Compiles the pending rules' patterns into prefilters, one per thread for
-  // the rules without a unit and one per thread for those with a unit (the
-  // scanner reads these on the marked copies of a document, the others on
-  // the document): the largest pattern first, each into the prefilter of
-  // its kind with the least pattern text so far. The prefilters compile in
-  // parallel, the largest first, so that no thread is left with a long one
-  // at the end (docs/performance.md, "Startup").
+  // Compiles the pending rules' patterns on all threads, the largest first
+  // so that no thread is left with a long one at the end, each with the
+  // literal condition of its pattern (engine/literals.hpp); then joins the
+  // conditions' atoms into one index, in file order.
   void compile_pending() {
-    std::vector<std::size_t> plain, with_unit;
+    std::vector<std::size_t> order;
     for (std::size_t i = 0; i < pending_.size(); ++i)
-      if (pending_[i].file) (pending_[i].rule.unit >= 0 ? with_unit : plain).push_back(i);
-    std::vector<std::vector<std::size_t>> parts;
-    std::vector<std::size_t> load;
-    for (std::vector<std::size_t>* kind : {&plain, &with_unit}) {
-      if (kind->empty()) continue;
-      std::stable_sort(kind->begin(), kind->end(), [&](std::size_t a, std::size_t b) {
-        return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
-      });
-      const std::size_t first = parts.size(), k = std::min(threads(), kind->size());
-      parts.resize(first + k);
-      load.resize(first + k, 0);
-      for (std::size_t i : *kind) {
-        const auto to = static_cast<std::size_t>(std::min_element(load.begin() + first, load.end()) - load.begin());
-        parts[to].push_back(i);
-        load[to] += pending_[i].rule.pattern.size();
-      }
-    }
-    if (parts.empty()) return;
-    for (auto& part : parts) std::sort(part.begin(), part.end());  // file order within a prefilter
-    std::vector<std::size_t> largest_first(parts.size());
-    for (std::size_t t = 0; t < parts.size(); ++t) largest_first[t] = t;
-    std::stable_sort(largest_first.begin(), largest_first.end(), [&](std::size_t a, std::size_t b) { return load[a] > load[b]; });
-    std::vector<std::shared_ptr<re2::FilteredRE2>> filters(parts.size());
-    std::vector<std::vector<std::string>> atoms(parts.size());
-    parallel_for(parts.size(), [&](std::size_t n) {
-      const std::size_t t = largest_first[n];
-      filters[t] = std::make_shared<re2::FilteredRE2>(opts_.min_atom_length);
-      for (std::size_t i : parts[t]) {
-        int id = -1;
-        if (filters[t]->Add(pending_[i].rule.pattern, regex_options(), &id) == RE2::NoError) {
-          pending_[i].filter = static_cast<int>(t);
-          pending_[i].filter_id = id;
-        }
-      }
-      if (filters[t]->NumRegexps() > 0) filters[t]->Compile(&atoms[t]);
+      if (pending_[i].file) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
     });
-    for (std::size_t t = 0; t < parts.size(); ++t) {
-      set_.prefilter_atom_offsets.push_back(set_.prefilter_atoms.size());
-      set_.prefilter_atoms.insert(set_.prefilter_atoms.end(), atoms[t].begin(), atoms[t].end());
-      set_.prefilters.push_back(filters[t]);
+    parallel_for(order.size(), [&](std::size_t n) {
+      PendingRule& p = pending_[order[n]];
+      auto re = std::make_shared<const RE2>(p.rule.pattern, regex_options());
+      if (!re->ok()) return;
+      p.regex = std::move(re);
+      AtomIndex local;
+      p.rule.needs = LiteralCondition::of_pattern(p.rule.pattern, static_cast<std::size_t>(std::max(1, opts_.min_atom_length)), local);
+      p.atoms = local.atoms();
+    });
+    AtomIndex atoms;
+    for (PendingRule& p : pending_) {
+      if (!p.regex) continue;
+      p.rule.needs.reindex(p.atoms, atoms);
+      p.atoms.clear();
     }
-    set_.prefilter_atom_offsets.push_back(set_.prefilter_atoms.size());
+    set_.prefilter_atoms = atoms.atoms();
   }
 
   void load_rule(const RawFile& f, const YAML::Node& r, PendingRule& pending) {
@@ -879,15 +855,8 @@ class Loader {
     const YAML::Node& pattern = pending.pattern_node;
     Rule& rule = pending.rule;
     bool ok = pending.ok;
-    if (pending.filter >= 0) {
-      const auto& filter = set_.prefilters[static_cast<std::size_t>(pending.filter)];
-      rule.regex = std::shared_ptr<const RE2>(filter, &filter->GetRE2(pending.filter_id));
-      rule.prefilter = pending.filter;
-      rule.prefilter_id = pending.filter_id;
-    } else {
-      // Not accepted by the prefilter: compiled alone, for the message.
-      rule.regex = compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
-    }
+    // A pattern that did not compile is compiled again, for the message.
+    rule.regex = pending.regex ? pending.regex : compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
     if (!rule.regex) return;
     if (RE2::FullMatch("", *rule.regex)) {
       diags_->error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));

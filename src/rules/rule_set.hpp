@@ -14,11 +14,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include "core/diagnostic.hpp"
 #include "core/document.hpp"
+#include "rules/literals.hpp"
 
 namespace extract {
 
@@ -124,9 +124,11 @@ struct Rule {
   Json constants = Json::object();
   ContextCondition context;
   std::vector<Example> examples;
-  std::shared_ptr<const RE2> regex;  // owned by RuleSet::prefilters[prefilter] when prefilter_id >= 0
-  int prefilter = -1;                 // which of RuleSet::prefilters holds the regex
-  int prefilter_id = -1;              // the regex's id in that prefilter
+  std::shared_ptr<const RE2> regex;
+  // The literal strings a text needs for the pattern to match in it (atoms:
+  // indices into RuleSet::prefilter_atoms); the scanner skips the rule
+  // where they do not occur. A rule with a unit reads the marked copy.
+  LiteralCondition needs;
   int unit = -1;                      // the unit it uses (index into RuleSet::units), -1: none
   // Capture group number -> field name (suffix `__N` removed); index 0 unused.
   std::vector<std::string> group_fields;
@@ -152,15 +154,10 @@ struct RuleSet {
   std::map<std::string, std::vector<Example>> regex_examples;
   std::vector<LanguageProfile> languages;
   std::vector<Unit> units;
-  // The rules' regexes, compiled once into re2::FilteredRE2 prefilters that
-  // also know the literal strings ("atoms", lower case) each one needs to
-  // match. Several prefilters, so that loading compiles them in parallel;
-  // `prefilter_atoms` lists the atoms of all of them, those of prefilter k
-  // from prefilter_atom_offsets[k] to prefilter_atom_offsets[k + 1]. The
-  // scanner runs a rule only when its atoms occur (engine/compiled_rules.cpp).
-  std::vector<std::shared_ptr<re2::FilteredRE2>> prefilters;
+  // The atoms of all rules' literal conditions (Rule::needs), each once,
+  // lower case: the scanner finds them in a document in one pass
+  // (engine/compiled_rules.cpp).
   std::vector<std::string> prefilter_atoms;
-  std::vector<std::size_t> prefilter_atom_offsets;
 
   const Lexicon* lexicon(const std::string& name) const;
   // The regex `name` of `regexes:`, or nullptr when the rules define none
