@@ -86,6 +86,14 @@ void AtomMatcher::scan(std::string_view text, std::vector<char>& seen) const {
 
 std::vector<int> AtomMatcher::find(std::string_view text) const {
   std::vector<char> seen(natoms_, 0);
+  mark(text, seen);
+  std::vector<int> found;
+  for (std::size_t i = 0; i < natoms_; ++i)
+    if (seen[i]) found.push_back(static_cast<int>(i));
+  return found;
+}
+
+void AtomMatcher::mark(std::string_view text, std::vector<char>& seen) const {
   scan(text, seen);
   // RE2 folds U+212A KELVIN SIGN onto k and U+017F LATIN SMALL LETTER LONG S onto s.
   if (text.find("\xE2\x84\xAA") != std::string_view::npos || text.find("\xC5\xBF") != std::string_view::npos) {
@@ -98,10 +106,6 @@ std::vector<int> AtomMatcher::find(std::string_view text) const {
     scan(folded, seen);
   }
   for (int a : always_) seen[a] = 1;
-  std::vector<int> found;
-  for (std::size_t i = 0; i < natoms_; ++i)
-    if (seen[i]) found.push_back(static_cast<int>(i));
-  return found;
 }
 
 }  // namespace extract

@@ -25,6 +25,9 @@ class AtomMatcher {
   // one that matches. The non-ASCII letters RE2 folds onto ASCII ones (the
   // Kelvin sign, long s) are read as k and s.
   std::vector<int> find(std::string_view text) const;
+  // The same as flags: seen[i] = 1 for each atom i found (`seen` has one
+  // entry per atom; entries already set stay set).
+  void mark(std::string_view text, std::vector<char>& seen) const;
 
  private:
   void scan(std::string_view text, std::vector<char>& seen) const;

@@ -240,8 +240,7 @@ void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const 
 
 std::vector<char> Scanner::atoms_in(std::string_view text) const {
   std::vector<char> found(rules_.prefilter_atoms.size(), 0);
-  if (atoms_)
-    for (int a : atoms_->find(text)) found[static_cast<std::size_t>(a)] = 1;
+  if (atoms_) atoms_->mark(text, found);
   return found;
 }
 

@@ -478,11 +478,16 @@ LiteralCondition LiteralCondition::of_pattern(std::string_view pattern, std::siz
   // Flatten, root first.
   auto add = [&](const Query& n, auto& self) -> std::int32_t {
     const auto at = static_cast<std::int32_t>(c.nodes_.size());
-    c.nodes_.push_back(Node{n.op == Query::kAtom ? Node::kAtom : n.op == Query::kAnd ? Node::kAnd : Node::kOr, -1, {}});
+    c.nodes_.push_back(Node{n.op == Query::kAtom ? Node::kAtom : n.op == Query::kAnd ? Node::kAnd : Node::kOr, -1, {}, {}});
     if (n.op == Query::kAtom) {
       c.nodes_[at].atom = atoms.id(n.atom);
-    } else {
-      for (const Query& s : n.subs) {
+      return at;
+    }
+    for (const Query& s : n.subs) {
+      if (s.op == Query::kAtom) {
+        const std::int32_t a = atoms.id(s.atom);
+        c.nodes_[at].atoms.push_back(a);
+      } else {
         const std::int32_t sub = self(s, self);
         c.nodes_[at].subs.push_back(sub);
       }
@@ -495,19 +500,24 @@ LiteralCondition LiteralCondition::of_pattern(std::string_view pattern, std::siz
 
 bool LiteralCondition::eval(std::int32_t node, const std::vector<char>& found) const {
   const Node& n = nodes_[static_cast<std::size_t>(node)];
+  auto is_found = [&](std::int32_t a) { return found[static_cast<std::size_t>(a)] != 0; };
+  auto sub_holds = [&](std::int32_t s) { return eval(s, found); };
   switch (n.op) {
-    case Node::kAtom: return found[static_cast<std::size_t>(n.atom)] != 0;
+    case Node::kAtom: return is_found(n.atom);
     case Node::kAnd:
-      return std::all_of(n.subs.begin(), n.subs.end(), [&](std::int32_t s) { return eval(s, found); });
+      return std::all_of(n.atoms.begin(), n.atoms.end(), is_found) && std::all_of(n.subs.begin(), n.subs.end(), sub_holds);
     case Node::kOr:
-      return std::any_of(n.subs.begin(), n.subs.end(), [&](std::int32_t s) { return eval(s, found); });
+      return std::any_of(n.atoms.begin(), n.atoms.end(), is_found) || std::any_of(n.subs.begin(), n.subs.end(), sub_holds);
   }
   return true;
 }
 
 void LiteralCondition::reindex(const std::vector<std::string>& from, AtomIndex& to) {
-  for (Node& n : nodes_)
-    if (n.op == Node::kAtom) n.atom = to.id(from[static_cast<std::size_t>(n.atom)]);
+  auto move = [&](std::int32_t& a) { a = to.id(from[static_cast<std::size_t>(a)]); };
+  for (Node& n : nodes_) {
+    if (n.op == Node::kAtom) move(n.atom);
+    for (std::int32_t& a : n.atoms) move(a);
+  }
 }
 
 bool LiteralCondition::holds(const std::vector<char>& found) const { return nodes_.empty() || eval(0, found); }
@@ -516,11 +526,9 @@ std::string LiteralCondition::show(std::int32_t node, const std::vector<std::str
   const Node& n = nodes_[static_cast<std::size_t>(node)];
   if (n.op == Node::kAtom) return atoms[static_cast<std::size_t>(n.atom)];
   std::string out;
-  for (std::int32_t s : n.subs) {
-    if (!out.empty()) out += n.op == Node::kAnd ? " AND " : " OR ";
-    const std::string sub = show(s, atoms);
-    out += nodes_[static_cast<std::size_t>(s)].op == Node::kAtom ? sub : "(" + sub + ")";
-  }
+  const char* op = n.op == Node::kAnd ? " AND " : " OR ";
+  for (std::int32_t a : n.atoms) out += (out.empty() ? "" : op) + atoms[static_cast<std::size_t>(a)];
+  for (std::int32_t s : n.subs) out += (out.empty() ? "" : op) + ("(" + show(s, atoms) + ")");
   return out;
 }
 

@@ -60,7 +60,10 @@ class LiteralCondition {
   struct Node {
     enum Op : std::uint8_t { kAtom, kAnd, kOr } op;
     std::int32_t atom = -1;            // kAtom
-    std::vector<std::int32_t> subs;    // kAnd, kOr: node indices
+    // kAnd, kOr: the atoms among the operands (read without a call: most
+    // operands are atoms, and a condition is read per rule per document),
+    // then the other operands (node indices).
+    std::vector<std::int32_t> atoms, subs;
   };
 
  private:
