@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -31,18 +32,25 @@ Query atom_query(std::string atom) {
 
 Query combine(Query::Op op, Query a, Query b) {
   // AND with true is the other side; OR with true is true.
-  if (a.op == Query::kAll) return op == Query::kAnd ? b : a;
-  if (b.op == Query::kAll) return op == Query::kAnd ? a : b;
-  Query q;
-  q.op = op;
-  for (Query* side : {&a, &b}) {
-    if (side->op == op) {
-      for (auto& s : side->subs) q.subs.push_back(std::move(s));
-    } else {
-      q.subs.push_back(std::move(*side));
-    }
+  if (a.op == Query::kAll || b.op == Query::kAll) {
+    const bool a_all = a.op == Query::kAll;
+    if (op == Query::kAnd) return a_all ? std::move(b) : std::move(a);
+    return a_all ? std::move(a) : std::move(b);
   }
-  return q;
+  // Operands of the same operation are joined into one list, appended in
+  // place (a long concatenation is one AND, built in linear time).
+  if (a.op != op) {
+    Query q;
+    q.op = op;
+    q.subs.push_back(std::move(a));
+    a = std::move(q);
+  }
+  if (b.op == op) {
+    for (auto& s : b.subs) a.subs.push_back(std::move(s));
+  } else {
+    a.subs.push_back(std::move(b));
+  }
+  return a;
 }
 
 constexpr std::size_t kMaxExact = 16;  // as RE2's prefilter
@@ -173,8 +181,22 @@ class Builder {
     std::set<std::string> exact;
     bool any_part = false;
     while (!at_end() && peek() != '|' && peek() != ')') {
-      Info part = repetition();
       any_part = true;
+      // A plain character not repeated joins the exact strings at once (most
+      // of a pattern; the general path below builds a set per character).
+      if (plain_literal()) {
+        const char c = lower(p_[pos_++]);
+        if (!have_exact) {
+          have_exact = true;
+          exact = {std::string(1, c)};
+        } else {
+          std::set<std::string> longer;
+          for (const auto& e : exact) longer.insert(e + c);
+          exact = std::move(longer);
+        }
+        continue;
+      }
+      Info part = repetition();
       if (!part.exact || (have_exact && part.strings.size() * exact.size() > kMaxExact)) {
         // The run of exact parts ends; the whole is no exact set any more.
         inexact = true;
@@ -205,6 +227,15 @@ class Builder {
     if (!inexact) return Info::of_strings(std::move(exact));
     if (have_exact) info = combine(Query::kAnd, std::move(info), or_strings(exact, min_len_));
     return as_match(std::move(info));
+  }
+
+  // Whether pos_ is at an ASCII character that stands for itself and is not
+  // followed by a repetition operator.
+  bool plain_literal() const {
+    const char c = peek();
+    if (static_cast<unsigned char>(c) >= 0x80 || std::strchr("\\.[](){}|*+?^$", c) != nullptr || c == '\0') return false;
+    const char next = peek(1);
+    return next != '*' && next != '+' && next != '?' && next != '{';
   }
 
   // {n}, {n,} or {n,m} at pos_: its minimum, and pos_ after it; or -1

@@ -307,10 +307,9 @@ class Loader {
   // Everything after reading the files: definitions, rules, languages.
   // Rules are read in three steps so that their regexes, most of the load
   // time, compile in parallel: every rule up to its expanded pattern (its
-  // messages kept in its own buffer), then all patterns at once, spread over
-  // all threads, then the rest of each rule in file
-  // order, its buffered messages first. Messages come out in the order a
-  // one-pass reading gives.
+  // messages kept in its own buffer), then all patterns at once on all
+  // threads, then the rest of each rule in file order, its buffered
+  // messages first. Messages come out in the order a one-pass reading gives.
   RuleSet finish() {
     for (auto& f : files_) collect_definitions(f);
     compile_units();
@@ -721,7 +720,7 @@ class Loader {
 
   // Compiles the pending rules' patterns on all threads, the largest first
   // so that no thread is left with a long one at the end, each with the
-  // literal condition of its pattern (engine/literals.hpp); then joins the
+  // literal condition of its pattern (rules/literals.hpp); then joins the
   // conditions' atoms into one index, in file order.
   void compile_pending() {
     std::vector<std::size_t> order;
