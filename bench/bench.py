@@ -8,7 +8,8 @@ Rows (all in one run, page cache warm, output to /dev/null):
   large            JSON Lines repeated up to --large-mb (>= 100 MB): extract -j1, -j2, cat, rg
   rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
-  load             extract on an empty input (median of 5): rule-set load + startup
+  load             extract on an empty input (median of 5): rule-set load + startup; and on
+                   one article (median of 5): what `extract article.txt` costs, load included
 An extract run whose projected time (from the rate of the largest -j1 run so far, at first
 a 100-article probe) exceeds
 --budget seconds is not started; the table says so. Timings are wall-clock; CPU
@@ -191,6 +192,15 @@ class Bench:
 
         # Probe: load time, and the rate on the first 100 articles, to project run times.
         self.rate["load"], _ = load_time(a.rules)
+        # One article, the way a person runs it: load, one scan cold, exit.
+        walls, rss = [], []
+        for _ in range(5):
+            r = measure([a.extract, "-q", "--rules", a.rules, files[0]])
+            walls.append(r["wall"])
+            rss.append(r["rss_mb"] or 0)
+        self.rows.append({"group": "load", "input": "1 article", "tool": "extract rules 1x",
+                          "mb": os.path.getsize(files[0]) / 1e6, "docs": 1, "status": 0,
+                          "wall": statistics.median(walls), "cpu": None, "rss_mb": max(rss), "note": "median of 5"})
         ppath = os.path.join(work, "probe.jsonl")
         pdocs = make_jsonl(files[:100], 1, ppath)
         pmb = os.path.getsize(ppath) / 1e6
@@ -296,6 +306,9 @@ class Bench:
         if lt is not None:
             print(f"  {'startup with the shipped rules (ms)':<48} {lt * 1000:8.0f} (target < 50)")
         ratio("load rules 4x / load rules 1x", val("load", "empty", "extract rules 4x"), lt)
+        one = val("load", "1 article", "extract rules 1x")
+        if one is not None:
+            print(f"  {'one article, load included (ms)':<48} {one * 1000:8.0f}")
 
 
 def newest_build(repo):

@@ -104,6 +104,10 @@ class Builder {
   Builder(std::string_view p, std::size_t min_len) : p_(p), min_len_(min_len) {}
 
   Query run() {
+    // RE2 reads a repetition right after a flag group, as in `ab(?i)?`, or
+    // after an empty quotation (`ab\Q\E?`), as repeating what came before
+    // (`b?`). Rare enough that such a pattern simply needs nothing.
+    if (repeated_flag_group()) return Query{};
     Info top = alternation();
     return take_match(std::move(top));
   }
@@ -227,6 +231,20 @@ class Builder {
     if (!inexact) return Info::of_strings(std::move(exact));
     if (have_exact) info = combine(Query::kAnd, std::move(info), or_strings(exact, min_len_));
     return as_match(std::move(info));
+  }
+
+  // Whether some `(?flags)` is followed by a repetition operator (looked for
+  // anywhere, escapes and classes included: a false alarm only makes the
+  // condition weaker).
+  bool repeated_flag_group() const {
+    // An empty quotation (`a\Q\E*`) is as transparent as a flag group.
+    if (p_.find("\\Q\\E") != std::string_view::npos) return true;
+    for (std::size_t at = p_.find("(?"); at != std::string_view::npos; at = p_.find("(?", at + 2)) {
+      std::size_t i = at + 2;
+      while (i < p_.size() && (std::isalpha(static_cast<unsigned char>(p_[i])) || p_[i] == '-')) ++i;
+      if (i + 1 < p_.size() && p_[i] == ')' && std::strchr("*+?{", p_[i + 1]) != nullptr) return true;
+    }
+    return false;
   }
 
   // Whether pos_ is at an ASCII character that stands for itself and is not

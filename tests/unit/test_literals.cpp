@@ -73,6 +73,7 @@ TEST_CASE("literal condition: repetition, classes, escapes", "[literals]") {
   CHECK(needs("\\Qa.b*c\\E") == "a.b*c");
   CHECK(needs("caf\xC3\xA9 noir") == "caf AND  noir");  // a non-ASCII letter splits the atoms
   CHECK(needs("(?:___)") == "___");  // the mark of a unit
+  CHECK(needs("acquire(?i)?") == "true");  // a repeated flag group: see literals.cpp
   // A part that is no exact set ends the exact strings: " cr" and "me" are
   // not joined across the non-ASCII letter, nor " " to "me".
   CHECK(needs("caf\xC3\xA9 (?:noir|cr\xC3\xA8me)!") == "caf");
@@ -107,6 +108,8 @@ TEST_CASE("literal condition holds wherever the pattern matches", "[literals]") 
            {"caf\xC3\xA9 (?:noir|cr\xC3\xA8me)", "caf\xC3\xA9 cr\xC3\xA8me"},
            {"q(?:x[a-z]yz)w", "qxayzw"},
            {"xyz[[:q]|tail", "a tail"},  // "[:q" names no class: "[" is a character
+           {"(?i)acqu(?i)?", "acq"},     // the `?` repeats the "u" before the flag group
+           {"acqu\\Q\\E?", "acq"},       // and before an empty quotation
            {"[[:^digit:]]{2}zz|tail", "a tail"}}) {
     INFO(pattern << " on " << text);
     REQUIRE(RE2::PartialMatch(text, pattern));
