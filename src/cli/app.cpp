@@ -207,7 +207,8 @@ void limit_malloc_arenas(unsigned jobs) {
 }
 
 int cmd_extract(const Options& o, const char* argv0) {
-  limit_malloc_arenas(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()));
+  const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  limit_malloc_arenas(jobs);
   const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
   auto loaded = load_extractor(dir, o.jobs);
   if (!loaded) return kExitError;
@@ -404,7 +405,6 @@ int cmd_extract(const Options& o, const char* argv0) {
     return !out.failed();
   };
 
-  unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   const auto started = std::chrono::steady_clock::now();
   if (!o.dump_text) sink->begin();
   // Chunks of up to 256 documents: see run_ordered_chunks and Scanner::scan_batch.

@@ -150,30 +150,13 @@ class Builder {
       else all_exact = false;
     }
     if (all_exact && strings.size() <= kMaxExact) return Info::of_strings(std::move(strings));
-    Query any = or_strings(strings, min_len_);
-    if (strings.empty()) any = Query{};
-    Query out;
-    out.op = Query::kOr;
-    if (!strings.empty()) {
-      if (any.op == Query::kAll) return Info::any();  // one branch needs nothing
-      out = std::move(any);
-      if (out.op == Query::kAtom) {
-        Query one = std::move(out);
-        out = Query{};
-        out.op = Query::kOr;
-        out.subs.push_back(std::move(one));
-      }
-    }
-    for (Info& b : branches) {
-      if (b.exact) continue;
-      if (b.match.op == Query::kAll) return Info::any();
-      if (b.match.op == Query::kOr) {
-        for (auto& sub : b.match.subs) out.subs.push_back(std::move(sub));
-      } else {
-        out.subs.push_back(std::move(b.match));
-      }
-    }
-    if (out.subs.size() == 1) return as_match(std::move(out.subs.front()));
+    // What each branch needs, ORed (combine: OR with true is true).
+    std::vector<Query> needs;
+    if (!strings.empty()) needs.push_back(or_strings(strings, min_len_));
+    for (Info& b : branches)
+      if (!b.exact) needs.push_back(std::move(b.match));
+    Query out = std::move(needs.front());
+    for (std::size_t i = 1; i < needs.size(); ++i) out = combine(Query::kOr, std::move(out), std::move(needs[i]));
     return as_match(std::move(out));
   }
 
@@ -186,21 +169,9 @@ class Builder {
     bool any_part = false;
     while (!at_end() && peek() != '|' && peek() != ')') {
       any_part = true;
-      // A plain character not repeated joins the exact strings at once (most
-      // of a pattern; the general path below builds a set per character).
-      if (plain_literal()) {
-        const char c = lower(p_[pos_++]);
-        if (!have_exact) {
-          have_exact = true;
-          exact = {std::string(1, c)};
-        } else {
-          std::set<std::string> longer;
-          for (const auto& e : exact) longer.insert(e + c);
-          exact = std::move(longer);
-        }
-        continue;
-      }
-      Info part = repetition();
+      // A run of plain characters is one part (most of a pattern; a set per
+      // character would cost far more).
+      Info part = plain_literal() ? plain_run() : repetition();
       if (!part.exact || (have_exact && part.strings.size() * exact.size() > kMaxExact)) {
         // The run of exact parts ends; the whole is no exact set any more.
         inexact = true;
@@ -256,6 +227,13 @@ class Builder {
     return next != '*' && next != '+' && next != '?' && next != '{';
   }
 
+  // The plain characters from pos_ (plain_literal()), as one exact string.
+  Info plain_run() {
+    std::string run;
+    while (plain_literal()) run += lower(p_[pos_++]);
+    return Info::of_strings({std::move(run)});
+  }
+
   // {n}, {n,} or {n,m} at pos_: its minimum, and pos_ after it; or -1
   // (then `{` is a literal, as in RE2).
   long repeat_min() {
@@ -303,6 +281,8 @@ class Builder {
 
   static char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
   static Info literal(char c) { return Info::of_strings({std::string(1, lower(c))}); }
+  // The character with code `code`: an atom's byte when ASCII (NUL aside).
+  static Info of_code(long code) { return code > 0 && code < 0x80 ? literal(static_cast<char>(code)) : Info::any(); }
 
   // One UTF-8 character at pos_ (at least one byte).
   void skip_char() {
@@ -336,9 +316,9 @@ class Builder {
     ++pos_;  // (
     if (peek() == '?') {
       ++pos_;
-      if (peek() == 'P' && peek(1) == '<') pos_ = after('>');
-      else if (peek() == '<') pos_ = after('>');
-      else {
+      if (peek() == '<' || (peek() == 'P' && peek(1) == '<')) {
+        pos_ = after('>');  // a named group
+      } else {
         // Flags: (?i) applies to the rest of the group and needs nothing;
         // (?i:...) is a group. Case never matters here: atoms are folded.
         while (!at_end() && peek() != ')' && peek() != ':') ++pos_;
@@ -385,13 +365,13 @@ class Builder {
         if (hex.empty() || hex.size() > 6 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
           return Info::any();
         const long code = std::stol(hex, nullptr, 16);
-        return code > 0 && code < 0x80 ? literal(static_cast<char>(code)) : Info::any();
+        return of_code(code);
       }
       case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
         // Octal: \0, or up to three digits (\12 and \012 are a newline).
         int code = e - '0';
         for (int more = 0; more < 2 && peek() >= '0' && peek() <= '7'; ++more) code = code * 8 + (p_[pos_++] - '0');
-        return code > 0 && code < 0x80 ? literal(static_cast<char>(code)) : Info::any();
+        return of_code(code);
       }
       case 'Q': {
         // Quoted text up to \E: literal characters.
