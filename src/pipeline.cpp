@@ -16,13 +16,15 @@ namespace fs = std::filesystem;
 
 namespace extract {
 
-std::unique_ptr<Extractor> Extractor::load(const std::string& dir, Diagnostics& diags, const LoadOptions& opts) {
-  RuleSet rules = load_rules(dir, diags, opts);
+std::unique_ptr<Extractor> Extractor::load(const std::string& dir, Diagnostics& diags, const LoadOptions& opts,
+                                           const std::string& cache_dir, SnapshotUse* use) {
+  RuleSet rules = load_rules_cached(dir, diags, opts, cache_dir, use);
   if (diags.has_errors()) return nullptr;
-  return std::make_unique<Extractor>(std::move(rules));
+  return std::make_unique<Extractor>(std::move(rules), opts.threads);
 }
 
-Extractor::Extractor(RuleSet rules) : rules_(std::move(rules)), scanner_(std::make_unique<Scanner>(rules_)) {}
+Extractor::Extractor(RuleSet rules, int compile_threads)
+    : rules_(std::move(rules)), scanner_(std::make_unique<Scanner>(rules_, compile_threads)) {}
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include "core/document.hpp"
 #include "engine/compiled_rules.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/snapshot.hpp"
 
 namespace extract {
 
@@ -23,10 +24,13 @@ struct RunOptions {
 class Extractor {
  public:
   // Loads and compiles the rules in `dir`; nullptr when they have errors
-  // (all reported in `diags`).
+  // (all reported in `diags`). With a `cache_dir`, through the rule-set
+  // snapshots there (rules/snapshot.hpp; `use` says how).
   static std::unique_ptr<Extractor> load(const std::string& dir, Diagnostics& diags,
-                                         const LoadOptions& opts = {});
-  explicit Extractor(RuleSet rules);
+                                         const LoadOptions& opts = {}, const std::string& cache_dir = "",
+                                         SnapshotUse* use = nullptr);
+  // `compile_threads`: for the patterns compiled at first use (Scanner).
+  explicit Extractor(RuleSet rules, int compile_threads = 0);
 
   Record run(const Document& doc, const RunOptions& opts = {}) const;
 

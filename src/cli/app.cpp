@@ -85,17 +85,19 @@ struct Options {
   bool dump_text = false;
   bool pretty = false;
   bool profile_rules = false;
+  bool no_cache = false;
   std::vector<std::string> types;  // keep only these fact types ("deal" keeps deals)
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
 };
 
-// `jobs` bounds the threads that read and compile the rules too (0: all cores).
-std::unique_ptr<Extractor> load_extractor(const std::string& dir, unsigned jobs) {
+// `jobs` bounds the threads that read and compile the rules too (0: all
+// cores); `cache_dir` holds rule-set snapshots ("": none).
+std::unique_ptr<Extractor> load_extractor(const std::string& dir, unsigned jobs, const std::string& cache_dir) {
   Diagnostics diags;
   LoadOptions opts;
   opts.threads = static_cast<int>(jobs);
-  auto ex = Extractor::load(dir, diags, opts);
+  auto ex = Extractor::load(dir, diags, opts, cache_dir);
   for (const auto& d : diags.items()) std::fprintf(stderr, "%s\n", d.format().c_str());
   if (!ex) print_error(fmt::format("the rules in {} have errors; run 'extract rules check {}'", dir, dir));
   return ex;
@@ -210,7 +212,7 @@ int cmd_extract(const Options& o, const char* argv0) {
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   limit_malloc_arenas(jobs);
   const std::string dir = o.rules_dir.empty() ? default_rules_dir(argv0) : o.rules_dir;
-  auto loaded = load_extractor(dir, o.jobs);
+  auto loaded = load_extractor(dir, o.jobs, o.no_cache ? std::string() : default_cache_dir());
   if (!loaded) return kExitError;
   // Never torn down: the process exit frees it at once, where deleting the
   // compiled rules and their DFA caches piece by piece (up to 140 MB in many
@@ -518,6 +520,10 @@ int run_cli(int argc, char** argv) {
       ->delimiter(',')
       ->allow_extra_args(false);
   app.add_flag("--pretty", o.pretty, "Indent JSON (each JSON Lines record then spans several lines)");
+  app.add_flag("--no-cache", o.no_cache,
+               "Load the rules from their YAML files only: no rule-set snapshot is read or written (snapshots "
+               "live in $EXTRACT_CACHE_DIR, else $XDG_CACHE_HOME/extract or ~/.cache/extract; empty "
+               "EXTRACT_CACHE_DIR: none)");
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
                "error, slowest first (to find slow rules; the output is unchanged)");

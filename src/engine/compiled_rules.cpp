@@ -4,6 +4,8 @@
 #include <chrono>
 #include <optional>
 
+#include "core/parallel.hpp"
+
 namespace extract {
 
 namespace {
@@ -80,7 +82,15 @@ bool first_group_is_match(std::string_view p) {
 
 }  // namespace
 
-Scanner::Scanner(const RuleSet& rules) : rules_(rules) {
+Scanner::Scanner(const RuleSet& rules, int compile_threads)
+    : rules_(rules),
+      compile_threads_(thread_count(compile_threads)),
+      once_(std::make_unique<std::once_flag[]>(rules.rules.size())),
+      compiled_(std::make_unique<std::atomic<const RE2*>[]>(rules.rules.size())) {
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    compiled_[i].store(rules_.rules[i].regex.get(), std::memory_order_relaxed);
+    if (!rules_.rules[i].regex) ++uncompiled_;
+  }
   for (const Rule& rule : rules_.rules) {
     // Ask RE2 only for the groups up to the last one that fills a field.
     int last = 0;
@@ -100,6 +110,43 @@ std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
   if (pos == m.at) return m.start;
   if (pos < m.at + kUnitMark.size()) return at_start ? m.start : m.end;
   return m.end + (pos - m.at - kUnitMark.size());
+}
+
+Scanner::~Scanner() {
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+    if (!rules_.rules[i].regex) delete compiled_[i].load();
+}
+
+const RE2& Scanner::regex_of(std::size_t rule_index) const {
+  if (const RE2* re = compiled_[rule_index].load(std::memory_order_acquire)) return *re;
+  std::call_once(once_[rule_index], [&] {
+    // A snapshot holds only patterns that compiled with these options.
+    const Rule& rule = rules_.rules[rule_index];
+    compiled_[rule_index].store(new RE2(rule.pattern, rule_regex_options(rules_.max_rule_mem)), std::memory_order_release);
+    --uncompiled_;
+  });
+  return *compiled_[rule_index].load(std::memory_order_acquire);
+}
+
+void Scanner::compile_for(const std::vector<std::string>& languages, const std::vector<std::vector<char>>& found,
+                          const std::vector<std::vector<std::vector<char>>>& marked_found) const {
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    if (compiled_[i].load(std::memory_order_acquire)) continue;
+    const int unit = rules_.rules[i].unit;
+    for (std::size_t d = 0; d < languages.size(); ++d) {
+      if (!applies(rules_.rules[i], languages[d])) continue;
+      if (runs(i, languages[d], unit < 0 ? found[d] : marked_found[d][static_cast<std::size_t>(unit)])) {
+        todo.push_back(i);
+        break;
+      }
+    }
+  }
+  // The largest first, so that no thread is left with a long one at the end.
+  std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+    return rules_.rules[a].pattern.size() > rules_.rules[b].pattern.size();
+  });
+  parallel_for(compile_threads_, todo.size(), [&](std::size_t n) { regex_of(todo[n]); });
 }
 
 UnitText make_unit_text(const Unit& unit, std::string_view document) {
@@ -199,7 +246,7 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
                            std::vector<Candidate>& out) const {
   const Rule& rule = rules_.rules[rule_index];
-  const RE2& re = *rule.regex;
+  const RE2& re = regex_of(rule_index);
   const Plan& plan = plans_[rule_index];
   const int ngroups = plan.groups;
   std::vector<re2::StringPiece> groups(ngroups);
@@ -283,6 +330,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
       }
     }
   }
+  if (uncompiled_.load() > 0) compile_for(languages, found, marked_found);
   std::vector<std::vector<Candidate>> out(texts.size());
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const auto start = profile_start(profile_ != nullptr);

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,13 @@ UnitText make_unit_text(const Unit& unit, std::string_view document);
 
 class Scanner {
  public:
-  // `rules` must outlive the scanner.
-  explicit Scanner(const RuleSet& rules);
+  // `rules` must outlive the scanner. Rules whose pattern is not compiled
+  // yet (read from a snapshot) are compiled when a scan first needs them,
+  // on up to `compile_threads` threads (0: the machine's cores, at most 8).
+  explicit Scanner(const RuleSet& rules, int compile_threads = 0);
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
 
   // Every match of every rule that applies to documents of `language` ("" or
   // "unknown" runs the rules of all languages), in rule order, each rule's
@@ -97,6 +103,13 @@ class Scanner {
   // with the atoms `found` (those of the text it reads).
   bool runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found) const;
 
+  // The rule's compiled pattern: the loaded one, or compiled here once.
+  const RE2& regex_of(std::size_t rule_index) const;
+  // Compiles the patterns not compiled yet of the rules that will run on
+  // `found` (per document, as in scan_batch), on several threads.
+  void compile_for(const std::vector<std::string>& languages, const std::vector<std::vector<char>>& found,
+                   const std::vector<std::vector<std::vector<char>>>& marked_found) const;
+
   struct Counters {
     std::atomic<std::uint64_t> ns{0}, runs{0}, applicable{0}, matches{0};
   };
@@ -105,6 +118,11 @@ class Scanner {
   std::vector<Plan> plans_;  // per rule
   std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the rules' atoms; null: there are none
+  // Per rule whose pattern was not compiled at load: compiled here once.
+  std::size_t compile_threads_;
+  std::unique_ptr<std::once_flag[]> once_;
+  std::unique_ptr<std::atomic<const RE2*>[]> compiled_;
+  mutable std::atomic<std::size_t> uncompiled_{0};
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.

@@ -527,6 +527,26 @@ LiteralCondition LiteralCondition::of_pattern(std::string_view pattern, std::siz
   return c;
 }
 
+std::optional<LiteralCondition> LiteralCondition::from_nodes(std::vector<Node> nodes, std::size_t atom_count) {
+  const auto in = [](std::int32_t i, std::size_t end) { return i >= 0 && static_cast<std::size_t>(i) < end; };
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
+    if (n.op == Node::kAtom) {
+      if (!in(n.atom, atom_count) || !n.atoms.empty() || !n.subs.empty()) return std::nullopt;
+      continue;
+    }
+    if (n.op != Node::kAnd && n.op != Node::kOr) return std::nullopt;
+    for (std::int32_t a : n.atoms)
+      if (!in(a, atom_count)) return std::nullopt;
+    // Operands come after their node: no cycle, and eval() ends.
+    for (std::int32_t s : n.subs)
+      if (!in(s, nodes.size()) || static_cast<std::size_t>(s) <= i) return std::nullopt;
+  }
+  LiteralCondition c;
+  c.nodes_ = std::move(nodes);
+  return c;
+}
+
 bool LiteralCondition::eval(std::int32_t node, const std::vector<char>& found) const {
   const Node& n = nodes_[static_cast<std::size_t>(node)];
   auto is_found = [&](std::int32_t a) { return found[static_cast<std::size_t>(a)] != 0; };

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,6 +66,12 @@ class LiteralCondition {
     // then the other operands (node indices).
     std::vector<std::int32_t> atoms, subs;
   };
+
+  // The nodes, root first, each operand after the node it belongs to (for
+  // rule-set snapshots); from_nodes() takes them back, or refuses nodes
+  // that do not form such a tree over `atom_count` atoms (nullopt).
+  const std::vector<Node>& nodes() const { return nodes_; }
+  static std::optional<LiteralCondition> from_nodes(std::vector<Node> nodes, std::size_t atom_count);
 
  private:
   std::vector<Node> nodes_;  // nodes_[0] is the root; empty: always true

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/parallel.hpp"
 #include "core/utf8.hpp"
 #include "rules/rule_set.hpp"
 
@@ -150,17 +151,7 @@ class Loader {
       return std::move(set_);
     }
     std::vector<fs::path> paths;
-    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const auto name = it->path().filename().string();
-      if (!name.empty() && name[0] == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      const auto ext = it->path().extension().string();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) paths.push_back(it->path());
-    }
-    std::sort(paths.begin(), paths.end());
+    for (const std::string& p : rule_file_paths(dir)) paths.emplace_back(p);
     // Files are parsed in parallel (YAML parsing is a third of the load),
     // the largest first so that no thread is left with a long one at the
     // end, then taken in path order with their messages.
@@ -208,26 +199,8 @@ class Loader {
   std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
   std::map<std::string, SourcePos> rule_ids_;
 
-  // Runs fn(0) .. fn(n - 1) on up to threads() threads; each index once.
   void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn) const {
-    const std::size_t workers = std::min<std::size_t>(threads(), n);
-    if (workers <= 1) {
-      for (std::size_t i = 0; i < n; ++i) fn(i);
-      return;
-    }
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (std::size_t i = next++; i < n; i = next++) fn(i);
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-  }
-
-  std::size_t threads() const {
-    if (opts_.threads > 0) return static_cast<std::size_t>(opts_.threads);
-    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+    extract::parallel_for(thread_count(opts_.threads), n, fn);
   }
 
   // Reads and parses one rule file; problems go to `d`. Touches no loader
@@ -311,6 +284,7 @@ class Loader {
   // threads, then the rest of each rule in file order, its buffered
   // messages first. Messages come out in the order a one-pass reading gives.
   RuleSet finish() {
+    set_.max_rule_mem = opts_.max_rule_mem;
     for (auto& f : files_) collect_definitions(f);
     compile_units();
     for (auto& f : files_) collect_rules(f);
@@ -648,15 +622,7 @@ class Loader {
     return out;
   }
 
-  RE2::Options regex_options() const {
-    RE2::Options o;
-    o.set_log_errors(false);
-    // The budget bounds the compiled program and the lazy DFA's cache. Below
-    // ~32 MiB a gazetteer of 1,600 names no longer keeps its DFA and RE2 falls
-    // back to the NFA, several times slower (docs/performance.md).
-    o.set_max_mem(opts_.max_rule_mem);
-    return o;
-  }
+  RE2::Options regex_options() const { return rule_regex_options(opts_.max_rule_mem); }
 
   // A context pattern, or a rule pattern that did not compile (compiled
   // again for the message); nullptr with a message when it is not valid.
@@ -1002,6 +968,33 @@ bool is_known_normalizer(std::string_view name, bool* needs_arg) {
     }
   }
   return false;
+}
+
+RE2::Options rule_regex_options(std::int64_t max_mem) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  // The budget bounds the compiled program and the lazy DFA's cache. Below
+  // ~32 MiB a gazetteer of 1,600 names no longer keeps its DFA and RE2 falls
+  // back to the NFA, several times slower (docs/performance.md).
+  o.set_max_mem(max_mem);
+  return o;
+}
+
+std::vector<std::string> rule_file_paths(const std::string& dir) {
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    const auto ext = it->path().extension().string();
+    if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) paths.push_back(it->path());
+  }
+  std::sort(paths.begin(), paths.end());  // as paths: component by component
+  return {paths.begin(), paths.end()};
 }
 
 RuleSet load_rules(const std::string& dir, Diagnostics& diags, const LoadOptions& opts) {

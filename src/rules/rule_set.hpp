@@ -41,6 +41,9 @@ class Lexicon {
   std::string alternation() const;
   std::size_t size() const { return forms_.size(); }
   const std::vector<std::string>& forms() const { return forms_; }
+  // Every form's value and attributes, in the order of forms().
+  const std::vector<Json>& values() const { return values_; }
+  const std::vector<Json>& attribute_values() const { return attributes_; }
   bool contains(std::string_view text) const { return lookup(text) != nullptr; }
 
   static std::string fold(std::string_view text, bool case_insensitive);
@@ -124,6 +127,8 @@ struct Rule {
   Json constants = Json::object();
   ContextCondition context;
   std::vector<Example> examples;
+  // Null when the set was read from a snapshot (rules/snapshot.hpp): the
+  // scanner then compiles the pattern when a document first needs the rule.
   std::shared_ptr<const RE2> regex;
   // The literal strings a text needs for the pattern to match in it (atoms:
   // indices into RuleSet::prefilter_atoms); the scanner skips the rule
@@ -158,6 +163,9 @@ struct RuleSet {
   // lower case: the scanner finds them in a document in one pass
   // (engine/compiled_rules.cpp).
   std::vector<std::string> prefilter_atoms;
+  // RE2's memory budget per pattern (LoadOptions::max_rule_mem), for the
+  // patterns compiled after loading.
+  std::int64_t max_rule_mem = 32 << 20;
 
   const Lexicon* lexicon(const std::string& name) const;
   // The regex `name` of `regexes:`, or nullptr when the rules define none
@@ -190,6 +198,12 @@ struct LoadOptions {
   int min_atom_length = 3;                    // shorter literals are not used by the prefilter
   int threads = 0;                            // for reading and compiling; 0: the machine's cores (at most 8)
 };
+
+// The options every pattern of the rules is compiled with.
+RE2::Options rule_regex_options(std::int64_t max_mem);
+// The rule files under `dir`, recursively, sorted: `*.yaml` and `*.yml`,
+// hidden files and folders left out.
+std::vector<std::string> rule_file_paths(const std::string& dir);
 
 // Loads every `*.yaml` file under `dir` (sorted by path). Problems are added
 // to `diags` with file:line:col; rules with errors are left out of the set.

@@ -1,0 +1,548 @@
+#include "rules/snapshot.hpp"
+
+#include <link.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/parallel.hpp"
+
+namespace extract {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kMagic = "extract rule-set snapshot 1\n";
+
+// 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the
+// 128-bit keys and checksums. Not for adversaries: a snapshot is only ever
+// written by extract itself.
+std::uint64_t hash64(std::string_view data, std::uint64_t seed) {
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
+  constexpr int r = 47;
+  std::uint64_t h = seed ^ (data.size() * m);
+  std::size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    std::uint64_t k;
+    std::memcpy(&k, data.data() + i, 8);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t j = data.size(); j > i; --j) tail = (tail << 8) | static_cast<unsigned char>(data[j - 1]);
+  if (i < data.size()) {
+    h ^= tail;
+    h *= m;
+  }
+  h ^= h >> r;
+  h *= m;
+  h ^= h >> r;
+  return h;
+}
+
+struct Hash128 {
+  std::uint64_t a = 0x9e3779b97f4a7c15ULL, b = 0x2545f4914f6cdd1dULL;
+  void add(std::string_view data) {
+    // Length first, so that concatenations of different pieces differ.
+    const std::string len = std::to_string(data.size()) + ":";
+    a = hash64(len, a);
+    b = hash64(len, b);
+    a = hash64(data, a);
+    b = hash64(data, b);
+  }
+  std::string hex() const { return fmt::format("{:016x}{:016x}", a, b); }
+};
+
+// The GNU build ID of the running program (a hash the linker writes into
+// it), as hex; "" when it has none.
+std::string build_id() {
+  std::string id;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) -> int {
+        // The first object is the program itself.
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const auto& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_NOTE) continue;
+          const char* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+          const char* end = p + ph.p_memsz;
+          while (p + sizeof(ElfW(Nhdr)) <= end) {
+            ElfW(Nhdr) note;
+            std::memcpy(&note, p, sizeof note);
+            const char* name = p + sizeof note;
+            const char* desc = name + ((note.n_namesz + 3) & ~3u);
+            const char* next = desc + ((note.n_descsz + 3) & ~3u);
+            if (next > end) break;
+            if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+              auto& s = *static_cast<std::string*>(out);
+              for (std::size_t k = 0; k < note.n_descsz; ++k)
+                s += fmt::format("{:02x}", static_cast<unsigned char>(desc[k]));
+              return 1;
+            }
+            p = next;
+          }
+        }
+        return 1;
+      },
+      &id);
+  return id;
+}
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
+  void str(std::string_view s) {
+    u64(s.size());
+    out_.append(s);
+  }
+  // File paths repeat in every position: each is written once, then by number.
+  void pos(const SourcePos& p) {
+    auto [it, added] = paths_.emplace(p.path, paths_.size());
+    u64(it->second);
+    if (added) str(p.path);
+    i64(p.line);
+    i64(p.column);
+  }
+  // A JSON value: kept aside and written once, all together (json()).
+  void value(const Json& v) {
+    u64(values_.size());
+    values_.push_back(v);
+  }
+  std::string json() const { const auto bytes = Json::to_cbor(values_); return {bytes.begin(), bytes.end()}; }
+  const std::string& bytes() const { return out_; }
+
+ private:
+  std::string out_;
+  std::map<std::string, std::uint64_t> paths_;
+  Json values_ = Json::array();
+};
+
+struct Bad : std::runtime_error {
+  Bad() : std::runtime_error("malformed snapshot") {}
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  std::uint8_t u8() {
+    need(1);
+    return static_cast<std::uint8_t>(in_[at_++]);
+  }
+  std::uint64_t u64() {
+    need(8);
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[at_ + i])) << (8 * i);
+    at_ += 8;
+    return v;
+  }
+  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  int i32() {
+    const std::int64_t v = i64();
+    if (v < INT32_MIN || v > INT32_MAX) throw Bad();
+    return static_cast<int>(v);
+  }
+  bool flag() {
+    const std::uint8_t v = u8();
+    if (v > 1) throw Bad();
+    return v == 1;
+  }
+  std::string_view view() {
+    const std::uint64_t n = u64();
+    need(n);
+    auto s = in_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+  std::string str() { return std::string(view()); }
+  // A count of items each at least `min_bytes` long: never more than what is left.
+  std::size_t count(std::size_t min_bytes) {
+    const std::uint64_t n = u64();
+    if (n > (in_.size() - at_) / std::max<std::size_t>(1, min_bytes)) throw Bad();
+    return static_cast<std::size_t>(n);
+  }
+  SourcePos pos() {
+    const std::uint64_t k = u64();
+    SourcePos p;
+    if (k == paths_.size()) {
+      paths_.push_back(str());
+    } else if (k > paths_.size()) {
+      throw Bad();
+    }
+    p.path = paths_[k];
+    p.line = i32();
+    p.column = i32();
+    return p;
+  }
+  void values(Json v) {
+    if (!v.is_array()) throw Bad();
+    values_ = std::move(v);
+  }
+  Json value() {
+    const std::uint64_t k = u64();
+    if (k >= values_.size()) throw Bad();
+    return values_[k];
+  }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (n > in_.size() - at_) throw Bad();
+  }
+  std::string_view in_;
+  std::size_t at_ = 0;
+  std::vector<std::string> paths_;
+  Json values_;
+};
+
+void write_regex(Writer& w, const std::shared_ptr<const RE2>& re) {
+  w.u8(re ? 1 : 0);
+  if (re) w.str(re->pattern());
+}
+
+std::shared_ptr<const RE2> read_regex(Reader& r, std::int64_t max_mem) {
+  if (!r.flag()) return nullptr;
+  auto re = std::make_shared<const RE2>(r.str(), rule_regex_options(max_mem));
+  if (!re->ok()) throw Bad();
+  return re;
+}
+
+std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::string& values) {
+  Writer w;
+  w.str(rs.root);
+  w.u64(rs.files.size());
+  for (const auto& f : rs.files) w.str(f);
+  w.i64(rs.max_rule_mem);
+  w.u64(rs.prefilter_atoms.size());
+  for (const auto& a : rs.prefilter_atoms) w.str(a);
+  w.u64(rs.lexicons.size());
+  for (const auto& [name, lex] : rs.lexicons) {
+    w.str(name);
+    w.str(lex.name);
+    w.pos(lex.pos);
+    w.u8(lex.case_insensitive ? 1 : 0);
+    w.u64(lex.size());
+    for (std::size_t i = 0; i < lex.size(); ++i) {
+      w.str(lex.forms()[i]);
+      w.value(lex.values()[i]);
+      w.value(lex.attribute_values()[i]);
+    }
+  }
+  w.u64(rs.languages.size());
+  for (const auto& l : rs.languages) {
+    w.str(l.code);
+    w.str(l.stopwords);
+  }
+  w.u64(rs.units.size());
+  for (const Unit& u : rs.units) {
+    w.str(u.name);
+    w.pos(u.pos);
+    w.str(u.pattern);
+    write_regex(w, u.regex);
+    for (const Lexicon* l : {u.not_first, u.not_alone, u.breaks, u.last}) w.str(l ? l->name : "");
+  }
+  w.u64(rs.regexes.size());
+  for (const auto& [name, re] : rs.regexes) {
+    w.str(name);
+    write_regex(w, re);
+  }
+  w.u64(rs.rules.size());
+  for (const Rule& rule : rs.rules) {
+    for (const std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) w.str(*s);
+    w.pos(rule.pos);
+    w.str(rule.pattern);
+    w.i64(rule.priority);
+    w.u8(rule.dateline ? 1 : 0);
+    w.u8(rule.emit ? 1 : 0);
+    w.u64(rule.fields.size());
+    for (const auto& [name, f] : rule.fields) {
+      w.str(name);
+      w.str(f.normalizer);
+      w.str(f.arg);
+      w.pos(f.pos);
+    }
+    w.value(rule.constants);
+    for (const auto* re : {&rule.context.before, &rule.context.not_before, &rule.context.after, &rule.context.not_after})
+      write_regex(w, *re);
+    w.i64(rule.unit);
+    w.u64(rule.group_fields.size());
+    for (const auto& g : rule.group_fields) w.str(g);
+    const auto& nodes = rule.needs.nodes();
+    w.u64(nodes.size());
+    for (const auto& n : nodes) {
+      w.u8(n.op);
+      w.i64(n.atom);
+      w.u64(n.atoms.size());
+      for (auto a : n.atoms) w.i64(a);
+      w.u64(n.subs.size());
+      for (auto s : n.subs) w.i64(s);
+    }
+  }
+  w.u64(messages.items().size());
+  for (const Diagnostic& d : messages.items()) {
+    w.u8(d.severity == Diagnostic::Severity::error ? 1 : 0);
+    w.pos(d.pos);
+    w.str(d.message);
+  }
+  values = w.json();
+  return w.bytes();
+}
+
+RuleSet decode_body(Reader& r, Diagnostics& messages) {
+  RuleSet rs;
+  rs.root = r.str();
+  rs.files.resize(r.count(8));
+  for (auto& f : rs.files) f = r.str();
+  rs.max_rule_mem = r.i64();
+  rs.prefilter_atoms.resize(r.count(8));
+  for (auto& a : rs.prefilter_atoms) a = r.str();
+  for (std::size_t n = r.count(8); n > 0; --n) {
+    std::string key = r.str();
+    Lexicon lex;
+    lex.name = r.str();
+    lex.pos = r.pos();
+    lex.case_insensitive = r.flag();
+    for (std::size_t k = r.count(24); k > 0; --k) {
+      std::string form = r.str();
+      Json value = r.value();
+      Json attributes = r.value();
+      lex.add(std::move(form), std::move(value), std::move(attributes));
+    }
+    rs.lexicons.emplace(std::move(key), std::move(lex));
+  }
+  rs.languages.resize(r.count(16));
+  for (auto& l : rs.languages) {
+    l.code = r.str();
+    l.stopwords = r.str();
+  }
+  auto lexicon = [&](const std::string& name) -> const Lexicon* {
+    if (name.empty()) return nullptr;
+    const Lexicon* l = rs.lexicon(name);
+    if (!l) throw Bad();
+    return l;
+  };
+  rs.units.resize(r.count(16));
+  for (Unit& u : rs.units) {
+    u.name = r.str();
+    u.pos = r.pos();
+    u.pattern = r.str();
+    u.regex = read_regex(r, rs.max_rule_mem);
+    for (const Lexicon** l : {&u.not_first, &u.not_alone, &u.breaks, &u.last}) *l = lexicon(r.str());
+  }
+  for (std::size_t n = r.count(9); n > 0; --n) {
+    std::string name = r.str();
+    rs.regexes.emplace(std::move(name), read_regex(r, rs.max_rule_mem));
+  }
+  rs.rules.resize(r.count(64));
+  for (Rule& rule : rs.rules) {
+    for (std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) *s = r.str();
+    rule.pos = r.pos();
+    rule.pattern = r.str();
+    rule.priority = r.i32();
+    rule.dateline = r.flag();
+    rule.emit = r.flag();
+    for (std::size_t n = r.count(32); n > 0; --n) {
+      std::string name = r.str();
+      FieldSpec f;
+      f.normalizer = r.str();
+      f.arg = r.str();
+      f.pos = r.pos();
+      rule.fields.emplace(std::move(name), std::move(f));
+    }
+    rule.constants = r.value();
+    for (auto* re : {&rule.context.before, &rule.context.not_before, &rule.context.after, &rule.context.not_after})
+      *re = read_regex(r, rs.max_rule_mem);
+    rule.unit = r.i32();
+    if (rule.unit < -1 || rule.unit >= static_cast<int>(rs.units.size())) throw Bad();
+    rule.group_fields.resize(r.count(8));
+    for (auto& g : rule.group_fields) g = r.str();
+    std::vector<LiteralCondition::Node> nodes(r.count(25));
+    for (auto& node : nodes) {
+      const std::uint8_t op = r.u8();
+      if (op > LiteralCondition::Node::kOr) throw Bad();
+      node.op = static_cast<LiteralCondition::Node::Op>(op);
+      node.atom = r.i32();
+      node.atoms.resize(r.count(8));
+      for (auto& a : node.atoms) a = r.i32();
+      node.subs.resize(r.count(8));
+      for (auto& s : node.subs) s = r.i32();
+    }
+    auto needs = LiteralCondition::from_nodes(std::move(nodes), rs.prefilter_atoms.size());
+    if (!needs) throw Bad();
+    rule.needs = std::move(*needs);
+  }
+  for (std::size_t n = r.count(18); n > 0; --n) {
+    const bool error = r.flag();
+    SourcePos pos = r.pos();
+    std::string message = r.str();
+    if (error) messages.error(std::move(pos), std::move(message));
+    else messages.warning(std::move(pos), std::move(message));
+  }
+  if (!r.done()) throw Bad();
+  return rs;
+}
+
+std::string checksum(std::string_view payload) {
+  Hash128 h;
+  h.add(payload);
+  return h.hex();
+}
+
+std::optional<std::string> read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return bytes;
+}
+
+// Writes `bytes` as `dir/name` through a temporary file renamed into place;
+// false when the directory cannot be made or written.
+bool write_atomically(const std::string& dir, const std::string& name, const std::string& bytes) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::random_device rd;
+  const std::string tmp = fmt::format("{}/.{}.{}-{:08x}.tmp", dir, name, static_cast<long>(getpid()), rd());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  fs::rename(tmp, fs::path(dir) / name, ec);
+  if (ec) fs::remove(tmp, ec);
+  return !ec;
+}
+
+// Keeps the kMaxSnapshots most recently written snapshots in `dir`, and
+// removes temporary files left by runs that stopped an hour ago or more.
+void prune(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> snapshots;
+  const auto now = fs::file_time_type::clock::now();
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto when = it->last_write_time(ec);
+    if (ec) continue;
+    if (name.rfind("rules-", 0) == 0 && name.size() > 9 && name.compare(name.size() - 9, 9, ".snapshot") == 0)
+      snapshots.emplace_back(when, it->path());
+    else if (name.rfind(".rules-", 0) == 0 && now - when > std::chrono::hours(1))
+      fs::remove(it->path(), ec);
+  }
+  if (snapshots.size() <= kMaxSnapshots) return;
+  std::sort(snapshots.begin(), snapshots.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = kMaxSnapshots; i < snapshots.size(); ++i) fs::remove(snapshots[i].second, ec);
+}
+
+}  // namespace
+
+std::string default_cache_dir() {
+  if (const char* dir = std::getenv("EXTRACT_CACHE_DIR")) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/extract";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/extract";
+  return "";
+}
+
+std::string seal_snapshot(std::string_view key, std::string_view values, std::string_view body) {
+  Writer w;
+  w.str(key);
+  w.str(values);
+  w.str(body);
+  std::string out(kMagic);
+  out += w.bytes();
+  out += checksum(w.bytes());
+  return out;
+}
+
+std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, std::string_view key) {
+  std::string values;
+  const std::string body = encode_body(rules, messages, values);
+  return seal_snapshot(key, values, body);
+}
+
+std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages) {
+  constexpr std::size_t kSum = 32;
+  if (bytes.size() < kMagic.size() + kSum || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  const std::string_view payload = bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kSum);
+  if (checksum(payload) != bytes.substr(bytes.size() - kSum)) return std::nullopt;
+  try {
+    Reader r(payload);
+    if (r.view() != key) return std::nullopt;
+    const std::string_view values = r.view();
+    const std::string_view body = r.view();
+    if (!r.done()) return std::nullopt;
+    Reader b(body);
+    b.values(Json::from_cbor(values.begin(), values.end()));
+    Diagnostics replay;
+    RuleSet rs = decode_body(b, replay);
+    messages.append(replay);
+    return rs;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+RuleSet load_rules_cached(const std::string& dir, Diagnostics& diags, const LoadOptions& opts,
+                          const std::string& cache_dir, SnapshotUse* use) {
+  SnapshotUse ignored;
+  SnapshotUse& how = use ? *use : ignored;
+  how = SnapshotUse::off;
+  static const std::string build = build_id();
+  if (cache_dir.empty() || build.empty()) return load_rules(dir, diags, opts);
+  // The key: this build, the options, the directory as given, and every
+  // rule file's path and bytes (a file that cannot be read: a plain load,
+  // which reports it).
+  Hash128 key;
+  key.add(kMagic);
+  key.add(build);
+  key.add(fmt::format("{} {} {} {}", opts.max_rule_mem, opts.max_file_size, opts.min_atom_length, dir));
+  for (const std::string& path : rule_file_paths(dir)) {
+    std::error_code ec;
+    if (fs::file_size(path, ec) > opts.max_file_size || ec) return load_rules(dir, diags, opts);
+    auto bytes = read_whole(path);
+    if (!bytes) return load_rules(dir, diags, opts);
+    key.add(path);
+    key.add(*bytes);
+  }
+  const std::string name = "rules-" + key.hex() + ".snapshot";
+  const std::string path = (fs::path(cache_dir) / name).string();
+  if (auto bytes = read_whole(path)) {
+    if (auto rs = decode_snapshot(*bytes, key.hex(), diags)) {
+      how = SnapshotUse::read;
+      return std::move(*rs);
+    }
+  }
+  Diagnostics messages;
+  RuleSet rs = load_rules(dir, messages, opts);
+  diags.append(messages);
+  how = SnapshotUse::missed;
+  if (!messages.has_errors() && write_atomically(cache_dir, name, encode_snapshot(rs, messages, key.hex()))) {
+    how = SnapshotUse::written;
+    prune(cache_dir);
+  }
+  return rs;
+}
+
+}  // namespace extract
