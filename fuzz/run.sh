@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs a libFuzzer target for a while. Usage:
-#   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize, literals
+#   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize, literals, snapshot
 #   fuzz/run.sh all SECONDS        every target, one after the other
 #                                  (FUZZ_JOBS=2 runs two at a time)
 #   FUZZ_NO_BUILD=1 uses the binaries already in build-fuzz as they are.
@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-TARGETS="extract rules jsonl normalize literals"
+TARGETS="extract rules jsonl normalize literals snapshot"
 CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -61,6 +61,14 @@ make_seeds() {
       while IFS= read -r f; do
         i=$((i + 1)); cp "$f" "$dir/rule-$i.yaml"
       done < <(find "$ROOT/rules" "$ROOT/tests/fixtures/broken-rules" -name '*.yaml' -size -64k | sort) ;;
+    snapshot)
+      # Snapshots of the small rule files that load alone without errors.
+      local f i=0
+      while IFS= read -r f; do
+        i=$((i + 1))
+        FUZZ_SNAPSHOT_SEED_RULES=$f FUZZ_SNAPSHOT_SEED_OUT=$dir/snapshot-$i "$BUILD/fuzz/fuzz_snapshot" >/dev/null 2>&1
+      done < <(find "$ROOT/rules" "$ROOT/tests/fixtures" "$ROOT/fuzz/seeds/rules" -name '*.yaml' -size -32k | sort)
+      find "$dir" -empty -delete ;;
     jsonl)
       python3 - "$dir" "$ROOT"/samples/*.txt <<'EOF'
 import json, sys, os
@@ -87,6 +95,7 @@ run_one() {
   case $t in
     extract) extra=(-max_len=16384) ;;
     rules) extra=(-max_len=8192) ;;
+    snapshot) extra=(-max_len=65536) ;;
   esac
   local start=$SECONDS rc
   "$BUILD/fuzz/fuzz_$t" "${dict[@]}" "${extra[@]}" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-30}" \

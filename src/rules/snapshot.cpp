@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kMagic = "extract rule-set snapshot 1\n";
+constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
 // 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the
 // 128-bit keys and checksums. Not for adversaries: a snapshot is only ever
@@ -69,13 +70,20 @@ struct Hash128 {
   std::string hex() const { return fmt::format("{:016x}{:016x}", a, b); }
 };
 
-// The GNU build ID of the running program (a hash the linker writes into
-// it), as hex; "" when it has none.
-std::string build_id() {
-  std::string id;
+// The GNU build IDs (hashes the linker writes into each binary) of the
+// running program and of every library it has loaded (RE2, yaml-cpp, the C++
+// library: an upgrade of one changes the key), as hex, the program's first;
+// "" when the program has none.
+std::string build_ids() {
+  struct Found {
+    std::string ids;
+    bool program = false, first = true;
+  } found;
   dl_iterate_phdr(
-      [](dl_phdr_info* info, std::size_t, void* out) -> int {
-        // The first object is the program itself.
+      [](dl_phdr_info* info, std::size_t, void* data) -> int {
+        auto& f = *static_cast<Found*>(data);
+        const bool is_program = f.first;  // the first object is the program itself
+        f.first = false;
         for (int i = 0; i < info->dlpi_phnum; ++i) {
           const auto& ph = info->dlpi_phdr[i];
           if (ph.p_type != PT_NOTE) continue;
@@ -89,18 +97,19 @@ std::string build_id() {
             const char* next = desc + ((note.n_descsz + 3) & ~3u);
             if (next > end) break;
             if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
-              auto& s = *static_cast<std::string*>(out);
               for (std::size_t k = 0; k < note.n_descsz; ++k)
-                s += fmt::format("{:02x}", static_cast<unsigned char>(desc[k]));
-              return 1;
+                f.ids += fmt::format("{:02x}", static_cast<unsigned char>(desc[k]));
+              f.ids += ' ';
+              f.program |= is_program;
+              return 0;
             }
             p = next;
           }
         }
-        return 1;
+        return 0;
       },
-      &id);
-  return id;
+      &found);
+  return found.program ? found.ids : std::string();
 }
 
 class Writer {
@@ -465,7 +474,9 @@ std::string default_cache_dir() {
   return "";
 }
 
-std::string seal_snapshot(std::string_view key, std::string_view values, std::string_view body) {
+std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, std::string_view key) {
+  std::string values;
+  const std::string body = encode_body(rules, messages, values);
   Writer w;
   w.str(key);
   w.str(values);
@@ -476,20 +487,23 @@ std::string seal_snapshot(std::string_view key, std::string_view values, std::st
   return out;
 }
 
-std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, std::string_view key) {
-  std::string values;
-  const std::string body = encode_body(rules, messages, values);
-  return seal_snapshot(key, values, body);
+std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages) {
+  if (bytes.size() < kMagic.size() + kChecksumSize || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  const std::string_view payload = bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kChecksumSize);
+  if (checksum(payload) != bytes.substr(bytes.size() - kChecksumSize)) return std::nullopt;
+  std::string read_key;
+  Diagnostics replay;
+  auto rs = decode_snapshot_unchecked(bytes, replay, &read_key);
+  if (!rs || read_key != key) return std::nullopt;
+  messages.append(replay);
+  return rs;
 }
 
-std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages) {
-  constexpr std::size_t kSum = 32;
-  if (bytes.size() < kMagic.size() + kSum || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
-  const std::string_view payload = bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kSum);
-  if (checksum(payload) != bytes.substr(bytes.size() - kSum)) return std::nullopt;
+std::optional<RuleSet> decode_snapshot_unchecked(std::string_view bytes, Diagnostics& messages, std::string* key) {
+  if (bytes.size() < kMagic.size() + kChecksumSize || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
   try {
-    Reader r(payload);
-    if (r.view() != key) return std::nullopt;
+    Reader r(bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kChecksumSize));
+    const std::string_view read_key = r.view();
     const std::string_view values = r.view();
     const std::string_view body = r.view();
     if (!r.done()) return std::nullopt;
@@ -498,6 +512,7 @@ std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view 
     Diagnostics replay;
     RuleSet rs = decode_body(b, replay);
     messages.append(replay);
+    if (key) *key = read_key;
     return rs;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -509,7 +524,7 @@ RuleSet load_rules_cached(const std::string& dir, Diagnostics& diags, const Load
   SnapshotUse ignored;
   SnapshotUse& how = use ? *use : ignored;
   how = SnapshotUse::off;
-  static const std::string build = build_id();
+  static const std::string build = build_ids();
   if (cache_dir.empty() || build.empty()) return load_rules(dir, diags, opts);
   // The key: this build, the options, the directory as given, and every
   // rule file's path and bytes (a file that cannot be read: a plain load,

@@ -56,8 +56,10 @@ RuleSet load_rules_cached(const std::string& dir, Diagnostics& diags, const Load
 // whole, intact snapshot with that key. Exposed for tests and fuzzing.
 std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, std::string_view key);
 std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages);
-// A snapshot file around its parts (the JSON values as CBOR, and the body
-// that refers to them), with its checksum: for fuzzing the body's reader.
-std::string seal_snapshot(std::string_view key, std::string_view values, std::string_view body);
+// decode_snapshot() without the checksum, whatever the key (stored in `key`
+// when given): for fuzzing the reader, which a checksum would otherwise
+// keep every mutated input from.
+std::optional<RuleSet> decode_snapshot_unchecked(std::string_view bytes, Diagnostics& messages,
+                                                 std::string* key = nullptr);
 
 }  // namespace extract
