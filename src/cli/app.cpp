@@ -464,7 +464,8 @@ const char* kFooter = R"(Examples:
 Exit status: 0 success (also when no facts are found), 1 problems found by
 'rules check' or 'rules test', 2 usage errors, inputs that could not be read,
 or rules that do not load. Environment: EXTRACT_RULES (rules directory),
-NO_COLOR (no colours). Documentation: docs/ and README.md.)";
+EXTRACT_CACHE_DIR (rule-set snapshots; empty: none), NO_COLOR (no colours).
+Documentation: docs/ and README.md.)";
 
 }  // namespace
 

@@ -105,9 +105,16 @@ std::string man_page(const CLI::App& app, const OptionChoices& choices) {
             "that could not be written.") +
        "\n.TP\n.B 130\n" + roff("Interrupted (Ctrl-C); a partial --output file is removed.") + "\n";
   m += ".SH ENVIRONMENT\n.TP\n.B EXTRACT_RULES\n" + roff("Rules directory, as --rules.") +
+       "\n.TP\n.B EXTRACT_CACHE_DIR\n" +
+       roff("Where rule-set snapshots are kept (default: $XDG_CACHE_HOME/extract, else ~/.cache/extract). "
+            "A snapshot holds the checked rules, keyed by the rule files' bytes and the build; it is read "
+            "instead of the YAML files, which makes startup about seven times faster. Set and empty: no "
+            "snapshots. See also --no-cache.") +
        "\n.TP\n.B NO_COLOR\n" + roff("When set and not empty, the text view has no colours.") + "\n";
   m += ".SH FILES\n.TP\n.I /usr/share/extract/rules\n" +
-       roff("The rule packs installed with the binary (found relative to it: ../share/extract/rules).") + "\n";
+       roff("The rule packs installed with the binary (found relative to it: ../share/extract/rules).") +
+       "\n.TP\n.I ~/.cache/extract/rules-*.snapshot\n" +
+       roff("Rule-set snapshots (at most 8; safe to delete at any time).") + "\n";
   m += ".SH EXAMPLES\n.nf\n" + roff(app.get_footer().substr(0, app.get_footer().find("\n\n"))) + "\n.fi\n";
   m += ".SH SEE ALSO\n.BR jq (1),\n.BR rg (1)\n";
   return m;

@@ -208,7 +208,7 @@ class Reader {
   Json value() {
     const std::uint64_t k = u64();
     if (k >= values_.size()) throw Bad();
-    return values_[k];
+    return std::move(values_[k]);  // each value is referred to once
   }
   bool done() const { return at_ == in_.size(); }
 
@@ -416,10 +416,13 @@ std::string checksum(std::string_view payload) {
 }
 
 std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::nullopt;
+  const std::streamoff size = in.tellg();
+  if (size < 0) return std::nullopt;
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) return std::nullopt;
   return bytes;
 }
 
