@@ -53,6 +53,9 @@ if [ $RUN_TESTS -eq 1 ]; then
 fi
 
 CORPUS=$ROOT/../shared/corpus
+# The first corpus run writes a rule-set snapshot, the others read it.
+export EXTRACT_CACHE_DIR=$BUILD/rule-cache
+rm -rf "$EXTRACT_CACHE_DIR"
 if [ $RUN_CORPUS -eq 1 ] && [ -d "$CORPUS" ]; then
   for part in seed id-news reuters-acq quotes-dev/text; do
     [ -d "$CORPUS/$part" ] || { echo "sanitize: $CORPUS/$part not found, skipped"; continue; }
