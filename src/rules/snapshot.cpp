@@ -1,6 +1,9 @@
 #include "rules/snapshot.hpp"
 
-#include <link.h>
+#if __has_include(<link.h>)
+#include <link.h>  // dl_iterate_phdr: the build IDs (glibc, the BSDs)
+#define EXTRACT_HAVE_BUILD_IDS 1
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,6 +78,9 @@ struct Hash128 {
 // library: an upgrade of one changes the key), as hex, the program's first;
 // "" when the program has none.
 std::string build_ids() {
+#ifndef EXTRACT_HAVE_BUILD_IDS
+  return "";  // no way to tell builds apart: no snapshots
+#else
   struct Found {
     std::string ids;
     bool program = false, first = true;
@@ -110,6 +116,7 @@ std::string build_ids() {
       },
       &found);
   return found.program ? found.ids : std::string();
+#endif
 }
 
 class Writer {
