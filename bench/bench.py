@@ -6,6 +6,9 @@ Rows (all in one run, page cache warm, output to /dev/null):
   jsonl 1x/4x/16x  the same articles as JSON Lines records, repeated; extract -j1 (and -j2
                    on the largest); cat; rg
   large            JSON Lines repeated up to --large-mb (>= 100 MB): extract -j1, -j2, cat, rg
+  distinct         extract -j2 over --distinct (default: the reuters-all folder beside the
+                   corpus, 21,479 different articles, 17 MB, when present): memory on text
+                   that does not repeat, where the rules' DFA caches keep growing
   rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
   load             extract on an empty input (median of 5): rule-set load + startup; and on
@@ -242,7 +245,17 @@ class Bench:
             if copies != 1:
                 os.unlink(path)
 
-        # 4. Rule count: 1x, 2x, 4x (all rules duplicated under new ids).
+        # 4. Distinct articles: the DFA caches grow with text that does not repeat.
+        distinct = a.distinct or os.path.join(os.path.dirname(os.path.abspath(a.corpus)), "reuters-all")
+        dfiles = sorted(glob.glob(os.path.join(distinct, "*.txt")))
+        if dfiles:
+            dmb = sum(os.path.getsize(f) for f in dfiles) / 1e6
+            self.extract("distinct", os.path.basename(distinct.rstrip("/"))[:12], ["--include", "*.txt", distinct],
+                         dmb, len(dfiles), 2)
+        else:
+            log(f"distinct: {distinct} not found, skipped")
+
+        # 5. Rule count: 1x, 2x, 4x (all rules duplicated under new ids).
         sample = files[: a.rules_docs]
         spath = os.path.join(work, "sample.jsonl")
         sdocs = make_jsonl(sample, 1, spath)
@@ -308,6 +321,9 @@ class Bench:
         rss = [r["rss_mb"] for r in self.rows if r["tool"].startswith("extract -j") and r["status"] == 0]
         if rss:
             print(f"  {'peak RSS of extract runs, min .. max (MB)':<48} {min(rss):8.1f} .. {max(rss):.1f} (target < 64, flat)")
+        drss = [r["rss_mb"] for r in self.rows if r["group"] == "distinct" and r["status"] == 0]
+        if drss:
+            print(f"  {'  of which on distinct articles (MB)':<48} {max(drss):8.1f}")
         sd = [r["input"] for r in self.rows if r["group"] == "rules"]
         if sd:
             ratio("time rules 2x / rules 1x", val("rules", sd[0], "extract rules 2x"), val("rules", sd[0], "extract rules 1x"))
@@ -341,6 +357,8 @@ def main():
     ap.add_argument("--large-mb", type=float, default=100, help="size of the large corpus")
     ap.add_argument("--rules-docs", type=int, default=100000, help="articles for the rule-count rows")
     ap.add_argument("--tsv", help="also write the rows here, tab-separated")
+    ap.add_argument("--distinct", help="folder of distinct articles for the memory row (default: reuters-all "
+                                       "beside --corpus)")
     a = ap.parse_args()
     a.rg_budget = a.rg_budget or a.budget
     a.extract = os.path.abspath(a.extract or newest_build(a.repo) or "extract")
