@@ -133,10 +133,8 @@ void Scanner::compile_for(const std::vector<std::string>& languages, const std::
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     if (compiled_[i].load(std::memory_order_acquire)) continue;
-    const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < languages.size(); ++d) {
-      if (!applies(rules_.rules[i], languages[d])) continue;
-      if (runs(i, languages[d], unit < 0 ? found[d] : marked_found[d][static_cast<std::size_t>(unit)])) {
+      if (runs(i, languages[d], found[d], marked_found[d])) {
         todo.push_back(i);
         break;
       }
@@ -291,9 +289,11 @@ std::vector<char> Scanner::atoms_in(std::string_view text) const {
   return found;
 }
 
-bool Scanner::runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found) const {
+bool Scanner::runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found,
+                   const std::vector<std::vector<char>>& marked_found) const {
   const Rule& rule = rules_.rules[rule_index];
-  return applies(rule, language) && rule.needs.holds(found);
+  if (!applies(rule, language)) return false;
+  return rule.needs.holds(rule.unit < 0 ? found : marked_found[static_cast<std::size_t>(rule.unit)]);
 }
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
@@ -339,7 +339,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
     for (std::size_t d = 0; d < texts.size(); ++d) {
       if (!applies(rules_.rules[i], languages[d])) continue;
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
-      if (!runs(i, languages[d], u ? marked_found[d][static_cast<std::size_t>(unit)] : found[d])) continue;
+      if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
       scan_rule_in(i, texts[d], u, out[d]);
       ++ran;

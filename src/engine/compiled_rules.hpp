@@ -100,8 +100,10 @@ class Scanner {
   void scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
                     std::vector<Candidate>& out) const;
   // Whether the rule applies to `language` and its literal condition holds
-  // with the atoms `found` (those of the text it reads).
-  bool runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found) const;
+  // on the atoms of the text it reads: `found` in the document, or
+  // `marked_found[unit]` in the copy marked with its unit (scan_batch).
+  bool runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found,
+            const std::vector<std::vector<char>>& marked_found) const;
 
   // The rule's compiled pattern: the loaded one, or compiled here once.
   const RE2& regex_of(std::size_t rule_index) const;

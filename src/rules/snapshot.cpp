@@ -422,6 +422,13 @@ std::string checksum(std::string_view payload) {
   return h.hex();
 }
 
+// What a snapshot file holds between its magic line and its checksum;
+// nullopt when it does not start with the magic line.
+std::optional<std::string_view> payload_of(std::string_view bytes) {
+  if (bytes.size() < kMagic.size() + kChecksumSize || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  return bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kChecksumSize);
+}
+
 std::optional<std::string> read_whole(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
@@ -498,9 +505,8 @@ std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, s
 }
 
 std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages) {
-  if (bytes.size() < kMagic.size() + kChecksumSize || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
-  const std::string_view payload = bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kChecksumSize);
-  if (checksum(payload) != bytes.substr(bytes.size() - kChecksumSize)) return std::nullopt;
+  const auto payload = payload_of(bytes);
+  if (!payload || checksum(*payload) != bytes.substr(bytes.size() - kChecksumSize)) return std::nullopt;
   std::string read_key;
   Diagnostics replay;
   auto rs = decode_snapshot_unchecked(bytes, replay, &read_key);
@@ -510,9 +516,10 @@ std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view 
 }
 
 std::optional<RuleSet> decode_snapshot_unchecked(std::string_view bytes, Diagnostics& messages, std::string* key) {
-  if (bytes.size() < kMagic.size() + kChecksumSize || bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  const auto payload = payload_of(bytes);
+  if (!payload) return std::nullopt;
   try {
-    Reader r(bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - kChecksumSize));
+    Reader r(*payload);
     const std::string_view read_key = r.view();
     const std::string_view values = r.view();
     const std::string_view body = r.view();
