@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/parallel.hpp"
+#include "rules/word_list.hpp"
 
 namespace extract {
 
@@ -89,7 +90,7 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
       compiled_(std::make_unique<std::atomic<const RE2*>[]>(rules.rules.size())) {
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     compiled_[i].store(rules_.rules[i].regex.get(), std::memory_order_relaxed);
-    if (!rules_.rules[i].regex) ++uncompiled_;
+    if (!rules_.rules[i].regex && !rules_.rules[i].words) ++uncompiled_;
   }
   for (const Rule& rule : rules_.rules) {
     // Ask RE2 only for the groups up to the last one that fills a field.
@@ -132,7 +133,7 @@ void Scanner::compile_for(const std::vector<std::string>& languages, const std::
                           const std::vector<std::vector<std::vector<char>>>& marked_found) const {
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    if (compiled_[i].load(std::memory_order_acquire)) continue;
+    if (compiled_[i].load(std::memory_order_acquire) || rules_.rules[i].words) continue;
     for (std::size_t d = 0; d < languages.size(); ++d) {
       if (runs(i, languages[d], found[d], marked_found[d])) {
         todo.push_back(i);
@@ -244,7 +245,7 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
                            std::vector<Candidate>& out) const {
   const Rule& rule = rules_.rules[rule_index];
-  const RE2& re = regex_of(rule_index);
+  const RE2* re = rule.words ? nullptr : &regex_of(rule_index);
   const Plan& plan = plans_[rule_index];
   const int ngroups = plan.groups;
   std::vector<re2::StringPiece> groups(ngroups);
@@ -257,7 +258,14 @@ void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const 
   };
   std::size_t pos = 0;
   while (pos <= searched.size()) {
-    if (!re.Match(searched, pos, searched.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
+    if (re) {
+      if (!re->Match(searched, pos, searched.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
+    } else {
+      // A word list: its one group is the whole match (Plan::first_group_is_match).
+      std::size_t start = 0, end = 0;
+      if (!rule.words->find(searched, pos, start, end)) break;
+      groups[0] = re2::StringPiece(searched.data() + start, end - start);
+    }
     const std::size_t found = static_cast<std::size_t>(groups[0].data() - searched.data());
     if (groups[0].size() == 0) {  // rejected by `rules check`, but never loop on it
       pos = found + 1;

@@ -79,9 +79,7 @@ class WordTrie {
   // apart, so RE2 does not factor them into "s(?:ell|old)", from which its
   // prefilter would keep only the atom "old".
   struct LongerFirst {
-    bool operator()(const std::string& a, const std::string& b) const {
-      return a.size() != b.size() ? a.size() > b.size() : a > b;
-    }
+    bool operator()(const std::string& a, const std::string& b) const { return lexicon_word_before(a, b); }
   };
 
  public:
@@ -132,24 +130,28 @@ class WordTrie {
   std::vector<Node> nodes_;
 };
 
-// A form's words, white space collapsed; none for a blank form.
-std::vector<std::string> words_of(const std::string& form) {
-  const std::string folded = Lexicon::fold(form, false);
-  std::vector<std::string> words;
-  for (std::size_t pos = 0; pos < folded.size();) {
-    const std::size_t sp = std::min(folded.find(' ', pos), folded.size());
-    words.push_back(folded.substr(pos, sp - pos));
-    pos = sp + 1;
-  }
-  return words;
+}  // namespace
+
+bool lexicon_word_before(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() > b.size() : a > b;
 }
 
-}  // namespace
+std::vector<std::string> Lexicon::words(const std::string& form) {
+  const std::string folded = Lexicon::fold(form, false);
+  std::vector<std::string> out;
+  for (std::size_t pos = 0; pos < folded.size();) {
+    const std::size_t sp = std::min(folded.find(' ', pos), folded.size());
+    out.push_back(folded.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  return out;
+}
+
 
 std::string Lexicon::alternation() const {
   std::vector<std::vector<std::string>> forms;
   forms.reserve(forms_.size());
-  for (const auto& form : forms_) forms.push_back(words_of(form));
+  for (const auto& form : forms_) forms.push_back(words(form));
   std::string out = case_insensitive ? "(?i:" : "(?:";
   // Only ASCII letters are folded here; a case-insensitive list with other
   // bytes keeps the flat list, longest first, where RE2 does all folding.
@@ -159,7 +161,6 @@ std::string Lexicon::alternation() const {
   // The trie nests a group per word: a form of very many words would go past
   // RE2's nesting limit (1,000) and this function's recursion; such a list
   // stays flat too.
-  constexpr std::size_t kMaxTrieWords = 64;
   const bool short_forms = std::all_of(forms.begin(), forms.end(),
                                        [](const std::vector<std::string>& w) { return w.size() <= kMaxTrieWords; });
   if (forms_.empty()) {

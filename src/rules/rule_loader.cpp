@@ -15,6 +15,7 @@
 #include "core/parallel.hpp"
 #include "core/utf8.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/word_list.hpp"
 
 namespace fs = std::filesystem;
 
@@ -806,11 +807,27 @@ class Loader {
     }
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;
+    if (prefix.empty()) find_word_list(pattern.Scalar(), rule);
     pending.file = &f;
     pending.node = r;
     pending.pattern_node = pattern;
     pending.ok = ok;
     pending.rule = std::move(rule);
+  }
+
+  // A rule whose pattern is one lexicon between word boundaries gets the
+  // WordList that stands in for it (rules/word_list.hpp), when there is one.
+  // The expanded pattern is compared too, so that the name is the lexicon's.
+  void find_word_list(const std::string& source, Rule& rule) const {
+    static const RE2 kWordListPattern(R"(\\b\(\?P<(\w+)>%\{(\w+)\}\)\\b)");
+    std::string group, name;
+    if (!RE2::FullMatch(source, kWordListPattern, &group, &name)) return;
+    const Lexicon* lexicon = set_.lexicon(name);
+    if (!lexicon || rule.pattern != "\\b(?P<" + group + ">" + lexicon->alternation() + ")\\b") return;
+    if (auto words = WordList::of(*lexicon)) {
+      rule.word_list = name;
+      rule.words = std::move(words);
+    }
   }
 
   // The rest of a rule once its pattern is compiled.
@@ -845,7 +862,9 @@ class Loader {
     }
     if (const auto& ctx = r["context"]) ok &= load_context(f, rule, ctx);
     if (const auto& ex = r["examples"]) ok &= load_examples(f, fmt::format("rule '{}'", rule.id), rule.examples, ex);
-    if (ok) set_.rules.push_back(std::move(rule));
+    if (!ok) return;
+    if (rule.words) rule.regex.reset();  // checked; the scanner runs the word list
+    set_.rules.push_back(std::move(rule));
   }
 
   bool load_field(const RawFile& f, Rule& rule, const YAML::Node& key, const YAML::Node& val,

@@ -22,6 +22,10 @@
 
 namespace extract {
 
+// The order of sibling words in Lexicon::alternation()'s tree: longer
+// first, then in descending byte order (rules/lexicon.cpp).
+bool lexicon_word_before(const std::string& a, const std::string& b);
+
 // A word list with values. Forms are matched as a regex alternation (longest
 // first, spaces matching any run of white space); `lookup` maps a matched text
 // back to its value.
@@ -47,6 +51,11 @@ class Lexicon {
   bool contains(std::string_view text) const { return lookup(text) != nullptr; }
 
   static std::string fold(std::string_view text, bool case_insensitive);
+  // A form's words, white space collapsed; none for a blank form.
+  static std::vector<std::string> words(const std::string& form);
+  // alternation() writes forms of at most this many words as a tree of
+  // words, longer ones as a flat list.
+  static constexpr std::size_t kMaxTrieWords = 64;
 
  private:
   std::vector<std::string> forms_;
@@ -137,6 +146,12 @@ struct Rule {
   int unit = -1;                      // the unit it uses (index into RuleSet::units), -1: none
   // Capture group number -> field name (suffix `__N` removed); index 0 unused.
   std::vector<std::string> group_fields;
+  // A rule whose pattern is `\b(?P<name>%{LEXICON})\b`, of a lexicon that a
+  // WordList stands in for (rules/word_list.hpp): the lexicon's name and its
+  // WordList, which the scanner runs instead of the pattern. `regex` is then
+  // null once the rule is loaded. Else empty and null.
+  std::string word_list;
+  std::shared_ptr<const class WordList> words;
 };
 
 struct LanguageProfile {

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "core/parallel.hpp"
+#include "rules/word_list.hpp"
 
 namespace extract {
 
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "extract rule-set snapshot 1\n";
+constexpr std::string_view kMagic = "extract rule-set snapshot 2\n";
 constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
 // 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the
@@ -301,6 +302,7 @@ std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::str
     w.i64(rule.unit);
     w.u64(rule.group_fields.size());
     for (const auto& g : rule.group_fields) w.str(g);
+    w.str(rule.word_list);
     const auto& nodes = rule.needs.nodes();
     w.u64(nodes.size());
     for (const auto& n : nodes) {
@@ -390,6 +392,11 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     if (rule.unit < -1 || rule.unit >= static_cast<int>(rs.units.size())) throw Bad();
     rule.group_fields.resize(r.count(8));
     for (auto& g : rule.group_fields) g = r.str();
+    rule.word_list = r.str();
+    if (!rule.word_list.empty()) {
+      const Lexicon* words = rs.lexicon(rule.word_list);
+      if (!words || !(rule.words = WordList::of(*words))) throw Bad();
+    }
     std::vector<LiteralCondition::Node> nodes(r.count(25));
     for (auto& node : nodes) {
       const std::uint8_t op = r.u8();

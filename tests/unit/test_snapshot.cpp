@@ -49,6 +49,7 @@ std::string describe(const RuleSet& rs) {
     for (const auto* c : {&r.context.before, &r.context.not_before, &r.context.after, &r.context.not_after})
       out += " " + pattern_of(*c);
     for (const auto& g : r.group_fields) out += " g:" + g;
+    if (!r.word_list.empty()) out += std::string(" words:") + r.word_list + (r.words ? "" : " (no matcher)");
   }
   return out;
 }
