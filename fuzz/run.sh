@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs a libFuzzer target for a while. Usage:
-#   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize, literals, snapshot
+#   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize, literals, snapshot,
+#                                  word_list
 #   fuzz/run.sh all SECONDS        every target, one after the other
 #                                  (FUZZ_JOBS=2 runs two at a time)
 #   FUZZ_NO_BUILD=1 uses the binaries already in build-fuzz as they are.
@@ -14,10 +15,10 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-TARGETS="extract rules jsonl normalize literals snapshot"
+TARGETS="extract rules jsonl normalize literals snapshot word_list"
 CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then echo "$TARGETS"; exit 0; fi

@@ -1,9 +1,9 @@
 // A word list matched without a regex: the rules whose whole pattern is one
 // case-sensitive lexicon between word boundaries, `\b(?P<name>%{LEXICON})\b`
-// (the gazetteers of organizations, places and products).
+// (the gazetteers of organisations, places and products; the weekdays).
 //
-// RE2 runs such a pattern as an automaton of the whole list: for the 1,900
-// forms of the organization gazetteer an 18,000-instruction program whose
+// RE2 runs such a pattern as an automaton of the whole list: for the 1,626
+// forms of the organisation gazetteer an 18,000-instruction program whose
 // DFA grew to 6.5 MB on 2 MB of news, and which slows down sharply under a
 // smaller budget (docs/performance.md, "Word lists"). A WordList walks a
 // tree of the same words instead, finding exactly the matches RE2 finds for
