@@ -8,7 +8,8 @@ Rows (all in one run, page cache warm, output to /dev/null):
   large            JSON Lines repeated up to --large-mb (>= 100 MB): extract -j1, -j2, cat, rg
   distinct         extract -j2 over --distinct (default: the reuters-all folder beside the
                    corpus, 21,479 different articles, 17 MB, when present): memory on text
-                   that does not repeat, where the rules' DFA caches keep growing
+                   that does not repeat, where the rules' DFA caches keep growing; and the
+                   same with --max-memory (default 48 MB), which rebuilds them instead
   rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
   load             extract on an empty input (median of 5): rule-set load + startup; and on
@@ -250,8 +251,12 @@ class Bench:
         dfiles = sorted(glob.glob(os.path.join(distinct, "*.txt")))
         if dfiles:
             dmb = sum(os.path.getsize(f) for f in dfiles) / 1e6
-            self.extract("distinct", os.path.basename(distinct.rstrip("/"))[:12], ["--include", "*.txt", distinct],
-                         dmb, len(dfiles), 2)
+            dname = os.path.basename(distinct.rstrip("/"))[:12]
+            self.extract("distinct", dname, ["--include", "*.txt", distinct], dmb, len(dfiles), 2)
+            # The same with a limit on the heap: the rules' automata are
+            # rebuilt when it is passed (extract --max-memory).
+            self.extract("distinct", dname, ["--max-memory", str(a.max_memory), "--include", "*.txt", distinct],
+                         dmb, len(dfiles), 2, tool=f"extract -j2 --max-memory {a.max_memory}")
         else:
             log(f"distinct: {distinct} not found, skipped")
 
@@ -321,9 +326,15 @@ class Bench:
         rss = [r["rss_mb"] for r in self.rows if r["tool"].startswith("extract -j") and r["status"] == 0]
         if rss:
             print(f"  {'peak RSS of extract runs, min .. max (MB)':<48} {min(rss):8.1f} .. {max(rss):.1f} (target < 64, flat)")
-        drss = [r["rss_mb"] for r in self.rows if r["group"] == "distinct" and r["status"] == 0]
-        if drss:
-            print(f"  {'  of which on distinct articles (MB)':<48} {max(drss):8.1f}")
+        for r in self.rows:
+            if r["group"] == "distinct" and r["status"] == 0:
+                label = "  of which on distinct articles" + (r["tool"][len("extract -j2"):] or "") + " (MB)"
+                print(f"  {label:<48} {r['rss_mb']:8.1f}")
+        dname = next((r["input"] for r in self.rows if r["group"] == "distinct"), None)
+        if dname:
+            ratio(f"time --max-memory {self.a.max_memory} / none (distinct, -j2)",
+                  val("distinct", dname, f"extract -j2 --max-memory {self.a.max_memory}"),
+                  val("distinct", dname, "extract -j2"))
         sd = [r["input"] for r in self.rows if r["group"] == "rules"]
         if sd:
             ratio("time rules 2x / rules 1x", val("rules", sd[0], "extract rules 2x"), val("rules", sd[0], "extract rules 1x"))
@@ -357,6 +368,8 @@ def main():
     ap.add_argument("--large-mb", type=float, default=100, help="size of the large corpus")
     ap.add_argument("--rules-docs", type=int, default=100000, help="articles for the rule-count rows")
     ap.add_argument("--tsv", help="also write the rows here, tab-separated")
+    ap.add_argument("--max-memory", type=int, default=48,
+                    help="extract --max-memory (MB) for the second distinct row (default 48)")
     ap.add_argument("--distinct", help="folder of distinct articles for the memory row (default: reuters-all "
                                        "beside --corpus)")
     a = ap.parse_args()

@@ -48,6 +48,9 @@ class Extractor {
   // Turns on the scanner's per-rule counters (Scanner::enable_profile);
   // call before any run.
   void enable_rule_profile() { scanner_->enable_profile(); }
+  // The scanner's memory limit for the rules' automata, in bytes
+  // (Scanner::set_memory_limit; 0: none); call before any run.
+  void set_memory_limit(std::size_t bytes) { scanner_->set_memory_limit(bytes); }
 
  private:
   // The steps after the scan: values, publication date, overlaps, assembly.

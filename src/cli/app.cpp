@@ -70,6 +70,10 @@ int terminal_width() {
   return 100;
 }
 
+// --max-memory: the heap (MB) above which the rules' automata are rebuilt
+// (Scanner::set_memory_limit; docs/performance.md, "A memory limit").
+constexpr unsigned kDefaultMaxMemoryMb = 0;
+
 struct Options {
   std::vector<std::string> paths;
   std::string format;  // "" = auto
@@ -86,6 +90,7 @@ struct Options {
   bool pretty = false;
   bool profile_rules = false;
   bool no_cache = false;
+  unsigned max_memory_mb = kDefaultMaxMemoryMb;
   std::vector<std::string> types;  // keep only these fact types ("deal" keeps deals)
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
@@ -221,6 +226,7 @@ int cmd_extract(const Options& o, const char* argv0) {
   static Extractor* kept = nullptr;
   kept = loaded.release();
   if (o.profile_rules) kept->enable_rule_profile();
+  kept->set_memory_limit(std::size_t{o.max_memory_mb} << 20);
   const Extractor* extractor = kept;
 
   std::optional<CivilDate> date;
@@ -412,7 +418,11 @@ int cmd_extract(const Options& o, const char* argv0) {
   // Chunks of up to 256 documents: see run_ordered_chunks and Scanner::scan_batch.
   BatchStats stats = run_ordered_chunks(jobs, 256, next, work, write, &g_interrupted);
   progress.clear();
-  if (o.profile_rules && !g_interrupted) print_rule_profile(extractor->scanner().profile());
+  if (o.profile_rules && !g_interrupted) {
+    print_rule_profile(extractor->scanner().profile());
+    std::fprintf(stderr, "automata rebuilt for --max-memory: %llu\n",
+                 static_cast<unsigned long long>(extractor->scanner().rebuilds()));
+  }
   if (!o.dump_text) sink->finish();
   out.flush();
   if (g_interrupted) {
@@ -525,6 +535,10 @@ int run_cli(int argc, char** argv) {
                "Load the rules from their YAML files only: no rule-set snapshot is read or written (snapshots "
                "live in $EXTRACT_CACHE_DIR, else $XDG_CACHE_HOME/extract or ~/.cache/extract; empty "
                "EXTRACT_CACHE_DIR: none)");
+  app.add_option("--max-memory", o.max_memory_mb,
+                 "Heap in MB above which the rules' automata (RE2's DFA caches, which keep growing on text that "
+                 "does not repeat) are dropped after a batch and built again as needed: the output is the same, "
+                 "only time is spent; 0: no limit (default " + std::to_string(kDefaultMaxMemoryMb) + ")");
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
                "error, slowest first (to find slow rules; the output is unchanged)");

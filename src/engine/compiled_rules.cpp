@@ -4,6 +4,10 @@
 #include <chrono>
 #include <optional>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "core/parallel.hpp"
 #include "rules/word_list.hpp"
 
@@ -84,14 +88,7 @@ bool first_group_is_match(std::string_view p) {
 }  // namespace
 
 Scanner::Scanner(const RuleSet& rules, int compile_threads)
-    : rules_(rules),
-      compile_threads_(thread_count(compile_threads)),
-      once_(std::make_unique<std::once_flag[]>(rules.rules.size())),
-      compiled_(std::make_unique<std::atomic<const RE2*>[]>(rules.rules.size())) {
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    compiled_[i].store(rules_.rules[i].regex.get(), std::memory_order_relaxed);
-    if (!rules_.rules[i].regex && !rules_.rules[i].words) ++uncompiled_;
-  }
+    : rules_(rules), compile_threads_(thread_count(compile_threads)), automata_(std::make_shared<Automata>(rules, true)) {
   for (const Rule& rule : rules_.rules) {
     // Ask RE2 only for the groups up to the last one that fills a field.
     int last = 0;
@@ -113,27 +110,126 @@ std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
   return m.end + (pos - m.at - kUnitMark.size());
 }
 
-Scanner::~Scanner() {
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
-    if (!rules_.rules[i].regex) delete compiled_[i].load();
+// A generation of compiled patterns. The first borrows the patterns
+// compiled at load (rules read from YAML files); the rest, and later
+// generations, are compiled by regex_of and deleted with their generation.
+struct Scanner::Automata {
+  Automata(const RuleSet& rules, bool borrow_loaded)
+      : rules_(rules),
+        once(std::make_unique<std::once_flag[]>(rules.rules.size())),
+        compiled(std::make_unique<std::atomic<const RE2*>[]>(rules.rules.size())) {
+    for (std::size_t i = 0; i < rules.rules.size(); ++i) {
+      const Rule& rule = rules.rules[i];
+      const RE2* loaded = borrow_loaded ? rule.regex.get() : nullptr;
+      compiled[i].store(loaded, std::memory_order_relaxed);
+      if (!loaded && !rule.words) ++uncompiled;
+    }
+  }
+  ~Automata() {
+    for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+      const RE2* re = compiled[i].load();
+      if (re != rules_.rules[i].regex.get()) delete re;
+    }
+  }
+  Automata(const Automata&) = delete;
+  Automata& operator=(const Automata&) = delete;
+
+  const RuleSet& rules_;
+  std::unique_ptr<std::once_flag[]> once;
+  std::unique_ptr<std::atomic<const RE2*>[]> compiled;
+  std::atomic<std::size_t> uncompiled{0};
+  std::atomic<std::size_t> scanned{0};  // bytes of text its batches scanned
+};
+
+Scanner::~Scanner() = default;
+
+std::shared_ptr<Scanner::Automata> Scanner::acquire() const {
+  std::unique_lock<std::mutex> lock(automata_mutex_);
+  automata_changed_.wait(lock, [&] { return !rebuilding_; });
+  ++scans_;
+  return automata_;
 }
 
-const RE2& Scanner::regex_of(std::size_t rule_index) const {
-  if (const RE2* re = compiled_[rule_index].load(std::memory_order_acquire)) return *re;
-  std::call_once(once_[rule_index], [&] {
+// A generation held for one scan.
+class Scanner::Lease {
+ public:
+  Lease(const Scanner& scanner, bool may_rebuild)
+      : scanner_(scanner), may_rebuild_(may_rebuild), automata_(scanner.acquire()) {}
+  ~Lease() { scanner_.release(automata_, may_rebuild_); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Automata& operator*() const { return *automata_; }
+  Automata* operator->() const { return automata_.get(); }
+
+ private:
+  const Scanner& scanner_;
+  bool may_rebuild_;
+  std::shared_ptr<Automata> automata_;
+};
+
+const RE2& Scanner::regex_of(Automata& a, std::size_t rule_index) const {
+  if (const RE2* re = a.compiled[rule_index].load(std::memory_order_acquire)) return *re;
+  std::call_once(a.once[rule_index], [&] {
     // A snapshot holds only patterns that compiled with these options.
     const Rule& rule = rules_.rules[rule_index];
-    compiled_[rule_index].store(new RE2(rule.pattern, rule_regex_options(rules_.max_rule_mem)), std::memory_order_release);
-    --uncompiled_;
+    a.compiled[rule_index].store(new RE2(rule.pattern, rule_regex_options(rules_.max_rule_mem)),
+                                 std::memory_order_release);
+    --a.uncompiled;
   });
-  return *compiled_[rule_index].load(std::memory_order_acquire);
+  return *a.compiled[rule_index].load(std::memory_order_acquire);
 }
 
-void Scanner::compile_for(const std::vector<std::string>& languages, const std::vector<std::vector<char>>& found,
+namespace {
+
+// Bytes the process's heap has in use (glibc), or 0 where that is unknown.
+std::size_t heap_in_use() {
+#ifdef __GLIBC__
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
+void Scanner::release(std::shared_ptr<Automata>& used, bool may_rebuild) const {
+  // A generation scans kMinGenerationBytes before it may be replaced: each
+  // new one costs about what scanning 0.5 MB costs (compiling the patterns
+  // a batch needs, building the first DFA states), so rebuilds cost at most
+  // about a tenth of the time however low the limit.
+  const bool over = may_rebuild && memory_limit_ > 0 && used->scanned.load() >= min_generation_bytes_ &&
+                    heap_in_use() > memory_limit_;
+  std::unique_lock<std::mutex> lock(automata_mutex_);
+  --scans_;
+  if (!over || rebuilding_ || automata_ != used) {
+    used.reset();
+    if (scans_ == 0) automata_changed_.notify_all();
+    return;
+  }
+  // No new scan starts; those running end with the old generation, then
+  // it is freed before the new one builds anything.
+  rebuilding_ = true;
+  used.reset();
+  automata_changed_.wait(lock, [&] { return scans_ == 0; });
+  automata_.reset();
+#ifdef __GLIBC__
+  // The old states are many small blocks between others: give their pages
+  // back, or the new states, not always of the same sizes, grow the heap.
+  malloc_trim(0);
+#endif
+  automata_ = std::make_shared<Automata>(rules_, false);
+  ++rebuilds_;
+  rebuilding_ = false;
+  automata_changed_.notify_all();
+}
+
+void Scanner::compile_for(Automata& a, const std::vector<std::string>& languages,
+                          const std::vector<std::vector<char>>& found,
                           const std::vector<std::vector<std::vector<char>>>& marked_found) const {
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    if (compiled_[i].load(std::memory_order_acquire) || rules_.rules[i].words) continue;
+    if (a.compiled[i].load(std::memory_order_acquire) || rules_.rules[i].words) continue;
     for (std::size_t d = 0; d < languages.size(); ++d) {
       if (runs(i, languages[d], found[d], marked_found[d])) {
         todo.push_back(i);
@@ -145,7 +241,7 @@ void Scanner::compile_for(const std::vector<std::string>& languages, const std::
   std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
     return rules_.rules[a].pattern.size() > rules_.rules[b].pattern.size();
   });
-  parallel_for(compile_threads_, todo.size(), [&](std::size_t n) { regex_of(todo[n]); });
+  parallel_for(compile_threads_, todo.size(), [&](std::size_t n) { regex_of(a, todo[n]); });
 }
 
 UnitText make_unit_text(const Unit& unit, std::string_view document) {
@@ -236,16 +332,17 @@ UnitText make_unit_text(const Unit& unit, std::string_view document) {
 }
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
+  const Lease a(*this, false);
   const int unit = rules_.rules[rule_index].unit;
-  if (unit < 0) return scan_rule_in(rule_index, text, nullptr, out);
+  if (unit < 0) return scan_rule_in(*a, rule_index, text, nullptr, out);
   const UnitText marked = make_unit_text(rules_.units[static_cast<std::size_t>(unit)], text);
-  scan_rule_in(rule_index, text, &marked, out);
+  scan_rule_in(*a, rule_index, text, &marked, out);
 }
 
-void Scanner::scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
+void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
                            std::vector<Candidate>& out) const {
   const Rule& rule = rules_.rules[rule_index];
-  const RE2* re = rule.words ? nullptr : &regex_of(rule_index);
+  const RE2* re = rule.words ? nullptr : &regex_of(a, rule_index);
   const Plan& plan = plans_[rule_index];
   const int ngroups = plan.groups;
   std::vector<re2::StringPiece> groups(ngroups);
@@ -338,7 +435,11 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
       }
     }
   }
-  if (uncompiled_.load() > 0) compile_for(languages, found, marked_found);
+  const Lease automata(*this, true);
+  if (automata->uncompiled.load() > 0) compile_for(*automata, languages, found, marked_found);
+  std::size_t bytes = 0;
+  for (std::string_view text : texts) bytes += text.size();
+  automata->scanned += bytes;
   std::vector<std::vector<Candidate>> out(texts.size());
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const auto start = profile_start(profile_ != nullptr);
@@ -349,7 +450,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
-      scan_rule_in(i, texts[d], u, out[d]);
+      scan_rule_in(*automata, i, texts[d], u, out[d]);
       ++ran;
       matches += out[d].size() - before;
     }

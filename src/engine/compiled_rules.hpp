@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -88,7 +89,30 @@ class Scanner {
   void enable_profile();
   std::vector<RuleProfile> profile() const;  // in rule order, then the units; empty when off
 
+  // A memory limit for the rules' automata (`extract --max-memory`). RE2
+  // caches the DFA states it builds for each rule, so on text that does not
+  // repeat the caches keep growing towards each rule's budget. With a limit,
+  // after each scan_batch() the process's heap in use is compared with
+  // `bytes`; above it, once they have scanned kMinGenerationBytes of text,
+  // the rules' compiled patterns are dropped (once the scans running on
+  // other threads have ended; no scan starts meanwhile) and compiled again
+  // as later batches need them. Matches are the same either way: only time
+  // is spent. 0 (the default): no limit. Reads the heap through glibc's
+  // mallinfo2(); elsewhere the limit does nothing. Set before any scan.
+  void set_memory_limit(std::size_t bytes, std::size_t min_generation_bytes = kMinGenerationBytes) {
+    memory_limit_ = bytes;
+    min_generation_bytes_ = min_generation_bytes;
+  }
+  // How many times the automata were dropped for the limit.
+  std::uint64_t rebuilds() const { return rebuilds_.load(); }
+  // Text that a generation of automata scans before the limit may drop it
+  // (by default; tests set less).
+  static constexpr std::size_t kMinGenerationBytes = 4u << 20;
+
  private:
+  // One generation of the rules' compiled patterns (and so of their DFA
+  // caches): the loaded patterns, or those compiled here once, at first use.
+  struct Automata;
   struct Plan {
     int groups;                 // capture groups asked from RE2, group 0 included
     bool first_group_is_match;  // group 1 is the whole match: filled without asking RE2
@@ -97,7 +121,7 @@ class Scanner {
   std::vector<char> atoms_in(std::string_view text) const;
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
-  void scan_rule_in(std::size_t rule_index, std::string_view text, const UnitText* unit,
+  void scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
                     std::vector<Candidate>& out) const;
   // Whether the rule applies to `language` and its literal condition holds
   // on the atoms of the text it reads: `found` in the document, or
@@ -105,11 +129,18 @@ class Scanner {
   bool runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found,
             const std::vector<std::vector<char>>& marked_found) const;
 
-  // The rule's compiled pattern: the loaded one, or compiled here once.
-  const RE2& regex_of(std::size_t rule_index) const;
+  // The current generation, for one scan: waits while it is being
+  // replaced; release() ends the scan and replaces the generation when the
+  // heap is over the limit (after waiting for the other scans to end, so
+  // that two generations never grow at once).
+  std::shared_ptr<Automata> acquire() const;
+  void release(std::shared_ptr<Automata>& used, bool may_rebuild) const;
+  class Lease;
+  // The rule's compiled pattern in `a`: the loaded one, or compiled once.
+  const RE2& regex_of(Automata& a, std::size_t rule_index) const;
   // Compiles the patterns not compiled yet of the rules that will run on
   // `found` (per document, as in scan_batch), on several threads.
-  void compile_for(const std::vector<std::string>& languages, const std::vector<std::vector<char>>& found,
+  void compile_for(Automata& a, const std::vector<std::string>& languages, const std::vector<std::vector<char>>& found,
                    const std::vector<std::vector<std::vector<char>>>& marked_found) const;
 
   struct Counters {
@@ -120,11 +151,17 @@ class Scanner {
   std::vector<Plan> plans_;  // per rule
   std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the rules' atoms; null: there are none
-  // Per rule whose pattern was not compiled at load: compiled here once.
   std::size_t compile_threads_;
-  std::unique_ptr<std::once_flag[]> once_;
-  std::unique_ptr<std::atomic<const RE2*>[]> compiled_;
-  mutable std::atomic<std::size_t> uncompiled_{0};
+  mutable std::mutex automata_mutex_;
+  mutable std::condition_variable automata_changed_;
+  // Guarded by automata_mutex_: the generation, the scans using it, and
+  // whether one is being replaced.
+  mutable std::shared_ptr<Automata> automata_;
+  mutable std::size_t scans_ = 0;
+  mutable bool rebuilding_ = false;
+  std::size_t memory_limit_ = 0;
+  std::size_t min_generation_bytes_ = kMinGenerationBytes;
+  mutable std::atomic<std::uint64_t> rebuilds_{0};
 };
 
 // Bytes of context seen by `context:` conditions on each side of a match.
