@@ -538,7 +538,8 @@ int run_cli(int argc, char** argv) {
   app.add_option("--max-memory", o.max_memory_mb,
                  "Heap in MB above which the rules' automata (RE2's DFA caches, which keep growing on text that "
                  "does not repeat) are dropped after a batch and built again as needed: the output is the same, "
-                 "only time is spent; 0: no limit (default " + std::to_string(kDefaultMaxMemoryMb) + ")");
+                 "only time is spent; 0: no limit (default " + std::to_string(kDefaultMaxMemoryMb) +
+                     "). Example: --max-memory 48");
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
                "error, slowest first (to find slow rules; the output is unchanged)");
