@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -181,14 +183,21 @@ const RE2& Scanner::regex_of(Automata& a, std::size_t rule_index) const {
 
 namespace {
 
-// Bytes the process's heap has in use (glibc), or 0 where that is unknown.
+// Bytes the process's heap has in use (glibc's mallinfo2); where that
+// reads nothing (another allocator: a sanitizer's, a preloaded one) or is
+// missing, the resident size (/proc/self/statm); 0 where neither is known.
 std::size_t heap_in_use() {
 #ifdef __GLIBC__
   const struct mallinfo2 m = mallinfo2();
-  return m.uordblks + m.hblkhd;
-#else
-  return 0;
+  if (m.uordblks + m.hblkhd > 0) return m.uordblks + m.hblkhd;
 #endif
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long pages = 0, resident = 0;
+  const int read = std::fscanf(f, "%lu %lu", &pages, &resident);
+  std::fclose(f);
+  const long page = sysconf(_SC_PAGESIZE);
+  return read == 2 && page > 0 ? resident * static_cast<std::size_t>(page) : 0;
 }
 
 }  // namespace

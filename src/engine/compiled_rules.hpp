@@ -98,7 +98,9 @@ class Scanner {
   // other threads have ended; no scan starts meanwhile) and compiled again
   // as later batches need them. Matches are the same either way: only time
   // is spent. 0 (the default): no limit. Reads the heap through glibc's
-  // mallinfo2(); elsewhere the limit does nothing. Set before any scan.
+  // mallinfo2(), or where that reads nothing (another allocator, such as a
+  // sanitizer's) the resident size from /proc; where neither is known the
+  // limit does nothing. Set before any scan.
   void set_memory_limit(std::size_t bytes, std::size_t min_generation_bytes = kMinGenerationBytes) {
     memory_limit_ = bytes;
     min_generation_bytes_ = min_generation_bytes;
