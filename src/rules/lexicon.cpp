@@ -65,70 +65,33 @@ const Json* Lexicon::attributes(std::string_view text) const {
 
 namespace {
 
-// A form's words (white space collapsed), each written once per shared
-// prefix: "completed its acquisition of" and "completed the purchase of"
-// share "completed". RE2 factors only the leading literal of neighbouring
-// alternatives, so a flat list of hundreds of multi-word forms compiled to a
-// program many times larger (docs/performance.md).
-class WordTrie {
-  // Sibling words, longest first (then in descending byte order): a word
-  // comes before the words it starts with ("selling" before "sell"), the
-  // only order that matters, since siblings that do not start one another
-  // never match at the same place. Ordering them by length rather than
-  // alphabetically also keeps words with a common start ("sell", "sold")
-  // apart, so RE2 does not factor them into "s(?:ell|old)", from which its
-  // prefilter would keep only the atom "old".
-  struct LongerFirst {
-    bool operator()(const std::string& a, const std::string& b) const { return lexicon_word_before(a, b); }
-  };
-
- public:
-  explicit WordTrie(bool case_insensitive) : case_insensitive_(case_insensitive) { nodes_.emplace_back(); }
-
-  void add(const std::vector<std::string>& words) {
-    std::size_t at = 0;
-    for (const std::string& word : words) {
-      std::string key = word;
-      if (case_insensitive_) std::transform(key.begin(), key.end(), key.begin(), c_lower);
-      auto it = nodes_[at].next.find(key);
-      if (it == nodes_[at].next.end()) {
-        it = nodes_[at].next.emplace(key, nodes_.size()).first;
-        nodes_.emplace_back();
-        nodes_.back().word = word;
-      }
-      at = it->second;
-    }
-    nodes_[at].end = true;
+// The alternatives below node `at` of a Lexicon::tree(), '|'-separated. Each
+// word is written once per shared prefix: RE2 factors only the leading
+// literal of neighbouring alternatives, so a flat list of hundreds of
+// multi-word forms compiled to a program many times larger
+// (docs/performance.md). Siblings come longest first (then in descending
+// byte order): a word before the words it starts with ("selling" before
+// "sell"), the only order that matters, since siblings that do not start
+// one another never match at the same place; ordering them by length
+// rather than alphabetically also keeps words with a common start ("sell",
+// "sold") apart, so RE2 does not factor them into "s(?:ell|old)", from
+// which its prefilter would keep only the atom "old". A longer
+// continuation comes before stopping, so of the forms that match at one
+// place the longest is preferred, as RE2 takes the first alternative that
+// matches: those forms are prefixes of one another, word for word.
+std::string tree_pattern(const Lexicon::Tree& tree, std::size_t at = 0) {
+  std::string out;
+  for (std::uint32_t child : tree[at].children) {
+    if (!out.empty()) out += '|';
+    const Lexicon::TreeNode& n = tree[child];
+    out += RE2::QuoteMeta(n.word);
+    if (n.children.empty()) continue;
+    std::string tail = tree_pattern(tree, child);
+    if (n.children.size() > 1) tail = "(?:" + tail + ")";
+    out += n.end ? "(?:\\s+" + tail + ")?" : "\\s+" + tail;
   }
-
-  // The alternatives below node `at`, '|'-separated. A word comes before
-  // the sibling words it starts with, and a longer continuation before
-  // stopping, so of the forms that match at one place the longest is
-  // preferred, as RE2 takes the first alternative that matches: those forms
-  // are prefixes of one another, word for word.
-  std::string pattern(std::size_t at = 0) const {
-    std::string out;
-    for (const auto& [key, child] : nodes_[at].next) {
-      if (!out.empty()) out += '|';
-      const Node& n = nodes_[child];
-      out += RE2::QuoteMeta(n.word);
-      if (n.next.empty()) continue;
-      std::string tail = pattern(child);
-      if (n.next.size() > 1) tail = "(?:" + tail + ")";
-      out += n.end ? "(?:\\s+" + tail + ")?" : "\\s+" + tail;
-    }
-    return out;
-  }
-
- private:
-  struct Node {
-    std::map<std::string, std::size_t, LongerFirst> next;  // folded word -> node
-    std::string word;                                          // as first written
-    bool end = false;                                          // a form ends here
-  };
-  bool case_insensitive_;
-  std::vector<Node> nodes_;
-};
+  return out;
+}
 
 }  // namespace
 
@@ -147,6 +110,35 @@ std::vector<std::string> Lexicon::words(const std::string& form) {
   return out;
 }
 
+std::optional<Lexicon::Tree> Lexicon::tree() const {
+  // While building: each node's children by folded word, in sibling order.
+  using Children = std::map<std::string, std::uint32_t, bool (*)(const std::string&, const std::string&)>;
+  std::vector<Children> next(1, Children(&lexicon_word_before));
+  Tree tree(1);
+  for (const std::string& form : forms_) {
+    const std::vector<std::string> form_words = words(form);
+    if (form_words.size() > kMaxTrieWords) return std::nullopt;
+    if (form_words.empty()) continue;
+    std::uint32_t at = 0;
+    for (const std::string& word : form_words) {
+      std::string key = word;
+      if (case_insensitive) std::transform(key.begin(), key.end(), key.begin(), c_lower);
+      auto it = next[at].find(key);
+      if (it == next[at].end()) {
+        it = next[at].emplace(std::move(key), static_cast<std::uint32_t>(tree.size())).first;
+        tree.emplace_back();
+        tree.back().word = word;
+        next.emplace_back(&lexicon_word_before);
+      }
+      at = it->second;
+    }
+    tree[at].end = true;
+  }
+  for (std::size_t n = 0; n < tree.size(); ++n)
+    for (const auto& entry : next[n]) tree[n].children.push_back(entry.second);
+  return tree;
+}
+
 
 std::string Lexicon::alternation() const {
   std::vector<std::vector<std::string>> forms;
@@ -158,21 +150,16 @@ std::string Lexicon::alternation() const {
   const bool ascii = std::none_of(forms_.begin(), forms_.end(), [](const std::string& f) {
     return std::any_of(f.begin(), f.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   });
-  // The trie nests a group per word: a form of very many words would go past
-  // RE2's nesting limit (1,000) and this function's recursion; such a list
-  // stays flat too.
-  const bool short_forms = std::all_of(forms.begin(), forms.end(),
-                                       [](const std::vector<std::string>& w) { return w.size() <= kMaxTrieWords; });
+  // The tree nests a group per word: a form of very many words would go past
+  // RE2's nesting limit (1,000) and the writer's recursion; such a list
+  // stays flat too (tree() gives none).
+  std::optional<Tree> tree;
+  if (ascii || !case_insensitive) tree = this->tree();
   if (forms_.empty()) {
     out += "[^\\x00-\\x{10FFFF}]";  // matches nothing
-  } else if ((ascii || !case_insensitive) && short_forms) {
-    WordTrie trie(case_insensitive);
-    bool empty_form = false;
-    for (const auto& words : forms) {
-      if (words.empty()) empty_form = true;
-      else trie.add(words);
-    }
-    out += trie.pattern();
+  } else if (tree) {
+    out += tree_pattern(*tree);
+    const bool empty_form = std::any_of(forms.begin(), forms.end(), [](const auto& w) { return w.empty(); });
     if (empty_form) out += '|';
   } else {
     // Longest first: RE2 prefers the earlier alternative, and "juta" must win over "jt".

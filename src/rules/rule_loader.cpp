@@ -188,6 +188,8 @@ class Loader {
   std::map<std::string, PatternDef> patterns_;
   std::vector<std::pair<std::string, PatternDef>> regexes_;  // in file order
   std::map<std::string, std::string> expanded_;
+  std::map<const Lexicon*, std::string> alternations_;
+  std::map<const Lexicon*, std::shared_ptr<const WordList>> word_lists_;
   // Units by name (index into set_.units); while a rule's pattern is
   // expanded, unit_refs_ collects the units it uses and each becomes
   // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
@@ -563,7 +565,7 @@ class Loader {
         return std::nullopt;
       }
       if (auto lex = set_.lexicons.find(name); lex != set_.lexicons.end()) {
-        out += lex->second.alternation();
+        out += alternation(lex->second);
         continue;
       }
       if (auto unit = unit_defs_.find(name); unit != unit_defs_.end()) {
@@ -818,16 +820,26 @@ class Loader {
   // A rule whose pattern is one lexicon between word boundaries gets the
   // WordList that stands in for it (rules/word_list.hpp), when there is one.
   // The expanded pattern is compared too, so that the name is the lexicon's.
-  void find_word_list(const std::string& source, Rule& rule) const {
+  // Rules that use the same lexicon share its WordList.
+  void find_word_list(const std::string& source, Rule& rule) {
     static const RE2 kWordListPattern(R"(\\b\(\?P<(\w+)>%\{(\w+)\}\)\\b)");
     std::string group, name;
     if (!RE2::FullMatch(source, kWordListPattern, &group, &name)) return;
     const Lexicon* lexicon = set_.lexicon(name);
-    if (!lexicon || rule.pattern != "\\b(?P<" + group + ">" + lexicon->alternation() + ")\\b") return;
-    if (auto words = WordList::of(*lexicon)) {
+    if (!lexicon || rule.pattern != "\\b(?P<" + group + ">" + alternation(*lexicon) + ")\\b") return;
+    auto [it, added] = word_lists_.try_emplace(lexicon);
+    if (added) it->second = WordList::of(*lexicon);
+    if (it->second) {
       rule.word_list = name;
-      rule.words = std::move(words);
+      rule.words = it->second;
     }
+  }
+
+  // A lexicon's alternation, written once per load.
+  const std::string& alternation(const Lexicon& lexicon) {
+    auto [it, added] = alternations_.try_emplace(&lexicon);
+    if (added) it->second = lexicon.alternation();
+    return it->second;
   }
 
   // The rest of a rule once its pattern is compiled.

@@ -6,6 +6,7 @@
 // document. See docs/rules.md for the file format.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +57,20 @@ class Lexicon {
   // alternation() writes forms of at most this many words as a tree of
   // words, longer ones as a flat list.
   static constexpr std::size_t kMaxTrieWords = 64;
+
+  // The forms as a tree of words: one node per word after the same first
+  // words ("completed its acquisition of" and "completed the purchase of"
+  // share "completed"), siblings in the order of lexicon_word_before (on
+  // the words folded as lookups fold them). alternation() writes it as the
+  // pattern, and a WordList (rules/word_list.hpp) matches by it. Forms with
+  // no words are left out; null when a form has more than kMaxTrieWords.
+  struct TreeNode {
+    std::string word;                     // as first written
+    bool end = false;                     // a form ends with this word
+    std::vector<std::uint32_t> children;  // indexes into the tree, in order
+  };
+  using Tree = std::vector<TreeNode>;  // [0]: the root
+  std::optional<Tree> tree() const;
 
  private:
   std::vector<std::string> forms_;

@@ -1,7 +1,7 @@
 #include "rules/word_list.hpp"
 
 #include <algorithm>
-#include <map>
+#include <optional>
 
 #include "rules/rule_set.hpp"
 
@@ -34,39 +34,26 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' |
 
 std::shared_ptr<const WordList> WordList::of(const Lexicon& lexicon) {
   if (lexicon.case_insensitive || lexicon.size() == 0) return nullptr;
-  // The tree as Lexicon::alternation() builds it: one node per word of a
-  // form after the same first words, children in its sibling order.
-  struct Build {
-    std::map<std::string, std::uint32_t, bool (*)(const std::string&, const std::string&)> next{&lexicon_word_before};
-  };
+  for (const std::string& form : lexicon.forms())
+    if (Lexicon::words(form).empty()) return nullptr;
+  // The tree Lexicon::alternation() writes, children in its order.
+  std::optional<Lexicon::Tree> tree = lexicon.tree();
+  if (!tree) return nullptr;
   auto list = std::make_shared<WordList>();
-  std::vector<Build> build(1);
-  list->nodes_.emplace_back();
-  for (const std::string& form : lexicon.forms()) {
-    const std::vector<std::string> words = Lexicon::words(form);
-    if (words.empty() || words.size() > Lexicon::kMaxTrieWords) return nullptr;
-    std::uint32_t at = 0;
-    for (const std::string& word : words) {
-      auto it = build[at].next.find(word);
-      if (it == build[at].next.end()) {
-        it = build[at].next.emplace(word, static_cast<std::uint32_t>(list->nodes_.size())).first;
-        list->nodes_.emplace_back();
-        list->nodes_.back().word = word;
-        build.emplace_back();
-      }
-      at = it->second;
-    }
-    list->nodes_[at].end = true;
+  list->nodes_.resize(tree->size());
+  for (std::size_t n = 0; n < tree->size(); ++n) {
+    Node& node = list->nodes_[n];
+    node.word = std::move((*tree)[n].word);
+    node.end = (*tree)[n].end;
+    node.children = std::move((*tree)[n].children);
   }
-  for (std::size_t n = 0; n < build.size(); ++n) {
-    auto& children = list->nodes_[n].children;
-    for (const auto& entry : build[n].next) children.push_back(entry.second);
+  for (Node& node : list->nodes_) {
     // Grouped by their first two bytes, RE2's order kept within a group:
     // only words starting with the bytes at hand can match there.
-    std::stable_sort(children.begin(), children.end(), [&](std::uint32_t a, std::uint32_t b) {
+    std::stable_sort(node.children.begin(), node.children.end(), [&](std::uint32_t a, std::uint32_t b) {
       return key_of(list->nodes_[a].word) < key_of(list->nodes_[b].word);
     });
-    for (std::uint32_t c : children) list->nodes_[n].keys.push_back(key_of(list->nodes_[c].word));
+    for (std::uint32_t c : node.children) node.keys.push_back(key_of(list->nodes_[c].word));
   }
   for (std::uint32_t child : list->nodes_[0].children)
     list->starts_word_[static_cast<unsigned char>(list->nodes_[child].word[0])] = true;

@@ -98,6 +98,33 @@ TEST_CASE("Lexicon alternation writes shared leading words once and prefers the 
   CHECK(leading_match(re, "bought") == "-");
 }
 
+TEST_CASE("Lexicon tree: one node per word after the same first words, siblings longest first", "[rules][lexicon]") {
+  Lexicon lex;  // case-insensitive: words are merged as lookups fold them, written as first given
+  for (const char* f : {"Sold", "sell", "selling", "sold  to", "completed the purchase of", "Completed", " "})
+    lex.add(f, true);
+  const auto tree = lex.tree();
+  REQUIRE(tree);
+  auto words = [&](std::uint32_t node) {
+    std::vector<std::string> out;
+    for (std::uint32_t c : (*tree)[node].children) out.push_back((*tree)[c].word);
+    return out;
+  };
+  // The root: "completed" (first written "completed"), "selling", "sold", "sell".
+  CHECK(words(0) == std::vector<std::string>{"completed", "selling", "Sold", "sell"});
+  const std::uint32_t sold = (*tree)[0].children[2];
+  CHECK((*tree)[sold].end);  // "Sold" is a form, and "sold to" goes on
+  CHECK(words(sold) == std::vector<std::string>{"to"});
+  const std::uint32_t completed = (*tree)[0].children[0];
+  CHECK((*tree)[completed].end);
+  CHECK(words(completed) == std::vector<std::string>{"the"});
+  CHECK(tree->size() == 1 + 4 + 1 + 3);  // the blank form has no node
+  // A form of more words than a tree nests: none.
+  std::string long_form;
+  for (std::size_t i = 0; i <= Lexicon::kMaxTrieWords; ++i) long_form += " w";
+  lex.add(long_form, true);
+  CHECK_FALSE(lex.tree());
+}
+
 TEST_CASE("Lexicon alternation keeps a list with a form of very many words flat", "[rules][lexicon]") {
   // A trie nests a group per word; 1,500 words would be 1,500 levels deep.
   std::string long_form;

@@ -10,6 +10,7 @@
 
 #include "engine/compiled_rules.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/snapshot.hpp"
 #include "rules/word_list.hpp"
 #include "test_support.hpp"
 
@@ -149,11 +150,21 @@ rules:
     type: organization
     case: insensitive
     pattern: '\b(?P<name>%{names})\b'
+  - id: t.again
+    type: organization
+    pattern: '\b(?P<org>%{names})\b'
 )"}}, diags, dir);
   REQUIRE_FALSE(diags.has_errors());
-  REQUIRE(rs.rules.size() == 4);
+  REQUIRE(rs.rules.size() == 5);
   CHECK(rs.rules[0].word_list == "names");
   CHECK(rs.rules[0].words);
+  // Rules of one lexicon share its word list, as loaded and as read back.
+  CHECK(rs.rules[4].word_list == "names");
+  CHECK(rs.rules[4].words == rs.rules[0].words);
+  auto read = decode_snapshot(encode_snapshot(rs, diags, "key"), "key", diags);
+  REQUIRE(read);
+  CHECK(read->rules[4].words);
+  CHECK(read->rules[4].words == read->rules[0].words);
   for (std::size_t i = 1; i < 4; ++i) {
     INFO(rs.rules[i].id);
     CHECK(rs.rules[i].word_list.empty());
