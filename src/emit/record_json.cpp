@@ -19,6 +19,36 @@ const char* lost_on(const RuleSet& rules, const Fact& winner, const Candidate& c
   return "rule order";
 }
 
+// The parts of a record as JSON trees, for record_to_json, and for
+// record_json_line where its shortcut does not hold.
+Json beaten_json(const Document& doc, const RuleSet& rules, const Fact& f, const Candidate& c) {
+  Json b = Json::object();
+  b["rule"] = rules.rules[c.rule_index].id;
+  b["text"] = span_text(doc.text, c.span);
+  b["start"] = c.span.start;
+  b["end"] = c.span.end;
+  b["lost_on"] = lost_on(rules, f, c);
+  return b;
+}
+
+Json entity_json(const Document& doc, const Entity& e) {
+  Json o = Json::object();
+  o["type"] = e.type;
+  o["name"] = e.name;
+  o["aliases"] = e.aliases;
+  for (auto it = e.attributes.begin(); it != e.attributes.end(); ++it) o[it.key()] = it.value();
+  Json mentions = Json::array();
+  for (const auto& m : e.mentions) {
+    Json mo = Json::object();
+    mo["start"] = m.start;
+    mo["end"] = m.end;
+    mo["text"] = span_text(doc.text, m);
+    mentions.push_back(std::move(mo));
+  }
+  o["mentions"] = std::move(mentions);
+  return o;
+}
+
 }  // namespace
 
 Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules, bool explain) {
@@ -38,15 +68,7 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
     o["value"] = f.value;
     if (explain) {
       Json beat = Json::array();
-      for (const auto& c : f.beaten) {
-        Json b = Json::object();
-        b["rule"] = rules.rules[c.rule_index].id;
-        b["text"] = span_text(doc.text, c.span);
-        b["start"] = c.span.start;
-        b["end"] = c.span.end;
-        b["lost_on"] = lost_on(rules, f, c);
-        beat.push_back(std::move(b));
-      }
+      for (const auto& c : f.beaten) beat.push_back(beaten_json(doc, rules, f, c));
       Json ex = Json::object();
       ex["beat"] = std::move(beat);
       o["explain"] = std::move(ex);
@@ -55,26 +77,170 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
   }
   j["facts"] = std::move(facts);
   Json entities = Json::array();
-  for (const auto& e : rec.entities) {
-    Json o = Json::object();
-    o["type"] = e.type;
-    o["name"] = e.name;
-    o["aliases"] = e.aliases;
-    for (auto it = e.attributes.begin(); it != e.attributes.end(); ++it) o[it.key()] = it.value();
-    Json mentions = Json::array();
-    for (const auto& m : e.mentions) {
-      Json mo = Json::object();
-      mo["start"] = m.start;
-      mo["end"] = m.end;
-      mo["text"] = span_text(doc.text, m);
-      mentions.push_back(std::move(mo));
-    }
-    o["mentions"] = std::move(mentions);
-    entities.push_back(std::move(o));
-  }
+  for (const auto& e : rec.entities) entities.push_back(entity_json(doc, e));
   j["entities"] = std::move(entities);
   j["deals"] = rec.deals;
   return j;
+}
+
+namespace {
+
+// A string as dump_json writes it: `"` and `\` escaped, control characters
+// as \b \f \n \r \t or \u00XX, everything else as it is. Invalid UTF-8
+// is left to dump_json, which replaces it.
+void append_string(std::string& out, std::string_view s) {
+  if (find_invalid_utf8(s)) {
+    out += dump_json(Json(std::string(s)));
+    return;
+  }
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+  }
+  out.append(s, run, std::string_view::npos);
+  out += '"';
+}
+
+void append_key(std::string& out, const char* key) {
+  out += '"';
+  out += key;
+  out += "\":";
+}
+
+// `"key":"value",`
+void string_field(std::string& out, const char* key, std::string_view value) {
+  append_key(out, key);
+  append_string(out, value);
+  out += ',';
+}
+
+void append_span(std::string& out, const Document& doc, const Span& s, bool text_first) {
+  if (text_first) {
+    string_field(out, "text", repair_utf8(doc.text.substr(s.start, s.size())));
+  }
+  append_key(out, "start");
+  out += std::to_string(s.start);
+  out += ',';
+  append_key(out, "end");
+  out += std::to_string(s.end);
+  if (!text_first) {
+    out += ',';
+    append_key(out, "text");
+    append_string(out, repair_utf8(doc.text.substr(s.start, s.size())));
+  }
+}
+
+// An entity whose attributes are named as its own keys is written from its
+// tree, where a later key overwrites an earlier one in place.
+bool attributes_shadow_keys(const Entity& e) {
+  for (const char* key : {"type", "name", "aliases", "mentions"})
+    if (e.attributes.contains(key)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string record_json_line(const Document& doc, const Record& rec, const RuleSet& rules, bool explain) {
+  std::string out;
+  out.reserve(256 + 160 * rec.facts.size() + 200 * rec.entities.size());
+  out += '{';
+  if (doc.id) {
+    append_key(out, "id");
+    out += dump_json(*doc.id);
+    out += ',';
+  }
+  string_field(out, "source", doc.source);
+  string_field(out, "language", rec.language);
+  append_key(out, "published");
+  if (rec.published) append_string(out, format_iso(*rec.published));
+  else out += "null";
+  out += ',';
+  append_key(out, "facts");
+  out += '[';
+  for (std::size_t i = 0; i < rec.facts.size(); ++i) {
+    const Fact& f = rec.facts[i];
+    if (i) out += ',';
+    out += '{';
+    string_field(out, "type", f.type);
+    append_span(out, doc, f.span, true);
+    out += ',';
+    string_field(out, "rule", f.rule);
+    append_key(out, "value");
+    out += dump_json(f.value);
+    if (explain) {
+      out += ',';
+      append_key(out, "explain");
+      out += '{';
+      append_key(out, "beat");
+      out += '[';
+      for (std::size_t k = 0; k < f.beaten.size(); ++k) {
+        if (k) out += ',';
+        out += dump_json(beaten_json(doc, rules, f, f.beaten[k]));
+      }
+      out += "]}";
+    }
+    out += '}';
+  }
+  out += "],";
+  append_key(out, "entities");
+  out += '[';
+  for (std::size_t i = 0; i < rec.entities.size(); ++i) {
+    const Entity& e = rec.entities[i];
+    if (i) out += ',';
+    if (attributes_shadow_keys(e)) {
+      out += dump_json(entity_json(doc, e));
+      continue;
+    }
+    out += '{';
+    string_field(out, "type", e.type);
+    string_field(out, "name", e.name);
+    append_key(out, "aliases");
+    out += '[';
+    for (std::size_t k = 0; k < e.aliases.size(); ++k) {
+      if (k) out += ',';
+      append_string(out, e.aliases[k]);
+    }
+    out += "],";
+    for (auto it = e.attributes.begin(); it != e.attributes.end(); ++it) {
+      append_string(out, it.key());
+      out += ':';
+      out += dump_json(it.value());
+      out += ',';
+    }
+    append_key(out, "mentions");
+    out += '[';
+    for (std::size_t k = 0; k < e.mentions.size(); ++k) {
+      if (k) out += ',';
+      out += '{';
+      append_span(out, doc, e.mentions[k], false);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += "],";
+  append_key(out, "deals");
+  out += dump_json(rec.deals);
+  out += '}';
+  return out;
 }
 
 Json error_record(const std::string& source, const std::optional<Json>& id, const std::string& message) {

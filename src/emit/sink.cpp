@@ -26,7 +26,8 @@ class JsonLinesSink : public Sink {
  public:
   JsonLinesSink(Output& out, const RuleSet& rules, const SinkOptions& o) : out_(out), rules_(rules), opts_(o) {}
   std::string format_record(const Document& doc, const Record& rec) const override {
-    return dump_json(record_to_json(doc, rec, rules_, opts_.explain), opts_.pretty ? 2 : -1) + "\n";
+    if (opts_.pretty) return dump_json(record_to_json(doc, rec, rules_, opts_.explain), 2) + "\n";
+    return record_json_line(doc, rec, rules_, opts_.explain) + "\n";
   }
   std::string format_error(const std::string& source, const std::optional<Json>& id,
                            const std::string& message) const override {
