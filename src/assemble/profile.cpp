@@ -1,6 +1,5 @@
 #include "assemble/profile.hpp"
 
-#include <cctype>
 #include <map>
 #include <utility>
 #include <vector>
@@ -24,9 +23,12 @@ std::string detect_language(std::string_view text, const RuleSet& rules) {
       if (stop->contains(word)) ++*n;
     word.clear();
   };
+  // Letters as std::isalpha and std::tolower take them in the "C" locale
+  // (the program never sets another), without their locale lookups.
   for (char c : text) {
-    if (std::isalpha(static_cast<unsigned char>(c))) {
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char lower = static_cast<char>(c | 0x20);
+    if (lower >= 'a' && lower <= 'z') {
+      word += lower;
     } else {
       flush();
     }
