@@ -1,5 +1,6 @@
 // Whole extraction of arbitrary bytes with the shipped rules: run, record to
-// JSON, dump; the dump must parse back and every offset must be in the text.
+// JSON, dump; the dump must parse back, every offset must be in the text,
+// and the JSON Lines writer must give the dump's bytes.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -47,6 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& [name, s] : f.captures)
       FUZZ_CHECK(s.start <= s.end && s.end <= size, "capture span within the text");
   }
-  fuzz::check_record_json(record_to_json(doc, rec, ex.rules(), opts.explain), doc.text);
+  const Json tree = record_to_json(doc, rec, ex.rules(), opts.explain);
+  fuzz::check_record_json(tree, doc.text);
+  // The JSON Lines writer gives the tree's bytes, here with the input's
+  // first line (any bytes) as the source name and the record id.
+  FUZZ_CHECK(record_json_line(doc, rec, ex.rules(), opts.explain) == dump_json(tree), "JSON Lines record");
+  Document named = doc;
+  named.source = doc.text.substr(0, doc.text.find('\n'));
+  named.id = Json(named.source);
+  FUZZ_CHECK(record_json_line(named, rec, ex.rules(), opts.explain) ==
+                 dump_json(record_to_json(named, rec, ex.rules(), opts.explain)),
+             "JSON Lines record, source and id from the input");
   return 0;
 }
