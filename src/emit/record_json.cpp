@@ -85,14 +85,9 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
 
 namespace {
 
-// A string as dump_json writes it: `"` and `\` escaped, control characters
-// as \b \f \n \r \t or \u00XX, everything else as it is. Invalid UTF-8
-// is left to dump_json, which replaces it.
-void append_string(std::string& out, std::string_view s) {
-  if (find_invalid_utf8(s)) {
-    out += dump_json(Json(std::string(s)));
-    return;
-  }
+// Valid UTF-8 as dump_json writes it: `"` and `\` escaped, control
+// characters as \b \f \n \r \t or \u00XX, everything else as it is.
+void append_valid_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -120,6 +115,13 @@ void append_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+// Any string as dump_json writes it: invalid UTF-8 is left to dump_json,
+// which replaces it.
+void append_string(std::string& out, std::string_view s) {
+  if (find_invalid_utf8(s)) out += dump_json(Json(std::string(s)));
+  else append_valid_string(out, s);
+}
+
 void append_key(std::string& out, const char* key) {
   out += '"';
   out += key;
@@ -133,9 +135,16 @@ void string_field(std::string& out, const char* key, std::string_view value) {
   out += ',';
 }
 
+// `"text":...,"start":N,"end":N` (or text last): the text is repaired
+// as span_text repairs it, so it needs no second check.
 void append_span(std::string& out, const Document& doc, const Span& s, bool text_first) {
+  const auto text = [&] {
+    append_key(out, "text");
+    append_valid_string(out, repair_utf8(doc.text.substr(s.start, s.size())));
+  };
   if (text_first) {
-    string_field(out, "text", repair_utf8(doc.text.substr(s.start, s.size())));
+    text();
+    out += ',';
   }
   append_key(out, "start");
   out += std::to_string(s.start);
@@ -144,8 +153,7 @@ void append_span(std::string& out, const Document& doc, const Span& s, bool text
   out += std::to_string(s.end);
   if (!text_first) {
     out += ',';
-    append_key(out, "text");
-    append_string(out, repair_utf8(doc.text.substr(s.start, s.size())));
+    text();
   }
 }
 
