@@ -189,7 +189,7 @@ class Loader {
   std::vector<std::pair<std::string, PatternDef>> regexes_;  // in file order
   std::map<std::string, std::string> expanded_;
   std::map<const Lexicon*, std::string> alternations_;
-  std::map<const Lexicon*, std::shared_ptr<const WordList>> word_lists_;
+  WordList::Built word_lists_;
   // Units by name (index into set_.units); while a rule's pattern is
   // expanded, unit_refs_ collects the units it uses and each becomes
   // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
@@ -827,11 +827,9 @@ class Loader {
     if (!RE2::FullMatch(source, kWordListPattern, &group, &name)) return;
     const Lexicon* lexicon = set_.lexicon(name);
     if (!lexicon || rule.pattern != "\\b(?P<" + group + ">" + alternation(*lexicon) + ")\\b") return;
-    auto [it, added] = word_lists_.try_emplace(lexicon);
-    if (added) it->second = WordList::of(*lexicon);
-    if (it->second) {
+    if (auto words = WordList::of(*lexicon, word_lists_)) {
       rule.word_list = name;
-      rule.words = it->second;
+      rule.words = std::move(words);
     }
   }
 

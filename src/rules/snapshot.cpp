@@ -370,7 +370,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     rs.regexes.emplace(std::move(name), read_regex(r, rs.max_rule_mem));
   }
   rs.rules.resize(r.count(64));
-  std::map<const Lexicon*, std::shared_ptr<const WordList>> word_lists;  // one per lexicon
+  WordList::Built word_lists;  // one per lexicon
   for (Rule& rule : rs.rules) {
     for (std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) *s = r.str();
     rule.pos = r.pos();
@@ -396,10 +396,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     rule.word_list = r.str();
     if (!rule.word_list.empty()) {
       const Lexicon* words = rs.lexicon(rule.word_list);
-      if (!words) throw Bad();
-      auto [it, added] = word_lists.try_emplace(words);
-      if (added) it->second = WordList::of(*words);
-      if (!(rule.words = it->second)) throw Bad();
+      if (!words || !(rule.words = WordList::of(*words, word_lists))) throw Bad();
     }
     std::vector<LiteralCondition::Node> nodes(r.count(25));
     for (auto& node : nodes) {

@@ -60,6 +60,12 @@ std::shared_ptr<const WordList> WordList::of(const Lexicon& lexicon) {
   return list;
 }
 
+std::shared_ptr<const WordList> WordList::of(const Lexicon& lexicon, Built& built) {
+  auto [it, added] = built.try_emplace(&lexicon);
+  if (added) it->second = of(lexicon);
+  return it->second;
+}
+
 bool WordList::match_children(std::uint32_t node, std::string_view text, std::size_t at, std::size_t& end) const {
   if (at >= text.size()) return false;
   const auto& children = nodes_[node].children;

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ class WordList {
   // ASCII; an empty or blank form; a form longer than the alternation's
   // word tree takes; no forms).
   static std::shared_ptr<const WordList> of(const Lexicon& lexicon);
+  // of(), once per lexicon: rules that use the same lexicon share its list
+  // (`built` holds the lists of one load, null where there is none).
+  using Built = std::map<const Lexicon*, std::shared_ptr<const WordList>>;
+  static std::shared_ptr<const WordList> of(const Lexicon& lexicon, Built& built);
 
   // The first match starting at or after `from` (text before `from` counts
   // only as the context of `\b`): its bounds, or false when there is none.
