@@ -35,6 +35,17 @@ const std::string& lookup_key(std::string_view text, bool case_insensitive) {
   return key;
 }
 
+// FNV-1a over the bytes of a folded key.
+constexpr std::uint64_t kHashSeed = 0xcbf29ce484222325ull;
+std::uint64_t hash_step(std::uint64_t h, char c) {
+  return (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+}
+std::uint64_t hash_key(std::string_view key) {
+  std::uint64_t h = kHashSeed;
+  for (char c : key) h = hash_step(h, c);
+  return h;
+}
+
 }  // namespace
 
 std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
@@ -46,21 +57,74 @@ std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
 
 void Lexicon::add(std::string form, Json value, Json attrs) {
   std::string key = fold(form, case_insensitive);
-  if (index_.count(key)) return;
-  index_.emplace(key, forms_.size());
+  if (find(key) != SIZE_MAX) return;
+  if (2 * (keys_.size() + 1) > slots_.size()) grow();
+  const std::uint64_t h = hash_key(key);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = h & mask;
+  while (slots_[i].entry != 0) i = (i + 1) & mask;
+  slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size() + 1)};
+  keys_.push_back(std::move(key));
   forms_.push_back(std::move(form));
   values_.push_back(std::move(value));
   attributes_.push_back(std::move(attrs));
 }
 
+void Lexicon::grow() {
+  std::vector<Slot> slots(std::max<std::size_t>(16, 2 * slots_.size()));
+  const std::size_t mask = slots.size() - 1;
+  for (const Slot& s : slots_) {
+    if (s.entry == 0) continue;
+    std::size_t i = s.hash & mask;
+    while (slots[i].entry != 0) i = (i + 1) & mask;
+    slots[i] = s;
+  }
+  slots_ = std::move(slots);
+}
+
+std::size_t Lexicon::find(std::string_view text) const {
+  if (slots_.empty()) return SIZE_MAX;
+  // One pass: the hash of the text as folded, if folding only lowers it (no
+  // white space to collapse); otherwise the folded copy and its hash.
+  std::uint64_t h = kHashSeed;
+  bool plain = true;
+  for (char c : text) {
+    if (c_space(c)) {
+      plain = false;
+      break;
+    }
+    h = hash_step(h, case_insensitive ? c_lower(c) : c);
+  }
+  std::string_view key = text;
+  if (!plain) {
+    key = lookup_key(text, case_insensitive);
+    h = hash_key(key);
+  }
+  const bool lower = plain && case_insensitive;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask; slots_[i].entry != 0; i = (i + 1) & mask) {
+    if (slots_[i].hash != h) continue;
+    const std::string& k = keys_[slots_[i].entry - 1];
+    if (k.size() != key.size()) continue;
+    bool same = true;
+    if (lower) {
+      for (std::size_t j = 0; j < k.size() && same; ++j) same = c_lower(key[j]) == k[j];
+    } else {
+      same = k == key;
+    }
+    if (same) return slots_[i].entry - 1;
+  }
+  return SIZE_MAX;
+}
+
 const Json* Lexicon::lookup(std::string_view text) const {
-  auto it = index_.find(lookup_key(text, case_insensitive));
-  return it == index_.end() ? nullptr : &values_[it->second];
+  const std::size_t e = find(text);
+  return e == SIZE_MAX ? nullptr : &values_[e];
 }
 
 const Json* Lexicon::attributes(std::string_view text) const {
-  auto it = index_.find(lookup_key(text, case_insensitive));
-  return it == index_.end() ? nullptr : &attributes_[it->second];
+  const std::size_t e = find(text);
+  return e == SIZE_MAX ? nullptr : &attributes_[e];
 }
 
 namespace {

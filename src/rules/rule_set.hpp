@@ -73,10 +73,24 @@ class Lexicon {
   std::optional<Tree> tree() const;
 
  private:
+  // The entry of a lookup key, or SIZE_MAX.
+  std::size_t find(std::string_view text) const;
+  void grow();
+
   std::vector<std::string> forms_;
   std::vector<Json> values_;
   std::vector<Json> attributes_;
-  std::unordered_map<std::string, std::size_t> index_;
+  // The index: each form's key (folded as lookups fold), in an
+  // open-addressing table of hashes (a power of two, at most half full;
+  // entry + 1, 0 = empty). A lookup of one word (no white space, the usual
+  // case) hashes and compares the text folding as it goes, without copying
+  // it (docs/performance.md, "Lexicon lookups").
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t entry = 0;
+  };
+  std::vector<std::string> keys_;
+  std::vector<Slot> slots_;
 };
 
 // How a named capture becomes a value: `number`, `lexicon:NAME`, ...

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <random>
 
 #include <catch2/catch.hpp>
 
@@ -22,6 +23,63 @@ TEST_CASE("Lexicon looks forms up with case and white space folded", "[rules][le
   exact.add("USD", "USD");
   CHECK(exact.lookup("USD"));
   CHECK_FALSE(exact.lookup("usd"));
+}
+
+namespace {
+
+// What a lookup means, written plainly: the form whose folded text equals the
+// folded text looked up, the first such form added (a later duplicate is dropped).
+const Json* lookup_by_definition(const std::vector<std::pair<std::string, Json>>& added, bool ci,
+                                 std::string_view text) {
+  const std::string key = Lexicon::fold(text, ci);
+  for (const auto& [form, value] : added)
+    if (Lexicon::fold(form, ci) == key) return &value;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Lexicon lookup finds exactly the form whose folded text is the folded text looked up",
+          "[rules][lexicon]") {
+  // Pieces that make keys collide in length, case, white space and bytes
+  // outside ASCII (never folded); texts built from them and from the forms.
+  const std::vector<std::string> pieces = {"a",  "A",  "ab", "Ab", "aB",  "b", "s",   "\xc3\x89", "\xc3\xa9",
+                                           "co", "CO", "Co", "-",  "inc", "",  "\xff", "_",       "0"};
+  const std::vector<std::string> spaces = {" ", "  ", "\t", "\n", "\r\n", "\v", "\f", " \t "};
+  for (bool ci : {true, false}) {
+    std::mt19937 rng(ci ? 7 : 11);
+    auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+    auto text_of = [&](std::size_t words) {
+      std::string t = rng() % 4 == 0 ? pick(spaces) : "";
+      for (std::size_t w = 0; w < words; ++w) {
+        if (w) t += pick(spaces);
+        t += pick(pieces) + (rng() % 2 ? pick(pieces) : "");
+      }
+      return t + (rng() % 4 == 0 ? pick(spaces) : "");
+    };
+    Lexicon lex;
+    lex.case_insensitive = ci;
+    std::vector<std::pair<std::string, Json>> added;
+    for (int i = 0; i < 400; ++i) {  // enough to make the table grow several times
+      std::string form = text_of(1 + rng() % 3);
+      added.emplace_back(form, i);
+      lex.add(form, i);
+    }
+    std::size_t found = 0;
+    for (int i = 0; i < 6000; ++i) {
+      std::string text = i % 3 == 0 ? added[rng() % added.size()].first : text_of(rng() % 4);
+      if (i % 5 == 0 && !text.empty()) text[rng() % text.size()] ^= 0x20;  // case, or a space made '\0'
+      INFO("ci " << ci << ", text '" << text << "'");
+      const Json* want = lookup_by_definition(added, ci, text);
+      const Json* got = lex.lookup(text);
+      REQUIRE((want == nullptr) == (got == nullptr));
+      if (want) {
+        CHECK(*got == *want);
+        ++found;
+      }
+    }
+    CHECK(found > 1500);
+  }
 }
 
 TEST_CASE("Lexicon alternation puts longer forms first and escapes metacharacters", "[rules][lexicon]") {
