@@ -64,6 +64,12 @@ void Lexicon::add(std::string form, Json value, Json attrs) {
   std::size_t i = h & mask;
   while (slots_[i].entry != 0) i = (i + 1) & mask;
   slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size() + 1)};
+  if (!key.empty()) {
+    const auto b = static_cast<unsigned char>(key[0]);
+    first_bytes_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
+  lengths_ |= std::uint64_t{1} << std::min<std::size_t>(key.size(), 63);
+  max_length_ = std::max(max_length_, key.size());
   keys_.push_back(std::move(key));
   forms_.push_back(std::move(form));
   values_.push_back(std::move(value));
@@ -84,18 +90,29 @@ void Lexicon::grow() {
 
 std::size_t Lexicon::find(std::string_view text) const {
   if (slots_.empty()) return SIZE_MAX;
+  // A text that does not start with white space keeps its first byte (lowered
+  // when the lexicon folds case) as the first byte of its key.
+  if (!text.empty() && !c_space(text[0])) {
+    const auto b = static_cast<unsigned char>(case_insensitive ? c_lower(text[0]) : text[0]);
+    if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) return SIZE_MAX;
+  }
   // One pass: the hash of the text as folded, if folding only lowers it (no
-  // white space to collapse); otherwise the folded copy and its hash.
+  // white space to collapse); otherwise the folded copy and its hash. Once
+  // more bytes than the longest key have gone by without white space, the
+  // key is longer than any: folding keeps those bytes.
   std::uint64_t h = kHashSeed;
   bool plain = true;
+  std::size_t n = 0;
   for (char c : text) {
     if (c_space(c)) {
       plain = false;
       break;
     }
+    if (++n > max_length_) return SIZE_MAX;
     h = hash_step(h, case_insensitive ? c_lower(c) : c);
   }
   std::string_view key = text;
+  if (plain && !(lengths_ >> std::min<std::size_t>(text.size(), 63) & 1)) return SIZE_MAX;
   if (!plain) {
     key = lookup_key(text, case_insensitive);
     h = hash_key(key);

@@ -91,6 +91,12 @@ class Lexicon {
   };
   std::vector<std::string> keys_;
   std::vector<Slot> slots_;
+  // What the keys start with and how long they are, to turn most texts that
+  // are no key away before hashing them: bit b of first_bytes_[b / 64] for
+  // a first byte b, bit n of lengths_ for a length n (63: 63 or more).
+  std::uint64_t first_bytes_[4] = {0, 0, 0, 0};
+  std::uint64_t lengths_ = 0;
+  std::size_t max_length_ = 0;
 };
 
 // How a named capture becomes a value: `number`, `lexicon:NAME`, ...
