@@ -24,7 +24,11 @@ std::unique_ptr<Extractor> Extractor::load(const std::string& dir, Diagnostics& 
 }
 
 Extractor::Extractor(RuleSet rules, int compile_threads)
-    : rules_(std::move(rules)), scanner_(std::make_unique<Scanner>(rules_, compile_threads)) {}
+    : rules_(std::move(rules)),
+      scanner_(std::make_unique<Scanner>(rules_, compile_threads)),
+      deal_lexicons_(std::make_unique<const DealLexicons>(rules_)) {}
+
+Extractor::~Extractor() = default;
 
 namespace {
 
@@ -110,7 +114,7 @@ void Extractor::finish(const Document& doc, Record& record, std::vector<Candidat
     f.rule = rule.id;
     f.rule_index = r.winner.rule_index;
     f.value = std::move(values[r.winner.tag]);
-    f.captures = r.winner.captures;
+    f.captures = std::move(r.winner.captures);
     if (opts.explain) f.beaten = std::move(r.beaten);
     (rule.emit ? record.facts : record.hidden).push_back(std::move(f));
   }
@@ -121,7 +125,7 @@ void Extractor::finish(const Document& doc, Record& record, std::vector<Candidat
     return a.rule < b.rule;
   });
   resolve_anchored_dates(record.facts);  // "tiga bulan kemudian": needs the facts before it
-  assemble(rules_, doc.text, record);
+  assemble(rules_, *deal_lexicons_, doc.text, record);
 }
 
 std::string default_rules_dir(const char* argv0) {

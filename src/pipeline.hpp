@@ -17,6 +17,8 @@
 
 namespace extract {
 
+struct DealLexicons;
+
 struct RunOptions {
   bool explain = false;  // keep the candidates each fact beat
 };
@@ -31,6 +33,7 @@ class Extractor {
                                          SnapshotUse* use = nullptr);
   // `compile_threads`: for the patterns compiled at first use (Scanner).
   explicit Extractor(RuleSet rules, int compile_threads = 0);
+  ~Extractor();
 
   Record run(const Document& doc, const RunOptions& opts = {}) const;
 
@@ -58,6 +61,7 @@ class Extractor {
 
   RuleSet rules_;
   std::unique_ptr<Scanner> scanner_;
+  std::unique_ptr<const DealLexicons> deal_lexicons_;  // looked up once, not per document
 };
 
 // Directory of the rules when none is given: $EXTRACT_RULES, then

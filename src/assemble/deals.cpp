@@ -199,8 +199,8 @@ struct Mention {
 
 class DealBuilder {
  public:
-  DealBuilder(const RuleSet& rules, std::string_view text, Record& record)
-      : rules_(rules), lex_(rules), re_(rules), text_(text), record_(record) {}
+  DealBuilder(const RuleSet& rules, const DealLexicons& lex, std::string_view text, Record& record)
+      : rules_(rules), lex_(lex), re_(rules), text_(text), record_(record) {}
 
   void run() {
     collect_forms();
@@ -233,7 +233,7 @@ class DealBuilder {
 
  private:
   const RuleSet& rules_;
-  const DealLexicons lex_;
+  const DealLexicons& lex_;
   const DealPatterns re_;
   std::string_view text_;
   Record& record_;
@@ -1028,7 +1028,11 @@ bool is_party_pronoun(std::string_view name, const DealLexicons& lex, bool* pers
 }
 
 void assemble_deals(const RuleSet& rules, std::string_view text, Record& record) {
-  DealBuilder(rules, text, record).run();
+  assemble_deals(rules, DealLexicons(rules), text, record);
+}
+
+void assemble_deals(const RuleSet& rules, const DealLexicons& lex, std::string_view text, Record& record) {
+  DealBuilder(rules, lex, text, record).run();
 }
 
 }  // namespace extract

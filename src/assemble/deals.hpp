@@ -55,6 +55,8 @@ struct DealLexicons {
 
 // Builds `record.deals` and completes the acquisition/purchase fact values.
 void assemble_deals(const RuleSet& rules, std::string_view text, Record& record);
+// The same with the word lists looked up once for many documents.
+void assemble_deals(const RuleSet& rules, const DealLexicons& lex, std::string_view text, Record& record);
 
 // Rank of a deal status: rumored 0 < negotiating 1 < announced 2 <
 // completed 3; terminated 4 (a stated termination ends the deal whatever was
