@@ -76,6 +76,7 @@ class Builder {
   std::unordered_map<std::string, std::string> alias_of_;              // alias form <-> name form
   std::map<std::size_t, std::pair<std::size_t, std::size_t>> taken_;   // start -> (end, entity)
   std::vector<std::size_t> drop_facts_;
+  mutable std::unordered_map<std::string, bool> distinctive_;  // distinctive(), per word
 
   std::string surface(Span s) const { return names::collapse(text_.substr(s.start, s.size())); }
 
@@ -381,14 +382,18 @@ class Builder {
   }
 
   // A single word that can stand for an organization or a person by itself.
+  // Asked for the same words many times per document (up to eight lexicons
+  // each time): the answers are kept.
   bool distinctive(const std::string& w) const {
     if (w.size() < 3) return false;
     const unsigned char c = static_cast<unsigned char>(w[0]);
     if (!(std::isupper(c) || c >= 0x80)) return false;
-    if (lex_.is_stop(w) || lex_.is_honorific(w) || lex_.is_org_word(w)) return false;
-    if (lex_.places && lex_.places->contains(w)) return false;
-    if (generic_ && generic_->contains(w)) return false;
-    return true;
+    auto [it, fresh] = distinctive_.emplace(w, false);
+    if (fresh) {
+      it->second = !(lex_.is_stop(w) || lex_.is_honorific(w) || lex_.is_org_word(w) ||
+                     (lex_.places && lex_.places->contains(w)) || (generic_ && generic_->contains(w)));
+    }
+    return it->second;
   }
 
   std::size_t create(const Raw& r, const std::string& type) {
@@ -424,7 +429,7 @@ class Builder {
       lexical_name_[e] = true;
     }
     register_form(e, form);
-    register_form(e, r.name);
+    if (r.name != form) register_form(e, r.name);  // the same call again changes nothing
   }
 
   // Finds the entity a mention belongs to, creating it when it is new.
