@@ -18,7 +18,7 @@ namespace extract {
 namespace {
 
 bool applies(const Rule& rule, const std::string& language) {
-  return rule.lang.empty() || language.empty() || language == "unknown" || rule.lang == language;
+  return rule.lang.empty() || language.empty() || std::string_view(language) == "unknown" || rule.lang == language;
 }
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
