@@ -130,9 +130,10 @@ std::optional<Json> normalize_fields(const RuleSet& rules, const Candidate& c, c
     if (fields.contains(name)) continue;  // first non-empty branch wins
     const std::string_view raw = ctx.text.substr(span.start, span.size());
     if (raw.empty()) continue;
+    static const std::string kText = "text", kNone;
     auto spec_it = rule.fields.find(name);
-    const std::string normalizer = spec_it == rule.fields.end() ? "text" : spec_it->second.normalizer;
-    const std::string arg = spec_it == rule.fields.end() ? "" : spec_it->second.arg;
+    const std::string& normalizer = spec_it == rule.fields.end() ? kText : spec_it->second.normalizer;
+    const std::string& arg = spec_it == rule.fields.end() ? kNone : spec_it->second.arg;
     if (normalizer == "text") {
       fields[name] = collapse(raw);
     } else if (normalizer == "name") {
