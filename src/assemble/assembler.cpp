@@ -98,10 +98,6 @@ void reconcile_parties(std::string_view text, Record& record) {
 
 }  // namespace
 
-void assemble(const RuleSet& rules, std::string_view text, Record& record) {
-  assemble(rules, DealLexicons(rules), text, record);
-}
-
 void assemble(const RuleSet& rules, const DealLexicons& deal_lexicons, std::string_view text, Record& record) {
   assemble_entities(rules, text, record);
   assemble_quotes(rules, text, record);

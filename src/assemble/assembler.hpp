@@ -10,10 +10,8 @@ namespace extract {
 
 // Groups entity facts into entities (one per canonical name and type) and
 // builds deal records from acquisition facts. Reads and may annotate
-// `record.facts`; fills `record.entities` and `record.deals`.
-void assemble(const RuleSet& rules, std::string_view text, Record& record);
-// The same with the deal word lists looked up once (DealLexicons(rules)), as
-// the pipeline does for all its documents.
+// `record.facts`; fills `record.entities` and `record.deals`. The deal word
+// lists are looked up once per rule set (DealLexicons(rules)), not per document.
 void assemble(const RuleSet& rules, const DealLexicons& deal_lexicons, std::string_view text, Record& record);
 
 }  // namespace extract

@@ -1027,10 +1027,6 @@ bool is_party_pronoun(std::string_view name, const DealLexicons& lex, bool* pers
   return is_pronoun(lex, name, personal);
 }
 
-void assemble_deals(const RuleSet& rules, std::string_view text, Record& record) {
-  assemble_deals(rules, DealLexicons(rules), text, record);
-}
-
 void assemble_deals(const RuleSet& rules, const DealLexicons& lex, std::string_view text, Record& record) {
   DealBuilder(rules, lex, text, record).run();
 }

@@ -53,9 +53,8 @@ struct DealLexicons {
   explicit DealLexicons(const RuleSet& rules);
 };
 
-// Builds `record.deals` and completes the acquisition/purchase fact values.
-void assemble_deals(const RuleSet& rules, std::string_view text, Record& record);
-// The same with the word lists looked up once for many documents.
+// Builds `record.deals` and completes the acquisition/purchase fact values;
+// `lex` is DealLexicons(rules), looked up once for many documents.
 void assemble_deals(const RuleSet& rules, const DealLexicons& lex, std::string_view text, Record& record);
 
 // Rank of a deal status: rumored 0 < negotiating 1 < announced 2 <
