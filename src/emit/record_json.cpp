@@ -157,6 +157,20 @@ void append_span(std::string& out, const Document& doc, const Span& s, bool text
   }
 }
 
+// `"key":[...]`: each item written by `write`, commas between them.
+template <typename Items, typename Write>
+void append_array(std::string& out, const char* key, const Items& items, Write write) {
+  append_key(out, key);
+  out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ',';
+    first = false;
+    write(item);
+  }
+  out += ']';
+}
+
 // An entity whose attributes are named as its own keys is written from its
 // tree, where a later key overwrites an earlier one in place.
 bool attributes_shadow_keys(const Entity& e) {
@@ -182,11 +196,7 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
   if (rec.published) append_string(out, format_iso(*rec.published));
   else out += "null";
   out += ',';
-  append_key(out, "facts");
-  out += '[';
-  for (std::size_t i = 0; i < rec.facts.size(); ++i) {
-    const Fact& f = rec.facts[i];
-    if (i) out += ',';
+  append_array(out, "facts", rec.facts, [&](const Fact& f) {
     out += '{';
     string_field(out, "type", f.type);
     append_span(out, doc, f.span, true);
@@ -198,53 +208,37 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
       out += ',';
       append_key(out, "explain");
       out += '{';
-      append_key(out, "beat");
-      out += '[';
-      for (std::size_t k = 0; k < f.beaten.size(); ++k) {
-        if (k) out += ',';
-        out += dump_json(beaten_json(doc, rules, f, f.beaten[k]));
-      }
-      out += "]}";
+      append_array(out, "beat", f.beaten,
+                   [&](const Candidate& c) { out += dump_json(beaten_json(doc, rules, f, c)); });
+      out += '}';
     }
     out += '}';
-  }
-  out += "],";
-  append_key(out, "entities");
-  out += '[';
-  for (std::size_t i = 0; i < rec.entities.size(); ++i) {
-    const Entity& e = rec.entities[i];
-    if (i) out += ',';
+  });
+  out += ',';
+  append_array(out, "entities", rec.entities, [&](const Entity& e) {
     if (attributes_shadow_keys(e)) {
       out += dump_json(entity_json(doc, e));
-      continue;
+      return;
     }
     out += '{';
     string_field(out, "type", e.type);
     string_field(out, "name", e.name);
-    append_key(out, "aliases");
-    out += '[';
-    for (std::size_t k = 0; k < e.aliases.size(); ++k) {
-      if (k) out += ',';
-      append_string(out, e.aliases[k]);
-    }
-    out += "],";
+    append_array(out, "aliases", e.aliases, [&](const std::string& alias) { append_string(out, alias); });
+    out += ',';
     for (auto it = e.attributes.begin(); it != e.attributes.end(); ++it) {
       append_string(out, it.key());
       out += ':';
       out += dump_json(it.value());
       out += ',';
     }
-    append_key(out, "mentions");
-    out += '[';
-    for (std::size_t k = 0; k < e.mentions.size(); ++k) {
-      if (k) out += ',';
+    append_array(out, "mentions", e.mentions, [&](const Span& m) {
       out += '{';
-      append_span(out, doc, e.mentions[k], false);
+      append_span(out, doc, m, false);
       out += '}';
-    }
-    out += "]}";
-  }
-  out += "],";
+    });
+    out += '}';
+  });
+  out += ',';
   append_key(out, "deals");
   out += dump_json(rec.deals);
   out += '}';
