@@ -57,13 +57,10 @@ std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
 
 void Lexicon::add(std::string form, Json value, Json attrs) {
   std::string key = fold(form, case_insensitive);
-  if (find(key) != SIZE_MAX) return;
-  if (2 * (keys_.size() + 1) > slots_.size()) grow();
   const std::uint64_t h = hash_key(key);
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t i = h & mask;
-  while (slots_[i].entry != 0) i = (i + 1) & mask;
-  slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size() + 1)};
+  if (entry_of(h, key, false) != SIZE_MAX) return;
+  if (2 * (keys_.size() + 1) > slots_.size()) grow();
+  insert(slots_, Slot{h, static_cast<std::uint32_t>(keys_.size() + 1)});
   if (!key.empty()) {
     const auto b = static_cast<unsigned char>(key[0]);
     first_bytes_[b >> 6] |= std::uint64_t{1} << (b & 63);
@@ -78,14 +75,34 @@ void Lexicon::add(std::string form, Json value, Json attrs) {
 
 void Lexicon::grow() {
   std::vector<Slot> slots(std::max<std::size_t>(16, 2 * slots_.size()));
-  const std::size_t mask = slots.size() - 1;
-  for (const Slot& s : slots_) {
-    if (s.entry == 0) continue;
-    std::size_t i = s.hash & mask;
-    while (slots[i].entry != 0) i = (i + 1) & mask;
-    slots[i] = s;
-  }
+  for (const Slot& s : slots_)
+    if (s.entry != 0) insert(slots, s);
   slots_ = std::move(slots);
+}
+
+void Lexicon::insert(std::vector<Slot>& slots, const Slot& s) {
+  const std::size_t mask = slots.size() - 1;
+  std::size_t i = s.hash & mask;
+  while (slots[i].entry != 0) i = (i + 1) & mask;
+  slots[i] = s;
+}
+
+std::size_t Lexicon::entry_of(std::uint64_t h, std::string_view key, bool lower) const {
+  if (slots_.empty()) return SIZE_MAX;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask; slots_[i].entry != 0; i = (i + 1) & mask) {
+    if (slots_[i].hash != h) continue;
+    const std::string& k = keys_[slots_[i].entry - 1];
+    if (k.size() != key.size()) continue;
+    bool same = true;
+    if (lower) {
+      for (std::size_t j = 0; j < k.size() && same; ++j) same = c_lower(key[j]) == k[j];
+    } else {
+      same = k == key;
+    }
+    if (same) return slots_[i].entry - 1;
+  }
+  return SIZE_MAX;
 }
 
 std::size_t Lexicon::find(std::string_view text) const {
@@ -117,21 +134,7 @@ std::size_t Lexicon::find(std::string_view text) const {
     key = lookup_key(text, case_insensitive);
     h = hash_key(key);
   }
-  const bool lower = plain && case_insensitive;
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h & mask; slots_[i].entry != 0; i = (i + 1) & mask) {
-    if (slots_[i].hash != h) continue;
-    const std::string& k = keys_[slots_[i].entry - 1];
-    if (k.size() != key.size()) continue;
-    bool same = true;
-    if (lower) {
-      for (std::size_t j = 0; j < k.size() && same; ++j) same = c_lower(key[j]) == k[j];
-    } else {
-      same = k == key;
-    }
-    if (same) return slots_[i].entry - 1;
-  }
-  return SIZE_MAX;
+  return entry_of(h, key, plain && case_insensitive);
 }
 
 const Json* Lexicon::lookup(std::string_view text) const {

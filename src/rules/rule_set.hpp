@@ -91,6 +91,10 @@ class Lexicon {
   };
   std::vector<std::string> keys_;
   std::vector<Slot> slots_;
+  // The entry whose key is `key` (lowered first when `lower`) of hash `h`, or SIZE_MAX.
+  std::size_t entry_of(std::uint64_t h, std::string_view key, bool lower) const;
+  // Puts `s` in the first empty slot from its hash's place.
+  static void insert(std::vector<Slot>& slots, const Slot& s);
   // What the keys start with and how long they are, to turn most texts that
   // are no key away before hashing them: bit b of first_bytes_[b / 64] for
   // a first byte b, bit n of lengths_ for a length n (63: 63 or more).
