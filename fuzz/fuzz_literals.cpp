@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)c.to_string(atoms.atoms());
     for (const std::string& a : atoms.atoms()) FUZZ_CHECK(a.size() >= min_len, "atom shorter than the minimum: " + a);
     if (!RE2::PartialMatch(text, re)) continue;
-    std::vector<char> found(atoms.atoms().size(), 0);
+    AtomFlags found(atoms.atoms().size(), 0);
     if (!atoms.atoms().empty())
       AtomMatcher(atoms.atoms()).mark(text, found);
     FUZZ_CHECK(c.holds(found), "pattern /" + pattern + "/ matches but its condition " + c.to_string(atoms.atoms()) +

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,7 +45,9 @@ struct Candidate {
   std::size_t rule_index = 0;
   Span span;
   // Named captures: field name -> span in the text (unset fields are absent).
-  std::vector<std::pair<std::string, Span>> captures;
+  // The names are views of the rule's own (Rule::group_fields), which live as
+  // long as the loaded rule set: a candidate or fact must not outlive it.
+  std::vector<std::pair<std::string_view, Span>> captures;
   std::size_t tag = 0;  // free for the pipeline (index of the candidate's value)
 };
 
@@ -57,7 +60,8 @@ struct Fact {
   Json value = Json::object();
   // Named captures of the winning match (field -> span), for assembly steps
   // that need where a field sits (entity mentions inside a role or cue match).
-  std::vector<std::pair<std::string, Span>> captures;
+  // Names as in Candidate::captures.
+  std::vector<std::pair<std::string_view, Span>> captures;
   // Candidates this fact won against during overlap resolution (for --explain).
   std::vector<Candidate> beaten;
 };

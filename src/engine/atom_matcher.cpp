@@ -74,7 +74,7 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : natoms_(atoms.
   for (std::size_t s = 0; s < nstates; ++s) next_[s * nclasses_] = 0;
 }
 
-void AtomMatcher::scan(std::string_view text, std::vector<char>& seen) const {
+void AtomMatcher::scan(std::string_view text, AtomFlags& seen) const {
   std::int32_t s = 0;
   for (unsigned char c : text) {
     s = next_[s * nclasses_ + cls_[c]];
@@ -85,7 +85,7 @@ void AtomMatcher::scan(std::string_view text, std::vector<char>& seen) const {
 }
 
 std::vector<int> AtomMatcher::find(std::string_view text) const {
-  std::vector<char> seen(natoms_, 0);
+  AtomFlags seen(natoms_, 0);
   mark(text, seen);
   std::vector<int> found;
   for (std::size_t i = 0; i < natoms_; ++i)
@@ -93,7 +93,7 @@ std::vector<int> AtomMatcher::find(std::string_view text) const {
   return found;
 }
 
-void AtomMatcher::mark(std::string_view text, std::vector<char>& seen) const {
+void AtomMatcher::mark(std::string_view text, AtomFlags& seen) const {
   scan(text, seen);
   // RE2 folds U+212A KELVIN SIGN onto k and U+017F LATIN SMALL LETTER LONG S onto s.
   if (text.find("\xE2\x84\xAA") != std::string_view::npos || text.find("\xC5\xBF") != std::string_view::npos) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/literals.hpp"
+
 namespace extract {
 
 class AtomMatcher {
@@ -27,10 +29,10 @@ class AtomMatcher {
   std::vector<int> find(std::string_view text) const;
   // The same as flags: seen[i] = 1 for each atom i found (`seen` has one
   // entry per atom; entries already set stay set).
-  void mark(std::string_view text, std::vector<char>& seen) const;
+  void mark(std::string_view text, AtomFlags& seen) const;
 
  private:
-  void scan(std::string_view text, std::vector<char>& seen) const;
+  void scan(std::string_view text, AtomFlags& seen) const;
 
   std::array<std::uint8_t, 256> cls_{};       // byte -> symbol class (0: no atom has it)
   int nclasses_ = 1;

@@ -234,8 +234,8 @@ void Scanner::release(std::shared_ptr<Automata>& used, bool may_rebuild) const {
 }
 
 void Scanner::compile_for(Automata& a, const std::vector<std::string>& languages,
-                          const std::vector<std::vector<char>>& found,
-                          const std::vector<std::vector<std::vector<char>>>& marked_found) const {
+                          const std::vector<AtomFlags>& found,
+                          const std::vector<std::vector<AtomFlags>>& marked_found) const {
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     if (a.compiled[i].load(std::memory_order_acquire) || rules_.rules[i].words) continue;
@@ -397,14 +397,14 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
   }
 }
 
-std::vector<char> Scanner::atoms_in(std::string_view text) const {
-  std::vector<char> found(rules_.prefilter_atoms.size(), 0);
+AtomFlags Scanner::atoms_in(std::string_view text) const {
+  AtomFlags found(rules_.prefilter_atoms.size(), 0);
   if (atoms_) atoms_->mark(text, found);
   return found;
 }
 
-bool Scanner::runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found,
-                   const std::vector<std::vector<char>>& marked_found) const {
+bool Scanner::runs(std::size_t rule_index, const std::string& language, const AtomFlags& found,
+                   const std::vector<AtomFlags>& marked_found) const {
   const Rule& rule = rules_.rules[rule_index];
   if (!applies(rule, language)) return false;
   return rule.needs.holds(rule.unit < 0 ? found : marked_found[static_cast<std::size_t>(rule.unit)]);
@@ -416,14 +416,14 @@ std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& l
 
 std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::string_view>& texts,
                                                         const std::vector<std::string>& languages) const {
-  std::vector<std::vector<char>> found;  // per document, per atom
+  std::vector<AtomFlags> found;  // per document, per atom
   found.reserve(texts.size());
   for (std::string_view text : texts) found.push_back(atoms_in(text));
   // Per document, per unit that one of its rules uses: the marked text and
   // the atoms in it.
   const std::size_t nunits = rules_.units.size();
   std::vector<std::vector<std::optional<UnitText>>> marked(texts.size());
-  std::vector<std::vector<std::vector<char>>> marked_found(texts.size());
+  std::vector<std::vector<AtomFlags>> marked_found(texts.size());
   if (nunits > 0) {
     for (std::size_t d = 0; d < texts.size(); ++d) {
       marked[d].resize(nunits);

@@ -120,7 +120,7 @@ class Scanner {
     bool first_group_is_match;  // group 1 is the whole match: filled without asking RE2
   };
   // Per atom (RuleSet::prefilter_atoms): whether it occurs in `text`.
-  std::vector<char> atoms_in(std::string_view text) const;
+  AtomFlags atoms_in(std::string_view text) const;
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
   void scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
@@ -128,8 +128,8 @@ class Scanner {
   // Whether the rule applies to `language` and its literal condition holds
   // on the atoms of the text it reads: `found` in the document, or
   // `marked_found[unit]` in the copy marked with its unit (scan_batch).
-  bool runs(std::size_t rule_index, const std::string& language, const std::vector<char>& found,
-            const std::vector<std::vector<char>>& marked_found) const;
+  bool runs(std::size_t rule_index, const std::string& language, const AtomFlags& found,
+            const std::vector<AtomFlags>& marked_found) const;
 
   // The current generation, for one scan: waits while it is being
   // replaced; release() ends the scan and replaces the generation when the
@@ -142,8 +142,8 @@ class Scanner {
   const RE2& regex_of(Automata& a, std::size_t rule_index) const;
   // Compiles the patterns not compiled yet of the rules that will run on
   // `found` (per document, as in scan_batch), on several threads.
-  void compile_for(Automata& a, const std::vector<std::string>& languages, const std::vector<std::vector<char>>& found,
-                   const std::vector<std::vector<std::vector<char>>>& marked_found) const;
+  void compile_for(Automata& a, const std::vector<std::string>& languages, const std::vector<AtomFlags>& found,
+                   const std::vector<std::vector<AtomFlags>>& marked_found) const;
 
   struct Counters {
     std::atomic<std::uint64_t> ns{0}, runs{0}, applicable{0}, matches{0};

@@ -547,9 +547,9 @@ std::optional<LiteralCondition> LiteralCondition::from_nodes(std::vector<Node> n
   return c;
 }
 
-bool LiteralCondition::eval(std::int32_t node, const std::vector<char>& found) const {
+bool LiteralCondition::eval(std::int32_t node, const AtomFlags& found) const {
   const Node& n = nodes_[static_cast<std::size_t>(node)];
-  auto is_found = [&](std::int32_t a) { return found[static_cast<std::size_t>(a)] != 0; };
+  auto is_found = [&](std::int32_t a) { return static_cast<bool>(found[static_cast<std::size_t>(a)]); };
   auto sub_holds = [&](std::int32_t s) { return eval(s, found); };
   switch (n.op) {
     case Node::kAtom: return is_found(n.atom);
@@ -569,7 +569,7 @@ void LiteralCondition::reindex(const std::vector<std::string>& from, AtomIndex& 
   }
 }
 
-bool LiteralCondition::holds(const std::vector<char>& found) const { return nodes_.empty() || eval(0, found); }
+bool LiteralCondition::holds(const AtomFlags& found) const { return nodes_.empty() || eval(0, found); }
 
 std::string LiteralCondition::show(std::int32_t node, const std::vector<std::string>& atoms) const {
   const Node& n = nodes_[static_cast<std::size_t>(node)];

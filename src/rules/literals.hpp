@@ -27,6 +27,11 @@
 
 namespace extract {
 
+// Which atoms occur in a text, one flag per atom index. Bits, not bytes: the
+// scanner holds one set per document of a chunk and per unit copy of it
+// (about 1,000 atoms each; docs/performance.md, "Smaller chunk state").
+using AtomFlags = std::vector<bool>;
+
 // The atoms of a rule set, each once, by index.
 class AtomIndex {
  public:
@@ -53,7 +58,7 @@ class LiteralCondition {
   void reindex(const std::vector<std::string>& from, AtomIndex& to);
 
   // Whether the condition holds when exactly the atoms with found[i] != 0 occur.
-  bool holds(const std::vector<char>& found) const;
+  bool holds(const AtomFlags& found) const;
   bool always() const { return nodes_.empty(); }
   // For tests and messages: acquire AND (buy OR sell), or "true".
   std::string to_string(const std::vector<std::string>& atoms) const;
@@ -75,7 +80,7 @@ class LiteralCondition {
 
  private:
   std::vector<Node> nodes_;  // nodes_[0] is the root; empty: always true
-  bool eval(std::int32_t node, const std::vector<char>& found) const;
+  bool eval(std::int32_t node, const AtomFlags& found) const;
   std::string show(std::int32_t node, const std::vector<std::string>& atoms) const;
 };
 

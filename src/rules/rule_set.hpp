@@ -171,7 +171,7 @@ struct Rule {
   int priority = 0;
   bool dateline = false;  // a match may set the publication date
   bool emit = true;       // false: used by assembly, not printed
-  std::map<std::string, FieldSpec> fields;
+  std::map<std::string, FieldSpec, std::less<>> fields;
   Json constants = Json::object();
   ContextCondition context;
   std::vector<Example> examples;

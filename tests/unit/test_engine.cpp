@@ -232,7 +232,7 @@ TEST_CASE("the literal prefilter never drops a match: samples and a corpus subse
     for (const auto& c : cs) {
       out += set.rules[c.rule_index].id + "@" + std::to_string(c.span.start) + "-" + std::to_string(c.span.end);
       for (const auto& [field, span] : c.captures)
-        out += " " + field + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
+        out += " " + std::string(field) + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
       out += "\n";
     }
     return out;

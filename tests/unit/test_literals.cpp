@@ -27,7 +27,7 @@ std::string needs(const std::string& pattern, std::size_t min_len = 3) {
 bool holds_on(const std::string& pattern, const std::string& text) {
   AtomIndex atoms;
   const LiteralCondition c = LiteralCondition::of_pattern(pattern, 3, atoms);
-  std::vector<char> found(atoms.atoms().size(), 0);
+  AtomFlags found(atoms.atoms().size(), 0);
   if (!atoms.atoms().empty())
     AtomMatcher(atoms.atoms()).mark(text, found);
   return c.holds(found);
@@ -137,7 +137,7 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
       std::unique_ptr<RE2> own;
       if (!rule.regex) own = std::make_unique<RE2>(rule.pattern, rule_regex_options(set.max_rule_mem));
       if (!RE2::PartialMatch(text, rule.regex ? *rule.regex : *own)) continue;
-      std::vector<char> found(set.prefilter_atoms.size(), 0);
+      AtomFlags found(set.prefilter_atoms.size(), 0);
       matcher.mark(text, found);
       INFO(rule.id << ": " << ex.text << " needs " << rule.needs.to_string(set.prefilter_atoms));
       CHECK(rule.needs.holds(found));

@@ -43,7 +43,7 @@ std::string scan_all(const Scanner& scanner, const std::vector<std::vector<std::
         for (const Candidate& c : doc) {
           out += std::to_string(c.rule_index) + " " + std::to_string(c.span.start) + "-" + std::to_string(c.span.end);
           for (const auto& [field, span] : c.captures)
-            out += " " + field + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
+            out += " " + std::string(field) + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
           out += "\n";
         }
         out += "--\n";
