@@ -1,6 +1,7 @@
 #include "engine/compiled_rules.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -108,8 +109,8 @@ std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
   if (it == pieces.begin()) return pos;
   const Piece& m = *std::prev(it);
   if (pos == m.at) return m.start;
-  if (pos < m.at + kUnitMark.size()) return at_start ? m.start : m.end;
-  return m.end + (pos - m.at - kUnitMark.size());
+  if (pos < m.at + m.size) return at_start ? m.start : m.end;
+  return m.end + (pos - m.at - m.size);
 }
 
 // A generation of compiled patterns. The first borrows the patterns
@@ -253,11 +254,46 @@ void Scanner::compile_for(Automata& a, const std::vector<std::string>& languages
   parallel_for(compile_threads_, todo.size(), [&](std::size_t n) { regex_of(a, todo[n]); });
 }
 
-UnitText make_unit_text(const Unit& unit, std::string_view document) {
+namespace {
+
+// Where a unit's phrases are in `document` between the unit's own matches
+// (`found`, in order, the mark size of each piece set): phrase after phrase,
+// each left to right in what the earlier ones left, the form its pattern
+// prefers at the leftmost place. Adds them to `found`, kept in order.
+void find_phrases(const Unit& unit, std::string_view document, std::vector<UnitText::Piece>& found) {
+  re2::StringPiece m;
+  for (std::size_t k = 0; k < unit.phrases.size(); ++k) {
+    const RE2& re = *unit.phrases[k].regex;
+    const std::size_t mark = phrase_mark(unit.phrases[k].mark).size();
+    std::vector<UnitText::Piece> merged;
+    merged.reserve(found.size());
+    std::size_t gap = 0;  // start of the text between pieces
+    for (std::size_t i = 0; i <= found.size(); ++i) {
+      const std::size_t gap_end = i < found.size() ? found[i].start : document.size();
+      std::size_t pos = gap;
+      while (pos <= gap_end && re.Match(document, pos, gap_end, RE2::UNANCHORED, &m, 1)) {
+        const std::size_t start = static_cast<std::size_t>(m.data() - document.data()), end = start + m.size();
+        if (end == start) {  // refused when loading; never loop on it
+          pos = end + 1;
+          continue;
+        }
+        merged.push_back({0, start, end, mark, static_cast<int>(unit.phrases[k].mark)});
+        pos = end;
+      }
+      if (i == found.size()) break;
+      merged.push_back(found[i]);
+      gap = found[i].end;
+    }
+    found = std::move(merged);
+  }
+}
+
+// The copy of `document` with `pieces` (in order, not overlapping) as marks.
+UnitText with_marks(std::string_view document, std::vector<UnitText::Piece> pieces) {
   UnitText u;
   u.text.reserve(document.size());
-  re2::StringPiece m;
-  std::size_t pos = 0, copied = 0;
+  u.pieces = std::move(pieces);
+  std::size_t copied = 0;
   auto copy_to = [&](std::size_t end) {
     // Text between marks, its underscores made hyphens (kUnitMark).
     const std::size_t from = u.text.size();
@@ -265,6 +301,34 @@ UnitText make_unit_text(const Unit& unit, std::string_view document) {
     std::replace(u.text.begin() + static_cast<std::ptrdiff_t>(from), u.text.end(), '_', '-');
     copied = end;
   };
+  for (UnitText::Piece& p : u.pieces) {
+    copy_to(p.start);
+    p.at = u.text.size();
+    if (p.phrase < 0) u.text.append(kUnitMark);
+    else u.text.append(phrase_mark(static_cast<std::size_t>(p.phrase)));
+    copied = p.end;
+  }
+  copy_to(document.size());
+  return u;
+}
+
+}  // namespace
+
+std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view document, const UnitText& base) {
+  std::vector<UnitText::Piece> pieces;
+  pieces.reserve(base.pieces.size());
+  for (const UnitText::Piece& p : base.pieces)
+    if (p.phrase < 0) pieces.push_back(p);
+  const std::size_t before = pieces.size();
+  find_phrases(unit, document, pieces);
+  if (pieces.size() == before) return std::nullopt;
+  return with_marks(document, std::move(pieces));
+}
+
+UnitText make_unit_text(const Unit& unit, std::string_view document) {
+  UnitText u;
+  re2::StringPiece m;
+  std::size_t pos = 0;
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
   while (pos <= document.size() && unit.regex->Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
     std::size_t start = static_cast<std::size_t>(m.data() - document.data());
@@ -331,13 +395,11 @@ UnitText make_unit_text(const Unit& unit, std::string_view document) {
       }
       if (again) continue;
     }
-    copy_to(start);
-    u.pieces.push_back({u.text.size(), start, end});
-    u.text.append(kUnitMark);
-    copied = pos = end;
+    u.pieces.push_back({0, start, end, kUnitMark.size(), -1});
+    pos = end;
   }
-  copy_to(document.size());
-  return u;
+  find_phrases(unit, document, u.pieces);
+  return with_marks(document, std::move(u.pieces));
 }
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
@@ -428,20 +490,35 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
     for (std::size_t d = 0; d < texts.size(); ++d) {
       marked[d].resize(nunits);
       marked_found[d].resize(nunits);
-      for (const Rule& rule : rules_.rules) {
-        if (rule.unit < 0 || !applies(rule, languages[d])) continue;
-        const auto u = static_cast<std::size_t>(rule.unit);
-        if (marked[d][u]) continue;
+      // A unit's copy; a variant's from its base's (Unit::base).
+      std::function<void(std::size_t)> mark = [&](std::size_t u) {
+        if (marked[d][u]) return;
+        const Unit& unit = rules_.units[u];
+        if (unit.base >= 0) mark(static_cast<std::size_t>(unit.base));
         const auto start = profile_start(profile_ != nullptr);
-        marked[d][u] = make_unit_text(rules_.units[u], texts[d]);
-        marked_found[d][u] = atoms_in(marked[d][u]->text);
-        if (!profile_) continue;
+        if (unit.base < 0) {
+          marked[d][u] = make_unit_text(unit, texts[d]);
+          marked_found[d][u] = atoms_in(marked[d][u]->text);
+        } else {
+          // Without a phrase in the document, the variant's copy is its base's.
+          const auto b = static_cast<std::size_t>(unit.base);
+          marked[d][u] = make_unit_text(unit, texts[d], *marked[d][b]);
+          if (marked[d][u]) {
+            marked_found[d][u] = atoms_in(marked[d][u]->text);
+          } else {
+            marked[d][u] = marked[d][b];
+            marked_found[d][u] = marked_found[d][b];
+          }
+        }
+        if (!profile_) return;
         Counters& c = profile_[rules_.rules.size() + u];
         c.ns += ns_since(start);
         c.runs += 1;
         c.applicable += 1;
         c.matches += marked[d][u]->pieces.size();
-      }
+      };
+      for (const Rule& rule : rules_.rules)
+        if (rule.unit >= 0 && applies(rule, languages[d])) mark(static_cast<std::size_t>(rule.unit));
     }
   }
   const Lease automata(*this, true);

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +34,14 @@
 namespace extract {
 
 // A document with every match of one unit (left to right, without overlaps)
-// replaced by kUnitMark: the text that the rules using that unit run on.
+// replaced by kUnitMark, and every form of the unit's phrases found between
+// them by the phrase's mark: the text that the rules using that unit run on.
 struct UnitText {
   struct Piece {
     std::size_t at;          // where the mark starts in `text`
-    std::size_t start, end;  // the unit's match in the document
+    std::size_t start, end;  // the unit's match (or phrase's form) in the document
+    std::size_t size;        // of the mark
+    int phrase;              // the unit's phrase it is, or -1: the unit's own match
   };
   std::string text;
   std::vector<Piece> pieces;  // in order
@@ -46,6 +50,9 @@ struct UnitText {
   std::size_t to_document(std::size_t pos, bool at_start) const;
 };
 UnitText make_unit_text(const Unit& unit, std::string_view document);
+// The same for a variant (Unit::base), from the copy its base made; nullopt
+// when no phrase of the variant is in the document (the copy is the base's).
+std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view document, const UnitText& base);
 
 class Scanner {
  public:

@@ -138,7 +138,7 @@ struct UnitList {
 };
 constexpr UnitList kUnitLists[] = {
     {"not_first", &Unit::not_first}, {"not_alone", &Unit::not_alone}, {"breaks", &Unit::breaks}, {"last", &Unit::last}};
-constexpr const char* kUnitKeys = "pattern, not_first, not_alone, breaks, last";
+constexpr const char* kUnitKeys = "pattern, not_first, not_alone, breaks, last, phrases";
 
 class Loader {
  public:
@@ -199,6 +199,17 @@ class Loader {
   // A unit's word lists (kUnitLists): where each goes, and the lexicon's name.
   std::map<std::string, std::vector<std::pair<const Lexicon* Unit::*, PatternDef>>> unit_lexicons_;
   std::set<std::string>* unit_refs_ = nullptr;
+  // Phrases (Unit::phrases) by name: the unit that declares them, their place
+  // in its declaration, their lexicon; each compiled once, when a rule first
+  // uses it. A rule's unit_refs_ hold the phrases it uses as kPhraseRef + name.
+  struct PhraseDef {
+    std::string unit;
+    std::size_t order;
+    PatternDef lexicon;
+    std::optional<Unit::Phrase> compiled;
+  };
+  std::map<std::string, PhraseDef> phrase_defs_;
+  static constexpr std::string_view kPhraseRef = "phrase:";
   std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
   std::map<std::string, SourcePos> rule_ids_;
 
@@ -321,7 +332,7 @@ class Loader {
       if (node.IsMap()) {
         for (const auto& kv : node) {
           const std::string k = scalar(kv.first);
-          if (k != "pattern" && std::none_of(std::begin(kUnitLists), std::end(kUnitLists),
+          if (k != "pattern" && k != "phrases" && std::none_of(std::begin(kUnitLists), std::end(kUnitLists),
                                              [&](const UnitList& l) { return k == l.key; }))
             diags_->error(pos_of(f, kv.first), fmt::format("unit '{}': unknown key '{}' (expected {})", name, k, kUnitKeys));
         }
@@ -331,6 +342,7 @@ class Loader {
         }
         for (const UnitList& list : kUnitLists)
           if (const auto& l = node[list.key]) unit_lexicons_[name].push_back({list.member, {scalar(l), &f, l}});
+        if (const auto& phrases = node["phrases"]) read_phrases(f, name, phrases);
       }
       unit_defs_[name] = {pattern.Scalar(), &f, pattern};
       unit_index_[name] = set_.units.size();
@@ -415,6 +427,74 @@ class Loader {
       if (auto re = compile(*expanded, *def.file, def.node, fmt::format("regex '{}'", name)))
         set_.regexes.emplace(name, std::move(re));
     }
+  }
+
+  // `phrases: {NAME: lexicon}` of a unit. Their names share the space of
+  // every other name (patterns, units, lexicons).
+  void read_phrases(const RawFile& f, const std::string& unit, const YAML::Node& phrases) {
+    if (!phrases.IsMap()) {
+      diags_->error(pos_of(f, phrases), fmt::format("unit '{}': 'phrases' must be a mapping of NAME: lexicon", unit));
+      return;
+    }
+    std::size_t order = 0;
+    for (const auto& kv : phrases) {
+      const std::string name = scalar(kv.first);
+      if (!valid_name(name)) {
+        diags_->error(pos_of(f, kv.first), fmt::format("invalid phrase name '{}' (letters, digits, _)", name));
+        continue;
+      }
+      if (!kv.second.IsScalar()) {
+        diags_->error(pos_of(f, kv.second), fmt::format("phrase '{}' must name a lexicon", name));
+        continue;
+      }
+      if (defined_at(name, pos_of(f, kv.first))) continue;
+      phrase_defs_[name] = PhraseDef{unit, order++, {kv.second.Scalar(), &f, kv.second}, std::nullopt};
+    }
+  }
+
+  // A phrase's lexicon and pattern, compiled on first use; nullopt (with a
+  // message) when the lexicon is unknown or the pattern does not compile.
+  const Unit::Phrase* phrase(const std::string& name) {
+    PhraseDef& def = phrase_defs_.at(name);
+    if (!def.compiled) {
+      Unit::Phrase p{name, def.lexicon.source, {}, nullptr, def.order};
+      if (const Lexicon* lex = set_.lexicon(def.lexicon.source)) {
+        p.pattern = "\\b(?:" + alternation(*lex) + ")\\b";
+        p.regex = compile(p.pattern, *def.lexicon.file, def.lexicon.node, fmt::format("phrase '{}'", name));
+        if (p.regex && RE2::FullMatch("", *p.regex)) {
+          diags_->error(pos_of(*def.lexicon.file, def.lexicon.node), fmt::format("phrase '{}' can match the empty string", name));
+          p.regex = nullptr;
+        }
+      } else {
+        diags_->error(pos_of(*def.lexicon.file, def.lexicon.node),
+                      fmt::format("phrase '{}': unknown lexicon '{}'", name, def.lexicon.source));
+      }
+      def.compiled = std::move(p);
+    }
+    return def.compiled->regex ? &*def.compiled : nullptr;
+  }
+
+  // The unit a rule runs on when it uses `phrases` of unit `base`: a variant
+  // named "BASE+PHRASE+...", made once (Unit::phrases); -1 when a phrase
+  // does not compile (reported with the phrase).
+  int unit_variant(std::size_t base, const std::vector<std::string>& phrases) {
+    std::vector<std::string> ordered = phrases;
+    std::sort(ordered.begin(), ordered.end(),
+              [&](const std::string& a, const std::string& b) { return phrase_defs_.at(a).order < phrase_defs_.at(b).order; });
+    std::string key = set_.units[base].name;
+    for (const auto& p : ordered) key += "+" + p;
+    if (auto it = unit_index_.find(key); it != unit_index_.end()) return static_cast<int>(it->second);
+    Unit variant = set_.units[base];
+    variant.name = key;
+    variant.base = static_cast<int>(base);
+    for (const auto& p : ordered) {
+      const Unit::Phrase* compiled = phrase(p);
+      if (!compiled) return -1;
+      variant.phrases.push_back(*compiled);
+    }
+    unit_index_[key] = set_.units.size();
+    set_.units.push_back(std::move(variant));
+    return static_cast<int>(set_.units.size() - 1);
   }
 
   // Each unit expanded in full (a unit inside a unit is an error) and
@@ -584,6 +664,22 @@ class Loader {
         stack.pop_back();
         if (!inner) return std::nullopt;
         out += "(?:" + *inner + ")";
+        continue;
+      }
+      if (auto ph = phrase_defs_.find(name); ph != phrase_defs_.end()) {
+        // As a mark where the rule runs on its unit's copy; elsewhere (inside
+        // a unit, or a regex of `regexes:`), the lexicon it names.
+        if (unit_refs_) {
+          unit_refs_->insert(std::string(kPhraseRef) + name);
+          out += phrase_mark_pattern(ph->second.order);
+          continue;
+        }
+        const Lexicon* lex = set_.lexicon(ph->second.lexicon.source);
+        if (!lex) {
+          diags_->error(locate(f, node, ref), fmt::format("phrase '{}': unknown lexicon '{}'", name, ph->second.lexicon.source));
+          return std::nullopt;
+        }
+        out += alternation(*lex);
         continue;
       }
       auto def = patterns_.find(name);
@@ -798,6 +894,17 @@ class Loader {
     auto expanded = expand(pattern.Scalar(), f, pattern, stack);
     unit_refs_ = nullptr;
     if (!expanded) return;
+    // A phrase stands for its unit too (Unit::phrases).
+    std::vector<std::string> phrases;
+    for (auto it = units.begin(); it != units.end();) {
+      if (it->rfind(kPhraseRef, 0) != 0) {
+        ++it;
+        continue;
+      }
+      phrases.push_back(it->substr(kPhraseRef.size()));
+      it = units.erase(it);
+    }
+    for (const auto& p : phrases) units.insert(phrase_defs_.at(p).unit);
     if (units.size() > 1) {
       diags_->error(pos_of(f, pattern), fmt::format("rule '{}' uses the units '{}' and '{}'; a rule can use one unit",
                                                    rule.id, *units.begin(), *std::next(units.begin())));
@@ -806,6 +913,10 @@ class Loader {
     if (units.size() == 1) {
       rule.unit = static_cast<int>(unit_index_.at(*units.begin()));
       if (!set_.units[rule.unit].regex) return;  // reported with the unit
+      if (!phrases.empty()) {
+        rule.unit = unit_variant(static_cast<std::size_t>(rule.unit), phrases);
+        if (rule.unit < 0) return;  // reported with the phrase
+      }
     }
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;

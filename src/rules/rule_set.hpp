@@ -152,6 +152,21 @@ struct Unit {
   // `last`: words (a lexicon) after which a match ends when they are not its
   // first word; the text after them is searched again. Null: none.
   const class Lexicon* last = nullptr;
+  // Phrases: lexicons found once per document as well, in the text between
+  // the unit's matches (docs/rules.md, "Phrases"). A unit declares them
+  // (`phrases: {NAME: lexicon}`); a rule that writes `%{NAME}` runs on a
+  // variant of the unit, a Unit of its own named "UNIT+NAME...", whose
+  // `phrases` are the ones that rule uses, in the order of the declaration;
+  // a phrase's forms are replaced by phrase_mark(its `mark`) in the copy.
+  struct Phrase {
+    std::string name;                  // as the rules write it
+    std::string lexicon;
+    std::string pattern;               // \b(?:alternation)\b
+    std::shared_ptr<const RE2> regex;  // null when it did not compile
+    std::size_t mark = 0;              // its place in the unit's declaration: phrase_mark(mark)
+  };
+  std::vector<Phrase> phrases;
+  int base = -1;  // a variant: the index of the unit it adds phrases to
 };
 // Three underscores: word characters, so that `\b` and the rules' generic
 // word classes (`\w`, `[\w-]+`) take a unit as they take a one-word name,
@@ -160,6 +175,12 @@ struct Unit {
 // that the copy has no mark but the units' (same length, offsets kept).
 inline constexpr std::string_view kUnitMark = "___";
 inline constexpr std::string_view kUnitMarkPattern = "(?:___)";
+// The mark of a unit's phrase k: "_-_", "_--_", ... Underscores at both ends,
+// so that `\b` and `\w` take it as a word, as they take the words of the
+// phrase it stands for; hyphens between, so that no mark contains another
+// (nor kUnitMark) and no letter or digit class matches it.
+inline std::string phrase_mark(std::size_t k) { return "_" + std::string(k + 1, '-') + "_"; }
+inline std::string phrase_mark_pattern(std::size_t k) { return "(?:" + phrase_mark(k) + ")"; }
 
 struct Rule {
   std::string id;

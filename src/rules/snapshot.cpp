@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "extract rule-set snapshot 2\n";
+constexpr std::string_view kMagic = "extract rule-set snapshot 3\n";
 constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
 // 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the
@@ -275,6 +275,15 @@ std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::str
     w.str(u.pattern);
     write_regex(w, u.regex);
     for (const Lexicon* l : {u.not_first, u.not_alone, u.breaks, u.last}) w.str(l ? l->name : "");
+    w.u64(u.phrases.size());
+    for (const Unit::Phrase& p : u.phrases) {
+      w.str(p.name);
+      w.str(p.lexicon);
+      w.str(p.pattern);
+      write_regex(w, p.regex);
+      w.u64(p.mark);
+    }
+    w.i64(u.base);
   }
   w.u64(rs.regexes.size());
   for (const auto& [name, re] : rs.regexes) {
@@ -358,12 +367,27 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     return l;
   };
   rs.units.resize(r.count(16));
-  for (Unit& u : rs.units) {
+  for (std::size_t n = 0; n < rs.units.size(); ++n) {
+    Unit& u = rs.units[n];
     u.name = r.str();
     u.pos = r.pos();
     u.pattern = r.str();
     u.regex = read_regex(r, rs.max_rule_mem);
     for (const Lexicon** l : {&u.not_first, &u.not_alone, &u.breaks, &u.last}) *l = lexicon(r.str());
+    u.phrases.resize(r.count(16));
+    for (Unit::Phrase& p : u.phrases) {
+      p.name = r.str();
+      p.lexicon = r.str();
+      p.pattern = r.str();
+      p.regex = read_regex(r, rs.max_rule_mem);
+      p.mark = r.u64();
+      if (!p.regex || p.mark > 64) throw Bad();
+    }
+    u.base = static_cast<int>(r.i64());
+    if (u.base < -1 || u.base >= static_cast<int>(n)) throw Bad();
+    // A variant shares its base's automaton, as when loaded from YAML.
+    if (u.base >= 0 && u.pattern == rs.units[static_cast<std::size_t>(u.base)].pattern)
+      u.regex = rs.units[static_cast<std::size_t>(u.base)].regex;
   }
   for (std::size_t n = r.count(9); n > 0; --n) {
     std::string name = r.str();

@@ -38,6 +38,9 @@ std::string describe(const RuleSet& rs) {
   for (const auto& u : rs.units) {
     out += "\nunit " + u.name + " " + u.pattern + " " + pattern_of(u.regex);
     for (const Lexicon* l : {u.not_first, u.not_alone, u.breaks, u.last}) out += " " + (l ? l->name : "-");
+    out += " base " + std::to_string(u.base);
+    for (const auto& p : u.phrases)
+      out += " phrase " + p.name + " " + p.lexicon + " " + std::to_string(p.mark) + " " + p.pattern + " " + pattern_of(p.regex);
   }
   for (const auto& [name, re] : rs.regexes) out += "\nregex " + name + " " + pattern_of(re);
   for (const Rule& r : rs.rules) {
@@ -98,6 +101,16 @@ TEST_CASE("a snapshot of the shipped rules reads back as the same rule set", "[s
   }
   // Written again, byte for byte the same.
   CHECK(encode_snapshot(*read, replay, "key") == bytes);
+  // A unit variant (phrases) shares its base's automaton, as loaded from YAML.
+  std::size_t variants = 0;
+  for (const RuleSet* rs : std::initializer_list<const RuleSet*>{&loaded, &*read})
+    for (const Unit& u : rs->units) {
+      if (u.base < 0) continue;
+      ++variants;
+      CHECK(u.regex == rs->units[static_cast<std::size_t>(u.base)].regex);
+      CHECK_FALSE(u.phrases.empty());
+    }
+  CHECK(variants >= 2);
 }
 
 TEST_CASE("rules read from a snapshot give the records of rules loaded from YAML", "[snapshot]") {

@@ -280,12 +280,12 @@ rules:
 TEST_CASE("a unit written as a mapping: errors", "[units]") {
   CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', first: x}\n"),
              Catch::Contains("r.yaml:2:") &&
-                 Catch::Contains("unit 'A': unknown key 'first' (expected pattern, not_first, not_alone, breaks, last)"));
+                 Catch::Contains("unit 'A': unknown key 'first' (expected pattern, not_first, not_alone, breaks, last, phrases)"));
   CHECK_THAT(errors_of("units:\n  A: {not_first: x}\n"), Catch::Contains("unit 'A' needs 'pattern' (a string)"));
   CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', breaks: nowhere}\n"),
              Catch::Contains("r.yaml:2:") && Catch::Contains("unit 'A': unknown lexicon 'nowhere' for breaks"));
   CHECK_THAT(errors_of("units:\n  A: [x]\n"),
-             Catch::Contains("unit 'A' must be a string or a mapping {pattern, not_first, not_alone, breaks, last}"));
+             Catch::Contains("unit 'A' must be a string or a mapping {pattern, not_first, not_alone, breaks, last, phrases}"));
 }
 
 TEST_CASE("the scanner's profile counts a unit's marking after the rules", "[units]") {
@@ -302,4 +302,150 @@ TEST_CASE("the scanner's profile counts a unit's marking after the rules", "[uni
   CHECK(unit.applicable == 2);
   CHECK(unit.matches == 5);  // Acme Corp, Widget Works, Zeta, Omega, Beta
   CHECK(unit.ms >= 0);
+}
+
+namespace {
+
+// A unit with two phrases: `t.buy` names BUY, `t.sell` names SELL, `t.names`
+// none (it reads the verbs as words), `t.both` both.
+const char* kPhraseRules = R"(
+patterns:
+  CAP: '[A-Z][a-z]+'
+lexicons:
+  buy_verbs: {entries: [bought, has bought, agreed to buy, agreed to buy out]}
+  sell_verbs: {entries: [sold, has sold, agreed to sell]}
+units:
+  NAME:
+    pattern: '%{CAP}(?: %{CAP})*'
+    phrases: {BUY: buy_verbs, SELL: sell_verbs}
+rules:
+  - id: t.buy
+    type: acquisition
+    pattern: '(?P<acquirer>%{NAME})\s+(?:has\s+)?(?P<trigger>%{BUY})\s+(?P<target>%{NAME})'
+    fields: {acquirer: name, target: name, trigger: lexicon:buy_verbs}
+  - id: t.sell
+    type: acquisition
+    pattern: '(?P<seller>%{NAME})\s+(?P<trigger>%{SELL})\s+(?P<target>%{NAME})'
+    fields: {seller: name, target: name, trigger: lexicon:sell_verbs}
+  - id: t.names
+    type: acquisition
+    pattern: '(?P<acquirer>%{NAME})\s+(?P<verb>[a-z]+(?:\s+[a-z]+)*)\s+(?P<target>%{NAME})'
+    fields: {acquirer: name, target: name, verb: text}
+  - id: t.both
+    type: acquisition
+    pattern: '(?P<acquirer>%{NAME})\s+%{BUY}\s+(?P<target>%{NAME}),\s+and\s+(?P<other>%{NAME})\s+%{SELL}'
+    fields: {acquirer: name, target: name, other: name}
+)";
+
+const Rule& rule_named(const RuleSet& set, const std::string& id) {
+  for (const Rule& r : set.rules)
+    if (r.id == id) return r;
+  FAIL("no rule " << id);
+  return set.rules.front();
+}
+
+}  // namespace
+
+TEST_CASE("a unit's phrases: marks of their own, in the copies of the rules that name them", "[units][phrases]") {
+  TempDir dir;
+  const RuleSet set = loaded(dir, kPhraseRules);
+  const Rule& buy = rule_named(set, "t.buy");
+  const Rule& sell = rule_named(set, "t.sell");
+  const Rule& names = rule_named(set, "t.names");
+  const Rule& both = rule_named(set, "t.both");
+  // A variant per set of phrases a rule uses, sharing the base's automaton.
+  REQUIRE(names.unit >= 0);
+  const Unit& base = set.units[static_cast<std::size_t>(names.unit)];
+  CHECK(base.name == "NAME");
+  CHECK(base.phrases.empty());
+  CHECK(set.units.size() == 4);  // NAME, NAME+BUY, NAME+SELL, NAME+BUY+SELL
+  for (const Rule* r : {&buy, &sell, &both}) {
+    REQUIRE(r->unit >= 0);
+    const Unit& u = set.units[static_cast<std::size_t>(r->unit)];
+    CHECK(u.base == names.unit);
+    CHECK(u.regex == base.regex);
+  }
+  CHECK(set.units[static_cast<std::size_t>(buy.unit)].name == "NAME+BUY");
+  CHECK(set.units[static_cast<std::size_t>(sell.unit)].name == "NAME+SELL");
+  CHECK(set.units[static_cast<std::size_t>(both.unit)].name == "NAME+BUY+SELL");
+  // The mark is the phrase's place in the declaration, whatever the variant.
+  CHECK(sell.pattern.find(phrase_mark_pattern(1)) != std::string::npos);
+  CHECK(sell.pattern.find("sold") == std::string::npos);
+  CHECK(set.units[static_cast<std::size_t>(sell.unit)].phrases.at(0).mark == 1);
+
+  const std::string doc = "Acme has bought Zeta, and Omega sold Beta.";
+  SECTION("the copy: names, then the phrases between them, the longest form at the leftmost place") {
+    const Unit& both_unit = set.units[static_cast<std::size_t>(both.unit)];
+    const UnitText plain = make_unit_text(base, doc);
+    CHECK(plain.text == "___ has bought ___, and ___ sold ___.");
+    const auto marked = make_unit_text(both_unit, doc, plain);
+    REQUIRE(marked);
+    CHECK(marked->text == "___ _-_ ___, and ___ _--_ ___.");
+    CHECK(marked->text == make_unit_text(both_unit, doc).text);
+    REQUIRE(marked->pieces.size() == 6);
+    CHECK(text_of(doc, {marked->pieces[1].start, marked->pieces[1].end}) == "has bought");
+    CHECK(text_of(doc, {marked->pieces[4].start, marked->pieces[4].end}) == "sold");
+    // Offsets after a longer or shorter mark map back.
+    CHECK(marked->to_document(marked->pieces[1].at, true) == 5);
+    CHECK(marked->to_document(marked->pieces[1].at + 3, false) == 15);
+    CHECK(marked->to_document(marked->pieces[4].at + 4, false) == doc.find(" Beta"));
+    CHECK(marked->to_document(marked->text.size(), false) == doc.size());
+    // Without a form of its phrases, a variant has no copy of its own.
+    CHECK_FALSE(make_unit_text(set.units[static_cast<std::size_t>(buy.unit)], "Acme met Zeta.",
+                               make_unit_text(base, "Acme met Zeta.")));
+  }
+
+  SECTION("rules: a phrase is one piece, read back as its words") {
+    Scanner scanner(set);
+    const auto cs = scanner.scan(doc, "en");
+    auto one = [&](const std::string& id) -> const Candidate& {
+      const Candidate* c = nullptr;
+      for (const auto& x : cs)
+        if (set.rules[x.rule_index].id == id) c = &x;
+      REQUIRE(c);
+      return *c;
+    };
+    // `(?:has\s+)?` cannot take "has": the phrase has it.
+    CHECK(capture(doc, one("t.buy"), "trigger") == "has bought");
+    CHECK(capture(doc, one("t.buy"), "target") == "Zeta");
+    CHECK(capture(doc, one("t.sell"), "trigger") == "sold");
+    CHECK(capture(doc, one("t.sell"), "seller") == "Omega");
+    CHECK(text_of(doc, one("t.both").span) == "Acme has bought Zeta, and Omega sold");
+    // A rule naming no phrase reads the verbs as words.
+    CHECK(matches_of(set, scanner, doc, "t.names") == std::vector<std::string>{"Acme has bought Zeta", "Omega sold Beta"});
+    // The same, one document in a batch, and one rule alone.
+    const auto batch = scanner.scan_batch({"Zeta sold Acme.", doc}, {"en", "en"});
+    CHECK(batch[1].size() == cs.size());
+    std::vector<Candidate> alone;
+    scanner.scan_rule(static_cast<std::size_t>(&sell - set.rules.data()), doc, alone);
+    REQUIRE(alone.size() == 1);
+    CHECK(capture(doc, alone[0], "trigger") == "sold");
+  }
+}
+
+TEST_CASE("phrase errors name the file and place", "[units][phrases]") {
+  CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', phrases: [x]}\n"),
+             Catch::Contains("r.yaml:2:") && Catch::Contains("unit 'A': 'phrases' must be a mapping of NAME: lexicon"));
+  CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', phrases: {P: [x]}}\n"),
+             Catch::Contains("phrase 'P' must name a lexicon"));
+  CHECK_THAT(errors_of("units:\n  A: {pattern: '[A-Z]+', phrases: {P-Q: x}}\n"),
+             Catch::Contains("invalid phrase name 'P-Q'"));
+  CHECK_THAT(errors_of("patterns:\n  P: 'x'\nunits:\n  A: {pattern: '[A-Z]+', phrases: {P: x}}\n"),
+             Catch::Contains("duplicate name 'P'"));
+  // An unknown lexicon is reported where the phrase names it, once, and its rules are left out.
+  const std::string unknown = errors_of(
+      "units:\n  A: {pattern: '[A-Z]+', phrases: {P: nolex}}\nrules:\n"
+      "  - {id: t.a, type: x, pattern: '%{A} %{P}'}\n  - {id: t.b, type: x, pattern: '%{P} %{A}'}\n");
+  CHECK_THAT(unknown, Catch::Contains("r.yaml:2:") && Catch::Contains("phrase 'P': unknown lexicon 'nolex'"));
+  CHECK(unknown.find("unknown lexicon") == unknown.rfind("unknown lexicon"));
+  // A rule's phrases belong to its one unit.
+  CHECK_THAT(errors_of("lexicons:\n  v: {entries: [went]}\nunits:\n  A: {pattern: '[A-Z]+', phrases: {P: v}}\n  B: '[0-9]+'\n"
+                       "rules:\n  - {id: t.a, type: x, pattern: '%{B} %{P}'}\n"),
+             Catch::Contains("rule 't.a' uses the units 'A' and 'B'; a rule can use one unit"));
+  // Outside a rule's copy (a regex of `regexes:`), a phrase is its lexicon.
+  TempDir dir;
+  const RuleSet set = loaded(dir, "lexicons:\n  v: {entries: [went, came]}\nunits:\n  A: {pattern: '[A-Z]+', phrases: {P: v}}\n"
+                                  "regexes:\n  R: '%{P}'\n");
+  REQUIRE(set.regexes.count("R"));
+  CHECK(RE2::FullMatch("came", *set.regexes.at("R")));
 }
