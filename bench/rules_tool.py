@@ -119,8 +119,12 @@ def load(root):
             patterns[name] = str(src)
         # A unit is matched once per document by extract and its rules run on
         # the marked text; here it is expanded in full, as in a plain regex.
+        # Its phrases (a lexicon each) are that lexicon, as outside a rule's copy.
         for name, src in (doc.get("units") or {}).items():
             patterns[name] = str(src.get("pattern", "")) if isinstance(src, dict) else str(src)
+            if isinstance(src, dict):
+                for phrase, lexicon in (src.get("phrases") or {}).items():
+                    patterns[phrase] = "%{" + str(lexicon) + "}"
         for name, node in (doc.get("lexicons") or {}).items():
             lexicons[name] = node
         rel = os.path.relpath(path, root).split(os.sep)

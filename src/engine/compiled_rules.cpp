@@ -257,33 +257,48 @@ void Scanner::compile_for(Automata& a, const std::vector<std::string>& languages
 namespace {
 
 // Where a unit's phrases are in `document` between the unit's own matches
-// (`found`, in order, the mark size of each piece set): phrase after phrase,
-// each left to right in what the earlier ones left, the form its pattern
-// prefers at the leftmost place. Adds them to `found`, kept in order.
+// (`found`, in order): phrase after phrase, each left to right in the text
+// the earlier pieces leave (gap by gap: the leftmost form that starts and ends
+// in a gap, the one the pattern prefers there). Adds them to `found`, kept in
+// order. One search runs over the whole document and is bounded to its gap
+// only when its match runs into a piece, so that a document costs about one
+// RE2 call per form found rather than one per gap.
 void find_phrases(const Unit& unit, std::string_view document, std::vector<UnitText::Piece>& found) {
   re2::StringPiece m;
-  for (std::size_t k = 0; k < unit.phrases.size(); ++k) {
-    const RE2& re = *unit.phrases[k].regex;
-    const std::size_t mark = phrase_mark(unit.phrases[k].mark).size();
-    std::vector<UnitText::Piece> merged;
-    merged.reserve(found.size());
-    std::size_t gap = 0;  // start of the text between pieces
-    for (std::size_t i = 0; i <= found.size(); ++i) {
-      const std::size_t gap_end = i < found.size() ? found[i].start : document.size();
-      std::size_t pos = gap;
-      while (pos <= gap_end && re.Match(document, pos, gap_end, RE2::UNANCHORED, &m, 1)) {
-        const std::size_t start = static_cast<std::size_t>(m.data() - document.data()), end = start + m.size();
-        if (end == start) {  // refused when loading; never loop on it
-          pos = end + 1;
+  for (const Unit::Phrase& phrase : unit.phrases) {
+    const RE2& re = *phrase.regex;
+    const int mark = static_cast<int>(phrase.mark);
+    const std::size_t mark_size = phrase_mark(phrase.mark).size();
+    std::vector<UnitText::Piece> added;
+    std::size_t pos = 0, i = 0;  // found[i]: the first piece that ends after pos
+    while (pos <= document.size() && re.Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
+      std::size_t start = static_cast<std::size_t>(m.data() - document.data()), end = start + m.size();
+      while (i < found.size() && found[i].end <= start) ++i;
+      if (i < found.size() && found[i].start < end) {
+        if (start >= found[i].start) {  // inside a piece: on after it
+          pos = found[i].end;
           continue;
         }
-        merged.push_back({0, start, end, mark, static_cast<int>(unit.phrases[k].mark)});
-        pos = end;
+        // From the gap into a piece: what the gap alone gives.
+        const std::size_t gap = i > 0 ? std::max(pos, found[i - 1].end) : pos;
+        if (!re.Match(document, gap, found[i].start, RE2::UNANCHORED, &m, 1)) {
+          pos = found[i].end;
+          continue;
+        }
+        start = static_cast<std::size_t>(m.data() - document.data());
+        end = start + m.size();
       }
-      if (i == found.size()) break;
-      merged.push_back(found[i]);
-      gap = found[i].end;
+      if (end == start) {  // refused when loading; never loop on it
+        pos = end + 1;
+        continue;
+      }
+      added.push_back({0, start, end, mark_size, mark});
+      pos = end;
     }
+    if (added.empty()) continue;
+    std::vector<UnitText::Piece> merged(found.size() + added.size());
+    std::merge(found.begin(), found.end(), added.begin(), added.end(), merged.begin(),
+               [](const UnitText::Piece& a, const UnitText::Piece& b) { return a.start < b.start; });
     found = std::move(merged);
   }
 }

@@ -449,3 +449,60 @@ TEST_CASE("phrase errors name the file and place", "[units][phrases]") {
   REQUIRE(set.regexes.count("R"));
   CHECK(RE2::FullMatch("came", *set.regexes.at("R")));
 }
+
+TEST_CASE("a unit's phrases are what a search gap by gap finds", "[units][phrases]") {
+  // The definition: each gap between the unit's matches searched on its own,
+  // left to right, the phrases one after another.
+  auto by_gaps = [](const Unit& unit, std::string_view doc, std::vector<UnitText::Piece> found) {
+    re2::StringPiece m;
+    for (const Unit::Phrase& phrase : unit.phrases) {
+      std::vector<UnitText::Piece> out;
+      std::size_t gap = 0;
+      for (std::size_t i = 0; i <= found.size(); ++i) {
+        const std::size_t gap_end = i < found.size() ? found[i].start : doc.size();
+        for (std::size_t pos = gap; pos <= gap_end && phrase.regex->Match(doc, pos, gap_end, RE2::UNANCHORED, &m, 1);) {
+          const auto s = static_cast<std::size_t>(m.data() - doc.data());
+          out.push_back({0, s, s + m.size(), phrase_mark(phrase.mark).size(), static_cast<int>(phrase.mark)});
+          pos = s + m.size();
+        }
+        if (i == found.size()) break;
+        out.push_back(found[i]);
+        gap = found[i].end;
+      }
+      found = std::move(out);
+    }
+    return found;
+  };
+  TempDir dir;
+  const RuleSet set = loaded(dir, kPhraseRules);
+  const Unit& both = set.units[static_cast<std::size_t>(rule_named(set, "t.both").unit)];
+  const Unit& base = set.units[static_cast<std::size_t>(both.base)];
+  // Words that make names, forms, forms cut by a name ("agreed to Buy") and
+  // forms that run into one ("has sold Acme"), in every order.
+  const std::vector<std::string> words = {"Acme", "Zeta Corp", "bought", "has", "sold", "agreed", "to", "buy",
+                                          "sell", "out", "Out", "Buy", "and", ",", "has bought", "agreed to sell", "agreed to buy", "x"};
+  std::uint64_t state = 12345;
+  auto next = [&](std::size_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>((state >> 33) % n);
+  };
+  std::size_t pieces = 0, phrases = 0;
+  for (int t = 0; t < 3000; ++t) {
+    std::string doc;
+    for (std::size_t n = 1 + next(14); n > 0; --n) doc += words[next(words.size())] + (next(5) ? " " : "\n");
+    const UnitText plain = make_unit_text(base, doc);
+    const auto want = by_gaps(both, doc, plain.pieces);
+    const UnitText got = make_unit_text(both, doc);
+    INFO(doc);
+    REQUIRE(got.pieces.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CHECK(got.pieces[i].start == want[i].start);
+      CHECK(got.pieces[i].end == want[i].end);
+      CHECK(got.pieces[i].phrase == want[i].phrase);
+      phrases += want[i].phrase >= 0;
+    }
+    pieces += want.size();
+  }
+  CHECK(phrases > 2000);            // the texts have phrases
+  CHECK(pieces - phrases > 2000);  // and names
+}
