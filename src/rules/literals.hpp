@@ -29,7 +29,8 @@ namespace extract {
 
 // Which atoms occur in a text, one flag per atom index. Bits, not bytes: the
 // scanner holds one set per document of a chunk and per unit copy of it
-// (about 1,000 atoms each; docs/performance.md, "Smaller chunk state").
+// (about 1,000 atoms each; docs/performance.md, "Smaller chunk state, and
+// phrases").
 using AtomFlags = std::vector<bool>;
 
 // The atoms of a rule set, each once, by index.
