@@ -17,7 +17,12 @@ rules' examples and the trigger fields are not rewritten), and the mark
 takes the longest form everywhere, where the pattern could backtrack to a
 shorter one.
 
-Usage: bench/lexicon_unit_probe.py --extract build/extract acq_verb_en [more lexicons]
+Since the probe, acq_verb_en and acq_sell_en are phrases of the unit
+DEAL_NAME_U (docs/rules.md, "Phrases"): the shipped rules no longer write
+%{acq_verb_en}, so probe other lexicons, or the rules of a build before
+757350d (--rules), to see what a phrase would save.
+
+Usage: bench/lexicon_unit_probe.py --extract build/extract speech_verb_en [more lexicons]
 """
 import argparse
 import glob
