@@ -452,8 +452,8 @@ class Loader {
     }
   }
 
-  // A phrase's lexicon and pattern, compiled on first use; nullopt (with a
-  // message) when the lexicon is unknown or the pattern does not compile.
+  // A phrase's lexicon and pattern, compiled on first use; null (with a
+  // message, once) when the lexicon is unknown or the pattern does not compile.
   const Unit::Phrase* phrase(const std::string& name) {
     PhraseDef& def = phrase_defs_.at(name);
     if (!def.compiled) {
