@@ -1,7 +1,6 @@
 #include "engine/compiled_rules.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -109,8 +108,8 @@ std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
   if (it == pieces.begin()) return pos;
   const Piece& m = *std::prev(it);
   if (pos == m.at) return m.start;
-  if (pos < m.at + m.size) return at_start ? m.start : m.end;
-  return m.end + (pos - m.at - m.size);
+  if (pos < m.at + m.mark_size()) return at_start ? m.start : m.end;
+  return m.end + (pos - m.at - m.mark_size());
 }
 
 // A generation of compiled patterns. The first borrows the patterns
@@ -268,7 +267,6 @@ void find_phrases(const Unit& unit, std::string_view document, std::vector<UnitT
   for (const Unit::Phrase& phrase : unit.phrases) {
     const RE2& re = *phrase.regex;
     const int mark = static_cast<int>(phrase.mark);
-    const std::size_t mark_size = phrase_mark(phrase.mark).size();
     std::vector<UnitText::Piece> added;
     std::size_t pos = 0, i = 0;  // found[i]: the first piece that ends after pos
     while (pos <= document.size() && re.Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
@@ -292,7 +290,7 @@ void find_phrases(const Unit& unit, std::string_view document, std::vector<UnitT
         pos = end + 1;
         continue;
       }
-      added.push_back({0, start, end, mark_size, mark});
+      added.push_back({0, start, end, mark});
       pos = end;
     }
     if (added.empty()) continue;
@@ -330,10 +328,7 @@ UnitText with_marks(std::string_view document, std::vector<UnitText::Piece> piec
 }  // namespace
 
 std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view document, const UnitText& base) {
-  std::vector<UnitText::Piece> pieces;
-  pieces.reserve(base.pieces.size());
-  for (const UnitText::Piece& p : base.pieces)
-    if (p.phrase < 0) pieces.push_back(p);
+  std::vector<UnitText::Piece> pieces = base.pieces;  // a base has no phrases
   const std::size_t before = pieces.size();
   find_phrases(unit, document, pieces);
   if (pieces.size() == before) return std::nullopt;
@@ -410,7 +405,7 @@ UnitText make_unit_text(const Unit& unit, std::string_view document) {
       }
       if (again) continue;
     }
-    u.pieces.push_back({0, start, end, kUnitMark.size(), -1});
+    u.pieces.push_back({0, start, end, -1});
     pos = end;
   }
   find_phrases(unit, document, u.pieces);
@@ -497,28 +492,27 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   found.reserve(texts.size());
   for (std::string_view text : texts) found.push_back(atoms_in(text));
   // Per document, per unit that one of its rules uses: the marked text and
-  // the atoms in it.
+  // the atoms in it. A variant without a phrase in the document shares its
+  // base's copy.
   const std::size_t nunits = rules_.units.size();
-  std::vector<std::vector<std::optional<UnitText>>> marked(texts.size());
+  std::vector<std::vector<std::shared_ptr<const UnitText>>> marked(texts.size());
   std::vector<std::vector<AtomFlags>> marked_found(texts.size());
   if (nunits > 0) {
     for (std::size_t d = 0; d < texts.size(); ++d) {
       marked[d].resize(nunits);
       marked_found[d].resize(nunits);
-      // A unit's copy; a variant's from its base's (Unit::base).
-      std::function<void(std::size_t)> mark = [&](std::size_t u) {
+      // A unit's copy; a variant's from its base's (Unit::base), made first.
+      auto mark = [&](std::size_t u) {
         if (marked[d][u]) return;
         const Unit& unit = rules_.units[u];
-        if (unit.base >= 0) mark(static_cast<std::size_t>(unit.base));
         const auto start = profile_start(profile_ != nullptr);
         if (unit.base < 0) {
-          marked[d][u] = make_unit_text(unit, texts[d]);
+          marked[d][u] = std::make_shared<const UnitText>(make_unit_text(unit, texts[d]));
           marked_found[d][u] = atoms_in(marked[d][u]->text);
         } else {
-          // Without a phrase in the document, the variant's copy is its base's.
           const auto b = static_cast<std::size_t>(unit.base);
-          marked[d][u] = make_unit_text(unit, texts[d], *marked[d][b]);
-          if (marked[d][u]) {
+          if (auto own = make_unit_text(unit, texts[d], *marked[d][b])) {
+            marked[d][u] = std::make_shared<const UnitText>(std::move(*own));
             marked_found[d][u] = atoms_in(marked[d][u]->text);
           } else {
             marked[d][u] = marked[d][b];
@@ -532,8 +526,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         c.applicable += 1;
         c.matches += marked[d][u]->pieces.size();
       };
-      for (const Rule& rule : rules_.rules)
-        if (rule.unit >= 0 && applies(rule, languages[d])) mark(static_cast<std::size_t>(rule.unit));
+      for (const Rule& rule : rules_.rules) {
+        if (rule.unit < 0 || !applies(rule, languages[d])) continue;
+        const auto u = static_cast<std::size_t>(rule.unit);
+        if (rules_.units[u].base >= 0) mark(static_cast<std::size_t>(rules_.units[u].base));
+        mark(u);
+      }
     }
   }
   const Lease automata(*this, true);

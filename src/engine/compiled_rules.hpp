@@ -40,8 +40,10 @@ struct UnitText {
   struct Piece {
     std::size_t at;          // where the mark starts in `text`
     std::size_t start, end;  // the unit's match (or phrase's form) in the document
-    std::size_t size;        // of the mark
-    int phrase;              // the unit's phrase it is, or -1: the unit's own match
+    int phrase;              // the unit's phrase it is (Phrase::mark), or -1: the unit's own match
+    std::size_t mark_size() const {
+      return phrase < 0 ? kUnitMark.size() : phrase_mark_size(static_cast<std::size_t>(phrase));
+    }
   };
   std::string text;
   std::vector<Piece> pieces;  // in order

@@ -180,6 +180,7 @@ inline constexpr std::string_view kUnitMarkPattern = "(?:___)";
 // phrase it stands for; hyphens between, so that no mark contains another
 // (nor kUnitMark) and no letter or digit class matches it.
 inline std::string phrase_mark(std::size_t k) { return "_" + std::string(k + 1, '-') + "_"; }
+inline std::size_t phrase_mark_size(std::size_t k) { return k + 3; }  // phrase_mark(k).size()
 inline std::string phrase_mark_pattern(std::size_t k) { return "(?:" + phrase_mark(k) + ")"; }
 
 struct Rule {

@@ -372,6 +372,7 @@ TEST_CASE("a unit's phrases: marks of their own, in the copies of the rules that
   CHECK(sell.pattern.find(phrase_mark_pattern(1)) != std::string::npos);
   CHECK(sell.pattern.find("sold") == std::string::npos);
   CHECK(set.units[static_cast<std::size_t>(sell.unit)].phrases.at(0).mark == 1);
+  for (std::size_t k = 0; k < 5; ++k) CHECK(phrase_mark_size(k) == phrase_mark(k).size());
 
   const std::string doc = "Acme has bought Zeta, and Omega sold Beta.";
   SECTION("the copy: names, then the phrases between them, the longest form at the leftmost place") {
@@ -462,7 +463,7 @@ TEST_CASE("a unit's phrases are what a search gap by gap finds", "[units][phrase
         const std::size_t gap_end = i < found.size() ? found[i].start : doc.size();
         for (std::size_t pos = gap; pos <= gap_end && phrase.regex->Match(doc, pos, gap_end, RE2::UNANCHORED, &m, 1);) {
           const auto s = static_cast<std::size_t>(m.data() - doc.data());
-          out.push_back({0, s, s + m.size(), phrase_mark(phrase.mark).size(), static_cast<int>(phrase.mark)});
+          out.push_back({0, s, s + m.size(), static_cast<int>(phrase.mark)});
           pos = s + m.size();
         }
         if (i == found.size()) break;
