@@ -201,7 +201,8 @@ class Loader {
   std::set<std::string>* unit_refs_ = nullptr;
   // Phrases (Unit::phrases) by name: the unit that declares them, their place
   // in its declaration, their lexicon; each compiled once, when a rule first
-  // uses it. A rule's unit_refs_ hold the phrases it uses as kPhraseRef + name.
+  // uses it. A rule's unit_refs_ hold the phrases it uses too (names are
+  // unique across units, phrases and the rest).
   struct PhraseDef {
     std::string unit;
     std::size_t order;
@@ -209,7 +210,6 @@ class Loader {
     std::optional<Unit::Phrase> compiled;
   };
   std::map<std::string, PhraseDef> phrase_defs_;
-  static constexpr std::string_view kPhraseRef = "phrase:";
   std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
   std::map<std::string, SourcePos> rule_ids_;
 
@@ -670,7 +670,7 @@ class Loader {
         // As a mark where the rule runs on its unit's copy; elsewhere (inside
         // a unit, or a regex of `regexes:`), the lexicon it names.
         if (unit_refs_) {
-          unit_refs_->insert(std::string(kPhraseRef) + name);
+          unit_refs_->insert(name);
           out += phrase_mark_pattern(ph->second.order);
           continue;
         }
@@ -897,11 +897,11 @@ class Loader {
     // A phrase stands for its unit too (Unit::phrases).
     std::vector<std::string> phrases;
     for (auto it = units.begin(); it != units.end();) {
-      if (it->rfind(kPhraseRef, 0) != 0) {
+      if (!phrase_defs_.count(*it)) {
         ++it;
         continue;
       }
-      phrases.push_back(it->substr(kPhraseRef.size()));
+      phrases.push_back(*it);
       it = units.erase(it);
     }
     for (const auto& p : phrases) units.insert(phrase_defs_.at(p).unit);
