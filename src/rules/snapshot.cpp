@@ -272,18 +272,19 @@ std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::str
   for (const Unit& u : rs.units) {
     w.str(u.name);
     w.pos(u.pos);
-    w.str(u.pattern);
-    write_regex(w, u.regex);
-    for (const Lexicon* l : {u.not_first, u.not_alone, u.breaks, u.last}) w.str(l ? l->name : "");
+    w.i64(u.base);
+    if (u.base < 0) {  // a variant has its base's pattern, automaton and word lists
+      w.str(u.pattern);
+      write_regex(w, u.regex);
+      for (const Lexicon* l : {u.not_first, u.not_alone, u.breaks, u.last}) w.str(l ? l->name : "");
+    }
     w.u64(u.phrases.size());
-    for (const Unit::Phrase& p : u.phrases) {
+    for (const Unit::Phrase& p : u.phrases) {  // only phrases that compiled are kept
       w.str(p.name);
       w.str(p.lexicon);
       w.str(p.pattern);
-      write_regex(w, p.regex);
       w.u64(p.mark);
     }
-    w.i64(u.base);
   }
   w.u64(rs.regexes.size());
   for (const auto& [name, re] : rs.regexes) {
@@ -367,27 +368,39 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     return l;
   };
   rs.units.resize(r.count(16));
+  // Each phrase compiled once, however many variants have it (as at load).
+  std::map<std::string, std::shared_ptr<const RE2>> phrase_regexes;
   for (std::size_t n = 0; n < rs.units.size(); ++n) {
     Unit& u = rs.units[n];
     u.name = r.str();
     u.pos = r.pos();
-    u.pattern = r.str();
-    u.regex = read_regex(r, rs.max_rule_mem);
-    for (const Lexicon** l : {&u.not_first, &u.not_alone, &u.breaks, &u.last}) *l = lexicon(r.str());
+    u.base = static_cast<int>(r.i64());
+    if (u.base < -1 || u.base >= static_cast<int>(n)) throw Bad();
+    if (u.base >= 0) {  // a variant shares its base's automaton, as when loaded from YAML
+      const Unit& base = rs.units[static_cast<std::size_t>(u.base)];
+      if (base.base >= 0) throw Bad();
+      u.pattern = base.pattern;
+      u.regex = base.regex;
+      u.not_first = base.not_first, u.not_alone = base.not_alone, u.breaks = base.breaks, u.last = base.last;
+    } else {
+      u.pattern = r.str();
+      u.regex = read_regex(r, rs.max_rule_mem);
+      for (const Lexicon** l : {&u.not_first, &u.not_alone, &u.breaks, &u.last}) *l = lexicon(r.str());
+    }
     u.phrases.resize(r.count(16));
     for (Unit::Phrase& p : u.phrases) {
       p.name = r.str();
       p.lexicon = r.str();
       p.pattern = r.str();
-      p.regex = read_regex(r, rs.max_rule_mem);
       p.mark = r.u64();
-      if (!p.regex || p.mark > 64) throw Bad();
+      if (p.mark > 64) throw Bad();
+      auto& re = phrase_regexes[p.pattern];
+      if (!re) {
+        re = std::make_shared<const RE2>(p.pattern, rule_regex_options(rs.max_rule_mem));
+        if (!re->ok()) throw Bad();
+      }
+      p.regex = re;
     }
-    u.base = static_cast<int>(r.i64());
-    if (u.base < -1 || u.base >= static_cast<int>(n)) throw Bad();
-    // A variant shares its base's automaton, as when loaded from YAML.
-    if (u.base >= 0 && u.pattern == rs.units[static_cast<std::size_t>(u.base)].pattern)
-      u.regex = rs.units[static_cast<std::size_t>(u.base)].regex;
   }
   for (std::size_t n = r.count(9); n > 0; --n) {
     std::string name = r.str();
