@@ -8,8 +8,10 @@ Rows (all in one run, page cache warm, output to /dev/null):
   large            JSON Lines repeated up to --large-mb (>= 100 MB): extract -j1, -j2, cat, rg
   distinct         extract -j2 over --distinct (default: the reuters-all folder beside the
                    corpus, 21,479 different articles, 17 MB, when present): memory on text
-                   that does not repeat, where the rules' DFA caches keep growing; and the
-                   same with --max-memory (default 48 MB), which rebuilds them instead
+                   that does not repeat, where the rules' DFA caches would keep growing
+                   but for extract's automatic memory limit (the default, --max-memory
+                   auto, which rebuilds them); and the same with --max-memory 0 (no limit;
+                   bench's --max-memory sets another value)
   rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
   load             extract on an empty input (median of 5): rule-set load + startup; and on
@@ -266,8 +268,8 @@ class Bench:
             dmb = sum(os.path.getsize(f) for f in dfiles) / 1e6
             dname = os.path.basename(distinct.rstrip("/"))[:12]
             self.extract("distinct", dname, ["--include", "*.txt", distinct], dmb, len(dfiles), 2)
-            # The same with a limit on the heap: the rules' automata are
-            # rebuilt when it is passed (extract --max-memory).
+            # The same with another limit on the heap (default: none); by
+            # default extract sets one itself (--max-memory auto).
             self.extract("distinct", dname, ["--max-memory", str(a.max_memory), "--include", "*.txt", distinct],
                          dmb, len(dfiles), 2, tool=f"extract -j2 --max-memory {a.max_memory}")
         else:
@@ -345,9 +347,9 @@ class Bench:
                 print(f"  {label:<48} {r['rss_mb']:8.1f}")
         dname = next((r["input"] for r in self.rows if r["group"] == "distinct"), None)
         if dname:
-            ratio(f"time --max-memory {self.a.max_memory} / none (distinct, -j2)",
-                  val("distinct", dname, f"extract -j2 --max-memory {self.a.max_memory}"),
-                  val("distinct", dname, "extract -j2"))
+            ratio(f"time default (auto limit) / --max-memory {self.a.max_memory} (distinct, -j2)",
+                  val("distinct", dname, "extract -j2"),
+                  val("distinct", dname, f"extract -j2 --max-memory {self.a.max_memory}"))
         sd = [r["input"] for r in self.rows if r["group"] == "rules"]
         if sd:
             ratio("time rules 2x / rules 1x", val("rules", sd[0], "extract rules 2x"), val("rules", sd[0], "extract rules 1x"))
@@ -384,8 +386,9 @@ def main():
                     help="extract runs shorter than this (seconds) run three times; the median is shown "
                          "(0: every run once)")
     ap.add_argument("--tsv", help="also write the rows here, tab-separated")
-    ap.add_argument("--max-memory", type=int, default=48,
-                    help="extract --max-memory (MB) for the second distinct row (default 48)")
+    ap.add_argument("--max-memory", default="0",
+                    help="extract --max-memory for the second distinct row (default 0: no limit; the first "
+                         "row has extract's default, auto)")
     ap.add_argument("--distinct", help="folder of distinct articles for the memory row (default: reuters-all "
                                        "beside --corpus)")
     a = ap.parse_args()

@@ -26,7 +26,16 @@ std::unique_ptr<Extractor> Extractor::load(const std::string& dir, Diagnostics& 
 Extractor::Extractor(RuleSet rules, int compile_threads)
     : rules_(std::move(rules)),
       scanner_(std::make_unique<Scanner>(rules_, compile_threads)),
-      deal_lexicons_(std::make_unique<const DealLexicons>(rules_)) {}
+      deal_lexicons_(std::make_unique<const DealLexicons>(rules_)) {
+  // The patterns compiled at load belong to the scanner's first generation
+  // of automata now: without the rule set's own references, replacing it for
+  // the memory limit frees them and the DFA states they built.
+  for (Rule& rule : rules_.rules) rule.regex.reset();
+  for (Unit& unit : rules_.units) {
+    unit.regex.reset();
+    for (Unit::Phrase& phrase : unit.phrases) phrase.regex.reset();
+  }
+}
 
 Extractor::~Extractor() = default;
 

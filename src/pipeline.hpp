@@ -54,6 +54,8 @@ class Extractor {
   // The scanner's memory limit for the rules' automata, in bytes
   // (Scanner::set_memory_limit; 0: none); call before any run.
   void set_memory_limit(std::size_t bytes) { scanner_->set_memory_limit(bytes); }
+  // An automatic limit (Scanner::set_memory_limit_auto); call before any run.
+  void set_memory_limit_auto() { scanner_->set_memory_limit_auto(); }
 
  private:
   // The steps after the scan: values, publication date, overlaps, assembly.

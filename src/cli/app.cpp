@@ -70,9 +70,11 @@ int terminal_width() {
   return 100;
 }
 
-// --max-memory: the heap (MB) above which the rules' automata are rebuilt
-// (Scanner::set_memory_limit; docs/performance.md, "A memory limit").
-constexpr unsigned kDefaultMaxMemoryMb = 0;
+// --max-memory: the heap (MB) above which the rules' automata are rebuilt,
+// or "auto": a little above the size they have after their first 4 MiB of
+// text (Scanner::set_memory_limit, set_memory_limit_auto; docs/performance.md,
+// "A memory limit" and "An automatic memory limit").
+constexpr const char* kDefaultMaxMemory = "auto";
 
 struct Options {
   std::vector<std::string> paths;
@@ -90,7 +92,7 @@ struct Options {
   bool pretty = false;
   bool profile_rules = false;
   bool no_cache = false;
-  unsigned max_memory_mb = kDefaultMaxMemoryMb;
+  std::string max_memory = kDefaultMaxMemory;  // "auto", or MB (0: no limit)
   std::vector<std::string> types;  // keep only these fact types ("deal" keeps deals)
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
@@ -226,7 +228,8 @@ int cmd_extract(const Options& o, const char* argv0) {
   static Extractor* kept = nullptr;
   kept = loaded.release();
   if (o.profile_rules) kept->enable_rule_profile();
-  kept->set_memory_limit(std::size_t{o.max_memory_mb} << 20);
+  if (o.max_memory == "auto") kept->set_memory_limit_auto();
+  else kept->set_memory_limit(std::size_t{std::stoul(o.max_memory)} << 20);  // checked by CLI11
   const Extractor* extractor = kept;
 
   std::optional<CivilDate> date;
@@ -422,6 +425,9 @@ int cmd_extract(const Options& o, const char* argv0) {
     print_rule_profile(extractor->scanner().profile());
     std::fprintf(stderr, "automata rebuilt for --max-memory: %llu\n",
                  static_cast<unsigned long long>(extractor->scanner().rebuilds()));
+    const std::size_t limit = extractor->scanner().memory_limit();
+    std::fprintf(stderr, "memory limit: %s%s\n", limit ? fmt::format("{:.1f} MB", limit / 1048576.0).c_str() : "none",
+                 o.max_memory == "auto" ? " (auto)" : "");
   }
   if (!o.dump_text) sink->finish();
   out.flush();
@@ -535,11 +541,12 @@ int run_cli(int argc, char** argv) {
                "Load the rules from their YAML files only: no rule-set snapshot is read or written (snapshots "
                "live in $EXTRACT_CACHE_DIR, else $XDG_CACHE_HOME/extract or ~/.cache/extract; empty "
                "EXTRACT_CACHE_DIR: none)");
-  app.add_option("--max-memory", o.max_memory_mb,
+  app.add_option("--max-memory", o.max_memory,
                  "Heap in MB above which the rules' automata (RE2's DFA caches, which keep growing on text that "
                  "does not repeat) are dropped after a batch and built again as needed: the output is the same, "
-                 "only time is spent; 0: no limit (default " + std::to_string(kDefaultMaxMemoryMb) +
-                     "). Example: --max-memory 48");
+                 "only time is spent. 'auto' (the default): 10% above the heap after the first 4 MiB of text; "
+                 "0: no limit. Example: --max-memory 48")
+      ->check(CLI::IsMember({"auto"}) | CLI::Range(0u, 1u << 20));
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
                "error, slowest first (to find slow rules; the output is unchanged)");

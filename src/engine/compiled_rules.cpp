@@ -112,26 +112,47 @@ std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
   return m.end + (pos - m.at - m.mark_size());
 }
 
-// A generation of compiled patterns. The first borrows the patterns
-// compiled at load (rules read from YAML files); the rest, and later
-// generations, are compiled by regex_of and deleted with their generation.
+// A generation of compiled patterns: the rules' and the units' (with their
+// phrases). The first holds the patterns compiled at load (rules read from
+// YAML files; an Extractor then drops the rule set's own references, so
+// that replacing the generation frees them); the rules' others, and all of
+// later generations, are compiled by regex_of and deleted with their
+// generation; a later generation compiles the units' patterns when it is
+// made (a few, each shared by its variants).
 struct Scanner::Automata {
   Automata(const RuleSet& rules, bool borrow_loaded)
       : rules_(rules),
         once(std::make_unique<std::once_flag[]>(rules.rules.size())),
-        compiled(std::make_unique<std::atomic<const RE2*>[]>(rules.rules.size())) {
+        compiled(std::make_unique<std::atomic<const RE2*>[]>(rules.rules.size())),
+        loaded(rules.rules.size()) {
     for (std::size_t i = 0; i < rules.rules.size(); ++i) {
       const Rule& rule = rules.rules[i];
-      const RE2* loaded = borrow_loaded ? rule.regex.get() : nullptr;
-      compiled[i].store(loaded, std::memory_order_relaxed);
-      if (!loaded && !rule.words) ++uncompiled;
+      if (borrow_loaded) loaded[i] = rule.regex;
+      compiled[i].store(loaded[i].get(), std::memory_order_relaxed);
+      if (!loaded[i] && !rule.words) ++uncompiled;
+    }
+    // The units: each pattern once (a variant has its base's, a phrase
+    // named by several variants is one pattern).
+    std::map<std::string_view, std::shared_ptr<const RE2>> by_pattern;
+    auto regex = [&](const std::string& pattern, const std::shared_ptr<const RE2>& loaded_re) {
+      if (borrow_loaded && loaded_re) return loaded_re;
+      auto& re = by_pattern[pattern];
+      if (!re) re = std::make_shared<const RE2>(pattern, rule_regex_options(rules.max_rule_mem));
+      return re;
+    };
+    for (const Unit& unit : rules.units) {
+      owned.push_back(regex(unit.pattern, unit.regex));
+      UnitRegexes r{owned.back().get(), {}};
+      for (const Unit::Phrase& phrase : unit.phrases) {
+        owned.push_back(regex(phrase.pattern, phrase.regex));
+        r.phrases.push_back(owned.back().get());
+      }
+      units.push_back(std::move(r));
     }
   }
   ~Automata() {
-    for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-      const RE2* re = compiled[i].load();
-      if (re != rules_.rules[i].regex.get()) delete re;
-    }
+    for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+      if (!loaded[i]) delete compiled[i].load();
   }
   Automata(const Automata&) = delete;
   Automata& operator=(const Automata&) = delete;
@@ -139,8 +160,15 @@ struct Scanner::Automata {
   const RuleSet& rules_;
   std::unique_ptr<std::once_flag[]> once;
   std::unique_ptr<std::atomic<const RE2*>[]> compiled;
+  std::vector<std::shared_ptr<const RE2>> loaded;  // per rule: the pattern compiled at load it holds, or null
+  std::vector<UnitRegexes> units;                  // per unit (RuleSet::units)
+  std::vector<std::shared_ptr<const RE2>> owned;   // what `units` points to
   std::atomic<std::size_t> uncompiled{0};
   std::atomic<std::size_t> scanned{0};  // bytes of text its batches scanned
+  // For an automatic limit: the least heap seen after its scans between
+  // kMinGenerationBytes and 1.5 times that, and whether that is over.
+  std::atomic<std::size_t> least_heap{SIZE_MAX};
+  std::atomic<bool> measured{false};
 };
 
 Scanner::~Scanner() = default;
@@ -181,8 +209,6 @@ const RE2& Scanner::regex_of(Automata& a, std::size_t rule_index) const {
   return *a.compiled[rule_index].load(std::memory_order_acquire);
 }
 
-namespace {
-
 // Bytes the process's heap has in use (glibc's mallinfo2); where that
 // reads nothing (another allocator: a sanitizer's, a preloaded one) or is
 // missing, the resident size (/proc/self/statm); 0 where neither is known.
@@ -200,15 +226,32 @@ std::size_t heap_in_use() {
   return read == 2 && page > 0 ? resident * static_cast<std::size_t>(page) : 0;
 }
 
-}  // namespace
-
 void Scanner::release(std::shared_ptr<Automata>& used, bool may_rebuild) const {
   // A generation scans kMinGenerationBytes before it may be replaced: each
   // new one costs about what scanning 0.5 MB costs (compiling the patterns
   // a batch needs, building the first DFA states), so rebuilds cost at most
   // about a tenth of the time however low the limit.
-  const bool over = may_rebuild && memory_limit_ > 0 && used->scanned.load() >= min_generation_bytes_ &&
-                    heap_in_use() > memory_limit_;
+  bool over = false;
+  const std::size_t scanned = used->scanned.load();
+  if (may_rebuild && scanned >= min_generation_bytes_) {
+    if (auto_headroom_ > 0 && !used->measured.load()) {
+      // The generation's working size: the least heap seen after its scans
+      // over half a generation's minimum of text (not the batches in
+      // flight, nor the records waiting to be written). It sets the limit
+      // (set_memory_limit_auto).
+      std::size_t heap = heap_probe_(), least = used->least_heap.load();
+      while (heap < least && !used->least_heap.compare_exchange_weak(least, heap)) {
+      }
+      least = std::min(least, heap);
+      if (scanned >= min_generation_bytes_ + min_generation_bytes_ / 2 && !used->measured.exchange(true)) {
+        if (least > 0 && least != SIZE_MAX)
+          memory_limit_.store(static_cast<std::size_t>(static_cast<double>(least) * (1 + auto_headroom_)));
+      }
+    } else {
+      const std::size_t limit = memory_limit_.load();
+      over = limit > 0 && heap_probe_() > limit;
+    }
+  }
   std::unique_lock<std::mutex> lock(automata_mutex_);
   --scans_;
   if (!over || rebuilding_ || automata_ != used) {
@@ -262,10 +305,12 @@ namespace {
 // order. One search runs over the whole document and is bounded to its gap
 // only when its match runs into a piece, so that a document costs about one
 // RE2 call per form found rather than one per gap.
-void find_phrases(const Unit& unit, std::string_view document, std::vector<UnitText::Piece>& found) {
+void find_phrases(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
+                  std::vector<UnitText::Piece>& found) {
   re2::StringPiece m;
-  for (const Unit::Phrase& phrase : unit.phrases) {
-    const RE2& re = *phrase.regex;
+  for (std::size_t k = 0; k < unit.phrases.size(); ++k) {
+    const Unit::Phrase& phrase = unit.phrases[k];
+    const RE2& re = *regexes.phrases[k];
     const int mark = static_cast<int>(phrase.mark);
     std::vector<UnitText::Piece> added;
     std::size_t pos = 0, i = 0;  // found[i]: the first piece that ends after pos
@@ -327,20 +372,35 @@ UnitText with_marks(std::string_view document, std::vector<UnitText::Piece> piec
 
 }  // namespace
 
+UnitRegexes UnitRegexes::of(const Unit& unit) {
+  UnitRegexes r{unit.regex.get(), {}};
+  for (const Unit::Phrase& phrase : unit.phrases) r.phrases.push_back(phrase.regex.get());
+  return r;
+}
+
 std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view document, const UnitText& base) {
+  return make_unit_text(unit, UnitRegexes::of(unit), document, base);
+}
+
+std::optional<UnitText> make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
+                                       const UnitText& base) {
   std::vector<UnitText::Piece> pieces = base.pieces;  // a base has no phrases
   const std::size_t before = pieces.size();
-  find_phrases(unit, document, pieces);
+  find_phrases(unit, regexes, document, pieces);
   if (pieces.size() == before) return std::nullopt;
   return with_marks(document, std::move(pieces));
 }
 
 UnitText make_unit_text(const Unit& unit, std::string_view document) {
+  return make_unit_text(unit, UnitRegexes::of(unit), document);
+}
+
+UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document) {
   UnitText u;
   re2::StringPiece m;
   std::size_t pos = 0;
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (pos <= document.size() && unit.regex->Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
+  while (pos <= document.size() && regexes.unit->Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
     std::size_t start = static_cast<std::size_t>(m.data() - document.data());
     std::size_t end = start + m.size();
     if (end == start) {  // refused when loading; never loop on it
@@ -408,7 +468,7 @@ UnitText make_unit_text(const Unit& unit, std::string_view document) {
     u.pieces.push_back({0, start, end, -1});
     pos = end;
   }
-  find_phrases(unit, document, u.pieces);
+  find_phrases(unit, regexes, document, u.pieces);
   return with_marks(document, std::move(u.pieces));
 }
 
@@ -416,7 +476,8 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
   const Lease a(*this, false);
   const int unit = rules_.rules[rule_index].unit;
   if (unit < 0) return scan_rule_in(*a, rule_index, text, nullptr, out);
-  const UnitText marked = make_unit_text(rules_.units[static_cast<std::size_t>(unit)], text);
+  const auto u = static_cast<std::size_t>(unit);
+  const UnitText marked = make_unit_text(rules_.units[u], a->units[u], text);
   scan_rule_in(*a, rule_index, text, &marked, out);
 }
 
@@ -494,6 +555,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   // Per document, per unit that one of its rules uses: the marked text and
   // the atoms in it. A variant without a phrase in the document shares its
   // base's copy.
+  const Lease automata(*this, true);
   const std::size_t nunits = rules_.units.size();
   std::vector<std::vector<std::shared_ptr<const UnitText>>> marked(texts.size());
   std::vector<std::vector<AtomFlags>> marked_found(texts.size());
@@ -507,11 +569,11 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         const Unit& unit = rules_.units[u];
         const auto start = profile_start(profile_ != nullptr);
         if (unit.base < 0) {
-          marked[d][u] = std::make_shared<const UnitText>(make_unit_text(unit, texts[d]));
+          marked[d][u] = std::make_shared<const UnitText>(make_unit_text(unit, automata->units[u], texts[d]));
           marked_found[d][u] = atoms_in(marked[d][u]->text);
         } else {
           const auto b = static_cast<std::size_t>(unit.base);
-          if (auto own = make_unit_text(unit, texts[d], *marked[d][b])) {
+          if (auto own = make_unit_text(unit, automata->units[u], texts[d], *marked[d][b])) {
             marked[d][u] = std::make_shared<const UnitText>(std::move(*own));
             marked_found[d][u] = atoms_in(marked[d][u]->text);
           } else {
@@ -534,7 +596,6 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
       }
     }
   }
-  const Lease automata(*this, true);
   if (automata->uncompiled.load() > 0) compile_for(*automata, languages, found, marked_found);
   std::size_t bytes = 0;
   for (std::string_view text : texts) bytes += text.size();

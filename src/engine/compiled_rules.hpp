@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -51,10 +52,26 @@ struct UnitText {
   // the start of its match when `at_start`, else to its end.
   std::size_t to_document(std::size_t pos, bool at_start) const;
 };
+// The compiled patterns a unit's copies are made with: the unit's own
+// (Unit::regex, Phrase::regex), or those of one of the scanner's
+// generations of automata, which replaces them all for its memory limit.
+struct UnitRegexes {
+  const RE2* unit = nullptr;
+  std::vector<const RE2*> phrases;  // in the order of Unit::phrases
+  static UnitRegexes of(const Unit& unit);
+};
 UnitText make_unit_text(const Unit& unit, std::string_view document);
+UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document);
 // The same for a variant (Unit::base), from the copy its base made; nullopt
 // when no phrase of the variant is in the document (the copy is the base's).
 std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view document, const UnitText& base);
+std::optional<UnitText> make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
+                                       const UnitText& base);
+
+// Bytes the process's heap has in use: glibc's mallinfo2(), or where that
+// reads nothing (another allocator, such as a sanitizer's) the resident size
+// from /proc; 0 where neither is known.
+std::size_t heap_in_use();
 
 class Scanner {
  public:
@@ -103,17 +120,41 @@ class Scanner {
   // repeat the caches keep growing towards each rule's budget. With a limit,
   // after each scan_batch() the process's heap in use is compared with
   // `bytes`; above it, once they have scanned kMinGenerationBytes of text,
-  // the rules' compiled patterns are dropped (once the scans running on
-  // other threads have ended; no scan starts meanwhile) and compiled again
-  // as later batches need them. Matches are the same either way: only time
-  // is spent. 0 (the default): no limit. Reads the heap through glibc's
-  // mallinfo2(), or where that reads nothing (another allocator, such as a
-  // sanitizer's) the resident size from /proc; where neither is known the
-  // limit does nothing. Set before any scan.
+  // the compiled patterns of the rules and units are dropped (once the
+  // scans running on other threads have ended; no scan starts meanwhile)
+  // and compiled again as later batches need them. Matches are the same
+  // either way: only time is spent. 0 (the scanner's default): no limit;
+  // `extract` sets an automatic one (below). Reads the heap through
+  // heap_in_use(); where it is not known the limit does nothing. Set before
+  // any scan.
   void set_memory_limit(std::size_t bytes, std::size_t min_generation_bytes = kMinGenerationBytes) {
     memory_limit_ = bytes;
+    auto_headroom_ = 0;
     min_generation_bytes_ = min_generation_bytes;
   }
+  // A limit the scanner sets itself (`extract --max-memory auto`, the
+  // default): each generation of automata, once it has scanned between
+  // min_generation_bytes and 1.5 times that, sets the limit to the least
+  // heap seen after its scans meanwhile, times 1 + `headroom`. On text that
+  // repeats, the automata have their working size by then and the limit is
+  // never reached; on a stream of distinct text, where they keep growing,
+  // it bounds them a little above that size. Measured again for every
+  // generation, the limit follows the rule set's working size: a set with
+  // more rules, or a stream that turns to another language, raises it
+  // instead of rebuilding after every few MiB; the first generation of rules
+  // read from YAML files, which has every pattern compiled, sets a limit the
+  // later ones, which compile only the patterns they use, lower.
+  void set_memory_limit_auto(double headroom = kAutoHeadroom, std::size_t min_generation_bytes = kMinGenerationBytes) {
+    memory_limit_ = 0;
+    auto_headroom_ = headroom;
+    min_generation_bytes_ = min_generation_bytes;
+  }
+  static constexpr double kAutoHeadroom = 0.10;
+  // What the limit is compared with: heap_in_use() unless set (for tests);
+  // set before any scan.
+  void set_heap_probe(std::function<std::size_t()> probe) { heap_probe_ = std::move(probe); }
+  // The limit in force, in bytes (0: none, or an automatic one not set yet).
+  std::size_t memory_limit() const { return memory_limit_.load(); }
   // How many times the automata were dropped for the limit.
   std::uint64_t rebuilds() const { return rebuilds_.load(); }
   // Text that a generation of automata scans before the limit may drop it
@@ -170,7 +211,9 @@ class Scanner {
   mutable std::shared_ptr<Automata> automata_;
   mutable std::size_t scans_ = 0;
   mutable bool rebuilding_ = false;
-  std::size_t memory_limit_ = 0;
+  mutable std::atomic<std::size_t> memory_limit_{0};
+  std::function<std::size_t()> heap_probe_ = heap_in_use;
+  double auto_headroom_ = 0;  // > 0: the limit is set from the heap (set_memory_limit_auto)
   std::size_t min_generation_bytes_ = kMinGenerationBytes;
   mutable std::atomic<std::uint64_t> rebuilds_{0};
 };

@@ -32,6 +32,21 @@ std::vector<std::vector<std::string>> sample_batches() {
   return batches;
 }
 
+// A batch's matches written out.
+std::string render(const std::vector<std::vector<Candidate>>& docs) {
+  std::string out;
+  for (const auto& doc : docs) {
+    for (const Candidate& c : doc) {
+      out += std::to_string(c.rule_index) + " " + std::to_string(c.span.start) + "-" + std::to_string(c.span.end);
+      for (const auto& [field, span] : c.captures)
+        out += " " + std::string(field) + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
+      out += "\n";
+    }
+    out += "--\n";
+  }
+  return out;
+}
+
 // Every batch scanned `rounds` times, the matches written out.
 std::string scan_all(const Scanner& scanner, const std::vector<std::vector<std::string>>& batches, int rounds) {
   std::string out;
@@ -39,15 +54,7 @@ std::string scan_all(const Scanner& scanner, const std::vector<std::vector<std::
     for (const auto& batch : batches) {
       const std::vector<std::string_view> texts(batch.begin(), batch.end());
       const std::vector<std::string> languages(batch.size(), "");  // the rules of every language
-      for (const auto& doc : scanner.scan_batch(texts, languages)) {
-        for (const Candidate& c : doc) {
-          out += std::to_string(c.rule_index) + " " + std::to_string(c.span.start) + "-" + std::to_string(c.span.end);
-          for (const auto& [field, span] : c.captures)
-            out += " " + std::string(field) + "=" + std::to_string(span.start) + "-" + std::to_string(span.end);
-          out += "\n";
-        }
-        out += "--\n";
-      }
+      out += render(scanner.scan_batch(texts, languages));
     }
   }
   return out;
@@ -100,4 +107,85 @@ TEST_CASE("A memory limit rebuilds the rules' automata without changing a match"
     CHECK(scan_all(unlimited, batches, 1) == scan_all(plain, batches, 1));
     CHECK(unlimited.rebuilds() == 0);
   }
+}
+
+namespace {
+
+// `text` scanned as a batch of its own.
+void scan_one(const Scanner& scanner, const std::string& text) {
+  const std::vector<std::string_view> texts{text};
+  const std::vector<std::string> languages{"en"};
+  scanner.scan_batch(texts, languages);
+}
+
+}  // namespace
+
+TEST_CASE("An automatic memory limit follows each generation's working size", "[memory_limit]") {
+  const RuleSet& rules = testing::shipped().rules();
+  std::string doc;
+  while (doc.size() < 1000) doc += "Acme Corp said it bought Zeta Inc for 5 mln dlrs. ";
+  doc.resize(1000);
+  constexpr std::size_t MB = 1u << 20;
+  std::size_t heap = 0;  // what the scanner reads as the heap
+  Scanner scanner(rules);
+  scanner.set_memory_limit_auto(0.10, 2000);  // a window of 2,000 to 3,000 bytes
+  scanner.set_heap_probe([&] { return heap; });
+  auto limit_of = [&](std::size_t least) { return static_cast<std::size_t>(static_cast<double>(least) * 1.10); };
+
+  heap = 10 * MB;
+  scan_one(scanner, doc);  // 1,000 bytes: before the window
+  CHECK(scanner.memory_limit() == 0);
+  heap = 40 * MB;
+  scan_one(scanner, doc);  // 2,000: in the window
+  CHECK(scanner.memory_limit() == 0);
+  heap = 50 * MB;
+  scan_one(scanner, doc);  // 3,000: the window ends; the least heap in it sets the limit
+  CHECK(scanner.memory_limit() == limit_of(40 * MB));
+  heap = 44 * MB;
+  scan_one(scanner, doc);  // under the limit
+  CHECK(scanner.rebuilds() == 0);
+  heap = 45 * MB;
+  scan_one(scanner, doc);  // over: a new generation
+  CHECK(scanner.rebuilds() == 1);
+  CHECK(scanner.memory_limit() == limit_of(40 * MB));
+
+  SECTION("a generation over the limit from the start raises it instead of rebuilding again") {
+    heap = 60 * MB;
+    for (int i = 0; i < 3; ++i) scan_one(scanner, doc);  // the new generation's window: 60 MB
+    CHECK(scanner.memory_limit() == limit_of(60 * MB));
+    for (int i = 0; i < 5; ++i) scan_one(scanner, doc);
+    CHECK(scanner.rebuilds() == 1);
+  }
+  SECTION("a generation smaller than the first lowers it") {
+    heap = 30 * MB;
+    for (int i = 0; i < 3; ++i) scan_one(scanner, doc);
+    CHECK(scanner.memory_limit() == limit_of(30 * MB));
+    heap = 34 * MB;
+    scan_one(scanner, doc);
+    CHECK(scanner.rebuilds() == 2);
+  }
+  SECTION("matches do not change") {
+    const Scanner plain(rules);
+    const std::vector<std::string_view> texts{doc};
+    const std::vector<std::string> languages{"en"};
+    const std::string expected = render(plain.scan_batch(texts, languages));
+    CHECK(expected != "--\n");  // it has matches
+    for (int i = 0; i < 12; ++i) {
+      // Each generation: its window at 100 MB, then 200 MB: over.
+      heap = (i % 4 == 3 ? 200 : 100) * MB;
+      CHECK(render(scanner.scan_batch(texts, languages)) == expected);
+    }
+    CHECK(scanner.rebuilds() == 4);
+    CHECK(scanner.memory_limit() == limit_of(100 * MB));
+  }
+}
+
+TEST_CASE("An extractor's scanner holds the patterns compiled at load", "[memory_limit]") {
+  // So that a new generation of automata frees them (and their DFA states).
+  for (const Rule& rule : testing::shipped().rules().rules) CHECK_FALSE(rule.regex);
+  for (const Unit& unit : testing::shipped().rules().units) {
+    CHECK_FALSE(unit.regex);
+    for (const Unit::Phrase& phrase : unit.phrases) CHECK_FALSE(phrase.regex);
+  }
+  CHECK_FALSE(testing::shipped().rules().units.empty());
 }
