@@ -11,7 +11,8 @@ Rows (all in one run, page cache warm, output to /dev/null):
                    that does not repeat, where the rules' DFA caches would keep growing
                    but for extract's automatic memory limit (the default, --max-memory
                    auto, which rebuilds them); and the same with --max-memory 0 (no limit;
-                   bench's --max-memory sets another value)
+                   bench's --max-memory sets another value); and the default on its first
+                   quarter and half, for how the peak grows with distinct text
   rules 1x/2x/4x   extract -j1 over --rules-docs articles with the shipped rules, and with
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup)
   load             extract on an empty input (median of 5): rule-set load + startup; and on
@@ -25,7 +26,8 @@ a 100-article probe) exceeds
 --budget seconds is not started; the table says so. An extract run shorter than
 --repeat-under seconds (default 3) runs three times and the median is shown ("median
 of 3"): the short rows (the folder, JSON Lines 1x, the rule-count rows) decide ratios
-and were the noisiest. Timings are wall-clock; CPU seconds (user+sys) are shown too,
+and were the noisiest; so do the two full distinct rows (with and without the memory
+limit), which run three times whatever their length (not with --repeat-under 0). Timings are wall-clock; CPU seconds (user+sys) are shown too,
 since the machine may be shared.
 """
 
@@ -123,7 +125,7 @@ class Bench:
             return None
         return self.rate["load"] + self.rate["per_mb"] * mb / (1.0 if jobs == 1 else 1.5)
 
-    def extract(self, group, what, args, mb, docs, jobs, rules=None, factor=1.0, tool=None):
+    def extract(self, group, what, args, mb, docs, jobs, rules=None, factor=1.0, tool=None, repeat=False):
         tool = tool or f"extract -j{jobs}"
         p = self.projected(mb * factor, jobs)
         if p is not None and p > self.a.budget:
@@ -135,7 +137,7 @@ class Bench:
         # A short run is at the mercy of whatever else the machine does for a
         # moment: run it three times and keep the median (wall and CPU of the
         # median run, the largest peak RSS).
-        if r["status"] == 0 and r["wall"] < self.a.repeat_under:
+        if r["status"] == 0 and (r["wall"] < self.a.repeat_under or (repeat and self.a.repeat_under > 0)):
             runs = [r] + [measure(cmd, timeout=max(self.a.budget * 2, 60)) for _ in range(2)]
             if all(x["status"] == 0 for x in runs):
                 runs.sort(key=lambda x: x["wall"])
@@ -267,11 +269,18 @@ class Bench:
         if dfiles:
             dmb = sum(os.path.getsize(f) for f in dfiles) / 1e6
             dname = os.path.basename(distinct.rstrip("/"))[:12]
-            self.extract("distinct", dname, ["--include", "*.txt", distinct], dmb, len(dfiles), 2)
+            # How the peak grows with distinct text: the first quarter and
+            # half of the articles (in the folder's sorted order), then all.
+            for frac, label in ((4, "1/4"), (2, "1/2")):
+                part = dfiles[: len(dfiles) // frac]
+                pmb = sum(os.path.getsize(f) for f in part) / 1e6
+                self.extract("distinct", f"{dname[:7]} {label}", part, pmb, len(part), 2)
+            # These two decide a ratio: three runs each, the median.
+            self.extract("distinct", dname, ["--include", "*.txt", distinct], dmb, len(dfiles), 2, repeat=True)
             # The same with another limit on the heap (default: none); by
             # default extract sets one itself (--max-memory auto).
             self.extract("distinct", dname, ["--max-memory", str(a.max_memory), "--include", "*.txt", distinct],
-                         dmb, len(dfiles), 2, tool=f"extract -j2 --max-memory {a.max_memory}")
+                         dmb, len(dfiles), 2, tool=f"extract -j2 --max-memory {a.max_memory}", repeat=True)
         else:
             log(f"distinct: {distinct} not found, skipped")
 
@@ -338,14 +347,16 @@ class Bench:
         for c in ("4x", "16x"):
             ratio(f"time jsonl {c} / jsonl 1x (-j1)", val("size", f"jsonl {c}", "extract -j1"),
                   val("size", "jsonl 1x", "extract -j1"), f"(ideal {c[:-1]})")
-        rss = [r["rss_mb"] for r in self.rows if r["tool"].startswith("extract -j") and r["status"] == 0]
+        # extract as it runs by default (not the row without a memory limit).
+        rss = [r["rss_mb"] for r in self.rows
+               if r["tool"] in ("extract -j1", "extract -j2") and r["status"] == 0]
         if rss:
             print(f"  {'peak RSS of extract runs, min .. max (MB)':<48} {min(rss):8.1f} .. {max(rss):.1f} (target < 64, flat)")
         for r in self.rows:
             if r["group"] == "distinct" and r["status"] == 0:
-                label = "  of which on distinct articles" + (r["tool"][len("extract -j2"):] or "") + " (MB)"
+                label = f"  of which on distinct articles, {r['mb']:.1f} MB" + (r["tool"][len("extract -j2"):] or "")
                 print(f"  {label:<48} {r['rss_mb']:8.1f}")
-        dname = next((r["input"] for r in self.rows if r["group"] == "distinct"), None)
+        dname = next((r["input"] for r in self.rows if r["group"] == "distinct" and "/" not in r["input"]), None)
         if dname:
             ratio(f"time default (auto limit) / --max-memory {self.a.max_memory} (distinct, -j2)",
                   val("distinct", dname, "extract -j2"),

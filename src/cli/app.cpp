@@ -544,8 +544,8 @@ int run_cli(int argc, char** argv) {
   app.add_option("--max-memory", o.max_memory,
                  "Heap in MB above which the rules' automata (RE2's DFA caches, which keep growing on text that "
                  "does not repeat) are dropped after a batch and built again as needed: the output is the same, "
-                 "only time is spent. 'auto' (the default): 10% above the heap after the first 4 MiB of text; "
-                 "0: no limit. Example: --max-memory 48")
+                 "only time is spent. 'auto' (the default): 7% above the heap that each generation of automata "
+                 "has after 4-6 MiB of text; 0: no limit. Example: --max-memory 48")
       ->check(CLI::IsMember({"auto"}) | CLI::Range(0u, 1u << 20));
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on and its matches on standard "

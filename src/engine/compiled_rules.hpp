@@ -149,7 +149,7 @@ class Scanner {
     auto_headroom_ = headroom;
     min_generation_bytes_ = min_generation_bytes;
   }
-  static constexpr double kAutoHeadroom = 0.10;
+  static constexpr double kAutoHeadroom = 0.07;
   // What the limit is compared with: heap_in_use() unless set (for tests);
   // set before any scan.
   void set_heap_probe(std::function<std::size_t()> probe) { heap_probe_ = std::move(probe); }

@@ -128,7 +128,7 @@ TEST_CASE("An automatic memory limit follows each generation's working size", "[
   constexpr std::size_t MB = 1u << 20;
   std::size_t heap = 0;  // what the scanner reads as the heap
   Scanner scanner(rules);
-  scanner.set_memory_limit_auto(0.10, 2000);  // a window of 2,000 to 3,000 bytes
+  scanner.set_memory_limit_auto(0.10, 2000);  // 10% over the heap of a window of 2,000 to 3,000 bytes
   scanner.set_heap_probe([&] { return heap; });
   auto limit_of = [&](std::size_t least) { return static_cast<std::size_t>(static_cast<double>(least) * 1.10); };
 
