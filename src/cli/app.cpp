@@ -71,8 +71,8 @@ int terminal_width() {
 }
 
 // --max-memory: the heap (MB) above which the rules' automata are rebuilt,
-// or "auto": a little above the size they have after their first 4 MiB of
-// text (Scanner::set_memory_limit, set_memory_limit_auto; docs/performance.md,
+// or "auto": 7% above the heap that each generation of them has after 4-6 MiB
+// of text (Scanner::set_memory_limit, set_memory_limit_auto; docs/performance.md,
 // "A memory limit" and "An automatic memory limit").
 constexpr const char* kDefaultMaxMemory = "auto";
 

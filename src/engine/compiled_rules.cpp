@@ -166,7 +166,8 @@ struct Scanner::Automata {
   std::atomic<std::size_t> uncompiled{0};
   std::atomic<std::size_t> scanned{0};  // bytes of text its batches scanned
   // For an automatic limit: the least heap seen after its scans between
-  // kMinGenerationBytes and 1.5 times that, and whether that is over.
+  // min_generation_bytes_ and 1.5 times that, and whether that window has
+  // ended (and set the limit).
   std::atomic<std::size_t> least_heap{SIZE_MAX};
   std::atomic<bool> measured{false};
 };
