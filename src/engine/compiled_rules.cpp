@@ -170,6 +170,7 @@ struct Scanner::Automata {
   // ended (and set the limit).
   std::atomic<std::size_t> least_heap{SIZE_MAX};
   std::atomic<bool> measured{false};
+  std::atomic<std::size_t> probed_at{0};  // `scanned` when the heap was last read for it
 };
 
 Scanner::~Scanner() = default;
@@ -234,7 +235,14 @@ void Scanner::release(std::shared_ptr<Automata>& used, bool may_rebuild) const {
   // about a tenth of the time however low the limit.
   bool over = false;
   const std::size_t scanned = used->scanned.load();
-  if (may_rebuild && scanned >= min_generation_bytes_) {
+  // The heap is read once per 1/64 of the minimum of text (64 KiB), not
+  // after every batch: reading it costs about 0.1 ms on a heap of 50 MB,
+  // more than a batch of one short record takes.
+  auto probe_due = [&] {
+    std::size_t last = used->probed_at.load();
+    return scanned >= last + min_generation_bytes_ / 64 && used->probed_at.compare_exchange_strong(last, scanned);
+  };
+  if (may_rebuild && scanned >= min_generation_bytes_ && probe_due()) {
     if (auto_headroom_ > 0 && !used->measured.load()) {
       // The generation's working size: the least heap seen after its scans
       // over half a generation's minimum of text (not the batches in

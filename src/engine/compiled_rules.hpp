@@ -118,8 +118,9 @@ class Scanner {
   // A memory limit for the rules' automata (`extract --max-memory`). RE2
   // caches the DFA states it builds for each rule, so on text that does not
   // repeat the caches keep growing towards each rule's budget. With a limit,
-  // after each scan_batch() the process's heap in use is compared with
-  // `bytes`; above it, once they have scanned kMinGenerationBytes of text,
+  // after a scan_batch() the process's heap in use is compared with `bytes`
+  // (after the first min_generation_bytes of a generation, at most once per
+  // 1/64 of that: 64 KiB by default); above it,
   // the compiled patterns of the rules and units are dropped (once the
   // scans running on other threads have ended; no scan starts meanwhile)
   // and compiled again as later batches need them. Matches are the same

@@ -189,3 +189,23 @@ TEST_CASE("An extractor's scanner holds the patterns compiled at load", "[memory
   }
   CHECK_FALSE(testing::shipped().rules().units.empty());
 }
+
+TEST_CASE("The heap is read once per 1/64 of a generation's minimum of text", "[memory_limit]") {
+  // Reading it costs about 0.1 ms on a large heap: not after every batch
+  // of one short record.
+  Scanner scanner(testing::shipped().rules());
+  int probes = 0;
+  scanner.set_memory_limit(std::size_t{1} << 40, 640);  // never over; read every 10 bytes
+  scanner.set_heap_probe([&] {
+    ++probes;
+    return std::size_t{1};
+  });
+  const std::string doc = "Acme";  // 4 bytes a batch
+  for (int i = 0; i < 159; ++i) scan_one(scanner, doc);
+  CHECK(probes == 0);  // 636 bytes: under the minimum
+  for (int i = 0; i < 41; ++i) scan_one(scanner, doc);
+  // At 640 bytes, then at the first batch 10 bytes or more after the last
+  // reading (652, 664, ..., 796): every third batch.
+  CHECK(probes == 14);
+  CHECK(scanner.rebuilds() == 0);
+}
