@@ -546,7 +546,16 @@ int run_cli(int argc, char** argv) {
                  "does not repeat) are dropped after a batch and built again as needed: the output is the same, "
                  "only time is spent. 'auto' (the default): 7% above the heap that each generation of automata "
                  "has after 4-6 MiB of text; 0: no limit. Example: --max-memory 48")
-      ->check(CLI::IsMember({"auto"}) | CLI::Range(0u, 1u << 20));
+      ->type_name("auto|MB")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            const bool digits = !v.empty() && v.size() <= 7 && std::all_of(v.begin(), v.end(), [](char c) {
+              return c >= '0' && c <= '9';
+            });
+            if (v == "auto" || (digits && std::stoul(v) <= (1u << 20))) return {};
+            return "'" + v + "' is neither 'auto' nor a number of MB up to 1048576 (0: no limit)";
+          },
+          "", "auto|MB"));
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
                "error, slowest first (to find slow rules; the output is unchanged)");

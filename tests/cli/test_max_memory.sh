@@ -40,4 +40,8 @@ expect_eq "--max-memory auto is the default" "$(tail -2 "$TMP/small.err")" "$(ta
 "$EXTRACT_BIN" -q --max-memory 0 --profile-rules samples/ > /dev/null 2> "$TMP/none.err"
 check "--max-memory 0: no limit" grep -q "^memory limit: none$" "$TMP/none.err"
 check "a bad limit is refused" sh -c "! '$EXTRACT_BIN' --max-memory lots samples/ > /dev/null 2>&1"
+"$EXTRACT_BIN" --max-memory 2000000 samples/ > /dev/null 2> "$TMP/bad.err"
+expect_eq "too large a limit: exit" 2 "$?"
+check "too large a limit: the message says what is accepted" \
+  grep -q "^extract: --max-memory: '2000000' is neither 'auto' nor a number of MB up to 1048576 (0: no limit)$" "$TMP/bad.err"
 finish
