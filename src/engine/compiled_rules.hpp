@@ -60,6 +60,8 @@ struct UnitRegexes {
   std::vector<const RE2*> phrases;  // in the order of Unit::phrases
   static UnitRegexes of(const Unit& unit);
 };
+// The copy of `document` for `unit`, made with `regexes` (without them,
+// with the unit's own: UnitRegexes::of).
 UnitText make_unit_text(const Unit& unit, std::string_view document);
 UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document);
 // The same for a variant (Unit::base), from the copy its base made; nullopt
@@ -120,10 +122,10 @@ class Scanner {
   // repeat the caches keep growing towards each rule's budget. With a limit,
   // after a scan_batch() the process's heap in use is compared with `bytes`
   // (after the first min_generation_bytes of a generation, at most once per
-  // 1/64 of that: 64 KiB by default); above it,
-  // the compiled patterns of the rules and units are dropped (once the
-  // scans running on other threads have ended; no scan starts meanwhile)
-  // and compiled again as later batches need them. Matches are the same
+  // 1/64 of that: 64 KiB by default); above it, the compiled patterns of the
+  // rules and units are dropped (once the scans running on other threads
+  // have ended; no scan starts meanwhile) and compiled again as later
+  // batches need them. Matches are the same
   // either way: only time is spent. 0 (the scanner's default): no limit;
   // `extract` sets an automatic one (below). Reads the heap through
   // heap_in_use(); where it is not known the limit does nothing. Set before
