@@ -5,6 +5,8 @@
                                             (--rg: named groups made non-capturing, for rg -f;
                                             --tsv: lang, id, pattern for bench/re2_cost)
   rules_tool.py stats RULES_DIR [--top N]   rules sorted by expanded pattern size
+  rules_tool.py lexicons RULES_DIR          every lexicon form: name<TAB>case<TAB>form (for
+                                            bench/token_cost; case: sensitive or insensitive)
   rules_tool.py dup RULES_DIR OUT_DIR K     copy RULES_DIR and add K-1 copies of every rule
                                             under new ids (…__dupN), same folder, same patterns
 
@@ -186,6 +188,21 @@ def cmd_stats(a):
         print(f"{len(r['pattern']):>9}  {r['lang'] or '-':<2}  {r['id']}  ({os.path.relpath(r['file'], a.rules)})")
 
 
+def cmd_lexicons(a):
+    for path in yaml_files(a.rules):
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f) or {}
+        if not isinstance(doc, dict):
+            continue
+        for name, node in (doc.get("lexicons") or {}).items():
+            if not isinstance(node, dict):
+                continue
+            case = "sensitive" if node.get("case") == "sensitive" else "insensitive"
+            for form in lexicon_forms(node):
+                if fold(form):
+                    print(f"{name}\t{case}\t{fold(form)}")
+
+
 def cmd_dup(a):
     if os.path.exists(a.out):
         shutil.rmtree(a.out)
@@ -222,6 +239,9 @@ def main():
     p.add_argument("rules")
     p.add_argument("--top", type=int, default=15)
     p.set_defaults(fn=cmd_stats)
+    p = sub.add_parser("lexicons")
+    p.add_argument("rules")
+    p.set_defaults(fn=cmd_lexicons)
     p = sub.add_parser("dup")
     p.add_argument("rules")
     p.add_argument("out")
