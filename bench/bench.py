@@ -2,7 +2,9 @@
 """Measure extract against cat and ripgrep; print a table and ratios (run via bench/run.sh).
 
 Rows (all in one run, page cache warm, output to /dev/null):
-  reuters folder   extract PATH over the 2,348 files, -j1 and -j2; cat; rg -j1
+  reuters folder   extract PATH over the 2,348 files, -j1 and -j2; cat; rg -j1 (with every
+                   rule's pattern at once, with those under 20 KB, and one rg process per
+                   rule, one after the other: "rg each", at most --rg-each-budget seconds)
   jsonl 1x/4x/16x  the same articles as JSON Lines records, repeated; extract -j1 (and -j2
                    on the largest); cat; rg
   large            JSON Lines repeated up to --large-mb (>= 100 MB): extract -j1, -j2, cat, rg
@@ -170,15 +172,53 @@ class Bench:
         # Two pattern files for rg: every rule, and the rules whose expanded pattern is
         # under 20 KB (i.e. without those that inline the organisation gazetteer).
         rg_sets = []
+        pattern_files = {}
         for label, extra in (("rg all", []), ("rg <20KB", ["--max-len", "20000"])):
             pats = os.path.join(work, f"patterns{len(rg_sets)}.rg")
             with open(pats, "w") as f:
                 subprocess.run([sys.executable, os.path.join(HERE, "rules_tool.py"), "patterns", a.rules,
                                 "--rg"] + extra, stdout=f, check=True)
             npat = sum(1 for _ in open(pats))
+            pattern_files[label] = pats
             rg_sets.append((label, npat, [rg, "--no-config", "-U", "--count-matches", "--no-filename",
                                           "--regex-size-limit", "1G", "--dfa-size-limit", "1G", "-f", pats]))
+        # And one rg process per rule, one after the other: each rule's pattern
+        # as its own automaton, as extract runs them (rg with all patterns at
+        # once builds one automaton of their union, and has never finished the
+        # folder in the budget).
+        each_pats = [p for p in open(pattern_files["rg all"]).read().splitlines() if p]
         rg_ok = {}  # label -> False once it timed out (not retried on bigger inputs)
+        each_rate = {}  # seconds per MB of "rg each", for projecting larger inputs
+
+        def rg_each(group, what, target, mb, docs):
+            tool = "rg each -j1"
+            if rg_ok.get(tool) is False:
+                return self.skipped(group, what, tool, mb, docs, "timed out on a smaller input")
+            if "per_mb" in each_rate and each_rate["per_mb"] * mb > a.rg_each_budget:
+                return self.skipped(group, what, tool, mb, docs,
+                                    f"projected {each_rate['per_mb'] * mb:.0f} s > --rg-each-budget "
+                                    f"{a.rg_each_budget:.0f} s")
+            glob_arg = ["--glob", "*.txt"] if os.path.isdir(target) else []
+            out = os.path.join(work, "rg.out")
+            total = {"wall": 0.0, "cpu": 0.0, "rss_mb": 0.0, "status": 0}
+            matches = 0
+            for pattern in each_pats:
+                left = a.rg_each_budget - total["wall"]
+                r = measure([rg, "--no-config", "-U", "--count-matches", "--no-filename", "--regex-size-limit", "1G",
+                             "--dfa-size-limit", "1G", "-j", "1", *glob_arg, "-e", pattern, target],
+                            stdout=out, timeout=max(left, 0.1))
+                total["wall"] += r["wall"]
+                total["cpu"] += r["cpu"] or 0.0
+                total["rss_mb"] = max(total["rss_mb"], r["rss_mb"] or 0.0)
+                if r["status"] not in (0, 1):  # 1: no match
+                    total["status"] = r["status"]
+                    rg_ok[tool] = False
+                    break
+                matches += sum(int(x) for x in open(out).read().split() if x.isdigit())
+            if total["status"] == 0:
+                each_rate["per_mb"] = total["wall"] / mb
+            self.row(group, what, tool, mb, docs, total,
+                     f"{matches} matches, {len(each_pats)} patterns, one rg each")
 
         def baselines(group, what, target, mb, docs, rg_jobs=(1,)):
             if os.path.isdir(target):
@@ -205,6 +245,7 @@ class Bench:
                     else:
                         rg_ok[label] = False
                     self.row(group, what, tool, mb, docs, r, f"{matches} matches, {npat} patterns")
+            rg_each(group, what, target, mb, docs)
 
         os.environ["EXTRACT_CACHE_DIR"] = os.path.join(work, "rule-cache")
 
@@ -332,7 +373,7 @@ class Bench:
         print("Ratios")
         ratio("extract -j1 MB/s / cat MB/s (reuters folder)",
               val("reuters", "folder 1x", "extract -j1", "mbps"), val("reuters", "folder 1x", "cat", "mbps"))
-        for label in ("rg all", "rg <20KB"):
+        for label in ("rg all", "rg <20KB", "rg each"):
             ratio(f"extract -j1 MB/s / {label} -j1 MB/s (reuters folder)",
                   val("reuters", "folder 1x", "extract -j1", "mbps"), val("reuters", "folder 1x", f"{label} -j1", "mbps"))
         print(f"  {'extract -j1 MB/s (reuters folder)':<48} "
@@ -391,6 +432,8 @@ def main():
     ap.add_argument("--rules", help="rules directory (default: REPO/rules)")
     ap.add_argument("--budget", type=float, default=900, help="longest extract run to start, seconds")
     ap.add_argument("--rg-budget", type=float, help="longest rg run, seconds (default: --budget)")
+    ap.add_argument("--rg-each-budget", type=float, default=120,
+                    help="longest run of one rg per rule, all rules together, seconds (default 120)")
     ap.add_argument("--large-mb", type=float, default=100, help="size of the large corpus")
     ap.add_argument("--rules-docs", type=int, default=100000, help="articles for the rule-count rows")
     ap.add_argument("--repeat-under", type=float, default=3.0,
