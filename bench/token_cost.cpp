@@ -7,10 +7,10 @@
 //            case, lower case, number); other characters are one-byte tokens, spaces
 //            are skipped
 //   lexicons every lexicon of the rule set at once, from every token: each token
-//            looked up as written and folded to ASCII lower case in the vocabulary of
-//            the lexicons' words, then one trie of word numbers for the case-sensitive
-//            lexicons and one for the others, each node listing the lexicons whose
-//            forms end there
+//            looked up as written among the words of the case-sensitive lexicons and
+//            folded to ASCII lower case among those of the others (open-addressing
+//            tables, no copy of the token), then one trie of word numbers for each,
+//            each node listing the lexicons whose forms end there
 //   names    the runs of capitalised words, as a names unit would find them
 //
 // Each stage is timed with the ones before it, three passes over the documents in
@@ -80,40 +80,119 @@ void tokenize(std::string_view text, std::vector<Token>& out) {
   }
 }
 
-// The words of every lexicon form, each with a number: a token is looked up once
-// (twice: as written and folded), and the tries below go by these numbers.
+unsigned char fold_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
+
+// FNV-1a over the bytes, ASCII letters folded when `fold`.
+std::uint64_t hash_bytes(std::string_view w, bool fold) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : w) h = (h ^ (fold ? fold_byte(c) : c)) * 1099511628211ull;
+  return h;
+}
+
+// The words of the lexicons' forms, each with a number (from 1): a token is
+// looked up without copying it, in an open-addressing table. One table holds
+// the words as written (case-sensitive lexicons), another the folded ones.
 struct Vocabulary {
-  std::unordered_map<std::string, std::uint32_t> ids;
-  std::uint32_t id(const std::string& w) { return ids.emplace(w, static_cast<std::uint32_t>(ids.size() + 1)).first->second; }
+  bool folded = false;
+  std::string arena;                                   // the words, one after another
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> words{{0, 0}};  // id -> (offset, length)
+  std::vector<std::uint32_t> slots = std::vector<std::uint32_t>(1024, 0);  // 0: empty, else an id
+
+  std::uint32_t id(const std::string& w) {
+    if (const std::uint32_t found = find(w)) return found;
+    if ((words.size() + 1) * 2 > slots.size()) grow();
+    words.emplace_back(static_cast<std::uint32_t>(arena.size()), static_cast<std::uint32_t>(w.size()));
+    arena += w;
+    place(static_cast<std::uint32_t>(words.size() - 1));
+    return static_cast<std::uint32_t>(words.size() - 1);
+  }
   // 0 when no form has this word.
-  std::uint32_t find(const std::string& w) const {
-    const auto it = ids.find(w);
-    return it == ids.end() ? 0 : it->second;
+  std::uint32_t find(std::string_view w) const {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = hash_bytes(w, folded) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t id = slots[i];
+      if (id == 0) return 0;
+      if (same(id, w)) return id;
+    }
+  }
+
+ private:
+  bool same(std::uint32_t id, std::string_view w) const {
+    const auto [at, len] = words[id];
+    if (len != w.size()) return false;
+    for (std::size_t k = 0; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(w[k]);
+      if (static_cast<unsigned char>(arena[at + k]) != (folded ? fold_byte(c) : c)) return false;
+    }
+    return true;
+  }
+  void place(std::uint32_t id) {
+    const std::size_t mask = slots.size() - 1;
+    const std::string_view w(arena.data() + words[id].first, words[id].second);
+    std::size_t i = hash_bytes(w, false) & mask;  // stored words are folded already when `folded`
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = id;
+  }
+  void grow() {
+    slots.assign(slots.size() * 2, 0);
+    for (std::uint32_t id = 1; id < words.size(); ++id) place(id);
   }
 };
 
-// A trie of word numbers: node 0 is the root; a child is found by (node, word) in one hash map.
+// A trie of word numbers: node 0 is the root; a child is found by (node, word)
+// in one open-addressing table.
 struct Trie {
-  std::unordered_map<std::uint64_t, std::uint32_t> children;
+  std::vector<std::uint64_t> keys = std::vector<std::uint64_t>(1024, 0);  // 0: empty
+  std::vector<std::uint32_t> values = std::vector<std::uint32_t>(1024, 0);
+  std::size_t used = 0;
   std::vector<std::vector<std::uint16_t>> ends{{}};  // per node: the lexicons ending there
 
   void add(const std::vector<std::uint32_t>& words, std::uint16_t lexicon) {
     std::uint32_t at = 0;
     for (const auto w : words) {
-      auto [it, inserted] = children.emplace(key(at, w), static_cast<std::uint32_t>(ends.size()));
-      if (inserted) ends.emplace_back();
-      at = it->second;
+      std::uint32_t next = child(at, w);
+      if (next == 0) {
+        next = static_cast<std::uint32_t>(ends.size());
+        ends.emplace_back();
+        insert(key(at, w), next);
+      }
+      at = next;
     }
     if (std::find(ends[at].begin(), ends[at].end(), lexicon) == ends[at].end()) ends[at].push_back(lexicon);
   }
   // The child of `node` by word number `word` (0: none), or 0.
   std::uint32_t child(std::uint32_t node, std::uint32_t word) const {
     if (word == 0) return 0;
-    const auto it = children.find(key(node, word));
-    return it == children.end() ? 0 : it->second;
+    const std::uint64_t k = key(node, word);
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t i = mix(k) & mask;; i = (i + 1) & mask) {
+      if (keys[i] == k) return values[i];
+      if (keys[i] == 0) return 0;
+    }
   }
+  // Words are numbered from 1, so no key is 0.
   static std::uint64_t key(std::uint32_t node, std::uint32_t word) {
     return (static_cast<std::uint64_t>(node) << 32) | word;
+  }
+
+ private:
+  static std::uint64_t mix(std::uint64_t k) { return (k * 0x9E3779B97F4A7C15ull) >> 20; }
+  void insert(std::uint64_t k, std::uint32_t v) {
+    if ((used + 1) * 2 > keys.size()) {
+      std::vector<std::uint64_t> old_keys(keys.size() * 2, 0);
+      std::vector<std::uint32_t> old_values(keys.size() * 2, 0);
+      old_keys.swap(keys);
+      old_values.swap(values);
+      used = 0;
+      for (std::size_t i = 0; i < old_keys.size(); ++i)
+        if (old_keys[i] != 0) insert(old_keys[i], old_values[i]);
+    }
+    const std::size_t mask = keys.size() - 1;
+    std::size_t i = mix(k) & mask;
+    while (keys[i] != 0) i = (i + 1) & mask;
+    keys[i] = k;
+    values[i] = v;
+    ++used;
   }
 };
 
@@ -135,20 +214,20 @@ std::vector<std::string> split(const std::string& form, bool fold) {
 }
 
 struct Lexicons {
-  Vocabulary vocabulary;
+  Vocabulary as_written, folded;
   Trie sensitive, insensitive;
+  Lexicons() { folded.folded = true; }
 };
 
 // Every lexicon match starting at every token, in both tries: the number of (token, lexicon) hits.
 std::size_t tag(std::string_view text, const std::vector<Token>& tokens, const Lexicons& lex,
-                std::vector<std::uint32_t>& as_written, std::vector<std::uint32_t>& folded, std::string& buffer) {
+                std::vector<std::uint32_t>& as_written, std::vector<std::uint32_t>& folded) {
   as_written.resize(tokens.size());
   folded.resize(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    buffer.assign(text.data() + tokens[i].start, tokens[i].end - tokens[i].start);
-    as_written[i] = lex.vocabulary.find(buffer);
-    fold_ascii(buffer);
-    folded[i] = lex.vocabulary.find(buffer);
+    const std::string_view word = text.substr(tokens[i].start, tokens[i].end - tokens[i].start);
+    as_written[i] = lex.as_written.find(word);
+    folded[i] = lex.folded.find(word);
   }
   std::size_t hits = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -205,7 +284,7 @@ int main(int argc, char** argv) {
       const bool fold = line.compare(a + 1, b - a - 1, "sensitive") != 0;
       const auto id = lexicon_ids.emplace(name, static_cast<std::uint16_t>(lexicon_ids.size())).first->second;
       std::vector<std::uint32_t> words;
-      for (const auto& w : split(form, fold)) words.push_back(lex.vocabulary.id(w));
+      for (const auto& w : split(form, fold)) words.push_back((fold ? lex.folded : lex.as_written).id(w));
       if (words.empty()) continue;
       (fold ? lex.insensitive : lex.sensitive).add(words, id);
       ++forms;
@@ -219,7 +298,6 @@ int main(int argc, char** argv) {
 
   std::vector<Token> tokens;
   std::vector<std::uint32_t> as_written, folded;
-  std::string buffer;
   const char* stages[] = {"tokens", "tokens + lexicons", "tokens + lexicons + names"};
   for (int stage = 0; stage < 3; ++stage) {
     double best = 1e99;
@@ -230,7 +308,7 @@ int main(int argc, char** argv) {
       for (const auto& d : docs) {
         tokenize(d, tokens);
         ntokens += tokens.size();
-        if (stage >= 1) hits += tag(d, tokens, lex, as_written, folded, buffer);
+        if (stage >= 1) hits += tag(d, tokens, lex, as_written, folded);
         if (stage >= 2) runs += names(d, tokens);
       }
       best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
