@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.hpp"
 #include "io/html.hpp"
 
 namespace fs = std::filesystem;
@@ -73,6 +74,38 @@ InputResult read_document(const std::string& path, std::uint64_t max_size) {
   return r;
 }
 
+namespace {
+
+// Why a line is not JSON, and where: "invalid JSON at column N: REASON" (N
+// counts bytes from 1; REASON is the parser's own words, at most about 160
+// bytes), or "an empty line is not a JSON record". Only for lines that failed to parse: the parser runs again,
+// this time throwing, for its message.
+std::string invalid_json(std::string_view line) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return "an empty line is not a JSON record";
+  try {
+    const Json parsed = Json::parse(line.begin(), line.end());
+    (void)parsed;
+  } catch (const Json::parse_error& e) {
+    std::string reason = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: REASON"
+    if (const auto at = reason.find("column "); at != std::string::npos)
+      if (const auto colon = reason.find(": ", at); colon != std::string::npos) reason.erase(0, colon + 2);
+    reason = repair_utf8(reason);  // "last read" may end inside a character
+    constexpr std::size_t kMaxReason = 160;
+    if (reason.size() > kMaxReason) {
+      std::size_t cut = kMaxReason;
+      while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+      reason.resize(cut);
+      reason += "...";
+    }
+    return fmt::format("invalid JSON at column {}: {}", e.byte, reason);
+  } catch (const std::exception&) {
+  }
+  return "invalid JSON";
+}
+
+}  // namespace
+
 InputResult parse_record(std::string_view line, std::uint64_t max_size) {
   InputResult r;
   if (line.size() > max_size) {
@@ -81,7 +114,7 @@ InputResult parse_record(std::string_view line, std::uint64_t max_size) {
   }
   Json j = Json::parse(line.begin(), line.end(), nullptr, false);
   if (j.is_discarded()) {
-    r.error = "invalid JSON";
+    r.error = invalid_json(line);
     return r;
   }
   if (!j.is_object()) {
