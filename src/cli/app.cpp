@@ -275,6 +275,12 @@ int cmd_extract(const Options& o, const char* argv0) {
   if (expanded.hidden_skipped && !o.quiet)
     print_error(fmt::format("note: skipped {} hidden files or folders (names starting with '.')",
                             expanded.hidden_skipped));
+  // Nothing to read is not an error (a daily folder may be empty), but it
+  // is said, since an --include that matches nothing looks like success.
+  if (expanded.files.empty() && expanded.errors.empty() && !o.quiet)
+    print_error(o.include.empty() && o.exclude.empty()
+                    ? std::string("note: no files to read (the folders given are empty)")
+                    : std::string("note: no files to read (none of the files found matches --include/--exclude)"));
   bool any_failed = !expanded.errors.empty();
   const bool batch = expanded.files.size() > 1 ||
                      std::find(expanded.from_walk.begin(), expanded.from_walk.end(), true) != expanded.from_walk.end();

@@ -33,6 +33,16 @@ expect_eq "--include" "$D/2025/03/b.txt $D/2025/a.txt $D/drafts/draft.txt" \
   "$("$EXTRACT_BIN" -q --include '*.txt' "$D" | jq -r .source | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "--exclude on a sub-path, twice" "$D/2025/03/b.txt $D/2025/a.txt" \
   "$("$EXTRACT_BIN" -q --exclude 'drafts/*' --exclude '*.html' "$D" | jq -r .source | tr '\n' ' ' | sed 's/ $//')"
+"$EXTRACT_BIN" --include '*.xyz' "$D" > "$TMP/none.jsonl" 2>"$TMP/err"
+expect_eq "--include matching nothing: status 0" 0 "$?"
+expect_eq "--include matching nothing: no output" "" "$(cat "$TMP/none.jsonl")"
+check "--include matching nothing: a note" grep -q "note: no files to read (none of the files found matches --include/--exclude)" "$TMP/err"
+mkdir -p "$TMP/empty/.git"
+"$EXTRACT_BIN" "$TMP/empty" > /dev/null 2>"$TMP/err"
+expect_eq "an empty folder: status 0" 0 "$?"
+check "an empty folder: a note" grep -q "note: no files to read (the folders given are empty)" "$TMP/err"
+"$EXTRACT_BIN" -q "$TMP/empty" > /dev/null 2>"$TMP/err"
+expect_eq "an empty folder, --quiet: nothing on stderr" "" "$(cat "$TMP/err")"
 "$EXTRACT_BIN" "$D/logo.png" >/dev/null 2>&1
 expect_eq "a binary named explicitly is an error" 2 "$?"
 
