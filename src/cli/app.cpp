@@ -541,7 +541,18 @@ int run_cli(int argc, char** argv) {
                  "Keep only these kinds, comma-separated: fact types (money, date, person, quote, ...) and "
                  "'deal'. Example: --types deal,money")
       ->delimiter(',')
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("KIND")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            if (v == "deal" || v == "deals") return {};
+            if (const TypeInfo* t = find_type(v); t && t->emitted) return {};
+            std::string known;
+            for (const TypeInfo& t : known_types())
+              if (t.emitted) known += std::string(t.name) + ", ";
+            return "unknown kind '" + v + "' (known: " + known + "deal)";
+          },
+          "", "KIND"));
   app.add_flag("--pretty", o.pretty, "Indent JSON (each JSON Lines record then spans several lines)");
   app.add_flag("--no-cache", o.no_cache,
                "Load the rules from their YAML files only: no rule-set snapshot is read or written (snapshots "

@@ -36,6 +36,14 @@ expect_eq "TSV: one line per row" 2 "$(wc -l < "$TMP/q.tsv")"
 types=$("$EXTRACT_BIN" --types money,date samples/kestrel-lumio.en.txt | jq -r '[.facts[].type] | unique | join(",")')
 expect_eq "--types money,date" "date,money" "$types"
 expect_eq "--types without deal drops deals" "0" "$("$EXTRACT_BIN" --types money samples/kestrel-lumio.en.txt | jq '.deals | length')"
+"$EXTRACT_BIN" --types money,monies samples/kestrel-lumio.en.txt > "$TMP/types.out" 2> "$TMP/types.err"
+expect_eq "--types with an unknown kind: status 2" 2 "$?"
+expect_eq "--types with an unknown kind: no output" "" "$(cat "$TMP/types.out")"
+check "--types with an unknown kind: says which, and the known ones" \
+  grep -q "^extract: --types: unknown kind 'monies' (known: date, money, .*, deal)$" "$TMP/types.err"
+"$EXTRACT_BIN" --types ignore samples/kestrel-lumio.en.txt > /dev/null 2>&1
+expect_eq "--types: an internal type (ignore) is no kind of output" 2 "$?"
+expect_eq "--types deals (plural) is accepted" 0 "$("$EXTRACT_BIN" --types deals samples/kestrel-lumio.en.txt > /dev/null; echo $?)"
 
 # --pretty indents; the JSON is the same.
 check "--pretty is indented" sh -c "'$EXTRACT_BIN' --pretty samples/kestrel-lumio.en.txt | head -2 | tail -1 | grep -q '^  '"
