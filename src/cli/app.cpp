@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -245,12 +246,46 @@ int cmd_extract(const Options& o, const char* argv0) {
   so.width = terminal_width();
   so.flush_each = o.input_format == "jsonl";
   so.pretty = o.pretty;
+  std::vector<std::string> paths = o.paths;
+  if (paths.empty()) paths.push_back("-");
+  Expanded expanded = expand_paths(paths, o.include, o.exclude);
+  for (const auto& [path, message] : expanded.errors) print_error(fmt::format("{}: {}", path, message));
+  if (expanded.hidden_skipped && !o.quiet)
+    print_error(fmt::format("note: skipped {} hidden files or folders (names starting with '.')",
+                            expanded.hidden_skipped));
+  // The --output file is never read: from a folder walk it is skipped (the
+  // result of an earlier run in the folder it reads), named on the command
+  // line it is refused (writing would destroy an input).
+  if (!o.output.empty() && o.output.rfind("/dev/", 0) != 0) {
+    for (std::size_t i = 0; i < expanded.files.size();) {
+      std::error_code ec;
+      if (expanded.files[i] == "-" || !std::filesystem::equivalent(expanded.files[i], o.output, ec) || ec) {
+        ++i;
+        continue;
+      }
+      if (!expanded.from_walk[i]) {
+        print_error(fmt::format("{}: is also the --output file; refusing to overwrite an input", expanded.files[i]));
+        return kExitError;
+      }
+      if (!o.quiet) print_error(fmt::format("note: skipped {}: it is the --output file", expanded.files[i]));
+      expanded.files.erase(expanded.files.begin() + static_cast<std::ptrdiff_t>(i));
+      expanded.from_walk.erase(expanded.from_walk.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  // Nothing to read is not an error (a daily folder may be empty), but it
+  // is said, since an --include that matches nothing looks like success.
+  if (expanded.files.empty() && expanded.errors.empty() && !o.quiet)
+    print_error(o.include.empty() && o.exclude.empty()
+                    ? std::string("note: no files to read (the folders given are empty)")
+                    : std::string("note: no files to read (none of the files found matches --include/--exclude)"));
   // --output: write to a temporary file beside the target and rename it when
-  // complete, so that an interrupted run never leaves a truncated result.
+  // complete, so that an interrupted run never leaves a truncated result. Its
+  // name starts with '.', so that a folder walk skips it as hidden.
   std::FILE* out_file = stdout;
   std::string temp_path;
   if (!o.output.empty()) {
-    temp_path = o.output + ".tmp-XXXXXX";
+    const std::filesystem::path target(o.output);
+    temp_path = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     int fd = o.output == "/dev/full" || o.output.rfind("/dev/", 0) == 0 ? -2 : mkstemp(temp_path.data());
     if (fd == -2) {  // a device: write to it directly
       temp_path.clear();
@@ -268,19 +303,6 @@ int cmd_extract(const Options& o, const char* argv0) {
   Output out(out_file);
   auto sink = make_sink(format, out, extractor->rules(), so);
 
-  std::vector<std::string> paths = o.paths;
-  if (paths.empty()) paths.push_back("-");
-  Expanded expanded = expand_paths(paths, o.include, o.exclude);
-  for (const auto& [path, message] : expanded.errors) print_error(fmt::format("{}: {}", path, message));
-  if (expanded.hidden_skipped && !o.quiet)
-    print_error(fmt::format("note: skipped {} hidden files or folders (names starting with '.')",
-                            expanded.hidden_skipped));
-  // Nothing to read is not an error (a daily folder may be empty), but it
-  // is said, since an --include that matches nothing looks like success.
-  if (expanded.files.empty() && expanded.errors.empty() && !o.quiet)
-    print_error(o.include.empty() && o.exclude.empty()
-                    ? std::string("note: no files to read (the folders given are empty)")
-                    : std::string("note: no files to read (none of the files found matches --include/--exclude)"));
   bool any_failed = !expanded.errors.empty();
   const bool batch = expanded.files.size() > 1 ||
                      std::find(expanded.from_walk.begin(), expanded.from_walk.end(), true) != expanded.from_walk.end();

@@ -64,7 +64,23 @@ expect_eq "html: offsets index the dumped text" "" "$(cat "$TMP/mismatch")"
 # --output: complete file appears only at the end; same bytes as stdout.
 "$EXTRACT_BIN" -q "$D" -o "$TMP/out.jsonl"
 check "--output equals stdout" cmp -s "$TMP/out.jsonl" "$TMP/all.jsonl"
-expect_eq "--output leaves no temporary file" "" "$(ls "$TMP" | grep -F '.tmp-')"
+expect_eq "--output leaves no temporary file" "" "$(ls -A "$TMP" | grep -F '.tmp-')"
+
+# --output inside the folder read: neither its temporary file nor (on the
+# next run) the output itself is read as an input.
+"$EXTRACT_BIN" "$D" -o "$D/out.jsonl" 2> "$TMP/err"
+check "--output in the folder read: its temporary file is not an input" cmp -s "$D/out.jsonl" "$TMP/all.jsonl"
+"$EXTRACT_BIN" "$D" -o "$D/out.jsonl" 2> "$TMP/err"
+check "--output in the folder read, run again: the output is not an input" cmp -s "$D/out.jsonl" "$TMP/all.jsonl"
+check "--output in the folder read: a note says it was skipped" grep -q "note: skipped $D/out.jsonl: it is the --output file" "$TMP/err"
+rm "$D/out.jsonl"
+# --output naming an input: refused, the input untouched.
+cp samples/kestrel-lumio.en.txt "$TMP/input.txt"
+"$EXTRACT_BIN" "$TMP/input.txt" -o "$TMP/input.txt" > /dev/null 2> "$TMP/err"
+expect_eq "--output naming an input: status 2" 2 "$?"
+check "--output naming an input: the input is untouched" cmp -s "$TMP/input.txt" samples/kestrel-lumio.en.txt
+check "--output naming an input: message" grep -q "^extract: $TMP/input.txt: is also the --output file; refusing to overwrite an input$" "$TMP/err"
+expect_eq "--output naming an input: no temporary file" "" "$(ls -A "$TMP" | grep -F 'input.txt.tmp-')"
 "$EXTRACT_BIN" -q samples -o /dev/full 2>"$TMP/err"
 expect_eq "--output /dev/full: status" 2 "$?"
 check "--output /dev/full: message" grep -q "cannot write output: No space left on device" "$TMP/err"
@@ -84,6 +100,6 @@ if [ "$rc" -eq 0 ]; then
 else
   expect_eq "interrupted: status" 130 "$rc"
   check "interrupted: no partial output" test ! -e "$TMP/partial.jsonl"
-  expect_eq "interrupted: no temporary file" "" "$(ls "$TMP" | grep -F 'partial.jsonl.tmp-')"
+  expect_eq "interrupted: no temporary file" "" "$(ls -A "$TMP" | grep -F 'partial.jsonl.tmp-')"
 fi
 finish
