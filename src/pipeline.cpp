@@ -87,6 +87,7 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Record record;
     record.language = std::move(languages[i]);
+    record.warnings = docs[i]->read_warnings;
     if (auto bad = find_invalid_utf8(docs[i]->text))
       record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
                                 "; invalid bytes are shown as U+FFFD in the output");

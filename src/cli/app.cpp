@@ -381,7 +381,8 @@ int cmd_extract(const Options& o, const char* argv0) {
     }
     Document& doc = *in.document;
     if (o.dump_text) {
-      r.output = doc.text;
+      for (const auto& w : doc.read_warnings) r.output += "\x01" + fmt::format("{}: warning: {}", t.source, w) + "\x02";
+      r.output += doc.text;
       if (!r.output.empty() && r.output.back() != '\n') r.output += '\n';
       return std::nullopt;
     }

@@ -38,6 +38,7 @@ struct Document {
   std::string text;
   std::string language_hint;        // "en", "id" or "" (detect)
   std::optional<CivilDate> published_hint;  // from --date or the input record
+  std::vector<std::string> read_warnings;   // from reading it (an HTML page's charset), shown on stderr
 };
 
 // A raw match of one rule before overlap resolution.

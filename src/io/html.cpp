@@ -2,13 +2,105 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <iterator>
+#include <optional>
 #include <vector>
 
 #include <gumbo.h>
+#include <iconv.h>
+
+#include "core/utf8.hpp"
 
 namespace extract {
 
 namespace {
+
+// The charset label a page declares in its first 1024 bytes, in lower case;
+// empty when none. A light form of the HTML prescan: the first "charset",
+// then optional spaces, '=', spaces and a quote, then the label.
+std::string declared_charset(std::string_view bytes) {
+  std::string head(bytes.substr(0, 1024));
+  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::size_t at = head.find("charset"); at != std::string::npos; at = head.find("charset", at + 7)) {
+    std::size_t i = at + 7;
+    while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+    if (i >= head.size() || head[i] != '=') continue;
+    ++i;
+    while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+    if (i < head.size() && (head[i] == '"' || head[i] == '\'')) ++i;
+    std::string label;
+    while (i < head.size() && (std::isalnum(static_cast<unsigned char>(head[i])) || std::strchr("-_.:", head[i]) != nullptr))
+      label += head[i++];
+    if (!label.empty()) return label;
+  }
+  return "";
+}
+
+// The labels the WHATWG Encoding Standard reads as windows-1252.
+bool is_windows_1252(const std::string& label) {
+  static const char* const kLabels[] = {"ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819",
+                                        "iso-8859-1", "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1",
+                                        "iso_8859-1:1987", "l1", "latin1", "us-ascii", "windows-1252",
+                                        "x-cp1252"};
+  return std::find_if(std::begin(kLabels), std::end(kLabels), [&](const char* l) { return label == l; }) !=
+         std::end(kLabels);
+}
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// windows-1252 as the Encoding Standard defines it: Latin-1, but 0x80-0x9F
+// are mostly punctuation (the five bytes it leaves undefined stay C1 controls).
+std::string from_windows_1252(std::string_view bytes) {
+  static const unsigned short kHigh[32] = {
+      0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    append_utf8(out, b >= 0x80 && b < 0xA0 ? kHigh[b - 0x80] : b);
+  }
+  return out;
+}
+
+// Through iconv; nullopt when it does not know the charset or cannot convert.
+std::optional<std::string> through_iconv(std::string_view bytes, const std::string& label) {
+  iconv_t cd = iconv_open("UTF-8", label.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size(), written = 0;
+  for (;;) {
+    char* to = out.data() + written;
+    std::size_t out_left = out.size() - written;
+    const std::size_t done = iconv(cd, &in, &in_left, &to, &out_left);
+    written = out.size() - out_left;
+    if (done != static_cast<std::size_t>(-1)) break;
+    if (errno != E2BIG) {  // a byte sequence not in the charset
+      iconv_close(cd);
+      return std::nullopt;
+    }
+    out.resize(out.size() * 2);  // some charsets give several characters per byte
+  }
+  iconv_close(cd);
+  if (in_left != 0) return std::nullopt;
+  out.resize(written);
+  return out;
+}
 
 bool dropped(GumboTag t) {
   switch (t) {
@@ -123,6 +215,29 @@ std::string html_to_text(std::string_view html) {
   walk(out->document, w);
   gumbo_destroy_output(&options, out);
   return w.finish();
+}
+
+std::string html_to_utf8(std::string_view bytes, std::string& warning) {
+  warning.clear();
+  const auto bad = find_invalid_utf8(bytes);
+  if (!bad) return std::string(bytes);
+  const std::string label = declared_charset(bytes);
+  if (label == "utf-8" || label == "utf8") {
+    warning = "invalid UTF-8 at byte " + std::to_string(*bad) +
+              " of the file; invalid bytes are shown as U+FFFD in the output";
+    return std::string(bytes);
+  }
+  if (label.empty() || is_windows_1252(label)) {
+    warning = label.empty() ? "not UTF-8 and no charset declared: read as windows-1252"
+                            : "not UTF-8: read as windows-1252 (declared: " + label + ")";
+    return from_windows_1252(bytes);
+  }
+  if (auto converted = through_iconv(bytes, label)) {
+    warning = "not UTF-8: read as " + label + " (declared)";
+    return std::move(*converted);
+  }
+  warning = "declares charset " + label + ", which cannot be read here; bytes that are not UTF-8 are shown as U+FFFD";
+  return std::string(bytes);
 }
 
 bool is_html_path(std::string_view path) {

@@ -69,7 +69,13 @@ InputResult read_document(const std::string& path, std::uint64_t max_size) {
   }
   Document d;
   d.source = path;
-  d.text = is_html_path(path) ? html_to_text(text) : std::move(text);
+  if (is_html_path(path)) {
+    std::string warning;
+    d.text = html_to_text(html_to_utf8(text, warning));
+    if (!warning.empty()) d.read_warnings.push_back(std::move(warning));
+  } else {
+    d.text = std::move(text);
+  }
   r.document = std::move(d);
   return r;
 }
