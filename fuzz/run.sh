@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs a libFuzzer target for a while. Usage:
 #   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize, literals, snapshot,
-#                                  word_list
+#                                  word_list, html
 #   fuzz/run.sh all SECONDS        every target, one after the other
 #                                  (FUZZ_JOBS=2 runs two at a time)
 #   FUZZ_NO_BUILD=1 uses the binaries already in build-fuzz as they are.
@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-TARGETS="extract rules jsonl normalize literals snapshot word_list"
+TARGETS="extract rules jsonl normalize literals snapshot word_list html"
 CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}
 
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -41,6 +41,8 @@ build() {
   if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CXX_FUZZ" \
       -DEXTRACT_FUZZ=ON -DEXTRACT_TESTS=OFF >/dev/null || return 1
+  else
+    cmake -S "$ROOT" -B "$BUILD" >/dev/null || return 1  # a target added since it was made
   fi
   local t targets=""
   for t in $SELECTED; do targets="$targets --target fuzz_$t"; done
@@ -57,6 +59,14 @@ make_seeds() {
   case $t in
     extract)
       cp "$ROOT"/samples/*.txt "$dir"/ 2>/dev/null ;;
+    html)
+      # The samples as pages, in UTF-8 and re-encoded to latin1 where they can be.
+      local f i=0
+      for f in "$ROOT"/samples/*.txt; do
+        i=$((i + 1))
+        { printf '<html><head><title>%s</title></head><body><p>' "$i"; cat "$f"; printf '</p></body></html>'; } > "$dir/sample-$i.html"
+        iconv -f UTF-8 -t ISO-8859-1 "$dir/sample-$i.html" > "$dir/sample-$i-latin1.html" 2>/dev/null || rm -f "$dir/sample-$i-latin1.html"
+      done ;;
     rules)
       local f i=0
       while IFS= read -r f; do
