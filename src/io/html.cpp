@@ -33,7 +33,7 @@ std::string declared_charset(std::string_view bytes) {
     std::string label;
     while (i < head.size() && (std::isalnum(static_cast<unsigned char>(head[i])) || std::strchr("-_.:", head[i]) != nullptr))
       label += head[i++];
-    if (!label.empty()) return label;
+    if (!label.empty()) return label.substr(0, 40);  // charset names are shorter; a longer one is unknown
   }
   return "";
 }

@@ -84,8 +84,8 @@ namespace {
 
 // Why a line is not JSON, and where: "invalid JSON at column N: REASON" (N
 // counts bytes from 1; REASON is the parser's own words, at most about 160
-// bytes), or "an empty line is not a JSON record". Only for lines that failed to parse: the parser runs again,
-// this time throwing, for its message.
+// bytes), or "an empty line is not a JSON record". Only for lines that
+// failed to parse: the parser runs again, this time throwing, for its message.
 std::string invalid_json(std::string_view line) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return "an empty line is not a JSON record";
   try {
