@@ -5,6 +5,8 @@
 # ripgrep is installed) finishes the one-rg-per-rule baseline with matches.
 # It asserts nothing about speed: it checks that the benchmark runs.
 . "$(dirname "$0")/lib.sh"
+# GNU time measures every row (scripts/install-deps.sh --test installs it).
+if [ ! -x /usr/bin/time ]; then echo "skipped: /usr/bin/time (Debian package time) not installed"; exit 77; fi
 
 C="$TMP/corpus"
 mkdir -p "$C"
