@@ -214,7 +214,11 @@ std::string html_to_text(std::string_view html) {
   TextWriter w;
   walk(out->document, w);
   gumbo_destroy_output(&options, out);
-  return w.finish();
+  // Gumbo writes an out-of-range numeric reference (`&#999999999999932;`) as a
+  // lone byte, not as U+FFFD: the text is repaired so that it is UTF-8.
+  std::string text = w.finish();
+  if (find_invalid_utf8(text)) text = repair_utf8(text);
+  return text;
 }
 
 std::string html_to_utf8(std::string_view bytes, std::string& warning) {

@@ -11,7 +11,8 @@ namespace extract {
 // <footer>, <aside>, <form>, <iframe> and <svg> dropped (the <title> is kept); block elements
 // (p, div, h1-h6, li, tr, article, section, blockquote, ...) separated by a blank
 // line, <br> by a newline; runs of spaces inside a block collapsed.
-// Offsets of facts from an HTML input index this text (`extract --dump-text`).
+// Offsets of facts from an HTML input index this text (`extract --dump-text`),
+// which is always valid UTF-8.
 std::string html_to_text(std::string_view html);
 
 // The bytes of an HTML file as UTF-8. Bytes that are valid UTF-8 stay as they

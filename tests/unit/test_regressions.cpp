@@ -7,6 +7,7 @@
 
 #include "core/utf8.hpp"
 #include "emit/record_json.hpp"
+#include "io/html.hpp"
 #include "normalize/dates.hpp"
 #include "pipeline.hpp"
 #include "rules/rule_set.hpp"
@@ -72,4 +73,15 @@ TEST_CASE("regression: a truncated UTF-8 sequence inside a quote was replaced by
     if (f["type"] == "quote") saw_quote = true;
   }
   CHECK(saw_quote);
+}
+
+TEST_CASE("regression: an out-of-range numeric reference in HTML gave text that was not UTF-8", "[regression][html]") {
+  // Found by the html fuzz target in its first CI run: Gumbo wrote
+  // `&#999999999999932;` as the lone byte 0xBC.
+  const std::string text = html_to_text("<p>a &#999999999999932; b</p>");
+  CHECK_FALSE(find_invalid_utf8(text).has_value());
+  CHECK(text.rfind("a ", 0) == 0);
+  CHECK(text.find(" b") != std::string::npos);
+  // A reference in range is decoded as before.
+  CHECK(html_to_text("<p>&#36;5 &amp; &#x20AC;</p>") == "$5 & \xE2\x82\xAC\n");
 }
