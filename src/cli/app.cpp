@@ -59,6 +59,10 @@ void filter_types(Record& rec, const std::vector<std::string>& types) {
   if (!wanted("deal") && !wanted("deals")) rec.deals = Json::array();
 }
 
+// A message for standard error, framed to travel at the start of a task's
+// output: \x01MESSAGE\x02 (the writer prints it before the record bytes).
+std::string for_stderr(const std::string& message) { return "\x01" + message + "\x02"; }
+
 bool env_set(const char* name) {
   const char* v = std::getenv(name);
   return v && *v;
@@ -256,7 +260,9 @@ int cmd_extract(const Options& o, const char* argv0) {
   // The --output file is never read: from a folder walk it is skipped (the
   // result of an earlier run in the folder it reads), named on the command
   // line it is refused (writing would destroy an input).
-  if (!o.output.empty() && o.output.rfind("/dev/", 0) != 0) {
+  // A device (/dev/...) is written directly, not through a temporary file.
+  const bool output_device = o.output.rfind("/dev/", 0) == 0;
+  if (!o.output.empty() && !output_device) {
     for (std::size_t i = 0; i < expanded.files.size();) {
       std::error_code ec;
       if (expanded.files[i] == "-" || !std::filesystem::equivalent(expanded.files[i], o.output, ec) || ec) {
@@ -286,7 +292,7 @@ int cmd_extract(const Options& o, const char* argv0) {
   if (!o.output.empty()) {
     const std::filesystem::path target(o.output);
     temp_path = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-    int fd = o.output == "/dev/full" || o.output.rfind("/dev/", 0) == 0 ? -2 : mkstemp(temp_path.data());
+    int fd = output_device ? -2 : mkstemp(temp_path.data());
     if (fd == -2) {  // a device: write to it directly
       temp_path.clear();
       out_file = std::fopen(o.output.c_str(), "wb");
@@ -369,19 +375,19 @@ int cmd_extract(const Options& o, const char* argv0) {
       // Images, archives and the like found while walking a folder are
       // skipped, not failures; a binary file named explicitly is an error.
       r.skipped = true;
-      if (!o.quiet) r.output = "\x01" + fmt::format("note: skipped {}: {}", t.source, in.error) + "\x02";
+      if (!o.quiet) r.output = for_stderr(fmt::format("note: skipped {}: {}", t.source, in.error));
       return std::nullopt;
     }
     if (!in.document) {
       r.failed = true;
       r.output = sink->format_error(t.source, in.id, in.error);
       // Shown on stderr as well, so that the terminal says what went wrong.
-      r.output.insert(0, "\x01" + fmt::format("{}: {}", t.source, in.error) + "\x02");
+      r.output.insert(0, for_stderr(fmt::format("{}: {}", t.source, in.error)));
       return std::nullopt;
     }
     Document& doc = *in.document;
     if (o.dump_text) {
-      for (const auto& w : doc.read_warnings) r.output += "\x01" + fmt::format("{}: warning: {}", t.source, w) + "\x02";
+      for (const auto& w : doc.read_warnings) r.output += for_stderr(fmt::format("{}: warning: {}", t.source, w));
       r.output += doc.text;
       if (!r.output.empty() && r.output.back() != '\n') r.output += '\n';
       return std::nullopt;
@@ -395,7 +401,7 @@ int cmd_extract(const Options& o, const char* argv0) {
     r.facts = rec.facts.size();
     r.deals = rec.deals.size();
     r.bytes = doc.text.size();
-    for (const auto& w : rec.warnings) r.output += "\x01" + fmt::format("{}: warning: {}", t.source, w) + "\x02";
+    for (const auto& w : rec.warnings) r.output += for_stderr(fmt::format("{}: warning: {}", t.source, w));
     r.output += sink->format_record(doc, rec);
   };
   // A chunk of tasks: the documents run through the extractor together, in
@@ -432,7 +438,7 @@ int cmd_extract(const Options& o, const char* argv0) {
   Progress progress(!o.quiet && isatty(STDERR_FILENO) && batch, expanded.files.size(), o.input_format == "jsonl");
   auto write = [&](const TaskResult& r) -> bool {
     progress.clear();
-    // Messages for stderr travel in \x01...\x02 before the record bytes.
+    // Messages for stderr (for_stderr) come before the record bytes.
     std::size_t pos = 0;
     while (pos < r.output.size() && r.output[pos] == '\x01') {
       auto end = r.output.find('\x02', pos);
