@@ -171,6 +171,8 @@ class Bench:
         rg = shutil.which("rg")
         # Two pattern files for rg: every rule, and the rules whose expanded pattern is
         # under 20 KB (i.e. without those that inline the organisation gazetteer).
+        rg_base = [rg, "--no-config", "-U", "--count-matches", "--no-filename", "--regex-size-limit", "1G",
+                   "--dfa-size-limit", "1G"]
         rg_sets = []
         pattern_files = {}
         for label, extra in (("rg all", []), ("rg <20KB", ["--max-len", "20000"])):
@@ -180,8 +182,7 @@ class Bench:
                                 "--rg"] + extra, stdout=f, check=True)
             npat = sum(1 for _ in open(pats))
             pattern_files[label] = pats
-            rg_sets.append((label, npat, [rg, "--no-config", "-U", "--count-matches", "--no-filename",
-                                          "--regex-size-limit", "1G", "--dfa-size-limit", "1G", "-f", pats]))
+            rg_sets.append((label, npat, rg_base + ["-f", pats]))
         # And one rg process per rule, one after the other: each rule's pattern
         # as its own automaton, as extract runs them (rg with all patterns at
         # once builds one automaton of their union, and has never finished the
@@ -204,9 +205,8 @@ class Bench:
             matches = 0
             for pattern in each_pats:
                 left = a.rg_each_budget - total["wall"]
-                r = measure([rg, "--no-config", "-U", "--count-matches", "--no-filename", "--regex-size-limit", "1G",
-                             "--dfa-size-limit", "1G", "-j", "1", *glob_arg, "-e", pattern, target],
-                            stdout=out, timeout=max(left, 0.1))
+                r = measure(rg_base + ["-j", "1", *glob_arg, "-e", pattern, target], stdout=out,
+                            timeout=max(left, 0.1))
                 total["wall"] += r["wall"]
                 total["cpu"] += r["cpu"] or 0.0
                 total["rss_mb"] = max(total["rss_mb"], r["rss_mb"] or 0.0)
