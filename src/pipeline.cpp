@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "assemble/assembler.hpp"
 #include "assemble/profile.hpp"
 #include "core/utf8.hpp"
@@ -83,7 +85,8 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
     texts.push_back(doc->text);
     languages.push_back(doc->language_hint.empty() ? detect_language(doc->text, rules_) : doc->language_hint);
   }
-  std::vector<std::vector<Candidate>> candidates = scanner_->scan_batch(texts, languages);
+  std::vector<std::size_t> scanned;
+  std::vector<std::vector<Candidate>> candidates = scanner_->scan_batch(texts, languages, opts.max_matches, &scanned);
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Record record;
     record.language = std::move(languages[i]);
@@ -91,7 +94,19 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
     if (auto bad = find_invalid_utf8(docs[i]->text))
       record.warnings.push_back("invalid UTF-8 at byte " + std::to_string(*bad) +
                                 "; invalid bytes are shown as U+FFFD in the output");
-    finish(*docs[i], record, std::move(candidates[i]), opts);
+    if (scanned[i] < texts[i].size()) {
+      // Too dense: the rest of the pipeline reads the prefix the scan covered.
+      const std::size_t limit = Scanner::match_limit(opts.max_matches, texts[i].size());
+      record.warnings.push_back(fmt::format(
+          "more than {} matches of the rules (--max-matches): facts come from its first {} of {} bytes only",
+          limit, scanned[i], texts[i].size()));
+      record.truncated = Record::Truncation{scanned[i], texts[i].size(), limit};
+      Document prefix = *docs[i];
+      prefix.text.resize(scanned[i]);
+      finish(prefix, record, std::move(candidates[i]), opts);
+    } else {
+      finish(*docs[i], record, std::move(candidates[i]), opts);
+    }
     done(i, record);
   }
 }

@@ -804,9 +804,11 @@ class DealBuilder {
     std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
       return parent[i] == i ? i : parent[i] = root(parent[i]);
     };
+    // Pairs already joined are not compared again (a long document can have
+    // thousands of mentions of one deal).
     for (std::size_t i = 0; i < mentions.size(); ++i)
       for (std::size_t j = i + 1; j < mentions.size(); ++j)
-        if (same_deal(mentions[i], mentions[j])) parent[root(j)] = root(i);
+        if (root(j) != root(i) && same_deal(mentions[i], mentions[j])) parent[root(j)] = root(i);
     std::map<std::size_t, std::vector<const Mention*>> groups;
     for (std::size_t i = 0; i < mentions.size(); ++i) groups[root(i)].push_back(&mentions[i]);
 
@@ -845,15 +847,20 @@ class DealBuilder {
       d["seller"] = owner.empty() ? Json(nullptr) : Json(owner);
 
       // Price: the one stated with the most mentions; ties to the larger amount.
-      Json price = nullptr;
-      int price_votes = 0;
+      // The distinct prices first, each with its votes, in the order first stated.
+      std::vector<std::pair<const Json*, int>> stated;
       for (const auto* m : ms) {
         if (m->price.is_null()) continue;
-        int votes = 0;
-        for (const auto* o : ms) votes += o->price == m->price;
+        auto it = std::find_if(stated.begin(), stated.end(), [&](const auto& p) { return *p.first == m->price; });
+        if (it == stated.end()) stated.emplace_back(&m->price, 1);
+        else ++it->second;
+      }
+      Json price = nullptr;
+      int price_votes = 0;
+      for (const auto& [p, votes] : stated) {
         if (votes > price_votes ||
-            (votes == price_votes && m->price["amount"].get<double>() > price["amount"].get<double>()))
-          price = m->price, price_votes = votes;
+            (votes == price_votes && (*p)["amount"].get<double>() > price["amount"].get<double>()))
+          price = *p, price_votes = votes;
       }
       if (price.is_null() && !undisclosed) price = price_elsewhere(target);
       d["price"] = price;

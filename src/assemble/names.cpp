@@ -141,15 +141,27 @@ namespace {
 // The paragraph holding `pos` (lines between blank lines) is set in capitals:
 // three words or more and no lower-case letter. Wire headlines wrap onto a
 // second line ("X AGREES TO ACQUIRE Y FOR 367 / MLN DLRS"); body text is never
-// all capitals.
+// all capitals. Only the 400 bytes on either side of `pos` are read: a line
+// running past them is no headline (and a text of one long line would
+// otherwise be read whole for each name in it).
+constexpr std::size_t kBlockReach = 400;
+
 bool in_capitals_block(std::string_view text, std::size_t pos) {
+  const std::size_t lo = pos > kBlockReach + 1 ? pos - kBlockReach - 1 : 0;
+  const std::size_t hi = std::min(text.size(), pos + kBlockReach + 1);
+  constexpr std::size_t kFar = std::string_view::npos;
+  // Where the line holding p starts / ends, or kFar when that is outside [lo, hi].
   auto line_start = [&](std::size_t p) -> std::size_t {
-    const std::size_t nl = p == 0 ? std::string_view::npos : text.rfind('\n', p - 1);
-    return nl == std::string_view::npos ? 0 : nl + 1;
+    if (p == 0) return 0;
+    const std::size_t nl = text.substr(lo, p - lo).rfind('\n');
+    if (nl != std::string_view::npos) return lo + nl + 1;
+    return lo == 0 ? 0 : kFar;
   };
   auto line_end = [&](std::size_t p) -> std::size_t {
-    const std::size_t nl = text.find('\n', p);
-    return nl == std::string_view::npos ? text.size() : nl;
+    if (p >= hi) return p >= text.size() ? text.size() : kFar;
+    const std::size_t nl = text.substr(p, hi - p).find('\n');
+    if (nl != std::string_view::npos) return p + nl;
+    return hi == text.size() ? text.size() : kFar;
   };
   auto blank = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i)
@@ -157,15 +169,16 @@ bool in_capitals_block(std::string_view text, std::size_t pos) {
     return true;
   };
   std::size_t a = line_start(pos);
+  std::size_t b = line_end(pos);
+  if (a == kFar || b == kFar) return false;
   while (a > 0) {
     const std::size_t prev = line_start(a - 1);
-    if (blank(prev, a - 1) || pos - prev > 400) break;
+    if (prev == kFar || blank(prev, a - 1) || pos - prev > kBlockReach) break;
     a = prev;
   }
-  std::size_t b = line_end(pos);
   while (b < text.size()) {
     const std::size_t next_end = line_end(b + 1);
-    if (blank(b + 1, next_end) || next_end - pos > 400) break;
+    if (next_end == kFar || blank(b + 1, next_end) || next_end - pos > kBlockReach) break;
     b = next_end;
   }
   int words = 0;
@@ -184,10 +197,17 @@ bool in_capitals_block(std::string_view text, std::size_t pos) {
 
 bool in_headline(std::string_view text, std::size_t pos) {
   if (in_capitals_block(text, pos)) return true;
-  std::size_t a = text.rfind('\n', pos);
-  a = a == std::string_view::npos ? 0 : a + 1;
-  std::size_t b = text.find('\n', pos);
-  if (b == std::string_view::npos) b = text.size();
+  // The line holding pos, if it is at most 300 bytes long (found within 301
+  // bytes on either side, so that a text of one long line is not read whole
+  // for each name in it).
+  constexpr std::size_t kReach = 301;
+  const std::size_t lo = pos > kReach ? pos - kReach : 0;
+  std::size_t a = text.substr(lo, pos + 1 - lo).rfind('\n');
+  if (a == std::string_view::npos && lo > 0) return false;
+  a = a == std::string_view::npos ? 0 : lo + a + 1;
+  std::size_t b = pos >= text.size() ? std::string_view::npos : text.substr(pos, kReach + 1).find('\n');
+  if (b == std::string_view::npos && pos + kReach + 1 < text.size()) return false;
+  b = b == std::string_view::npos ? text.size() : pos + b;
   if (b - a > 300) return false;
   // A headline stands alone: a blank line (or the end) follows it. Wire copy
   // wraps body lines, so a body line full of capitalised names is not one.

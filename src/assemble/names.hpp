@@ -58,7 +58,9 @@ bool word_bounded(std::string_view text, std::size_t pos, std::size_t end);
 
 // The line holding `pos` looks like a headline in title case or capitals:
 // at least three words, no sentence-final period, and most of its content
-// words capitalised.
+// words capitalised. Or its paragraph is set in capitals (three words or
+// more). Reads at most about 400 bytes on either side of `pos`: a line longer
+// than that is no headline.
 bool in_headline(std::string_view text, std::size_t pos);
 
 // The known forms of a document's entities, found again in its text. Each

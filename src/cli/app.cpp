@@ -101,7 +101,14 @@ struct Options {
   std::vector<std::string> types;  // keep only these fact types ("deal" keeps deals)
   unsigned jobs = 0;
   std::uint64_t max_size = kDefaultMaxDocumentSize;
+  std::size_t max_matches = kDefaultMaxMatches;
 };
+
+// A number written with 1 to `max_length` decimal digits and nothing else.
+bool all_digits(const std::string& v, std::size_t max_length) {
+  return !v.empty() && v.size() <= max_length &&
+         std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 // `jobs` bounds the threads that read and compile the rules too (0: all
 // cores); `cache_dir` holds rule-set snapshots ("": none).
@@ -414,7 +421,7 @@ int cmd_extract(const Options& o, const char* argv0) {
     auto flush = [&] {
       std::vector<const Document*> docs;
       for (const auto& [i, doc] : batch) docs.push_back(&doc);
-      extractor->run_batch(docs, RunOptions{o.explain}, [&](std::size_t k, Record& rec) {
+      extractor->run_batch(docs, RunOptions{o.explain, o.max_matches}, [&](std::size_t k, Record& rec) {
         emit(tasks[batch[k].first], batch[k].second, rec, results[batch[k].first]);
       });
       batch.clear();
@@ -554,6 +561,18 @@ int run_cli(int argc, char** argv) {
   app.add_option("-j,--jobs", o.jobs, "Threads for loading the rules and for documents (default: all cores); output order never depends on it. Example: -j 2");
   app.add_option("--max-size", o.max_size,
                  "Largest document in bytes; larger inputs are reported as errors (default 64 MiB)");
+  app.add_option("--max-matches", o.max_matches,
+                 "Most matches of the rules in one document: N, or one per 64 bytes of a longer one (default "
+                 "10000; news has a few hundred). A document with more is read for facts only up to where it has "
+                 "fewer, with a warning. Bounds the memory a document dense with figures takes (about 250 bytes a "
+                 "match); 0: no limit")
+      ->type_name("N")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            if (all_digits(v, 9)) return {};
+            return "'" + v + "' is not a number of matches up to 999999999 (0: no limit)";
+          },
+          "", "N"));
   app.add_flag("-q,--quiet", o.quiet, "No progress line, notes or summary line on standard error");
   app.add_option("--include", o.include,
                  "In folders, read only files matching this glob (repeatable). Example: --include '*.txt'")
@@ -595,10 +614,7 @@ int run_cli(int argc, char** argv) {
       ->type_name("auto|MB")
       ->check(CLI::Validator(
           [](std::string& v) -> std::string {
-            const bool digits = !v.empty() && v.size() <= 7 && std::all_of(v.begin(), v.end(), [](char c) {
-              return c >= '0' && c <= '9';
-            });
-            if (v == "auto" || (digits && std::stoul(v) <= (1u << 20))) return {};
+            if (v == "auto" || (all_digits(v, 7) && std::stoul(v) <= (1u << 20))) return {};
             return "'" + v + "' is neither 'auto' nor a number of MB up to 1048576 (0: no limit)";
           },
           "", "auto|MB"));

@@ -49,6 +49,14 @@ Json entity_json(const Document& doc, const Entity& e) {
   return o;
 }
 
+Json truncation_json(const Record::Truncation& t) {
+  Json o = Json::object();
+  o["at"] = t.at;
+  o["size"] = t.size;
+  o["max_matches"] = t.max_matches;
+  return o;
+}
+
 }  // namespace
 
 Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules, bool explain) {
@@ -57,6 +65,7 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
   j["source"] = doc.source;
   j["language"] = rec.language;
   j["published"] = rec.published ? Json(format_iso(*rec.published)) : Json(nullptr);
+  if (rec.truncated) j["truncated"] = truncation_json(*rec.truncated);
   Json facts = Json::array();
   for (const auto& f : rec.facts) {
     Json o = Json::object();
@@ -196,6 +205,11 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
   if (rec.published) append_string(out, format_iso(*rec.published));
   else out += "null";
   out += ',';
+  if (rec.truncated) {
+    append_key(out, "truncated");
+    out += dump_json(truncation_json(*rec.truncated));
+    out += ',';
+  }
   append_array(out, "facts", rec.facts, [&](const Fact& f) {
     out += '{';
     string_field(out, "type", f.type);

@@ -314,8 +314,10 @@ namespace {
 // order. One search runs over the whole document and is bounded to its gap
 // only when its match runs into a piece, so that a document costs about one
 // RE2 call per form found rather than one per gap.
-void find_phrases(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
-                  std::vector<UnitText::Piece>& found) {
+// Returns false, with `found` incomplete, once it would hold more than
+// `max_pieces` pieces.
+bool find_phrases(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
+                  std::vector<UnitText::Piece>& found, std::size_t max_pieces) {
   re2::StringPiece m;
   for (std::size_t k = 0; k < unit.phrases.size(); ++k) {
     const Unit::Phrase& phrase = unit.phrases[k];
@@ -346,13 +348,16 @@ void find_phrases(const Unit& unit, const UnitRegexes& regexes, std::string_view
       }
       added.push_back({0, start, end, mark});
       pos = end;
+      if (found.size() + added.size() > max_pieces) break;
     }
     if (added.empty()) continue;
     std::vector<UnitText::Piece> merged(found.size() + added.size());
     std::merge(found.begin(), found.end(), added.begin(), added.end(), merged.begin(),
                [](const UnitText::Piece& a, const UnitText::Piece& b) { return a.start < b.start; });
     found = std::move(merged);
+    if (found.size() > max_pieces) return false;
   }
+  return true;
 }
 
 // The copy of `document` with `pieces` (in order, not overlapping) as marks.
@@ -392,10 +397,15 @@ std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view docume
 }
 
 std::optional<UnitText> make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
-                                       const UnitText& base) {
+                                       const UnitText& base, std::size_t max_pieces) {
   std::vector<UnitText::Piece> pieces = base.pieces;  // a base has no phrases
   const std::size_t before = pieces.size();
-  find_phrases(unit, regexes, document, pieces);
+  if (!find_phrases(unit, regexes, document, pieces, max_pieces)) {
+    UnitText u;
+    u.pieces = std::move(pieces);
+    u.cut = true;
+    return u;
+  }
   if (pieces.size() == before) return std::nullopt;
   return with_marks(document, std::move(pieces));
 }
@@ -404,7 +414,8 @@ UnitText make_unit_text(const Unit& unit, std::string_view document) {
   return make_unit_text(unit, UnitRegexes::of(unit), document);
 }
 
-UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document) {
+UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
+                        std::size_t max_pieces) {
   UnitText u;
   re2::StringPiece m;
   std::size_t pos = 0;
@@ -476,8 +487,15 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
     }
     u.pieces.push_back({0, start, end, -1});
     pos = end;
+    if (u.pieces.size() > max_pieces) {
+      u.cut = true;
+      return u;
+    }
   }
-  find_phrases(unit, regexes, document, u.pieces);
+  if (!find_phrases(unit, regexes, document, u.pieces, max_pieces)) {
+    u.cut = true;
+    return u;
+  }
   return with_marks(document, std::move(u.pieces));
 }
 
@@ -491,7 +509,7 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 }
 
 void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
-                           std::vector<Candidate>& out) const {
+                           std::vector<Candidate>& out, std::size_t limit) const {
   const Rule& rule = rules_.rules[rule_index];
   const RE2* re = rule.words ? nullptr : &regex_of(a, rule_index);
   const Plan& plan = plans_[rule_index];
@@ -536,6 +554,7 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
       c.captures.emplace_back(rule.group_fields[g], span_of(groups[g]));
     }
     out.push_back(std::move(c));
+    if (out.size() > limit) break;
   }
 }
 
@@ -556,8 +575,82 @@ std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& l
   return std::move(scan_batch({text}, {language})[0]);
 }
 
+namespace {
+
+// Where to cut a document whose matches are too many (Scanner::scan_batch):
+// matches ending at `ends` (more than `max` of them: a unit's, or the
+// rules') were found in `text` before the scan
+// stopped; the prefix keeps about max / 2 of them, ending after a line
+// break, else at white space, found in the second half of it, else on a
+// character boundary. Always shorter than `text`.
+std::size_t cut_point(std::string_view text, std::vector<std::size_t> ends, std::size_t max) {
+  const std::size_t keep = max / 2;
+  std::nth_element(ends.begin(), ends.begin() + static_cast<std::ptrdiff_t>(keep), ends.end());
+  std::size_t at = std::min(ends[keep], text.size() - 1);
+  const std::size_t half = at / 2;
+  if (std::size_t nl = text.rfind('\n', at); nl != std::string_view::npos && nl >= half && nl + 1 < text.size())
+    return nl + 1;
+  if (std::size_t ws = text.find_last_of(" \t\r", at); ws != std::string_view::npos && ws >= half) return ws;
+  while (at > 0 && is_continuation(static_cast<unsigned char>(text[at]))) --at;
+  return at;
+}
+
+}  // namespace
+
 std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::string_view>& texts,
-                                                        const std::vector<std::string>& languages) const {
+                                                        const std::vector<std::string>& languages,
+                                                        std::size_t max_matches,
+                                                        std::vector<std::size_t>* scanned) const {
+  // The limits are the whole documents', kept for their prefixes.
+  std::vector<std::size_t> limit, pieces_limit;
+  for (std::string_view text : texts) {
+    limit.push_back(match_limit(max_matches, text.size()));
+    pieces_limit.push_back(piece_limit(max_matches, text.size()));
+  }
+  std::vector<std::size_t> cut;
+  std::vector<std::vector<Candidate>> out = scan_batch_once(texts, languages, limit, pieces_limit, cut);
+  if (scanned) {
+    scanned->clear();
+    for (std::string_view t : texts) scanned->push_back(t.size());
+  }
+  // The documents still to scan again, over shorter and shorter prefixes.
+  std::vector<std::size_t> pending;
+  for (std::size_t d = 0; d < texts.size(); ++d)
+    if (cut[d] != std::string_view::npos) pending.push_back(d);
+  while (!pending.empty()) {
+    std::vector<std::string_view> prefixes;
+    std::vector<std::string> langs;
+    std::vector<std::size_t> sub_limit, sub_pieces_limit;
+    for (std::size_t d : pending) {
+      prefixes.push_back(texts[d].substr(0, cut[d]));
+      langs.push_back(languages[d]);
+      sub_limit.push_back(limit[d]);
+      sub_pieces_limit.push_back(pieces_limit[d]);
+    }
+    std::vector<std::size_t> again;
+    std::vector<std::vector<Candidate>> sub = scan_batch_once(prefixes, langs, sub_limit, sub_pieces_limit, again);
+    std::vector<std::size_t> next;
+    for (std::size_t j = 0; j < pending.size(); ++j) {
+      const std::size_t d = pending[j];
+      if (again[j] != std::string_view::npos) {
+        cut[d] = again[j];
+        next.push_back(d);
+        continue;
+      }
+      out[d] = std::move(sub[j]);
+      if (scanned) (*scanned)[d] = prefixes[j].size();
+    }
+    pending = std::move(next);
+  }
+  return out;
+}
+
+std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<std::string_view>& texts,
+                                                             const std::vector<std::string>& languages,
+                                                             const std::vector<std::size_t>& limit,
+                                                             const std::vector<std::size_t>& pieces_limit,
+                                                             std::vector<std::size_t>& cut) const {
+  cut.assign(texts.size(), std::string_view::npos);
   std::vector<AtomFlags> found;  // per document, per atom
   found.reserve(texts.size());
   for (std::string_view text : texts) found.push_back(atoms_in(text));
@@ -578,11 +671,11 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         const Unit& unit = rules_.units[u];
         const auto start = profile_start(profile_ != nullptr);
         if (unit.base < 0) {
-          marked[d][u] = std::make_shared<const UnitText>(make_unit_text(unit, automata->units[u], texts[d]));
+          marked[d][u] = std::make_shared<const UnitText>(make_unit_text(unit, automata->units[u], texts[d], pieces_limit[d]));
           marked_found[d][u] = atoms_in(marked[d][u]->text);
         } else {
           const auto b = static_cast<std::size_t>(unit.base);
-          if (auto own = make_unit_text(unit, automata->units[u], texts[d], *marked[d][b])) {
+          if (auto own = make_unit_text(unit, automata->units[u], texts[d], *marked[d][b], pieces_limit[d])) {
             marked[d][u] = std::make_shared<const UnitText>(std::move(*own));
             marked_found[d][u] = atoms_in(marked[d][u]->text);
           } else {
@@ -602,6 +695,19 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
         const auto u = static_cast<std::size_t>(rule.unit);
         if (rules_.units[u].base >= 0) mark(static_cast<std::size_t>(rules_.units[u].base));
         mark(u);
+        if (!marked[d][u]->cut) continue;
+        // More of the unit's matches than the limit: the document is cut,
+        // and its copies, left empty, are never read.
+        std::vector<std::size_t> ends;
+        ends.reserve(marked[d][u]->pieces.size());
+        for (const UnitText::Piece& p : marked[d][u]->pieces) ends.push_back(p.end);
+        cut[d] = cut_point(texts[d], std::move(ends), pieces_limit[d]);
+        const auto none = std::make_shared<const UnitText>();
+        for (std::size_t v = 0; v < nunits; ++v) {
+          marked[d][v] = none;
+          marked_found[d][v] = AtomFlags(rules_.prefilter_atoms.size(), 0);
+        }
+        break;
       }
     }
   }
@@ -615,13 +721,20 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
     std::uint64_t ran = 0, matches = 0;
     const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < texts.size(); ++d) {
-      if (!applies(rules_.rules[i], languages[d])) continue;
+      if (cut[d] != std::string_view::npos || !applies(rules_.rules[i], languages[d])) continue;
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
-      scan_rule_in(*automata, i, texts[d], u, out[d]);
+      scan_rule_in(*automata, i, texts[d], u, out[d], limit[d]);
       ++ran;
       matches += out[d].size() - before;
+      if (out[d].size() > limit[d]) {
+        std::vector<std::size_t> ends;
+        ends.reserve(out[d].size());
+        for (const Candidate& c : out[d]) ends.push_back(c.span.end);
+        cut[d] = cut_point(texts[d], std::move(ends), limit[d]);
+        std::vector<Candidate>().swap(out[d]);  // its memory back at once
+      }
     }
     if (!profile_) continue;
     Counters& c = profile_[i];

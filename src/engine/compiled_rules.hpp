@@ -48,6 +48,10 @@ struct UnitText {
   };
   std::string text;
   std::vector<Piece> pieces;  // in order
+  // Made with a max_pieces and stopped after more than that many pieces:
+  // `pieces` holds those found, `text` is empty (Scanner::scan_batch cuts
+  // such a document).
+  bool cut = false;
   // The document offset of `pos` in `text`; a position inside a mark maps to
   // the start of its match when `at_start`, else to its end.
   std::size_t to_document(std::size_t pos, bool at_start) const;
@@ -63,12 +67,14 @@ struct UnitRegexes {
 // The copy of `document` for `unit`, made with `regexes` (without them,
 // with the unit's own: UnitRegexes::of).
 UnitText make_unit_text(const Unit& unit, std::string_view document);
-UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document);
+// With `max_pieces`, it stops once the copy would have more pieces (UnitText::cut).
+UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
+                        std::size_t max_pieces = SIZE_MAX);
 // The same for a variant (Unit::base), from the copy its base made; nullopt
 // when no phrase of the variant is in the document (the copy is the base's).
 std::optional<UnitText> make_unit_text(const Unit& unit, std::string_view document, const UnitText& base);
 std::optional<UnitText> make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::string_view document,
-                                       const UnitText& base);
+                                       const UnitText& base, std::size_t max_pieces = SIZE_MAX);
 
 // Bytes the process's heap has in use: glibc's mallinfo2(), or where that
 // reads nothing (another allocator, such as a sanitizer's) the resident size
@@ -96,8 +102,39 @@ class Scanner {
   // than document by document, so that each rule's DFA stays in the CPU
   // caches while it is used (1.8-2.3x faster scanning on 64-512 short news
   // articles than one document at a time; docs/performance.md).
+  //
+  // `max_matches` (0: none) bounds the memory one document dense with
+  // matches takes (about 250 bytes a match until its record is written): a
+  // document whose matches, or one of its units' (piece_limit), would be
+  // more than match_limit(max_matches, its size) is scanned again over a
+  // prefix, as if it ended there, until the prefix has at most that many.
+  // The prefix ends after a line break, else at white space, in the second
+  // half of where half the limit's matches found so far end (else on a
+  // character boundary). `scanned`, when given, receives for each document
+  // the length of the text its result covers: texts[i].size() unless it was
+  // cut.
   std::vector<std::vector<Candidate>> scan_batch(const std::vector<std::string_view>& texts,
-                                                 const std::vector<std::string>& languages) const;
+                                                 const std::vector<std::string>& languages,
+                                                 std::size_t max_matches = 0,
+                                                 std::vector<std::size_t>* scanned = nullptr) const;
+
+  // The matches a document of `bytes` may have under `max_matches` (0: no
+  // limit): max_matches, or one per kBytesPerMatch bytes of a larger
+  // document (640 KB with the default 10,000). News has one every 30 bytes
+  // or so, prose without figures one every few hundred: a long document of
+  // sparse facts is read whole, while the matches of any document take at
+  // most about 20 MB or 4 times its size (about 250 bytes each).
+  static constexpr std::size_t kBytesPerMatch = 64;
+  static std::size_t match_limit(std::size_t max_matches, std::size_t bytes) {
+    return max_matches == 0 ? SIZE_MAX : std::max(max_matches, bytes / kBytesPerMatch);
+  }
+  // The same for a unit's matches (and phrases) in a document, which cost
+  // about 64 bytes each and are more frequent (news has a run of
+  // capitalised words every 40 bytes or so): 16 times as many, or one per
+  // 16 bytes of a larger document.
+  static std::size_t piece_limit(std::size_t max_matches, std::size_t bytes) {
+    return max_matches == 0 ? SIZE_MAX : std::max(16 * max_matches, bytes / 16);
+  }
 
   // The matches of one rule alone (used by `rules test`).
   void scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const;
@@ -176,8 +213,18 @@ class Scanner {
   AtomFlags atoms_in(std::string_view text) const;
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
+  // It stops once `out` holds more than `limit` matches.
   void scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
-                    std::vector<Candidate>& out) const;
+                    std::vector<Candidate>& out, std::size_t limit = SIZE_MAX) const;
+  // scan_batch() without cutting: a document whose matches exceed
+  // `limit[i]`, or a unit's `pieces_limit[i]`, gets no matches and, in
+  // `cut[i]`, the length of the prefix to scan instead (else
+  // std::string_view::npos).
+  std::vector<std::vector<Candidate>> scan_batch_once(const std::vector<std::string_view>& texts,
+                                                      const std::vector<std::string>& languages,
+                                                      const std::vector<std::size_t>& limit,
+                                                      const std::vector<std::size_t>& pieces_limit,
+                                                      std::vector<std::size_t>& cut) const;
   // Whether the rule applies to `language` and its literal condition holds
   // on the atoms of the text it reads: `found` in the document, or
   // `marked_found[unit]` in the copy marked with its unit (scan_batch).

@@ -302,3 +302,61 @@ TEST_CASE("overlaps resolve by priority, then length, then position, whatever th
     std::reverse(cs.begin(), cs.end());
   }
 }
+
+TEST_CASE("max_matches cuts a dense document to a prefix, as if it ended there", "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  std::string dense = "Acme Corp said:\n";
+  for (int i = 0; i < 300; ++i) dense += "line " + std::to_string(i) + " paid $" + std::to_string(i + 10) + "\n";
+  const std::string light = "Acme paid $15 in 2019";
+  const std::vector<std::string_view> views = {light, dense, light};
+  const std::vector<std::string> langs = {"en", "en", "en"};
+  const std::size_t all = scanner.scan(dense, "en").size();
+  REQUIRE(all > 200);
+
+  std::vector<std::size_t> scanned;
+  const auto batch = scanner.scan_batch(views, langs, 200, &scanned);
+  REQUIRE(scanned.size() == 3);
+  CHECK(scanned[0] == light.size());
+  CHECK(scanned[2] == light.size());
+  CHECK(batch[0].size() == scanner.scan(light, "en").size());
+  CHECK(batch[2].size() == batch[0].size());
+  // Cut after a line break, with at most the limit's matches, all inside it,
+  // and the same matches as the prefix alone.
+  REQUIRE(scanned[1] < dense.size());
+  REQUIRE(scanned[1] > 0);
+  CHECK(dense[scanned[1] - 1] == '\n');
+  CHECK(batch[1].size() <= 200);
+  CHECK(batch[1].size() >= 50);
+  for (const auto& c : batch[1]) CHECK(c.span.end <= scanned[1]);
+  const auto prefix = scanner.scan(std::string_view(dense).substr(0, scanned[1]), "en");
+  REQUIRE(prefix.size() == batch[1].size());
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    CHECK(prefix[i].rule_index == batch[1][i].rule_index);
+    CHECK(prefix[i].span == batch[1][i].span);
+  }
+  // The cut depends on the document alone, not on its batch.
+  std::vector<std::size_t> alone;
+  scanner.scan_batch({dense}, {"en"}, 200, &alone);
+  CHECK(alone[0] == scanned[1]);
+  // No limit, or one above its matches: nothing is cut.
+  scanner.scan_batch({dense}, {"en"}, 0, &alone);
+  CHECK(alone[0] == dense.size());
+  scanner.scan_batch({dense}, {"en"}, all, &alone);
+  CHECK(alone[0] == dense.size());
+  // A limit of one match still ends (the prefix shrinks every time); the
+  // document's size allows it one match per 64 bytes.
+  const std::size_t small_limit = Scanner::match_limit(1, dense.size());
+  CHECK(small_limit == dense.size() / 64);
+  const auto one = scanner.scan_batch({dense}, {"en"}, 1, &alone);
+  CHECK(one[0].size() <= small_limit);
+  CHECK(alone[0] < dense.size());
+  CHECK(Scanner::match_limit(0, 1000) == SIZE_MAX);
+  CHECK(Scanner::match_limit(10000, 1000) == 10000);
+  CHECK(Scanner::match_limit(10000, 6400000) == 100000);
+  CHECK(Scanner::piece_limit(10000, 1000) == 160000);
+  CHECK(Scanner::piece_limit(10000, 16000000) == 1000000);
+}

@@ -210,3 +210,32 @@ TEST_CASE("a word with a hyphen tail of lexicon name_tail starts the name after 
   const names::Lexicons none;
   CHECK(names::trim(text, all, none, false).start == 0);
 }
+
+TEST_CASE("in_headline: short lines in title case or capitals, never a long line", "[entities][names]") {
+  const std::string title = "Lantern Freight Buys Harbour Lamps\n\nLantern Freight Ltd said on Monday it had bought a rival.\n";
+  CHECK(names::in_headline(title, 0));
+  CHECK(names::in_headline(title, 16));
+  CHECK_FALSE(names::in_headline(title, title.find("said")));
+  const std::string caps = "LANTERN FREIGHT TO BUY HARBOUR\nLAMPS FOR 12 MLN DLRS\n\nLantern Freight said it would buy a rival.\n";
+  CHECK(names::in_headline(caps, caps.find("LAMPS")));
+  CHECK(names::in_headline(caps, 0));
+  // One line of capitals far longer than any headline (a text of one long
+  // line, read at each name in it before: quadratic time): not a headline,
+  // wherever in it.
+  std::string line;
+  while (line.size() < 50000) line += "ACME CORP AND ZETA INC ";
+  for (std::size_t pos : {std::size_t{0}, std::size_t{390}, line.size() / 2, line.size() - 5})
+    CHECK_FALSE(names::in_headline(line, pos));
+  // A capitals headline as long as the reach still counts; a line in title
+  // case up to 300 bytes too.
+  std::string long_caps;
+  while (long_caps.size() < 380) long_caps += "ACME ZETA ";
+  const std::string block = long_caps + "\n\nAcme said it would buy Zeta.\n";
+  CHECK(names::in_headline(block, 0));
+  CHECK(names::in_headline(block, 370));
+  std::string long_title;
+  while (long_title.size() < 290) long_title += "Acme Buys Zeta ";
+  const std::string titled = "said the firm.\n" + long_title + "\n\nAcme said it would buy Zeta.\n";
+  CHECK(names::in_headline(titled, titled.find("Acme")));
+  CHECK(names::in_headline(titled, titled.find("Acme") + long_title.size() - 3));
+}

@@ -149,6 +149,32 @@ TEST_CASE("a unit's matches are marked once and mapped back", "[units]") {
     CHECK(matches_of(set, scanner, doc, "t.buy") == std::vector<std::string>{"Acme bought Zeta"});
   }
 
+  SECTION("max_pieces stops a copy, and the scan cuts a document dense with the unit") {
+    std::string doc;
+    for (int i = 0; i < 200; ++i) doc += i % 10 == 9 ? "Acme Corp bought Zeta Ltd.\n" : "Acme Corp met Zeta Ltd.\n";
+    const UnitText whole = make_unit_text(set.units[0], UnitRegexes::of(set.units[0]), doc, 1000);
+    CHECK_FALSE(whole.cut);
+    CHECK(whole.pieces.size() == 400);
+    const UnitText stopped = make_unit_text(set.units[0], UnitRegexes::of(set.units[0]), doc, 100);
+    CHECK(stopped.cut);
+    CHECK(stopped.pieces.size() == 101);
+    CHECK(stopped.text.empty());
+    // The unit alone is over its limit (400 names, against 384 for 24
+    // matches; the rules find 20): cut, and the matches are those of the
+    // prefix alone.
+    REQUIRE(Scanner::piece_limit(24, doc.size()) == 384);
+    REQUIRE(Scanner::match_limit(24, doc.size()) > 20);
+    Scanner scanner(set);
+    std::vector<std::size_t> scanned;
+    const auto batch = scanner.scan_batch({doc}, {"en"}, 24, &scanned);
+    REQUIRE(scanned[0] < doc.size());
+    CHECK(doc[scanned[0] - 1] == '\n');
+    const auto prefix = scanner.scan(std::string_view(doc).substr(0, scanned[0]), "en");
+    REQUIRE(batch[0].size() == prefix.size());
+    CHECK(!prefix.empty());
+    for (std::size_t i = 0; i < prefix.size(); ++i) CHECK(batch[0][i].span == prefix[i].span);
+  }
+
   SECTION("scan_rule (rules test) and the batch scan agree") {
     Scanner scanner(set);
     const std::string doc = "Acme Corp bought Widget Works. Then Zeta bought Omega Group. Big Acme Inc.";
