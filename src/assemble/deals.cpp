@@ -203,6 +203,8 @@ class DealBuilder {
       : rules_(rules), lex_(lex), re_(rules), text_(text), record_(record) {}
 
   void run() {
+    facts_sorted_ = std::is_sorted(record_.facts.begin(), record_.facts.end(),
+                                   [](const Fact& a, const Fact& b) { return a.span.start < b.span.start; });
     collect_forms();
     mark_money_cues();
     std::vector<Mention> mentions;
@@ -237,6 +239,7 @@ class DealBuilder {
   const DealPatterns re_;
   std::string_view text_;
   Record& record_;
+  bool facts_sorted_ = false;  // record_.facts by start (set by run())
   // Every form a company is written in this document (party captures, "X
   // said" cues, organization entities): used to complete short names.
   std::set<std::string> forms_;
@@ -624,8 +627,24 @@ class DealBuilder {
 
   // The money fact that prices this mention: inside the match, or soon
   // after it in the same sentence behind a price word ("for", "senilai").
+  // The index of the first fact that starts at or after `pos`: the facts
+  // are sorted by start (Record::facts), so that the loops over the facts
+  // near a mention start there instead of reading every fact of a long
+  // document for each mention; 0 if they are not.
+  std::size_t first_fact_at(std::size_t pos) const {
+    if (!facts_sorted_) return 0;
+    const auto it = std::partition_point(record_.facts.begin(), record_.facts.end(),
+                                         [&](const Fact& g) { return g.span.start < pos; });
+    return static_cast<std::size_t>(it - record_.facts.begin());
+  }
+  // Whether the facts from this one on all start after `pos` (so a loop
+  // looking for facts up to `pos` can stop).
+  bool all_after(const Fact& g, std::size_t pos) const { return facts_sorted_ && g.span.start > pos; }
+
   Json price_for(const Fact& f, const Span& sentence) const {
-    for (const auto& g : record_.facts) {
+    const auto& facts = record_.facts;
+    for (std::size_t i = first_fact_at(f.span.start); i < facts.size(); ++i) {
+      const Fact& g = facts[i];
       if (g.type != "money" || g.value.contains("per") || per_share_after(g)) continue;
       if (g.span.start < f.span.start) continue;
       if (g.span.start >= sentence.end) break;
@@ -638,10 +657,13 @@ class DealBuilder {
       if (!found(re_.price_lead, text_.substr(from, g.span.start - from))) continue;
       // Another acquisition between them owns the money.
       bool other = false;
-      for (const auto& h : record_.facts)
+      for (std::size_t k = first_fact_at(f.span.start + 1); k < facts.size() && !other; ++k) {
+        const Fact& h = facts[k];
+        if (all_after(h, g.span.start - 1)) break;
         if ((h.type == "acquisition" || h.type == "purchase") && h.span.start > f.span.start &&
             h.span.start < g.span.start)
           other = true;
+      }
       if (!other) return g.value;
     }
     return nullptr;
@@ -654,16 +676,21 @@ class DealBuilder {
   }
 
   Json stake_for(const Fact& f) const {
-    for (const auto& g : record_.facts)
+    for (std::size_t i = first_fact_at(f.span.start); i < record_.facts.size(); ++i) {
+      const Fact& g = record_.facts[i];
+      if (all_after(g, f.span.end)) break;
       if (g.type == "percent" && g.span.start >= f.span.start && g.span.end <= f.span.end && g.value.contains("percent"))
         return g.value["percent"];
+    }
     return nullptr;
   }
 
   // A full or month date stated in the mention's sentence (the latest one).
   Json date_for(const Span& sentence) const {
     std::string best;
-    for (const auto& g : record_.facts) {
+    for (std::size_t i = first_fact_at(sentence.start); i < record_.facts.size(); ++i) {
+      const Fact& g = record_.facts[i];
+      if (all_after(g, sentence.end)) break;
       if (g.type != "date" || g.span.start < sentence.start || g.span.end > sentence.end) continue;
       if (is_dateline(g)) continue;
       std::string d = get_string(g.value, "date");
