@@ -579,10 +579,10 @@ namespace {
 
 // Where to cut a document whose matches are too many (Scanner::scan_batch):
 // matches ending at `ends` (more than `max` of them: a unit's, or the
-// rules') were found in `text` before the scan
-// stopped; the prefix keeps about max / 2 of them, ending after a line
-// break, else at white space, found in the second half of it, else on a
-// character boundary. Always shorter than `text`.
+// rules') were found in `text` before the scan stopped. The prefix ends
+// where the first max / 2 of them have ended, moved back to just after a
+// line break, else to white space, when there is one in its second half,
+// else to a character boundary. Always shorter than `text`.
 std::size_t cut_point(std::string_view text, std::vector<std::size_t> ends, std::size_t max) {
   const std::size_t keep = max / 2;
   std::nth_element(ends.begin(), ends.begin() + static_cast<std::ptrdiff_t>(keep), ends.end());

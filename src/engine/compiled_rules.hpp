@@ -133,7 +133,8 @@ class Scanner {
   // capitalised words every 40 bytes or so): 16 times as many, or one per
   // 16 bytes of a larger document.
   static std::size_t piece_limit(std::size_t max_matches, std::size_t bytes) {
-    return max_matches == 0 ? SIZE_MAX : std::max(16 * max_matches, bytes / 16);
+    if (max_matches == 0 || max_matches > SIZE_MAX / 16) return SIZE_MAX;
+    return std::max(16 * max_matches, bytes / 16);
   }
 
   // The matches of one rule alone (used by `rules test`).

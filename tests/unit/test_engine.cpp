@@ -359,4 +359,5 @@ TEST_CASE("max_matches cuts a dense document to a prefix, as if it ended there",
   CHECK(Scanner::match_limit(10000, 6400000) == 100000);
   CHECK(Scanner::piece_limit(10000, 1000) == 160000);
   CHECK(Scanner::piece_limit(10000, 16000000) == 1000000);
+  CHECK(Scanner::piece_limit(SIZE_MAX / 8, 1000) == SIZE_MAX);  // no overflow to a small limit
 }
