@@ -101,8 +101,8 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
           "more than {} matches of the rules (--max-matches): facts come from its first {} of {} bytes only",
           limit, scanned[i], texts[i].size()));
       record.truncated = Record::Truncation{scanned[i], texts[i].size(), limit};
-      Document prefix = *docs[i];
-      prefix.text.resize(scanned[i]);
+      const Document& d = *docs[i];
+      const Document prefix{d.source, d.id, d.text.substr(0, scanned[i]), d.language_hint, d.published_hint, {}};
       finish(prefix, record, std::move(candidates[i]), opts);
     } else {
       finish(*docs[i], record, std::move(candidates[i]), opts);

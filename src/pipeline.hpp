@@ -25,10 +25,11 @@ inline constexpr std::size_t kDefaultMaxMatches = 10000;
 
 struct RunOptions {
   bool explain = false;  // keep the candidates each fact beat
-  // The most matches of the rules one document may have (0: no limit): a
-  // document with more is read for facts up to where it has that many at
-  // most, with a warning (Scanner::scan_batch). Each match holds about 250
-  // bytes until the record is written; this bounds that memory.
+  // The most matches of the rules one document may have (0: no limit;
+  // Scanner::match_limit: this, or more for a large document): a document
+  // with more is read for facts only up to where it has fewer, with a
+  // warning and Record::truncated (Scanner::scan_batch). Each match holds
+  // about 250 bytes until the record is written; this bounds that memory.
   std::size_t max_matches = kDefaultMaxMatches;
 };
 

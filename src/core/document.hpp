@@ -86,8 +86,9 @@ struct Record {
   std::vector<Entity> entities;
   Json deals = Json::array();
   std::vector<std::string> warnings;    // e.g. invalid UTF-8, shown on stderr
-  // Set when the document had more matches than RunOptions::max_matches:
-  // its facts come from text[0, at) only (`truncated` in the output).
+  // Set when the document had more matches than its limit (RunOptions::
+  // max_matches, Scanner::match_limit): its facts come from text[0, at)
+  // only (`truncated` in the output).
   struct Truncation {
     std::size_t at = 0, size = 0, max_matches = 0;
   };
