@@ -5,7 +5,9 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
+#include <unordered_set>
 
 #include <re2/re2.h>
 
@@ -205,6 +207,11 @@ class DealBuilder {
   void run() {
     facts_sorted_ = std::is_sorted(record_.facts.begin(), record_.facts.end(),
                                    [](const Fact& a, const Fact& b) { return a.span.start < b.span.start; });
+    for (const Entity& e : record_.entities) {
+      if (e.type != "person") continue;
+      person_names_.insert(e.name);
+      person_aliases_.insert(e.aliases.begin(), e.aliases.end());
+    }
     collect_forms();
     mark_money_cues();
     std::vector<Mention> mentions;
@@ -240,6 +247,11 @@ class DealBuilder {
   std::string_view text_;
   Record& record_;
   bool facts_sorted_ = false;  // record_.facts by start (set by run())
+  // The names and aliases of the person entities (the entities do not
+  // change while deals are built), so that a name is looked up rather than
+  // compared with every entity for each mention.
+  std::unordered_set<std::string> person_names_, person_aliases_;
+  std::vector<const Fact*> unit_of_cues_;  // record_.hidden's "unit of" cues (build_deals)
   // Every form a company is written in this document (party captures, "X
   // said" cues, organization entities): used to complete short names.
   std::set<std::string> forms_;
@@ -472,19 +484,21 @@ class DealBuilder {
   // George Younger"). A name alone is not enough: the person reading of a
   // firm's name ("KMG Main Hurdman") is sometimes taken.
   bool is_titled_person(const std::string& name) const {
-    return std::any_of(record_.entities.begin(), record_.entities.end(), [&](const auto& e) {
-      if (e.type != "person" || !ends_with(name, " " + e.name)) return false;
-      const std::vector<std::string> before = split_words(name.substr(0, name.size() - e.name.size() - 1));
-      return !before.empty() && (is_title(lex_, before.back()) || in(lex_.official_title, before.back()));
-    });
+    // A person's name ending `name` after a space, the word before it a title.
+    for (std::size_t p = name.find(' '); p != std::string::npos; p = name.find(' ', p + 1)) {
+      if (person_names_.count(name.substr(p + 1)) == 0) continue;
+      const std::vector<std::string> before = split_words(name.substr(0, p));
+      if (!before.empty() && (is_title(lex_, before.back()) || in(lex_.official_title, before.back()))) return true;
+    }
+    return false;
   }
 
   // A person entity of the document, maybe after a title ("Investor Martin Quayle").
   bool is_person(const std::string& name) const {
-    return std::any_of(record_.entities.begin(), record_.entities.end(), [&](const auto& e) {
-      return e.type == "person" && (name == e.name || ends_with(name, " " + e.name) ||
-                                    std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end());
-    });
+    if (person_names_.count(name) || person_aliases_.count(name)) return true;
+    for (std::size_t p = name.find(' '); p != std::string::npos; p = name.find(' ', p + 1))
+      if (person_names_.count(name.substr(p + 1))) return true;
+    return false;
   }
 
   // "bought Dayton cable rights", "Kenton, Ky., toolmaker
@@ -739,7 +753,7 @@ class DealBuilder {
   // A price stated elsewhere for the deal: "valuing Tallis at", "nilai
   // transaksinya ... mencapai", "a total of". The largest such amount wins,
   // which does not depend on paragraph order.
-  Json price_elsewhere(const std::string& target) const {
+  Json price_elsewhere() const {
     Json best = nullptr;
     for (const auto& g : record_.facts) {
       if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount") || per_share_after(g)) continue;
@@ -747,7 +761,6 @@ class DealBuilder {
       std::string_view before = text_.substr(from, g.span.start - from);
       if (found(re_.market_value, before)) continue;
       if (!found(re_.price_elsewhere, before) && !price_cue_at(g)) continue;
-      (void)target;
       if (best.is_null() || g.value["amount"].get<double>() > best["amount"].get<double>()) best = g.value;
     }
     return best;
@@ -786,8 +799,8 @@ class DealBuilder {
   // when it is not the buyer itself.
   std::string parent_of(const std::string& target, const std::string& acquirer) {
     if (target.empty()) return {};
-    for (const auto& f : record_.hidden) {
-      if (f.type != "cue" || get_string(f.value, "cue") != "unit_of") continue;
+    for (const Fact* cue : unit_of_cues_) {
+      const Fact& f = *cue;
       std::string unit = clean_party_name(get_string(f.value, "unit"), lex_);
       if (unit.empty() || (unit != target && complete(unit) != target)) continue;
       std::string parent = clean_party_name(complete(clean_party_name(get_string(f.value, "parent"), lex_)), lex_);
@@ -831,11 +844,33 @@ class DealBuilder {
     std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
       return parent[i] == i ? i : parent[i] = root(parent[i]);
     };
-    // Pairs already joined are not compared again (a long document can have
-    // thousands of mentions of one deal).
-    for (std::size_t i = 0; i < mentions.size(); ++i)
-      for (std::size_t j = i + 1; j < mentions.size(); ++j)
+    // Only mentions that share a target, an acquirer or a seller can be one
+    // deal (same_deal), so each is compared with those alone, in the order
+    // of the text as before (the same unions, the same roots); pairs already
+    // joined are not compared again. A long document can have thousands of
+    // mentions, of one deal or of many.
+    std::map<std::string, std::vector<std::size_t>> by_target, by_acquirer, by_seller;
+    for (std::size_t i = 0; i < mentions.size(); ++i) {
+      if (!mentions[i].target.empty()) by_target[mentions[i].target].push_back(i);
+      if (!mentions[i].acquirer.empty()) by_acquirer[mentions[i].acquirer].push_back(i);
+      if (!mentions[i].seller.empty()) by_seller[mentions[i].seller].push_back(i);
+    }
+    std::vector<std::size_t> later;
+    for (std::size_t i = 0; i < mentions.size(); ++i) {
+      later.clear();
+      auto add_later = [&](const std::map<std::string, std::vector<std::size_t>>& index, const std::string& key) {
+        if (key.empty()) return;
+        const std::vector<std::size_t>& all = index.at(key);
+        later.insert(later.end(), std::upper_bound(all.begin(), all.end(), i), all.end());
+      };
+      add_later(by_target, mentions[i].target);
+      add_later(by_acquirer, mentions[i].acquirer);
+      add_later(by_seller, mentions[i].seller);
+      std::sort(later.begin(), later.end());
+      later.erase(std::unique(later.begin(), later.end()), later.end());
+      for (std::size_t j : later)
         if (root(j) != root(i) && same_deal(mentions[i], mentions[j])) parent[root(j)] = root(i);
+    }
     std::map<std::size_t, std::vector<const Mention*>> groups;
     for (std::size_t i = 0; i < mentions.size(); ++i) groups[root(i)].push_back(&mentions[i]);
 
@@ -843,6 +878,12 @@ class DealBuilder {
       return f.type == "cue" && get_string(f.value, "cue") == "undisclosed";
     });
     std::vector<Json> deals;
+    // What does not depend on the deal, found once: a price and a day stated
+    // elsewhere in the text, the "unit of" cues.
+    std::optional<Json> elsewhere_price;
+    std::optional<std::string> elsewhere_day;
+    for (const auto& f : record_.hidden)
+      if (f.type == "cue" && get_string(f.value, "cue") == "unit_of") unit_of_cues_.push_back(&f);
     for (const auto& [r, ms] : groups) {
       Json d = Json::object();
       const std::string acquirer = vote(ms, &Mention::acquirer);
@@ -889,7 +930,10 @@ class DealBuilder {
             (votes == price_votes && (*p)["amount"].get<double>() > price["amount"].get<double>()))
           price = *p, price_votes = votes;
       }
-      if (price.is_null() && !undisclosed) price = price_elsewhere(target);
+      if (price.is_null() && !undisclosed) {
+        if (!elsewhere_price) elsewhere_price = price_elsewhere();
+        price = *elsewhere_price;
+      }
       d["price"] = price;
       d["price_disclosed"] = !price.is_null() ? Json(true) : undisclosed ? Json(false) : Json(nullptr);
 
@@ -905,7 +949,10 @@ class DealBuilder {
       std::string date;
       for (const auto* m : ms)
         if (m->date.is_string() && m->date.get<std::string>() > date) date = m->date.get<std::string>();
-      if (date.empty()) date = deal_day_elsewhere();
+      if (date.empty()) {
+        if (!elsewhere_day) elsewhere_day = deal_day_elsewhere();
+        date = *elsewhere_day;
+      }
       if (date.empty() && record_.published) date = format_iso(*record_.published);
       d["date"] = date.empty() ? Json(nullptr) : Json(date);
 
