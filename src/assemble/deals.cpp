@@ -212,6 +212,8 @@ class DealBuilder {
       person_names_.insert(e.name);
       person_aliases_.insert(e.aliases.begin(), e.aliases.end());
     }
+    for (const auto& f : record_.hidden)
+      if (f.type == "cue" && get_string(f.value, "cue") == "unit_of") unit_of_cues_.push_back(&f);
     collect_forms();
     mark_money_cues();
     std::vector<Mention> mentions;
@@ -247,11 +249,11 @@ class DealBuilder {
   std::string_view text_;
   Record& record_;
   bool facts_sorted_ = false;  // record_.facts by start (set by run())
-  // The names and aliases of the person entities (the entities do not
-  // change while deals are built), so that a name is looked up rather than
-  // compared with every entity for each mention.
+  // The names and aliases of the person entities (the entities and hidden
+  // facts do not change while deals are built), so that a name is looked up
+  // rather than compared with every entity for each mention.
   std::unordered_set<std::string> person_names_, person_aliases_;
-  std::vector<const Fact*> unit_of_cues_;  // record_.hidden's "unit of" cues (build_deals)
+  std::vector<const Fact*> unit_of_cues_;  // record_.hidden's "unit of" cues (set by run())
   // Every form a company is written in this document (party captures, "X
   // said" cues, organization entities): used to complete short names.
   std::set<std::string> forms_;
@@ -879,11 +881,9 @@ class DealBuilder {
     });
     std::vector<Json> deals;
     // What does not depend on the deal, found once: a price and a day stated
-    // elsewhere in the text, the "unit of" cues.
+    // elsewhere in the text.
     std::optional<Json> elsewhere_price;
     std::optional<std::string> elsewhere_day;
-    for (const auto& f : record_.hidden)
-      if (f.type == "cue" && get_string(f.value, "cue") == "unit_of") unit_of_cues_.push_back(&f);
     for (const auto& [r, ms] : groups) {
       Json d = Json::object();
       const std::string acquirer = vote(ms, &Mention::acquirer);
