@@ -100,6 +100,12 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     plans_.push_back(Plan{whole ? 1 : last + 1, whole});
   }
   if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
+  std::vector<const TokenPattern*> token_patterns;
+  for (const Rule& rule : rules_.rules) {
+    token_slot_.push_back(rule.tokens ? token_patterns.size() : SIZE_MAX);
+    if (rule.tokens) token_patterns.push_back(rule.tokens.get());
+  }
+  token_index_ = std::make_unique<TokenIndex>(token_patterns);
 }
 
 std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
@@ -129,7 +135,7 @@ struct Scanner::Automata {
       const Rule& rule = rules.rules[i];
       if (borrow_loaded) loaded[i] = rule.regex;
       compiled[i].store(loaded[i].get(), std::memory_order_relaxed);
-      if (!loaded[i] && !rule.words) ++uncompiled;
+      if (!loaded[i] && !rule.words && !rule.tokens) ++uncompiled;
     }
     // The units: each pattern once (a variant has its base's, a phrase
     // named by several variants is one pattern).
@@ -290,7 +296,7 @@ void Scanner::compile_for(Automata& a, const std::vector<std::string>& languages
                           const std::vector<std::vector<AtomFlags>>& marked_found) const {
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
-    if (a.compiled[i].load(std::memory_order_acquire) || rules_.rules[i].words) continue;
+    if (a.compiled[i].load(std::memory_order_acquire) || rules_.rules[i].words || rules_.rules[i].tokens) continue;
     for (std::size_t d = 0; d < languages.size(); ++d) {
       if (runs(i, languages[d], found[d], marked_found[d])) {
         todo.push_back(i);
@@ -499,9 +505,20 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
   return with_marks(document, std::move(u.pieces));
 }
 
+DocumentTokens Scanner::tokens_of(std::string_view text) const {
+  DocumentTokens t;
+  t.tokens = tokenize(text);
+  t.starts = token_index_->starts(t.tokens);
+  return t;
+}
+
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
   const Lease a(*this, false);
   const int unit = rules_.rules[rule_index].unit;
+  if (rules_.rules[rule_index].tokens) {
+    const DocumentTokens tokens = tokens_of(text);
+    return scan_rule_in(*a, rule_index, text, nullptr, out, SIZE_MAX, &tokens);
+  }
   if (unit < 0) return scan_rule_in(*a, rule_index, text, nullptr, out);
   const auto u = static_cast<std::size_t>(unit);
   const UnitText marked = make_unit_text(rules_.units[u], a->units[u], text);
@@ -509,12 +526,15 @@ void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vect
 }
 
 void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
-                           std::vector<Candidate>& out, std::size_t limit) const {
+                           std::vector<Candidate>& out, std::size_t limit, const DocumentTokens* tokens) const {
   const Rule& rule = rules_.rules[rule_index];
-  const RE2* re = rule.words ? nullptr : &regex_of(a, rule_index);
+  const RE2* re = rule.words || rule.tokens ? nullptr : &regex_of(a, rule_index);
   const Plan& plan = plans_[rule_index];
   const int ngroups = plan.groups;
   std::vector<re2::StringPiece> groups(ngroups);
+  std::vector<Span> token_groups;
+  const std::vector<std::uint32_t>* starts = nullptr;
+  if (rule.tokens && rule.tokens->anchored()) starts = &tokens->starts[token_slot_[rule_index]];
   // The text searched, and its spans as spans of the document.
   const std::string_view searched = unit ? std::string_view(unit->text) : text;
   auto span_of = [&](const re2::StringPiece& g) {
@@ -526,6 +546,13 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
   while (pos <= searched.size()) {
     if (re) {
       if (!re->Match(searched, pos, searched.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
+    } else if (rule.tokens) {
+      // A token rule: its groups as spans of the text (unset: SIZE_MAX).
+      if (!rule.tokens->find(searched, tokens->tokens, pos, starts, token_groups)) break;
+      for (int g = 0; g < ngroups; ++g) {
+        const Span& sp = token_groups[static_cast<std::size_t>(g)];
+        groups[g] = sp.start == SIZE_MAX ? re2::StringPiece() : re2::StringPiece(searched.data() + sp.start, sp.size());
+      }
     } else {
       // A word list: its one group is the whole match (Plan::first_group_is_match).
       std::size_t start = 0, end = 0;
@@ -716,6 +743,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   for (std::string_view text : texts) bytes += text.size();
   automata->scanned += bytes;
   std::vector<std::vector<Candidate>> out(texts.size());
+  std::vector<std::unique_ptr<const DocumentTokens>> doc_tokens(texts.size());  // made when a token rule first runs
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const auto start = profile_start(profile_ != nullptr);
     std::uint64_t ran = 0, matches = 0;
@@ -725,7 +753,8 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
-      scan_rule_in(*automata, i, texts[d], u, out[d], limit[d]);
+      if (rules_.rules[i].tokens && !doc_tokens[d]) doc_tokens[d] = std::make_unique<const DocumentTokens>(tokens_of(texts[d]));
+      scan_rule_in(*automata, i, texts[d], u, out[d], limit[d], doc_tokens[d].get());
       ++ran;
       matches += out[d].size() - before;
       if (out[d].size() > limit[d]) {

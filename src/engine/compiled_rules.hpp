@@ -31,6 +31,7 @@
 #include "core/document.hpp"
 #include "engine/atom_matcher.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/token_pattern.hpp"
 
 namespace extract {
 
@@ -80,6 +81,13 @@ std::optional<UnitText> make_unit_text(const Unit& unit, const UnitRegexes& rege
 // reads nothing (another allocator, such as a sanitizer's) the resident size
 // from /proc; 0 where neither is known.
 std::size_t heap_in_use();
+
+// A document's tokens (rules/token_pattern.hpp), and for each token rule
+// (by Scanner's slot) the tokens where it may start.
+struct DocumentTokens {
+  std::vector<Token> tokens;
+  std::vector<std::vector<std::uint32_t>> starts;
+};
 
 class Scanner {
  public:
@@ -215,8 +223,12 @@ class Scanner {
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
   // It stops once `out` holds more than `limit` matches.
+  // A token rule reads `tokens`, the document's (tokens_of).
   void scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
-                    std::vector<Candidate>& out, std::size_t limit = SIZE_MAX) const;
+                    std::vector<Candidate>& out, std::size_t limit = SIZE_MAX,
+                    const DocumentTokens* tokens = nullptr) const;
+  // A document's tokens and where each token rule may start in them.
+  DocumentTokens tokens_of(std::string_view text) const;
   // scan_batch() without cutting: a document whose matches exceed
   // `limit[i]`, or a unit's `pieces_limit[i]`, gets no matches and, in
   // `cut[i]`, the length of the prefix to scan instead (else
@@ -252,6 +264,10 @@ class Scanner {
 
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
+  // Per rule, its slot among the token rules (DocumentTokens::starts), or
+  // SIZE_MAX; and the index of the token rules' first words.
+  std::vector<std::size_t> token_slot_;
+  std::unique_ptr<TokenIndex> token_index_;
   std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the rules' atoms; null: there are none
   std::size_t compile_threads_;

@@ -15,6 +15,7 @@
 #include "core/parallel.hpp"
 #include "core/utf8.hpp"
 #include "rules/rule_set.hpp"
+#include "rules/token_pattern.hpp"
 #include "rules/word_list.hpp"
 
 namespace fs = std::filesystem;
@@ -190,6 +191,7 @@ class Loader {
   std::map<std::string, std::string> expanded_;
   std::map<const Lexicon*, std::string> alternations_;
   WordList::Built word_lists_;
+  TokenLexicon::Built token_lexicons_;
   // Units by name (index into set_.units); while a rule's pattern is
   // expanded, unit_refs_ collects the units it uses and each becomes
   // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
@@ -790,7 +792,7 @@ class Loader {
   void compile_pending() {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < pending_.size(); ++i)
-      if (pending_[i].file) order.push_back(i);
+      if (pending_[i].file && !pending_[i].rule.tokens) order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return pending_[a].rule.pattern.size() > pending_[b].rule.pattern.size();
     });
@@ -815,7 +817,7 @@ class Loader {
   void load_rule(const RawFile& f, const YAML::Node& r, PendingRule& pending) {
     static const std::set<std::string> keys = {"id", "type", "pattern", "priority", "lang", "group",
                                                "fields", "value", "context", "examples", "dateline",
-                                               "emit", "description", "case"};
+                                               "emit", "description", "case", "tokens"};
     if (!r.IsMap()) {
       diags_->error(pos_of(f, r), "a rule must be a mapping");
       return;
@@ -883,9 +885,30 @@ class Loader {
         }
       }
     }
+    if (const auto& tokens = r["tokens"]) {
+      if (r["pattern"]) {
+        diags_->error(pos_of(f, tokens), fmt::format("rule '{}' has both 'pattern' and 'tokens'; give one", rule.id));
+        return;
+      }
+      if (r["case"]) {
+        diags_->error(pos_of(f, r["case"]), fmt::format("rule '{}': 'case' is for a 'pattern' (a token rule's words and lexicons say their own case)", rule.id));
+        return;
+      }
+      if (!tokens.IsScalar() || tokens.Scalar().empty()) {
+        diags_->error(pos_of(f, tokens), fmt::format("rule '{}': 'tokens' must be a token pattern (a string)", rule.id));
+        return;
+      }
+      if (!compile_tokens(f, tokens, rule)) return;
+      pending.file = &f;
+      pending.node = r;
+      pending.pattern_node = tokens;
+      pending.ok = ok;
+      pending.rule = std::move(rule);
+      return;
+    }
     const auto& pattern = r["pattern"];
     if (!pattern || !pattern.IsScalar() || pattern.Scalar().empty()) {
-      diags_->error(pos_of(f, pattern ? pattern : r), fmt::format("rule '{}' needs a 'pattern'", rule.id));
+      diags_->error(pos_of(f, pattern ? pattern : r), fmt::format("rule '{}' needs a 'pattern' (or 'tokens')", rule.id));
       return;
     }
     std::vector<std::string> stack;
@@ -944,6 +967,34 @@ class Loader {
     }
   }
 
+  // A token rule's pattern (rules/token_pattern.hpp): its lexicons as
+  // TokenLexicons (one per lexicon and load), the `%{NAME}` references of
+  // its regexes expanded as in a pattern.
+  bool compile_tokens(const RawFile& f, const YAML::Node& node, Rule& rule) {
+    TokenPattern::Env env;
+    env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
+      const Lexicon* lexicon = set_.lexicon(name);
+      return lexicon ? TokenLexicon::of(*lexicon, token_lexicons_) : nullptr;
+    };
+    env.expand = [&](const std::string& body) {
+      std::vector<std::string> stack;
+      return expand(body, f, node, stack);
+    };
+    env.options = regex_options();
+    std::string error;
+    std::size_t at = 0;
+    const std::string& source = node.Scalar();
+    rule.tokens = TokenPattern::compile(source, env, error, at);
+    if (!rule.tokens) {
+      // An empty message: a regex's reference, reported by expand().
+      if (!error.empty())
+        diags_->error(locate(f, node, std::string_view(source).substr(at, 12)),
+                      fmt::format("rule '{}': tokens: {}", rule.id, error));
+      return false;
+    }
+    return true;
+  }
+
   // A lexicon's alternation, written once per load.
   const std::string& alternation(const Lexicon& lexicon) {
     auto [it, added] = alternations_.try_emplace(&lexicon);
@@ -958,20 +1009,27 @@ class Loader {
     const YAML::Node& pattern = pending.pattern_node;
     Rule& rule = pending.rule;
     bool ok = pending.ok;
-    // A pattern that did not compile is compiled again, for the message.
-    rule.regex = pending.regex ? pending.regex : compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
-    if (!rule.regex) return;
-    if (RE2::FullMatch("", *rule.regex)) {
-      diags_->error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));
-      ok = false;
-    }
-    rule.group_fields.assign(rule.regex->NumberOfCapturingGroups() + 1, std::string());
     std::set<std::string> captured;
-    for (const auto& [name, index] : rule.regex->NamedCapturingGroups()) {
+    auto add_group = [&](const std::string& name, std::size_t index) {
       std::string field = name;
       if (auto cut = field.find("__"); cut != std::string::npos && cut > 0) field.resize(cut);
       rule.group_fields[index] = field;
       captured.insert(field);
+    };
+    if (rule.tokens) {
+      const auto& names = rule.tokens->names();
+      rule.group_fields.assign(names.size(), std::string());
+      for (std::size_t g = 1; g < names.size(); ++g) add_group(names[g], g);
+    } else {
+      // A pattern that did not compile is compiled again, for the message.
+      rule.regex = pending.regex ? pending.regex : compile(rule.pattern, f, pattern, fmt::format("rule '{}'", rule.id));
+      if (!rule.regex) return;
+      if (RE2::FullMatch("", *rule.regex)) {
+        diags_->error(pos_of(f, pattern), fmt::format("rule '{}': pattern can match the empty string", rule.id));
+        ok = false;
+      }
+      rule.group_fields.assign(rule.regex->NumberOfCapturingGroups() + 1, std::string());
+      for (const auto& [name, index] : rule.regex->NamedCapturingGroups()) add_group(name, static_cast<std::size_t>(index));
     }
     if (const auto& fields = r["fields"]) {
       if (!fields.IsMap()) {

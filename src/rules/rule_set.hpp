@@ -213,6 +213,10 @@ struct Rule {
   // null once the rule is loaded. Else empty and null.
   std::string word_list;
   std::shared_ptr<const class WordList> words;
+  // A token rule (`tokens:` instead of `pattern:`, rules/token_pattern.hpp):
+  // the compiled pattern, which the scanner runs over the document's tokens;
+  // `pattern` is then empty, `regex` null and `needs` always true. Else null.
+  std::shared_ptr<const class TokenPattern> tokens;
 };
 
 struct LanguageProfile {

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "core/parallel.hpp"
+#include "rules/token_pattern.hpp"
 #include "rules/word_list.hpp"
 
 namespace extract {
@@ -313,6 +314,7 @@ std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::str
     w.u64(rule.group_fields.size());
     for (const auto& g : rule.group_fields) w.str(g);
     w.str(rule.word_list);
+    w.str(rule.tokens ? rule.tokens->expanded() : std::string());
     const auto& nodes = rule.needs.nodes();
     w.u64(nodes.size());
     for (const auto& n : nodes) {
@@ -408,6 +410,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
   }
   rs.rules.resize(r.count(64));
   WordList::Built word_lists;  // one per lexicon
+  TokenLexicon::Built token_lexicons;
   for (Rule& rule : rs.rules) {
     for (std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) *s = r.str();
     rule.pos = r.pos();
@@ -434,6 +437,18 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     if (!rule.word_list.empty()) {
       const Lexicon* words = rs.lexicon(rule.word_list);
       if (!words || !(rule.words = WordList::of(*words, word_lists))) throw Bad();
+    }
+    if (std::string tokens = r.str(); !tokens.empty()) {
+      TokenPattern::Env env;
+      env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
+        const Lexicon* lexicon = rs.lexicon(name);
+        return lexicon ? TokenLexicon::of(*lexicon, token_lexicons) : nullptr;
+      };
+      env.options = rule_regex_options(rs.max_rule_mem);
+      std::string error;
+      std::size_t at = 0;
+      if (!(rule.tokens = TokenPattern::compile(tokens, env, error, at))) throw Bad();
+      if (rule.tokens->names().size() != rule.group_fields.size()) throw Bad();
     }
     std::vector<LiteralCondition::Node> nodes(r.count(25));
     for (auto& node : nodes) {

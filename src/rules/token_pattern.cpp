@@ -1,0 +1,874 @@
+#include "rules/token_pattern.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "rules/rule_set.hpp"
+
+namespace extract {
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+
+unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
+bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_ascii_word(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+// The code point at text[i] and its length in bytes; a byte that starts no
+// valid sequence is one code point of its own (returned as -1).
+std::pair<long, std::size_t> decode(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (c >= 0xF5 || n == 0 || i + n > text.size()) return {-1, 1};
+  long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(text[i + k]);
+    if ((b & 0xC0) != 0x80) return {-1, 1};
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return {-1, 1};
+  return {cp, n};
+}
+
+// Whether a non-ASCII code point is punctuation, a symbol or a space
+// (a token of its own) rather than part of a word.
+bool is_non_word(long cp) {
+  return cp < 0 || (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) ||
+         (cp >= 0x20A0 && cp <= 0x20CF) || (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+         (cp >= 0xFF01 && cp <= 0xFF0F);
+}
+
+// Whether the token `t` of `text` is `key` (lowered when `fold`).
+bool token_is(std::string_view text, const Token& t, std::string_view key, bool fold) {
+  if (t.end - t.start != key.size()) return false;
+  const char* p = text.data() + t.start;
+  if (!fold) return std::equal(key.begin(), key.end(), p);
+  for (std::size_t i = 0; i < key.size(); ++i)
+    if (lower(static_cast<unsigned char>(p[i])) != static_cast<unsigned char>(key[i])) return false;
+  return true;
+}
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(lower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+}  // namespace
+
+std::uint64_t fold_hash(std::string_view text) {
+  std::uint64_t h = kFnvOffset;
+  for (char c : text) h = (h ^ lower(static_cast<unsigned char>(c))) * kFnvPrime;
+  return h;
+}
+
+std::vector<Token> tokenize(std::string_view text) {
+  std::vector<Token> out;
+  out.reserve(text.size() / 5 + 1);
+  std::size_t i = 0;
+  bool space = false;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_space(c)) {
+      space = true;
+      ++i;
+      continue;
+    }
+    Token t;
+    t.start = static_cast<std::uint32_t>(i);
+    t.space_before = space && !out.empty();
+    space = false;
+    std::uint64_t h = kFnvOffset;
+    auto word_char_at = [&](std::size_t j, std::size_t& len) {
+      const auto b = static_cast<unsigned char>(text[j]);
+      if (b < 0x80) {
+        len = 1;
+        return is_ascii_word(b);
+      }
+      const auto [cp, n] = decode(text, j);
+      len = n;
+      return !is_non_word(cp);
+    };
+    std::size_t len = 0;
+    if (word_char_at(i, len)) {
+      std::size_t j = i;
+      while (j < text.size()) {
+        const auto b = static_cast<unsigned char>(text[j]);
+        if ((b == '.' || b == ',') && j > i && is_digit(static_cast<unsigned char>(text[j - 1])) && j + 1 < text.size() &&
+            is_digit(static_cast<unsigned char>(text[j + 1]))) {
+          len = 1;
+        } else if (is_space(b) || !word_char_at(j, len)) {
+          break;
+        }
+        for (std::size_t k = 0; k < len; ++k) h = (h ^ lower(static_cast<unsigned char>(text[j + k]))) * kFnvPrime;
+        j += len;
+      }
+      i = j;
+    } else {
+      for (std::size_t k = 0; k < len; ++k) h = (h ^ lower(static_cast<unsigned char>(text[i + k]))) * kFnvPrime;
+      i += len;
+    }
+    t.end = static_cast<std::uint32_t>(i);
+    t.folded = h;
+    out.push_back(t);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Lexicons
+
+std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
+  auto out = std::make_shared<TokenLexicon>();
+  out->case_insensitive_ = lexicon.case_insensitive;
+  out->nodes_.emplace_back();
+  for (const std::string& form : lexicon.forms()) {
+    const std::vector<Token> toks = tokenize(form);
+    if (toks.empty()) continue;
+    std::uint32_t node = 0;
+    for (const Token& t : toks) {
+      std::string key = form.substr(t.start, t.end - t.start);
+      if (out->case_insensitive_) key = lowered(key);
+      const bool space = t.space_before;
+      std::uint32_t next = kNone;
+      for (std::uint32_t c : out->nodes_[node].children)
+        if (out->nodes_[c].key == key && out->nodes_[c].space_before == space) next = c;
+      if (next == kNone) {
+        next = static_cast<std::uint32_t>(out->nodes_.size());
+        Node n;
+        n.hash = t.folded;
+        n.key = std::move(key);
+        n.space_before = space;
+        out->nodes_.push_back(std::move(n));
+        out->nodes_[node].children.push_back(next);
+      }
+      node = next;
+    }
+    out->nodes_[node].end = true;
+  }
+  return out;
+}
+
+std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon, Built& built) {
+  auto [it, added] = built.try_emplace(&lexicon);
+  if (added) it->second = of(lexicon);
+  return it->second;
+}
+
+void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
+                         std::vector<std::uint32_t>& ends) const {
+  const std::size_t first = ends.size();
+  // Depth first; a form's nodes are few, and forms rarely share a prefix
+  // with a different spacing, so the walk is nearly a single path.
+  struct Step {
+    std::uint32_t node;
+    std::size_t at;
+  };
+  Step stack[64];
+  std::size_t depth = 0;
+  stack[depth++] = {0, at};
+  while (depth > 0) {
+    const Step s = stack[--depth];
+    if (s.node != 0 && nodes_[s.node].end) ends.push_back(static_cast<std::uint32_t>(s.at));
+    if (s.at >= tokens.size()) continue;
+    const Token& t = tokens[s.at];
+    for (std::uint32_t c : nodes_[s.node].children) {
+      const Node& n = nodes_[c];
+      if (n.hash != t.folded || (s.node != 0 && n.space_before != t.space_before)) continue;
+      if (!token_is(text, t, n.key, case_insensitive_)) continue;
+      if (depth < 64) stack[depth++] = {c, s.at + 1};
+    }
+  }
+  std::sort(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end(), std::greater<>());
+  ends.erase(std::unique(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end()), ends.end());
+}
+
+std::vector<std::uint64_t> TokenLexicon::first_words() const {
+  std::vector<std::uint64_t> out;
+  for (std::uint32_t c : nodes_[0].children) out.push_back(nodes_[c].hash);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The program
+
+// A predicate on one token: its text (lowered when `fold`), or a regex it
+// matches whole.
+struct TokenPattern::Pred {
+  std::string text;
+  std::uint64_t hash = 0;
+  bool fold = true;
+  std::shared_ptr<const RE2> regex;
+  // A regex's named groups: (its group number, the pattern's group), read
+  // from the token it matched, whose index the matcher saves in `slot`.
+  std::vector<std::pair<int, std::uint32_t>> inner;
+  std::uint32_t slot = 0;
+};
+
+// kTok: token `arg` of preds_, then pc + 1. kLex: a form of lexicons_[arg]
+// (each, longest first), then pc + 1. kSplit: x first, then y. kJmp: x.
+// kSave: capture slot `arg` = the current token. kMatch: done. `space`
+// constrains the first token a kTok or kLex reads: kAny, kNone (directly
+// after the previous token), kSome (white space before it).
+struct TokenPattern::Inst {
+  enum Op : std::uint8_t { kTok, kLex, kSplit, kJmp, kSave, kMatch } op;
+  enum Space : std::uint8_t { kAny, kNone, kSome } space = kAny;
+  std::uint32_t arg = 0, x = 0, y = 0;
+};
+
+// The parsed pattern, before it becomes a program.
+namespace {
+
+struct Node {
+  enum Kind { kPred, kLex, kSeq, kAlt, kGroup, kRepeat } kind;
+  std::uint32_t arg = 0;  // pred or lexicon index; group number for kGroup (0: not capturing)
+  TokenPattern::Inst::Space space = TokenPattern::Inst::kAny;
+  int min = 0, max = 0;  // kRepeat; max -1: unbounded
+  bool greedy = true;
+  std::vector<Node> kids;
+};
+
+}  // namespace
+
+class TokenPatternCompiler {
+ public:
+  TokenPatternCompiler(std::string_view src, const TokenPattern::Env& env, TokenPattern& out)
+      : src_(src), env_(env), out_(out) {}
+
+  bool run(std::string& error, std::size_t& error_at) {
+    out_.names_.push_back("");
+    Node root;
+    if (!parse_alt(root) || !expect_end()) {
+      error = error_;
+      error_at = error_at_;
+      return false;
+    }
+    if (nullable(root)) {
+      error = "the pattern can match no token at all";
+      error_at = 0;
+      return false;
+    }
+    std::vector<std::uint64_t> first;
+    out_.anchored_ = first_words(root, first);
+    if (out_.anchored_) {
+      std::sort(first.begin(), first.end());
+      first.erase(std::unique(first.begin(), first.end()), first.end());
+      out_.first_words_ = std::move(first);
+    }
+    out_.expanded_.append(src_.substr(copied_));
+    // Capture slots: two per group, then one per regex with groups.
+    out_.slots_ = 2 * out_.names_.size();
+    for (TokenPattern::Pred& p : out_.preds_)
+      if (!p.inner.empty()) p.slot = static_cast<std::uint32_t>(out_.slots_++);
+    emit(root);
+    out_.program_.push_back({TokenPattern::Inst::kMatch});
+    return true;
+  }
+
+ private:
+  static constexpr int kMaxRepeat = 100;
+  static constexpr std::size_t kMaxProgram = 100000;
+
+  bool fail(std::string msg, std::size_t at) {
+    if (error_.empty()) {
+      error_ = std::move(msg);
+      error_at_ = at;
+    }
+    return false;
+  }
+  void skip_space() {
+    while (pos_ < src_.size() && is_space(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+  }
+  bool expect_end() {
+    skip_space();
+    if (pos_ < src_.size()) return fail(fmt_unexpected(), pos_);
+    return true;
+  }
+  std::string fmt_unexpected() const { return "unexpected '" + std::string(1, src_[pos_]) + "'"; }
+
+  bool parse_alt(Node& out) {
+    Node alt{Node::kAlt};
+    for (;;) {
+      Node seq{Node::kSeq};
+      if (!parse_seq(seq)) return false;
+      alt.kids.push_back(std::move(seq));
+      skip_space();
+      if (pos_ < src_.size() && src_[pos_] == '|') {
+        ++pos_;
+        continue;
+      }
+      break;
+    }
+    for (const Node& s : alt.kids)
+      if (s.kids.empty()) return fail("an empty alternative", pos_);
+    out = alt.kids.size() == 1 ? std::move(alt.kids[0]) : std::move(alt);
+    return true;
+  }
+
+  bool parse_seq(Node& seq) {
+    for (;;) {
+      skip_space();
+      if (pos_ >= src_.size() || src_[pos_] == '|' || src_[pos_] == ')') return true;
+      const std::size_t at = pos_;
+      auto space = TokenPattern::Inst::kAny;
+      if (src_[pos_] == '~') {
+        if (seq.kids.empty()) return fail("'~' (directly after the previous token) cannot start a sequence", at);
+        space = TokenPattern::Inst::kNone;
+        ++pos_;
+        skip_space();
+      }
+      Node atom;
+      if (!parse_atom(atom)) return false;
+      if (space != TokenPattern::Inst::kAny) {
+        if (atom.kind != Node::kPred && atom.kind != Node::kLex && !(atom.kind == Node::kSeq && !atom.kids.empty()))
+          return fail("'~' goes before a word, a quoted text, a lexicon or a regex", at);
+        Node& first = atom.kind == Node::kSeq ? atom.kids[0] : atom;
+        first.space = space;
+      }
+      if (!parse_quantifier(atom)) return false;
+      seq.kids.push_back(std::move(atom));
+    }
+  }
+
+  bool parse_quantifier(Node& atom) {
+    if (pos_ >= src_.size()) return true;
+    const std::size_t at = pos_;
+    int min = 0, max = 0;
+    const char c = src_[pos_];
+    if (c == '?') {
+      min = 0, max = 1;
+      ++pos_;
+    } else if (c == '*') {
+      min = 0, max = -1;
+      ++pos_;
+    } else if (c == '+') {
+      min = 1, max = -1;
+      ++pos_;
+    } else if (c == '{') {
+      const std::size_t close = src_.find('}', pos_);
+      if (close == std::string_view::npos) return fail("unterminated '{'", at);
+      const std::string body(src_.substr(pos_ + 1, close - pos_ - 1));
+      const std::size_t comma = body.find(',');
+      auto number = [&](const std::string& s, int& v) {
+        if (s.empty() || s.size() > 3 || !std::all_of(s.begin(), s.end(), [](char d) { return is_digit(static_cast<unsigned char>(d)); }))
+          return false;
+        v = std::stoi(s);
+        return true;
+      };
+      if (comma == std::string::npos) {
+        if (!number(body, min)) return fail("a repetition is {m}, {m,} or {m,n}", at);
+        max = min;
+      } else {
+        if (!number(body.substr(0, comma), min)) return fail("a repetition is {m}, {m,} or {m,n}", at);
+        if (comma + 1 == body.size()) max = -1;
+        else if (!number(body.substr(comma + 1), max)) return fail("a repetition is {m}, {m,} or {m,n}", at);
+      }
+      if (min > kMaxRepeat || max > kMaxRepeat) return fail("a repetition goes up to 100", at);
+      if (max >= 0 && max < min) return fail("a repetition {m,n} needs m <= n", at);
+      if (max == 0) return fail("a repetition of {0} matches nothing", at);
+      pos_ = close + 1;
+    } else {
+      return true;
+    }
+    bool greedy = true;
+    if (pos_ < src_.size() && src_[pos_] == '?') {
+      greedy = false;
+      ++pos_;
+    }
+    if (pos_ < src_.size() && (src_[pos_] == '?' || src_[pos_] == '*' || src_[pos_] == '+' || src_[pos_] == '{'))
+      return fail("a repetition of a repetition: put the inner one in ( )", pos_);
+    if (nullable(atom) && max != 1) return fail("a repetition of something that can match no token", at);
+    Node rep{Node::kRepeat};
+    rep.min = min;
+    rep.max = max;
+    rep.greedy = greedy;
+    rep.kids.push_back(std::move(atom));
+    atom = std::move(rep);
+    return true;
+  }
+
+  bool parse_atom(Node& atom) {
+    const std::size_t at = pos_;
+    const char c = src_[pos_];
+    if (c == '(') {
+      ++pos_;
+      std::uint32_t group = 0;
+      if (src_.compare(pos_, 3, "?P<") == 0 || src_.compare(pos_, 2, "?<") == 0) {
+        pos_ += src_[pos_ + 1] == 'P' ? 3 : 2;
+        const std::size_t close = src_.find('>', pos_);
+        if (close == std::string_view::npos) return fail("unterminated group name", at);
+        const std::string name(src_.substr(pos_, close - pos_));
+        if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return is_ascii_word(static_cast<unsigned char>(ch)); }) ||
+            is_digit(static_cast<unsigned char>(name[0])))
+          return fail("a group name is letters, digits and _", pos_);
+        if (std::find(out_.names_.begin(), out_.names_.end(), name) != out_.names_.end())
+          return fail("duplicate group name '" + name + "'", pos_);
+        group = static_cast<std::uint32_t>(out_.names_.size());
+        out_.names_.push_back(name);
+        pos_ = close + 1;
+      } else if (src_.compare(pos_, 2, "?:") == 0) {
+        pos_ += 2;
+      } else if (pos_ < src_.size() && src_[pos_] == '?') {
+        return fail("a group is ( ), (?: ) or (?P<name> )", at);
+      }
+      Node inner;
+      if (!parse_alt(inner)) return false;
+      skip_space();
+      if (pos_ >= src_.size() || src_[pos_] != ')') return fail("missing ')'", at);
+      ++pos_;
+      atom = Node{Node::kGroup};
+      atom.arg = group;
+      atom.kids.push_back(std::move(inner));
+      return true;
+    }
+    if (c == '%' && src_.compare(pos_, 2, "%{") == 0) {
+      const std::size_t close = src_.find('}', pos_);
+      if (close == std::string_view::npos) return fail("unterminated '%{'", at);
+      const std::string name(src_.substr(pos_ + 2, close - pos_ - 2));
+      auto lex = env_.lexicon ? env_.lexicon(name) : nullptr;
+      if (!lex) return fail("'%{" + name + "}' is no lexicon (a token pattern reads lexicons; a regex sub-pattern goes inside /.../)", at);
+      pos_ = close + 1;
+      atom = Node{Node::kLex};
+      atom.arg = static_cast<std::uint32_t>(out_.lexicons_.size());
+      out_.lexicons_.push_back(std::move(lex));
+      return true;
+    }
+    if (c == '/') {
+      std::string body;
+      std::size_t i = pos_ + 1;
+      for (; i < src_.size() && src_[i] != '/'; ++i) {
+        if (src_[i] == '\\' && i + 1 < src_.size() && src_[i + 1] == '/') ++i;
+        else if (src_[i] == '\\' && i + 1 < src_.size()) body += src_[i++];
+        body += src_[i];
+      }
+      if (i >= src_.size()) return fail("unterminated '/regex/'", at);
+      if (body.empty()) return fail("an empty '/regex/'", at);
+      pos_ = i + 1;
+      std::optional<std::string> expanded = env_.expand ? env_.expand(body) : std::optional<std::string>(body);
+      if (!expanded) return fail("", at);  // reported by expand
+      out_.expanded_.append(src_.substr(copied_, at - copied_));
+      out_.expanded_ += '/' + escape_slashes(*expanded) + '/';
+      copied_ = pos_;
+      auto re = std::make_shared<const RE2>(*expanded, env_.options);
+      if (!re->ok()) return fail("invalid regex: " + re->error(), at);
+      TokenPattern::Pred p;
+      for (const auto& [name, index] : re->NamedCapturingGroups()) {
+        if (std::find(out_.names_.begin(), out_.names_.end(), name) != out_.names_.end())
+          return fail("duplicate group name '" + name + "'", at);
+        p.inner.emplace_back(index, static_cast<std::uint32_t>(out_.names_.size()));
+        out_.names_.push_back(name);
+      }
+      p.regex = std::move(re);
+      return add_pred(std::move(p), atom);
+    }
+    if (c == '"' || c == '\'') {
+      const std::size_t close = src_.find(c, pos_ + 1);
+      if (close == std::string_view::npos) return fail(std::string("unterminated ") + c, at);
+      const std::string_view body = src_.substr(pos_ + 1, close - pos_ - 1);
+      const std::vector<Token> toks = tokenize(body);
+      if (toks.empty()) return fail("an empty quoted text", at);
+      pos_ = close + 1;
+      if (toks.size() == 1) return add_word(body, toks[0], atom);
+      atom = Node{Node::kSeq};
+      for (const Token& t : toks) {
+        Node w;
+        add_word(body, t, w);
+        if (!atom.kids.empty()) w.space = t.space_before ? TokenPattern::Inst::kSome : TokenPattern::Inst::kNone;
+        atom.kids.push_back(std::move(w));
+      }
+      return true;
+    }
+    // A bare word.
+    std::size_t end = pos_;
+    while (end < src_.size() && !is_space(static_cast<unsigned char>(src_[end])) &&
+           std::string_view("()|?*+{}~/%\"'").find(src_[end]) == std::string_view::npos)
+      ++end;
+    if (end == pos_) return fail(fmt_unexpected(), at);
+    const std::string_view word = src_.substr(pos_, end - pos_);
+    const std::vector<Token> toks = tokenize(word);
+    if (toks.size() != 1) return fail("'" + std::string(word) + "' is more than one token: quote it", at);
+    pos_ = end;
+    return add_word(word, toks[0], atom);
+  }
+
+  bool add_word(std::string_view src, const Token& t, Node& atom) {
+    TokenPattern::Pred p;
+    p.text = lowered(src.substr(t.start, t.end - t.start));
+    p.hash = t.folded;
+    return add_pred(std::move(p), atom);
+  }
+  bool add_pred(TokenPattern::Pred p, Node& atom) {
+    atom = Node{Node::kPred};
+    atom.arg = static_cast<std::uint32_t>(out_.preds_.size());
+    out_.preds_.push_back(std::move(p));
+    return true;
+  }
+
+  static bool nullable(const Node& n) {
+    switch (n.kind) {
+      case Node::kPred:
+      case Node::kLex:
+        return false;
+      case Node::kSeq:
+        return std::all_of(n.kids.begin(), n.kids.end(), nullable);
+      case Node::kAlt:
+        return std::any_of(n.kids.begin(), n.kids.end(), nullable);
+      case Node::kGroup:
+        return nullable(n.kids[0]);
+      case Node::kRepeat:
+        return n.min == 0 || nullable(n.kids[0]);
+    }
+    return true;
+  }
+
+  // Adds the first words of `n` to `out`; false when a regex may start it.
+  bool first_words(const Node& n, std::vector<std::uint64_t>& out) const {
+    switch (n.kind) {
+      case Node::kPred:
+        if (out_.preds_[n.arg].regex) return false;
+        out.push_back(out_.preds_[n.arg].hash);
+        return true;
+      case Node::kLex: {
+        auto w = out_.lexicons_[n.arg]->first_words();
+        out.insert(out.end(), w.begin(), w.end());
+        return true;
+      }
+      case Node::kSeq:
+        for (const Node& k : n.kids) {
+          if (!first_words(k, out)) return false;
+          if (!nullable(k)) return true;
+        }
+        return true;
+      case Node::kAlt:
+        for (const Node& k : n.kids)
+          if (!first_words(k, out)) return false;
+        return true;
+      case Node::kGroup:
+      case Node::kRepeat:
+        return first_words(n.kids[0], out);
+    }
+    return false;
+  }
+
+  using Inst = TokenPattern::Inst;
+  std::uint32_t here() const { return static_cast<std::uint32_t>(out_.program_.size()); }
+  std::uint32_t push(Inst i) {
+    out_.program_.push_back(i);
+    return here() - 1;
+  }
+
+  void emit(const Node& n) {
+    if (out_.program_.size() > kMaxProgram) return;  // reported by run()'s caller check
+    switch (n.kind) {
+      case Node::kPred:
+      case Node::kLex: {
+        if (n.kind == Node::kPred && !out_.preds_[n.arg].inner.empty())
+          push({Inst::kSave, Inst::kAny, out_.preds_[n.arg].slot});
+        Inst i{n.kind == Node::kPred ? Inst::kTok : Inst::kLex};
+        i.space = n.space;
+        i.arg = n.arg;
+        push(i);
+        return;
+      }
+      case Node::kSeq:
+        for (const Node& k : n.kids) emit(k);
+        return;
+      case Node::kAlt: {
+        std::vector<std::uint32_t> jumps;
+        for (std::size_t k = 0; k < n.kids.size(); ++k) {
+          if (k + 1 < n.kids.size()) {
+            const std::uint32_t split = push({Inst::kSplit});
+            out_.program_[split].x = here();
+            emit(n.kids[k]);
+            jumps.push_back(push({Inst::kJmp}));
+            out_.program_[split].y = here();
+          } else {
+            emit(n.kids[k]);
+          }
+        }
+        for (std::uint32_t j : jumps) out_.program_[j].x = here();
+        return;
+      }
+      case Node::kGroup:
+        if (n.arg == 0) return emit(n.kids[0]);
+        push({Inst::kSave, Inst::kAny, 2 * n.arg});
+        emit(n.kids[0]);
+        push({Inst::kSave, Inst::kAny, 2 * n.arg + 1});
+        return;
+      case Node::kRepeat: {
+        for (int k = 0; k < n.min; ++k) emit(n.kids[0]);
+        if (n.max < 0) {
+          // L: split(body, out); body; jmp L
+          const std::uint32_t split = push({Inst::kSplit});
+          const std::uint32_t body = here();
+          emit(n.kids[0]);
+          Inst j{Inst::kJmp};
+          j.x = split;
+          push(j);
+          set_split(split, body, here(), n.greedy);
+          return;
+        }
+        std::vector<std::uint32_t> splits;
+        for (int k = n.min; k < n.max; ++k) {
+          splits.push_back(push({Inst::kSplit}));
+          out_.program_[splits.back()].x = here();
+          emit(n.kids[0]);
+        }
+        for (std::uint32_t s : splits) set_split(s, s + 1, here(), n.greedy);
+        return;
+      }
+    }
+  }
+  void set_split(std::uint32_t split, std::uint32_t body, std::uint32_t after, bool greedy) {
+    out_.program_[split].x = greedy ? body : after;
+    out_.program_[split].y = greedy ? after : body;
+  }
+
+  // A regex written back between slashes: each `/` escaped (the reader
+  // takes `\/` as `/`, which means the same in a regex).
+  static std::string escape_slashes(const std::string& re) {
+    std::string out;
+    for (std::size_t i = 0; i < re.size(); ++i) {
+      if (re[i] == '\\' && i + 1 < re.size()) {
+        out += '\\';  // an escaped `/` stays one
+        out += re[++i];
+      } else {
+        out += re[i] == '/' ? std::string("\\/") : std::string(1, re[i]);
+      }
+    }
+    return out;
+  }
+
+  std::string_view src_;
+  std::size_t copied_ = 0;  // source copied to expanded_ so far
+  const TokenPattern::Env& env_;
+  TokenPattern& out_;
+  std::size_t pos_ = 0;
+  std::string error_;
+  std::size_t error_at_ = 0;
+};
+
+std::shared_ptr<const TokenPattern> TokenPattern::compile(std::string_view source, const Env& env, std::string& error,
+                                                          std::size_t& error_at) {
+  auto out = std::make_shared<TokenPattern>();
+  TokenPatternCompiler c(source, env, *out);
+  if (!c.run(error, error_at)) return nullptr;
+  if (out->program_.size() > 100000) {
+    error = "the pattern is too large (repetitions of large groups?)";
+    error_at = 0;
+    return nullptr;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Matching
+
+// A search's working state: the backtracking stack, the captures, and the
+// states (instruction, token) already tried, which cannot match when tried
+// again (nothing but the captures depends on how a state was reached).
+struct TokenMatcher {
+  struct Job {
+    std::uint32_t pc;
+    std::uint32_t at;       // token index
+    std::uint32_t restore;  // kNone: a state to try; else the capture slot to restore to `at`
+  };
+  std::vector<Job> stack;
+  std::vector<std::uint32_t> caps;
+  std::vector<std::uint32_t> ends;  // a lexicon's ends
+  // Tried states: open addressing over keys pc * (tokens + 1) + at, + 1 (0: empty).
+  std::vector<std::uint64_t> seen;
+  std::size_t seen_count = 0;
+  std::uint64_t stride = 0;
+
+  void clear_seen() {
+    if (seen_count == 0) return;
+    std::fill(seen.begin(), seen.end(), 0);
+    seen_count = 0;
+  }
+  // Marks the state; false when it was marked already.
+  bool visit(std::uint32_t pc, std::uint32_t at) {
+    if (2 * (seen_count + 1) > seen.size()) grow();
+    const std::uint64_t key = pc * stride + at + 1;
+    std::size_t mask = seen.size() - 1, i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    while (seen[i] != 0) {
+      if (seen[i] == key) return false;
+      i = (i + 1) & mask;
+    }
+    seen[i] = key;
+    ++seen_count;
+    return true;
+  }
+  void grow() {
+    std::vector<std::uint64_t> old(std::max<std::size_t>(256, seen.size() * 2), 0);
+    old.swap(seen);
+    const std::size_t mask = seen.size() - 1;
+    for (std::uint64_t key : old) {
+      if (key == 0) continue;
+      std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+      while (seen[i] != 0) i = (i + 1) & mask;
+      seen[i] = key;
+    }
+  }
+};
+
+bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const {
+  const auto n = static_cast<std::uint32_t>(tokens.size());
+  std::fill(m.caps.begin(), m.caps.end(), kNone);
+  m.stack.clear();
+  m.stack.push_back({0, static_cast<std::uint32_t>(at), kNone});
+  auto space_ok = [&](Inst::Space s, std::uint32_t i) {
+    if (s == Inst::kAny || i >= n) return true;
+    return tokens[i].space_before == (s == Inst::kSome);
+  };
+  while (!m.stack.empty()) {
+    TokenMatcher::Job job = m.stack.back();
+    m.stack.pop_back();
+    if (job.restore != kNone) {
+      m.caps[job.restore] = job.at;
+      continue;
+    }
+    std::uint32_t pc = job.pc, i = job.at;
+    for (;;) {
+      if (!m.visit(pc, i)) break;
+      const Inst& inst = program_[pc];
+      bool next = false;
+      switch (inst.op) {
+        case Inst::kTok: {
+          if (i >= n || !space_ok(inst.space, i)) break;
+          const Pred& p = preds_[inst.arg];
+          const Token& t = tokens[i];
+          if (p.regex) {
+            if (!RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex)) break;
+          } else if (t.folded != p.hash || !token_is(text, t, p.text, true)) {
+            break;
+          }
+          ++pc, ++i;
+          next = true;
+          break;
+        }
+        case Inst::kLex: {
+          if (i >= n || !space_ok(inst.space, i)) break;
+          m.ends.clear();
+          lexicons_[inst.arg]->match(text, tokens, i, m.ends);
+          if (m.ends.empty()) break;
+          for (std::size_t k = m.ends.size(); k-- > 1;) m.stack.push_back({pc + 1, m.ends[k], kNone});
+          i = m.ends[0];
+          ++pc;
+          next = true;
+          break;
+        }
+        case Inst::kSplit:
+          m.stack.push_back({inst.y, i, kNone});
+          pc = inst.x;
+          next = true;
+          break;
+        case Inst::kJmp:
+          pc = inst.x;
+          next = true;
+          break;
+        case Inst::kSave:
+          m.stack.push_back({0, m.caps[inst.arg], inst.arg});
+          m.caps[inst.arg] = i;
+          ++pc;
+          next = true;
+          break;
+        case Inst::kMatch:
+          m.caps[0] = static_cast<std::uint32_t>(at);
+          m.caps[1] = i;
+          return true;
+      }
+      if (!next) break;
+    }
+  }
+  return false;
+}
+
+bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens, std::size_t from,
+                        const std::vector<std::uint32_t>* starts, std::vector<Span>& out) const {
+  thread_local TokenMatcher m;
+  m.caps.assign(slots_, kNone);
+  m.stride = tokens.size() + 1;
+  m.clear_seen();
+  const auto first = static_cast<std::size_t>(
+      std::lower_bound(tokens.begin(), tokens.end(), from, [](const Token& t, std::size_t f) { return t.start < f; }) -
+      tokens.begin());
+  bool found = false;
+  if (starts) {
+    auto it = std::lower_bound(starts->begin(), starts->end(), static_cast<std::uint32_t>(first));
+    for (; it != starts->end() && !found; ++it) found = match_at(text, tokens, *it, m);
+  } else {
+    for (std::size_t t = first; t < tokens.size() && !found; ++t) found = match_at(text, tokens, t, m);
+  }
+  if (!found) return false;
+  out.assign(names_.size(), Span{SIZE_MAX, SIZE_MAX});
+  for (std::size_t g = 0; g < names_.size(); ++g) {
+    const std::uint32_t s = m.caps[2 * g], e = m.caps[2 * g + 1];
+    if (s == kNone || e == kNone) continue;
+    const std::size_t bs = s < tokens.size() ? tokens[s].start : text.size();
+    out[g] = Span{bs, e > s ? std::size_t{tokens[e - 1].end} : bs};
+  }
+  // The groups inside a regex, from the token it matched last.
+  for (const Pred& p : preds_) {
+    if (p.inner.empty() || m.caps[p.slot] == kNone) continue;
+    const Token& t = tokens[m.caps[p.slot]];
+    const std::string_view token = text.substr(t.start, t.end - t.start);
+    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(p.regex->NumberOfCapturingGroups()) + 1);
+    if (!p.regex->Match(token, 0, token.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size())))
+      continue;  // cannot happen: the token matched it
+    for (const auto& [index, g] : p.inner) {
+      const re2::StringPiece& piece = groups[static_cast<std::size_t>(index)];
+      if (piece.data() == nullptr) continue;
+      const std::size_t at = t.start + static_cast<std::size_t>(piece.data() - token.data());
+      out[g] = Span{at, at + piece.size()};
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// The index
+
+TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patterns_(patterns.size()) {
+  std::map<std::uint64_t, std::vector<std::uint32_t>> by_word;
+  for (std::size_t k = 0; k < patterns.size(); ++k) {
+    if (!patterns[k] || !patterns[k]->anchored()) continue;
+    for (std::uint64_t h : patterns[k]->first_words()) {
+      auto& slots = by_word[h];
+      if (slots.empty() || slots.back() != k) slots.push_back(static_cast<std::uint32_t>(k));
+    }
+  }
+  std::size_t size = 16;
+  while (size < 2 * by_word.size()) size *= 2;
+  table_.assign(size, Slot{});
+  for (auto& [h, slots] : by_word) {
+    std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & (size - 1);
+    while (table_[i].list != 0) i = (i + 1) & (size - 1);
+    table_[i] = Slot{h, static_cast<std::uint32_t>(lists_.size() + 1)};
+    lists_.push_back(std::move(slots));
+  }
+}
+
+std::vector<std::vector<std::uint32_t>> TokenIndex::starts(const std::vector<Token>& tokens) const {
+  std::vector<std::vector<std::uint32_t>> out(patterns_);
+  if (lists_.empty()) return out;
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const std::uint64_t h = tokens[t].folded;
+    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask; table_[i].list != 0; i = (i + 1) & mask) {
+      if (table_[i].hash != h) continue;
+      for (std::uint32_t k : lists_[table_[i].list - 1]) out[k].push_back(static_cast<std::uint32_t>(t));
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace extract

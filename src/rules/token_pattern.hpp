@@ -1,0 +1,164 @@
+// Token rules: patterns over the words of a document instead of its bytes
+// (docs/rules.md, "Token rules"; docs/performance.md, "Token rules").
+//
+// A document is split once into tokens (tokenize): runs of letters and
+// digits, and single punctuation characters, each with whether white space
+// comes before it. A rule written with `tokens:` instead of `pattern:` is a
+// TokenPattern: a sequence of token predicates (a word, a quoted text, a
+// lexicon's forms, a regex a token must match whole) with groups,
+// alternation and repetition. It is tried only at the tokens that can start
+// a match (the first words of its lexicons and words; every token when it
+// starts with a regex), so its cost follows those tokens, not the bytes, and
+// a rule set of many such rules shares one pass over the document (a
+// TokenIndex) instead of running one automaton per rule.
+//
+// Matching is RE2's leftmost-first: the match starting at the first token
+// where one exists, of the matches there the one a backtracking matcher
+// finds first (alternatives in order, greedy repetition before lazy), as a
+// regex over the same tokens would give. States that failed are remembered,
+// so a search takes time linear in the tokens it reads times the pattern's
+// size, whatever the pattern.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "core/document.hpp"
+
+namespace extract {
+
+class Lexicon;
+struct TokenMatcher;
+
+struct Token {
+  std::uint32_t start = 0, end = 0;  // bytes of the document
+  std::uint64_t folded = 0;          // fold_hash of its text
+  bool space_before = false;         // white space between the previous token and this one
+};
+
+// The tokens of `text`: a word is a run of ASCII letters and digits, `_`,
+// and non-ASCII letters (any code point but the punctuation, symbols and
+// spaces of U+00A0-U+00BF, U+00D7, U+00F7, U+2000-U+206F, U+20A0-U+20CF,
+// U+2190-U+2BFF, U+3000-U+303F and U+FF01-U+FF0F); a digit's word goes on
+// through `.` or `,` between two digits ("1,500.25"). Any other character
+// (a byte of invalid UTF-8 included) is a token of its own; RE2's white
+// space ([\t\n\f\r ]) separates tokens and is none. Documents are at most
+// 4 GiB (offsets are 32 bits; `extract` reads at most 64 MiB).
+std::vector<Token> tokenize(std::string_view text);
+// A hash of `text` with ASCII letters lowered.
+std::uint64_t fold_hash(std::string_view text);
+
+// A lexicon's forms as sequences of tokens (each form tokenized as a
+// document is), in a tree: the matcher of `%{lexicon}` in a token pattern.
+// Shared by the patterns that use the lexicon.
+class TokenLexicon {
+ public:
+  static std::shared_ptr<const TokenLexicon> of(const Lexicon& lexicon);
+  using Built = std::map<const Lexicon*, std::shared_ptr<const TokenLexicon>>;
+  static std::shared_ptr<const TokenLexicon> of(const Lexicon& lexicon, Built& built);
+
+  // The token indexes where a form starting at token `at` ends (one past
+  // its last token), longest first, appended to `ends`. Within a form,
+  // tokens written apart must be apart in the text and tokens written
+  // together together ("took over", "mid-", "year's end").
+  void match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
+             std::vector<std::uint32_t>& ends) const;
+  // The fold_hash of every form's first token.
+  std::vector<std::uint64_t> first_words() const;
+  bool case_insensitive() const { return case_insensitive_; }
+
+ private:
+  struct Node {
+    std::string key;  // the token's text, lowered when case-insensitive
+    std::uint64_t hash = 0;
+    bool space_before = false;
+    bool end = false;
+    std::vector<std::uint32_t> children;
+  };
+  std::vector<Node> nodes_;  // [0]: the root
+  bool case_insensitive_ = true;
+};
+
+class TokenPattern {
+ public:
+  // What compiling needs from the rule set.
+  struct Env {
+    // The TokenLexicon of `%{name}`, or null when there is no such lexicon.
+    std::function<std::shared_ptr<const TokenLexicon>(const std::string& name)> lexicon;
+    // A `/regex/`'s body with its `%{NAME}` references expanded, or nullopt
+    // (the caller has reported why).
+    std::function<std::optional<std::string>(const std::string& body)> expand;
+    RE2::Options options;
+  };
+  // Compiles `source`; on failure null, with `error` and the byte offset
+  // in `source` it is about.
+  static std::shared_ptr<const TokenPattern> compile(std::string_view source, const Env& env, std::string& error,
+                                                     std::size_t& error_at);
+
+  // The source with each `/regex/`'s references expanded: compiles without
+  // the rule set's sub-patterns (rule-set snapshots keep it).
+  const std::string& expanded() const { return expanded_; }
+  // Capture groups, the whole match (0) included; names()[g] is group g's
+  // name ("" for 0). A `/regex/`'s named groups are groups of the pattern
+  // too, spans inside the token it matched (the last one, in a repetition).
+  std::size_t groups() const { return names_.size(); }
+  const std::vector<std::string>& names() const { return names_; }
+  // Whether every match starts with one of first_words() (fold_hash of
+  // the first token); else any token may start one.
+  bool anchored() const { return anchored_; }
+  const std::vector<std::uint64_t>& first_words() const { return first_words_; }
+
+  // The first match starting at a token whose start is at or after byte
+  // `from`, trying only the tokens of `starts` when given (sorted token
+  // indexes, a superset of those where a match can start): the spans of
+  // its groups in `out` (groups() of them; an unset group is
+  // {SIZE_MAX, SIZE_MAX}). False when there is none.
+  bool find(std::string_view text, const std::vector<Token>& tokens, std::size_t from,
+            const std::vector<std::uint32_t>* starts, std::vector<Span>& out) const;
+
+  struct Inst;
+  struct Pred;
+
+ private:
+  bool match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const;
+
+  std::vector<Inst> program_;
+  std::vector<Pred> preds_;
+  std::vector<std::shared_ptr<const TokenLexicon>> lexicons_;
+  std::vector<std::string> names_;
+  std::string expanded_;
+  std::size_t slots_ = 0;  // the matcher's capture slots
+  bool anchored_ = false;
+  std::vector<std::uint64_t> first_words_;
+  friend class TokenPatternCompiler;
+};
+
+// Which token rules can start at each token of a document: one lookup per
+// token for all the rules, instead of one per rule (the Scanner's).
+class TokenIndex {
+ public:
+  // `patterns[k]` may be null (no token rule in that slot).
+  explicit TokenIndex(const std::vector<const TokenPattern*>& patterns);
+  // For each slot, the tokens where its pattern may start (empty for an
+  // unanchored pattern, which is tried everywhere).
+  std::vector<std::vector<std::uint32_t>> starts(const std::vector<Token>& tokens) const;
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t list = 0;  // index + 1 into lists_; 0: empty
+  };
+  std::vector<Slot> table_;  // open addressing, a power of two
+  std::vector<std::vector<std::uint32_t>> lists_;
+  std::size_t patterns_ = 0;
+};
+
+}  // namespace extract
