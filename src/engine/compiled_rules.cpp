@@ -753,7 +753,11 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
-      if (rules_.rules[i].tokens && !doc_tokens[d]) doc_tokens[d] = std::make_unique<const DocumentTokens>(tokens_of(texts[d]));
+      if (const Rule& rule = rules_.rules[i]; rule.tokens) {
+        if (!doc_tokens[d]) doc_tokens[d] = std::make_unique<const DocumentTokens>(tokens_of(texts[d]));
+        // None of its first words in the document: it cannot match.
+        if (rule.tokens->anchored() && doc_tokens[d]->starts[token_slot_[i]].empty()) continue;
+      }
       scan_rule_in(*automata, i, texts[d], u, out[d], limit[d], doc_tokens[d].get());
       ++ran;
       matches += out[d].size() - before;

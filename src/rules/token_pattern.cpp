@@ -319,7 +319,6 @@ class TokenPatternCompiler {
       const std::size_t at = pos_;
       auto space = TokenPattern::Inst::kAny;
       if (src_[pos_] == '~') {
-        if (seq.kids.empty()) return fail("'~' (directly after the previous token) cannot start a sequence", at);
         space = TokenPattern::Inst::kNone;
         ++pos_;
         skip_space();
@@ -685,12 +684,13 @@ struct TokenMatcher {
   std::vector<std::uint32_t> ends;  // a lexicon's ends
   // Tried states: open addressing over keys pc * (tokens + 1) + at, + 1 (0: empty).
   std::vector<std::uint64_t> seen;
+  std::vector<std::uint32_t> seen_at;  // the slots in use, to clear them alone
   std::size_t seen_count = 0;
   std::uint64_t stride = 0;
 
   void clear_seen() {
-    if (seen_count == 0) return;
-    std::fill(seen.begin(), seen.end(), 0);
+    for (std::uint32_t i : seen_at) seen[i] = 0;
+    seen_at.clear();
     seen_count = 0;
   }
   // Marks the state; false when it was marked already.
@@ -703,18 +703,21 @@ struct TokenMatcher {
       i = (i + 1) & mask;
     }
     seen[i] = key;
+    seen_at.push_back(static_cast<std::uint32_t>(i));
     ++seen_count;
     return true;
   }
   void grow() {
     std::vector<std::uint64_t> old(std::max<std::size_t>(256, seen.size() * 2), 0);
     old.swap(seen);
+    seen_at.clear();
     const std::size_t mask = seen.size() - 1;
     for (std::uint64_t key : old) {
       if (key == 0) continue;
       std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
       while (seen[i] != 0) i = (i + 1) & mask;
       seen[i] = key;
+      seen_at.push_back(static_cast<std::uint32_t>(i));
     }
   }
 };

@@ -133,6 +133,7 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
       if (ex.reject) continue;
       // A rule with a unit reads the marked copy of the text.
       const std::string text = rule.unit < 0 ? ex.text : make_unit_text(set.units[static_cast<std::size_t>(rule.unit)], ex.text).text;
+      if (rule.tokens) continue;  // no regex, no literal condition: tried where its first words are
       // A word-list rule keeps no regex (rules/word_list.hpp): compiled here.
       std::unique_ptr<RE2> own;
       if (!rule.regex) own = std::make_unique<RE2>(rule.pattern, rule_regex_options(set.max_rule_mem));

@@ -10,6 +10,7 @@
 #include "emit/record_json.hpp"
 #include "pipeline.hpp"
 #include "rules/snapshot.hpp"
+#include "rules/token_pattern.hpp"
 #include "test_support.hpp"
 
 using namespace extract;
@@ -53,6 +54,7 @@ std::string describe(const RuleSet& rs) {
       out += " " + pattern_of(*c);
     for (const auto& g : r.group_fields) out += " g:" + g;
     if (!r.word_list.empty()) out += std::string(" words:") + r.word_list + (r.words ? "" : " (no matcher)");
+    if (r.tokens) out += " tokens:" + r.tokens->expanded();
   }
   return out;
 }

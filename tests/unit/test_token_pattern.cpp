@@ -1,0 +1,264 @@
+// Token rules (rules/token_pattern.hpp): the tokenizer, the pattern
+// language, leftmost-first matching, and a token rule loaded from YAML and
+// run by the scanner (including from a rule-set snapshot).
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "engine/compiled_rules.hpp"
+#include "rules/rule_set.hpp"
+#include "rules/snapshot.hpp"
+#include "rules/token_pattern.hpp"
+#include "test_support.hpp"
+
+using namespace extract;
+using extract::testing::load_from;
+
+namespace {
+
+std::vector<std::string> texts_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Token& t : tokenize(text)) out.emplace_back(text.substr(t.start, t.end - t.start));
+  return out;
+}
+
+Lexicon lexicon_of(const std::string& name, const std::vector<std::string>& forms, bool case_insensitive = true) {
+  Lexicon lex;
+  lex.name = name;
+  lex.case_insensitive = case_insensitive;
+  for (const auto& f : forms) lex.add(f, Json(f));
+  return lex;
+}
+
+// Compiles `source` with the lexicons given; fails the test on an error.
+struct Compiled {
+  std::vector<Lexicon> lexicons;
+  std::shared_ptr<const TokenPattern> pattern;
+  std::string error;
+  std::size_t at = 0;
+  Compiled(const std::string& source, std::vector<Lexicon> lex = {}) : lexicons(std::move(lex)) {
+    TokenPattern::Env env;
+    env.lexicon = [this](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
+      for (const Lexicon& l : lexicons)
+        if (l.name == name) return TokenLexicon::of(l);
+      return nullptr;
+    };
+    env.options = rule_regex_options(8 << 20);
+    pattern = TokenPattern::compile(source, env, error, at);
+  }
+};
+
+// Every match left to right (as the scanner finds them): "whole|g1|g2...",
+// an unset group as "-".
+std::vector<std::string> matches(const TokenPattern& p, std::string_view text) {
+  const std::vector<Token> tokens = tokenize(text);
+  std::vector<std::string> out;
+  std::vector<Span> groups;
+  std::size_t pos = 0;
+  while (p.find(text, tokens, pos, nullptr, groups)) {
+    std::string m;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (g) m += "|";
+      m += groups[g].start == SIZE_MAX ? "-" : std::string(text.substr(groups[g].start, groups[g].size()));
+    }
+    out.push_back(m);
+    pos = groups[0].end;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tokenize: words, numbers, punctuation, white space", "[tokens]") {
+  CHECK(texts_of("Acme's 1,500.25 pct, (Jan. 5)") ==
+        std::vector<std::string>{"Acme", "'", "s", "1,500.25", "pct", ",", "(", "Jan", ".", "5", ")"});
+  CHECK(texts_of("twenty-first mid-March 18th") ==
+        std::vector<std::string>{"twenty", "-", "first", "mid", "-", "March", "18th"});
+  // Non-ASCII letters are word characters; quotes, dashes and NBSP are not.
+  CHECK(texts_of("Société Générale’s — x\xC2\xA0y") ==
+        std::vector<std::string>{"Société", "Générale", "’", "s", "—", "x", "\xC2\xA0", "y"});
+  // A byte of invalid UTF-8 is a token of its own.
+  CHECK(texts_of("ab\xFF" "cd") == std::vector<std::string>{"ab", "\xFF", "cd"});
+  CHECK(texts_of("2025.") == std::vector<std::string>{"2025", "."});
+  CHECK(texts_of("").empty());
+  CHECK(texts_of(" \t\n ").empty());
+  const auto toks = tokenize("a  b,c\nd");
+  REQUIRE(toks.size() == 5);
+  CHECK_FALSE(toks[0].space_before);
+  CHECK(toks[1].space_before);
+  CHECK_FALSE(toks[2].space_before);
+  CHECK_FALSE(toks[3].space_before);
+  CHECK(toks[4].space_before);
+  CHECK(toks[0].folded == fold_hash("A"));
+  CHECK(toks[0].folded != fold_hash("b"));
+}
+
+TEST_CASE("token patterns: words, quoted texts, lexicons and regexes", "[tokens]") {
+  SECTION("a bare word matches its token in any ASCII case, whole") {
+    Compiled c("acquired");
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "Acme ACQUIRED Zeta; re-acquired; acquiredx") == std::vector<std::string>{"ACQUIRED", "acquired"});
+  }
+  SECTION("a quoted text keeps its spacing") {
+    Compiled c("'took over' | \"year's end\"");
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "it took  over; took-over; the year's end; year ' s end") ==
+          std::vector<std::string>{"took  over", "year's end"});
+  }
+  SECTION("a lexicon: the longest form first, then shorter ones when the rest fails") {
+    Compiled c("(?P<v>%{verbs}) (?P<o>/[A-Z]\\w+/)", {lexicon_of("verbs", {"took", "took over", "bought"})});
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "Acme took over Zeta and bought Beta; it took Over") ==
+          std::vector<std::string>{"took over Zeta|took over|Zeta", "bought Beta|bought|Beta", "took Over|took|Over"});
+  }
+  SECTION("a case-sensitive lexicon") {
+    Compiled c("(?P<m>%{months})", {lexicon_of("months", {"May", "Jan."}, false)});
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "may May Jan Jan. jan.") == std::vector<std::string>{"May|May", "Jan.|Jan."});
+  }
+  SECTION("a regex matches a token whole, and its named groups are groups inside it") {
+    Compiled c("/(?P<day>[0-3]?\\d)(?:st|nd|rd|th)?/ of");
+    REQUIRE(c.pattern);
+    REQUIRE(c.pattern->names() == std::vector<std::string>{"", "day"});
+    CHECK_FALSE(c.pattern->anchored());
+    CHECK(matches(*c.pattern, "the 21st of June, 123 of May, 4 of") == std::vector<std::string>{"21st of|21", "4 of|4"});
+  }
+  SECTION("~ puts a token directly after the previous one") {
+    Compiled c("Jan ~'.'? /\\d+/");
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "Jan. 5, Jan 6, Jan .7") == std::vector<std::string>{"Jan. 5", "Jan 6"});
+  }
+}
+
+TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first", "[tokens]") {
+  SECTION("the leftmost start wins, then the first alternative") {
+    Compiled c("(?P<a>b) | a b c | a");
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "a b c") == std::vector<std::string>{"a b c|-"});
+    CHECK(matches(*c.pattern, "a x b") == std::vector<std::string>{"a|-", "b|b"});
+  }
+  SECTION("greedy and lazy repetition") {
+    Compiled greedy("x (?P<w>/[a-z]+/)* y");
+    Compiled lazy("x (?P<w>/[a-z]+/)*? /[a-z]+/");
+    REQUIRE(greedy.pattern);
+    REQUIRE(lazy.pattern);
+    // A group in a repetition keeps its last iteration, as in RE2.
+    CHECK(matches(*greedy.pattern, "x a b y") == std::vector<std::string>{"x a b y|b"});
+    CHECK(matches(*greedy.pattern, "x y") == std::vector<std::string>{"x y|-"});
+    CHECK(matches(*lazy.pattern, "x a b") == std::vector<std::string>{"x a|-"});
+  }
+  SECTION("counted repetition") {
+    Compiled c("a{2,3} b");
+    REQUIRE(c.pattern);
+    CHECK(matches(*c.pattern, "a b a a b a a a a b") == std::vector<std::string>{"a a b", "a a a b"});
+  }
+  SECTION("first words: anchored patterns know where they can start") {
+    Compiled c("the? (?P<d>%{ord}) of", {lexicon_of("ord", {"first", "twenty-first"})});
+    REQUIRE(c.pattern);
+    CHECK(c.pattern->anchored());
+    auto w = c.pattern->first_words();
+    CHECK(w.size() == 3);
+    for (const char* word : {"THE", "first", "Twenty"})
+      CHECK(std::find(w.begin(), w.end(), fold_hash(word)) != w.end());
+    CHECK(matches(*c.pattern, "The twenty-first of May and first of June") ==
+          std::vector<std::string>{"The twenty-first of|twenty-first", "first of|first"});
+  }
+  SECTION("nested repetition ends, and stays linear") {
+    Compiled c("(a+ a?)* b");
+    REQUIRE(c.pattern);
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += "a ";
+    CHECK(matches(*c.pattern, text).empty());
+    CHECK(matches(*c.pattern, text + "b").size() == 1);
+  }
+}
+
+TEST_CASE("token patterns: errors name what and where", "[tokens]") {
+  auto error_of = [](const std::string& source) {
+    Compiled c(source, {lexicon_of("lex", {"x"})});
+    CHECK_FALSE(c.pattern);
+    return c.error + " @" + std::to_string(c.at);
+  };
+  CHECK(error_of("a (b") == "missing ')' @2");
+  CHECK(error_of("a | ") == "an empty alternative @4");
+  CHECK(error_of("b?") == "the pattern can match no token at all @0");
+  CHECK(error_of("%{nope}") .find("'%{nope}' is no lexicon") == 0);
+  CHECK(error_of("a /[/").find("invalid regex: ") == 0);
+  CHECK(error_of("a /x") == "unterminated '/regex/' @2");
+  CHECK(error_of("a 'x") == "unterminated ' @2");
+  CHECK(error_of("a b?*") == "a repetition of a repetition: put the inner one in ( ) @4");
+  CHECK(error_of("a{3,2}") == "a repetition {m,n} needs m <= n @1");
+  CHECK(error_of("a{101}") == "a repetition goes up to 100 @1");
+  CHECK(error_of("(?P<x>a) (?P<x>b)") == "duplicate group name 'x' @13");
+  CHECK(error_of("a ~(b c)") == "'~' goes before a word, a quoted text, a lexicon or a regex @2");
+  CHECK(error_of("a-b") == "'a-b' is more than one token: quote it @0");
+  CHECK(error_of("a (b?)*") == "a repetition of something that can match no token @6");
+}
+
+TEST_CASE("a token rule loads, runs in the scanner, and survives a snapshot", "[tokens]") {
+  const std::string yaml = R"(
+patterns:
+  DAY: '(?P<day>[0-3]?\d)(?:st|nd|rd|th)?'
+lexicons:
+  month_t:
+    entries: {January: 1, Jan: 1, March: 3, Mar: 3}
+rules:
+  - id: t.date
+    type: date
+    tokens: '(?P<month>%{month_t}) ~"."? /%{DAY}/ ~","? /(?P<year>(?:19|20)\d\d)/'
+    fields: {month: lexicon:month_t, day: int, year: int}
+    context: {not_before: 'until\s*$'}
+    examples:
+      - {text: "on Mar. 3rd, 2021 it", match: "Mar. 3rd, 2021", value: {date: "2021-03-03"}}
+      - {reject: "until March 3 2021"}
+)";
+  Diagnostics diags;
+  RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(rs.rules.size() == 1);
+  const Rule& rule = rs.rules[0];
+  REQUIRE(rule.tokens);
+  CHECK_FALSE(rule.regex);
+  CHECK(rule.pattern.empty());
+  CHECK(rule.needs.always());
+  CHECK(rule.group_fields == std::vector<std::string>{"", "month", "day", "year"});
+  const std::string text = "Jan 5 1999, until March 3 2021, and january 31st, 2020.";
+  auto describe = [&](const RuleSet& set) {
+    Scanner scanner(set);
+    std::string out;
+    for (const Candidate& c : scanner.scan(text, "en")) {
+      out += text.substr(c.span.start, c.span.size());
+      for (const auto& [name, span] : c.captures) out += " " + std::string(name) + "=" + text.substr(span.start, span.size());
+      out += ";";
+    }
+    return out;
+  };
+  const std::string expected = "Jan 5 1999 month=Jan day=5 year=1999;january 31st, 2020 month=january day=31 year=2020;";
+  CHECK(describe(rs) == expected);
+  // From a snapshot: the expanded source compiles without the sub-patterns.
+  const std::string bytes = encode_snapshot(rs, diags, "key");
+  Diagnostics read_diags;
+  auto back = decode_snapshot(bytes, "key", read_diags);
+  REQUIRE(back);
+  REQUIRE(back->rules[0].tokens);
+  CHECK(back->rules[0].tokens->expanded().find("%{DAY}") == std::string::npos);
+  CHECK(back->rules[0].tokens->expanded().find("%{month_t}") != std::string::npos);
+  CHECK(describe(*back) == expected);
+}
+
+TEST_CASE("token rule errors are one line at the rule's place", "[tokens]") {
+  auto first_error = [](const std::string& yaml) {
+    Diagnostics diags;
+    load_rules_from_string("t.yaml", yaml, diags);
+    REQUIRE(diags.has_errors());
+    const Diagnostic& d = diags.items().front();
+    return d.pos.path + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ": " + d.message;
+  };
+  CHECK(first_error("rules:\n  - id: t.a\n    type: date\n    tokens: 'in (March'\n    examples: [{text: x}]\n") ==
+        "t.yaml:4:17: rule 't.a': tokens: missing ')'");
+  CHECK(first_error("rules:\n  - id: t.a\n    type: date\n    tokens: 'a'\n    pattern: 'a'\n") ==
+        "t.yaml:4:13: rule 't.a' has both 'pattern' and 'tokens'; give one");
+  CHECK(first_error("rules:\n  - id: t.a\n    type: date\n    tokens: 'a /%{NOPE}/'\n") ==
+        "t.yaml:4:17: unknown sub-pattern '%{NOPE}'");
+}
