@@ -746,7 +746,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   std::vector<std::unique_ptr<const DocumentTokens>> doc_tokens(texts.size());  // made when a token rule first runs
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const auto start = profile_start(profile_ != nullptr);
-    std::uint64_t ran = 0, matches = 0;
+    std::uint64_t ran = 0, matches = 0, tokens_ns = 0;
     const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < texts.size(); ++d) {
       if (cut[d] != std::string_view::npos || !applies(rules_.rules[i], languages[d])) continue;
@@ -754,7 +754,20 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
       if (const Rule& rule = rules_.rules[i]; rule.tokens) {
-        if (!doc_tokens[d]) doc_tokens[d] = std::make_unique<const DocumentTokens>(tokens_of(texts[d]));
+        if (!doc_tokens[d]) {
+          const auto tokens_start = profile_start(profile_ != nullptr);
+          doc_tokens[d] = std::make_unique<const DocumentTokens>(tokens_of(texts[d]));
+          if (profile_) {
+            // Its own row, out of the rule's time.
+            Counters& c = profile_[rules_.rules.size() + nunits];
+            const std::uint64_t ns = ns_since(tokens_start);
+            c.ns += ns;
+            c.runs += 1;
+            c.applicable += 1;
+            c.matches += doc_tokens[d]->tokens.size();
+            tokens_ns += ns;
+          }
+        }
         // None of its first words in the document: it cannot match.
         if (rule.tokens->anchored() && doc_tokens[d]->starts[token_slot_[i]].empty()) continue;
       }
@@ -771,7 +784,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
     }
     if (!profile_) continue;
     Counters& c = profile_[i];
-    c.ns += ns_since(start);
+    c.ns += ns_since(start) - tokens_ns;
     c.runs += ran;
     c.applicable += static_cast<std::uint64_t>(std::count_if(
         languages.begin(), languages.end(), [&](const std::string& lang) { return applies(rules_.rules[i], lang); }));
@@ -781,7 +794,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
 }
 
 void Scanner::enable_profile() {
-  profile_ = std::make_unique<Counters[]>(rules_.rules.size() + rules_.units.size());
+  profile_ = std::make_unique<Counters[]>(rules_.rules.size() + rules_.units.size() + 1);
 }
 
 std::vector<Scanner::RuleProfile> Scanner::profile() const {
@@ -791,6 +804,10 @@ std::vector<Scanner::RuleProfile> Scanner::profile() const {
     const Counters& c = profile_[i];
     const std::string id = i < rules_.rules.size() ? rules_.rules[i].id : "unit:" + rules_.units[i - rules_.rules.size()].name;
     rows.push_back({id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
+  }
+  if (token_index_ && std::any_of(rules_.rules.begin(), rules_.rules.end(), [](const Rule& r) { return r.tokens != nullptr; })) {
+    const Counters& c = profile_[rules_.rules.size() + rules_.units.size()];
+    rows.push_back({"tokens", static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
   }
   return rows;
 }

@@ -161,6 +161,9 @@ class Scanner {
     std::uint64_t runs = 0, applicable = 0, matches = 0;
   };
   void enable_profile();
+  // After the units, when the rules have token rules, a row `tokens`: the
+  // time to tokenize documents and find where token rules start, the
+  // documents tokenized (twice) and their tokens.
   std::vector<RuleProfile> profile() const;  // in rule order, then the units; empty when off
 
   // A memory limit for the rules' automata (`extract --max-memory`). RE2

@@ -11,12 +11,12 @@ namespace {
 
 constexpr std::uint64_t kFnvOffset = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
 
-unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
-bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool is_ascii_word(unsigned char c) {
+constexpr unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
+constexpr bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+constexpr bool is_ascii_word(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 // The code point at text[i] and its length in bytes; a byte that starts no
 // valid sequence is one code point of its own (returned as -1).
@@ -69,14 +69,42 @@ std::uint64_t fold_hash(std::string_view text) {
   return h;
 }
 
+namespace {
+
+// What an ASCII byte is to the tokenizer; bytes from 0x80 are decoded.
+enum ByteClass : std::uint8_t { kSpace, kWord, kDigit, kPunct, kHigh };
+struct ByteClasses {
+  std::uint8_t of[256];
+  unsigned char lowered[256];
+  constexpr ByteClasses() : of(), lowered() {
+    for (int b = 0; b < 256; ++b) {
+      const auto c = static_cast<unsigned char>(b);
+      of[b] = b >= 0x80 ? kHigh : is_space(c) ? kSpace : is_digit(c) ? kDigit : is_ascii_word(c) ? kWord : kPunct;
+      lowered[b] = lower(c);
+    }
+  }
+};
+constexpr ByteClasses kBytes;
+
+}  // namespace
+
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> out;
   out.reserve(text.size() / 5 + 1);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  // A word character at j: its length in bytes, or 0.
+  auto word_at = [&](std::size_t j) -> std::size_t {
+    const std::uint8_t k = kBytes.of[p[j]];
+    if (k == kWord || k == kDigit) return 1;
+    if (k != kHigh) return 0;
+    const auto [cp, len] = decode(text, j);
+    return is_non_word(cp) ? 0 : len;
+  };
   std::size_t i = 0;
   bool space = false;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (is_space(c)) {
+  while (i < n) {
+    if (kBytes.of[p[i]] == kSpace) {
       space = true;
       ++i;
       continue;
@@ -86,33 +114,28 @@ std::vector<Token> tokenize(std::string_view text) {
     t.space_before = space && !out.empty();
     space = false;
     std::uint64_t h = kFnvOffset;
-    auto word_char_at = [&](std::size_t j, std::size_t& len) {
-      const auto b = static_cast<unsigned char>(text[j]);
-      if (b < 0x80) {
-        len = 1;
-        return is_ascii_word(b);
-      }
-      const auto [cp, n] = decode(text, j);
-      len = n;
-      return !is_non_word(cp);
-    };
-    std::size_t len = 0;
-    if (word_char_at(i, len)) {
+    std::size_t len = word_at(i);
+    if (len > 0) {
       std::size_t j = i;
-      while (j < text.size()) {
-        const auto b = static_cast<unsigned char>(text[j]);
-        if ((b == '.' || b == ',') && j > i && is_digit(static_cast<unsigned char>(text[j - 1])) && j + 1 < text.size() &&
-            is_digit(static_cast<unsigned char>(text[j + 1]))) {
+      for (;;) {
+        for (std::size_t k = 0; k < len; ++k) h = (h ^ kBytes.lowered[p[j + k]]) * kFnvPrime;
+        j += len;
+        if (j >= n) break;
+        const std::uint8_t k = kBytes.of[p[j]];
+        if (k == kWord || k == kDigit) {
           len = 1;
-        } else if (is_space(b) || !word_char_at(j, len)) {
+        } else if ((p[j] == '.' || p[j] == ',') && kBytes.of[p[j - 1]] == kDigit && j + 1 < n && kBytes.of[p[j + 1]] == kDigit) {
+          len = 1;  // "1,500.25"
+        } else if (k == kHigh) {
+          if ((len = word_at(j)) == 0) break;
+        } else {
           break;
         }
-        for (std::size_t k = 0; k < len; ++k) h = (h ^ lower(static_cast<unsigned char>(text[j + k]))) * kFnvPrime;
-        j += len;
       }
       i = j;
     } else {
-      for (std::size_t k = 0; k < len; ++k) h = (h ^ lower(static_cast<unsigned char>(text[i + k]))) * kFnvPrime;
+      len = kBytes.of[p[i]] == kHigh ? decode(text, i).second : 1;
+      for (std::size_t k = 0; k < len; ++k) h = (h ^ kBytes.lowered[p[i + k]]) * kFnvPrime;
       i += len;
     }
     t.end = static_cast<std::uint32_t>(i);
@@ -153,6 +176,10 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
     }
     out->nodes_[node].end = true;
   }
+  // Children by hash, for a binary search (a root has a child per first word).
+  for (Node& n : out->nodes_)
+    std::stable_sort(n.children.begin(), n.children.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return out->nodes_[a].hash < out->nodes_[b].hash; });
   return out;
 }
 
@@ -179,9 +206,13 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
     if (s.node != 0 && nodes_[s.node].end) ends.push_back(static_cast<std::uint32_t>(s.at));
     if (s.at >= tokens.size()) continue;
     const Token& t = tokens[s.at];
-    for (std::uint32_t c : nodes_[s.node].children) {
+    const auto& children = nodes_[s.node].children;
+    auto it = std::lower_bound(children.begin(), children.end(), t.folded,
+                               [&](std::uint32_t c, std::uint64_t h) { return nodes_[c].hash < h; });
+    for (; it != children.end() && nodes_[*it].hash == t.folded; ++it) {
+      const std::uint32_t c = *it;
       const Node& n = nodes_[c];
-      if (n.hash != t.folded || (s.node != 0 && n.space_before != t.space_before)) continue;
+      if (s.node != 0 && n.space_before != t.space_before) continue;
       if (!token_is(text, t, n.key, case_insensitive_)) continue;
       if (depth < 64) stack[depth++] = {c, s.at + 1};
     }
