@@ -105,7 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (pattern->anchored()) {
     const TokenIndex index({pattern.get()});
-    const auto starts = index.starts(tokens);
+    const auto starts = index.starts(text, tokens);
     FUZZ_CHECK(all_matches(*pattern, text, tokens, &starts[0]) == everywhere,
                "a search from the index's tokens finds what a search everywhere finds");
   }

@@ -508,7 +508,7 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
 DocumentTokens Scanner::tokens_of(std::string_view text) const {
   DocumentTokens t;
   t.tokens = tokenize(text);
-  t.starts = token_index_->starts(t.tokens);
+  t.starts = token_index_->starts(text, t.tokens);
   return t;
 }
 

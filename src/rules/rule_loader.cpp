@@ -187,6 +187,7 @@ class Loader {
     YAML::Node node;
   };
   std::map<std::string, PatternDef> patterns_;
+  std::map<std::string, PatternDef> token_defs_;  // token_patterns:
   std::vector<std::pair<std::string, PatternDef>> regexes_;  // in file order
   std::map<std::string, std::string> expanded_;
   std::map<const Lexicon*, std::string> alternations_;
@@ -318,14 +319,17 @@ class Loader {
  private:
 
   void collect_definitions(const RawFile& f) {
-    static const std::set<std::string> top_keys = {"patterns", "units", "regexes", "lexicons", "rules", "language", "description"};
+    static const std::set<std::string> top_keys = {"patterns", "token_patterns", "units", "regexes", "lexicons", "rules", "language", "description"};
     for (const auto& kv : f.root) {
       const std::string key = scalar(kv.first);
       if (!top_keys.count(key))
-        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, units, regexes, lexicons, rules, language)", key));
+        diags_->error(pos_of(f, kv.first), fmt::format("unknown top-level key '{}' (expected patterns, token_patterns, units, regexes, lexicons, rules, language)", key));
     }
     read_regex_map(f, "patterns", "sub-pattern", [&](const std::string& name, const YAML::Node& node) {
       patterns_[name] = {node.Scalar(), &f, node};
+    });
+    read_regex_map(f, "token_patterns", "token pattern", [&](const std::string& name, const YAML::Node& node) {
+      token_defs_[name] = {node.Scalar(), &f, node};
     });
     read_regex_map(f, "units", "unit", [&](const std::string& name, const YAML::Node& node) {
       // NAME: pattern, or NAME: {pattern: ..., WORD_LIST: LEXICON} (kUnitLists). (A
@@ -975,6 +979,10 @@ class Loader {
     env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
       const Lexicon* lexicon = set_.lexicon(name);
       return lexicon ? TokenLexicon::of(*lexicon, token_lexicons_) : nullptr;
+    };
+    env.token_pattern = [&](const std::string& name) -> const std::string* {
+      auto it = token_defs_.find(name);
+      return it == token_defs_.end() ? nullptr : &it->second.source;
     };
     env.expand = [&](const std::string& body) {
       std::vector<std::string> stack;

@@ -102,17 +102,26 @@ std::vector<Token> tokenize(std::string_view text) {
     return is_non_word(cp) ? 0 : len;
   };
   std::size_t i = 0;
-  bool space = false;
+  std::uint8_t gap = 0;  // Token::gap of the white space read since the last token
   while (i < n) {
     if (kBytes.of[p[i]] == kSpace) {
-      space = true;
+      const unsigned char c = p[i];
+      if (c == '\n' || (c == '\r' && i + 1 < n && p[i + 1] == '\n')) {
+        if (c == '\r') ++i;
+        gap = gap >= 2 ? 3 : 2;
+      } else if (c == '\f' || c == '\r') {
+        gap = 3;
+      } else if (gap == 0) {
+        gap = 1;
+      }
       ++i;
       continue;
     }
     Token t;
     t.start = static_cast<std::uint32_t>(i);
-    t.space_before = space && !out.empty();
-    space = false;
+    t.gap = out.empty() ? 0 : gap;
+    t.space_before = t.gap > 0;
+    gap = 0;
     std::uint64_t h = kFnvOffset;
     std::size_t len = word_at(i);
     if (len > 0) {
@@ -221,6 +230,24 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
   ends.erase(std::unique(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end()), ends.end());
 }
 
+std::vector<std::uint64_t> TokenLexicon::all_words() const {
+  std::vector<std::uint64_t> out;
+  for (std::size_t i = 1; i < nodes_.size(); ++i) out.push_back(nodes_[i].hash);
+  return out;
+}
+
+std::size_t TokenLexicon::max_tokens() const {
+  std::size_t most = 0;
+  std::vector<std::pair<std::uint32_t, std::size_t>> stack{{0, 0}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    most = std::max(most, depth);
+    for (std::uint32_t c : nodes_[node].children) stack.push_back({c, depth + 1});
+  }
+  return most;
+}
+
 std::vector<std::uint64_t> TokenLexicon::first_words() const {
   std::vector<std::uint64_t> out;
   for (std::uint32_t c : nodes_[0].children) out.push_back(nodes_[c].hash);
@@ -247,10 +274,14 @@ struct TokenPattern::Pred {
 // (each, longest first), then pc + 1. kSplit: x first, then y. kJmp: x.
 // kSave: capture slot `arg` = the current token. kMatch: done. `space`
 // constrains the first token a kTok or kLex reads: kAny, kNone (directly
-// after the previous token), kSome (white space before it).
+// after the previous token), kSome (white space before it), kLine (none,
+// or blanks without a line break: Token::gap at most 1), kParagraph (at
+// most one line break: gap at most 2), kLineSome and kParagraphSome (the
+// same, but not none). Never checked on a match's first token. (kBlank,
+// `^`, is only the parser's: it becomes kSome, kLineSome or kParagraphSome.)
 struct TokenPattern::Inst {
   enum Op : std::uint8_t { kTok, kLex, kSplit, kJmp, kSave, kMatch } op;
-  enum Space : std::uint8_t { kAny, kNone, kSome } space = kAny;
+  enum Space : std::uint8_t { kAny, kNone, kSome, kLine, kParagraph, kLineSome, kParagraphSome, kBlank } space = kAny;
   std::uint32_t arg = 0, x = 0, y = 0;
 };
 
@@ -275,6 +306,19 @@ class TokenPatternCompiler {
 
   bool run(std::string& error, std::size_t& error_at) {
     out_.names_.push_back("");
+    skip_space();
+    if (src_.compare(pos_, 7, "(?gaps=") == 0) {
+      const std::size_t close = src_.find(')', pos_);
+      const std::string mode(src_.substr(pos_ + 7, close == std::string_view::npos ? 0 : close - pos_ - 7));
+      if (mode == "line") gaps_ = TokenPattern::Inst::kLine;
+      else if (mode == "paragraph") gaps_ = TokenPattern::Inst::kParagraph;
+      else if (mode != "any") {
+        error = "(?gaps=...) is any, line or paragraph";
+        error_at = pos_;
+        return false;
+      }
+      pos_ = close + 1;
+    }
     Node root;
     if (!parse_alt(root) || !expect_end()) {
       error = error_;
@@ -288,6 +332,23 @@ class TokenPatternCompiler {
     }
     std::vector<std::uint64_t> first;
     out_.anchored_ = first_words(root, first);
+    if (!out_.anchored_ && root.kind == Node::kSeq) {
+      // The first element every match has whose first words are known
+      // anchors it; the elements before it are walked back over.
+      for (std::size_t k = 0; k < root.kids.size(); ++k) {
+        first.clear();
+        if (nullable(root.kids[k]) || !first_words(root.kids[k], first)) continue;
+        out_.anchored_ = true;
+        out_.max_back_ = 0;
+        for (std::size_t j = 0; j < k; ++j) {
+          collect_back(root.kids[j]);
+          out_.max_back_ = add_len(out_.max_back_, max_tokens(root.kids[j]));
+        }
+        std::sort(out_.back_words_.begin(), out_.back_words_.end());
+        out_.back_words_.erase(std::unique(out_.back_words_.begin(), out_.back_words_.end()), out_.back_words_.end());
+        break;
+      }
+    }
     if (out_.anchored_) {
       std::sort(first.begin(), first.end());
       first.erase(std::unique(first.begin(), first.end()), first.end());
@@ -349,8 +410,8 @@ class TokenPatternCompiler {
       if (pos_ >= src_.size() || src_[pos_] == '|' || src_[pos_] == ')') return true;
       const std::size_t at = pos_;
       auto space = TokenPattern::Inst::kAny;
-      if (src_[pos_] == '~') {
-        space = TokenPattern::Inst::kNone;
+      if (src_[pos_] == '~' || src_[pos_] == '^') {
+        space = src_[pos_] == '~' ? TokenPattern::Inst::kNone : TokenPattern::Inst::kBlank;
         ++pos_;
         skip_space();
       }
@@ -358,7 +419,7 @@ class TokenPatternCompiler {
       if (!parse_atom(atom)) return false;
       if (space != TokenPattern::Inst::kAny) {
         if (atom.kind != Node::kPred && atom.kind != Node::kLex && !(atom.kind == Node::kSeq && !atom.kids.empty()))
-          return fail("'~' goes before a word, a quoted text, a lexicon or a regex", at);
+          return fail("'~' and '^' go before a word, a quoted text, a lexicon or a regex", at);
         Node& first = atom.kind == Node::kSeq ? atom.kids[0] : atom;
         first.space = space;
       }
@@ -463,7 +524,11 @@ class TokenPatternCompiler {
       if (close == std::string_view::npos) return fail("unterminated '%{'", at);
       const std::string name(src_.substr(pos_ + 2, close - pos_ - 2));
       auto lex = env_.lexicon ? env_.lexicon(name) : nullptr;
-      if (!lex) return fail("'%{" + name + "}' is no lexicon (a token pattern reads lexicons; a regex sub-pattern goes inside /.../)", at);
+      if (!lex) {
+        if (const std::string* sub = env_.token_pattern ? env_.token_pattern(name) : nullptr)
+          return parse_sub_pattern(name, *sub, at, close, atom);
+        return fail("'%{" + name + "}' is no lexicon or token pattern (a regex sub-pattern goes inside /.../)", at);
+      }
       pos_ = close + 1;
       atom = Node{Node::kLex};
       atom.arg = static_cast<std::uint32_t>(out_.lexicons_.size());
@@ -528,6 +593,34 @@ class TokenPatternCompiler {
     return add_word(word, toks[0], atom);
   }
 
+  // `%{name}` of a token sub-pattern: its elements as a group, written
+  // into the expanded source in its place.
+  bool parse_sub_pattern(const std::string& name, const std::string& sub, std::size_t at, std::size_t close, Node& atom) {
+    if (std::find(stack_.begin(), stack_.end(), name) != stack_.end() || stack_.size() > 64)
+      return fail("token pattern cycle through %{" + name + "}", at);
+    out_.expanded_.append(src_.substr(copied_, at - copied_));
+    out_.expanded_ += "(?: ";
+    const std::string_view outer = src_;
+    stack_.push_back(name);
+    src_ = sub;
+    pos_ = copied_ = 0;
+    Node inner;
+    const bool ok = parse_alt(inner) && expect_end();
+    if (ok) out_.expanded_.append(src_.substr(copied_));
+    src_ = outer;
+    stack_.pop_back();
+    if (!ok) {
+      error_ = "in %{" + name + "}, at " + std::to_string(error_at_) + ": " + error_;
+      error_at_ = at;
+      return false;
+    }
+    out_.expanded_ += " )";
+    pos_ = copied_ = close + 1;
+    atom = Node{Node::kGroup};
+    atom.kids.push_back(std::move(inner));
+    return true;
+  }
+
   bool add_word(std::string_view src, const Token& t, Node& atom) {
     TokenPattern::Pred p;
     p.text = lowered(src.substr(t.start, t.end - t.start));
@@ -587,6 +680,45 @@ class TokenPatternCompiler {
     return false;
   }
 
+  // The predicates and lexicon words of the elements before the anchor.
+  void collect_back(const Node& n) {
+    if (n.kind == Node::kPred) out_.back_preds_.push_back(n.arg);
+    if (n.kind == Node::kLex) {
+      auto w = out_.lexicons_[n.arg]->all_words();
+      out_.back_words_.insert(out_.back_words_.end(), w.begin(), w.end());
+    }
+    for (const Node& k : n.kids) collect_back(k);
+  }
+  static std::size_t add_len(std::size_t a, std::size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+  // The most tokens `n` can match (SIZE_MAX: no bound).
+  std::size_t max_tokens(const Node& n) const {
+    switch (n.kind) {
+      case Node::kPred:
+        return 1;
+      case Node::kLex:
+        return out_.lexicons_[n.arg]->max_tokens();
+      case Node::kSeq: {
+        std::size_t sum = 0;
+        for (const Node& k : n.kids) sum = add_len(sum, max_tokens(k));
+        return sum;
+      }
+      case Node::kAlt: {
+        std::size_t most = 0;
+        for (const Node& k : n.kids) most = std::max(most, max_tokens(k));
+        return most;
+      }
+      case Node::kGroup:
+        return max_tokens(n.kids[0]);
+      case Node::kRepeat: {
+        const std::size_t one = max_tokens(n.kids[0]);
+        if (n.max < 0 || one == SIZE_MAX) return one == 0 ? 0 : SIZE_MAX;
+        const auto times = static_cast<std::size_t>(n.max);
+        return one > SIZE_MAX / times ? SIZE_MAX : one * times;
+      }
+    }
+    return SIZE_MAX;
+  }
+
   using Inst = TokenPattern::Inst;
   std::uint32_t here() const { return static_cast<std::uint32_t>(out_.program_.size()); }
   std::uint32_t push(Inst i) {
@@ -602,7 +734,9 @@ class TokenPatternCompiler {
         if (n.kind == Node::kPred && !out_.preds_[n.arg].inner.empty())
           push({Inst::kSave, Inst::kAny, out_.preds_[n.arg].slot});
         Inst i{n.kind == Node::kPred ? Inst::kTok : Inst::kLex};
-        i.space = n.space;
+        i.space = n.space == Inst::kAny ? gaps_ : n.space;
+        if (n.space == Inst::kBlank)
+          i.space = gaps_ == Inst::kLine ? Inst::kLineSome : gaps_ == Inst::kParagraph ? Inst::kParagraphSome : Inst::kSome;
         i.arg = n.arg;
         push(i);
         return;
@@ -677,7 +811,9 @@ class TokenPatternCompiler {
   }
 
   std::string_view src_;
+  TokenPattern::Inst::Space gaps_ = TokenPattern::Inst::kAny;  // between elements, from (?gaps=...)
   std::size_t copied_ = 0;  // source copied to expanded_ so far
+  std::vector<std::string> stack_;  // the token sub-patterns being read
   const TokenPattern::Env& env_;
   TokenPattern& out_;
   std::size_t pos_ = 0;
@@ -759,8 +895,17 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
   m.stack.clear();
   m.stack.push_back({0, static_cast<std::uint32_t>(at), kNone});
   auto space_ok = [&](Inst::Space s, std::uint32_t i) {
-    if (s == Inst::kAny || i >= n) return true;
-    return tokens[i].space_before == (s == Inst::kSome);
+    if (s == Inst::kAny || i >= n || i == at) return true;
+    const std::uint8_t gap = tokens[i].gap;
+    switch (s) {
+      case Inst::kNone: return gap == 0;
+      case Inst::kSome: return gap > 0;
+      case Inst::kLine: return gap <= 1;
+      case Inst::kParagraph: return gap <= 2;
+      case Inst::kLineSome: return gap == 1;
+      case Inst::kParagraphSome: return gap == 1 || gap == 2;
+      default: return true;
+    }
   };
   while (!m.stack.empty()) {
     TokenMatcher::Job job = m.stack.back();
@@ -867,10 +1012,19 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
   return true;
 }
 
+bool TokenPattern::may_precede(std::string_view text, const Token& t) const {
+  if (std::binary_search(back_words_.begin(), back_words_.end(), t.folded)) return true;
+  for (std::uint32_t k : back_preds_) {
+    const Pred& p = preds_[k];
+    if (p.regex ? RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex) : t.folded == p.hash) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // The index
 
-TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patterns_(patterns.size()) {
+TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patterns_(patterns) {
   std::map<std::uint64_t, std::vector<std::uint32_t>> by_word;
   for (std::size_t k = 0; k < patterns.size(); ++k) {
     if (!patterns[k] || !patterns[k]->anchored()) continue;
@@ -890,15 +1044,25 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
   }
 }
 
-std::vector<std::vector<std::uint32_t>> TokenIndex::starts(const std::vector<Token>& tokens) const {
-  std::vector<std::vector<std::uint32_t>> out(patterns_);
+std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens) const {
+  std::vector<std::vector<std::uint32_t>> out(patterns_.size());
   if (lists_.empty()) return out;
   const std::size_t mask = table_.size() - 1;
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     const std::uint64_t h = tokens[t].folded;
     for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask; table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
-      for (std::uint32_t k : lists_[table_[i].list - 1]) out[k].push_back(static_cast<std::uint32_t>(t));
+      for (std::uint32_t k : lists_[table_[i].list - 1]) {
+        std::vector<std::uint32_t>& list = out[k];
+        const TokenPattern& p = *patterns_[k];
+        // The anchor's token, and before it the tokens the elements before
+        // the anchor may match: back to one already listed (an earlier
+        // anchor's walk went on from there as far as this one could).
+        std::size_t from = t;
+        const std::size_t listed = list.empty() ? 0 : std::size_t{list.back()} + 1;
+        while (from > listed && t - from < p.max_back() && p.may_precede(text, tokens[from - 1])) --from;
+        for (std::size_t s = std::max(from, listed); s <= t; ++s) list.push_back(static_cast<std::uint32_t>(s));
+      }
       break;
     }
   }

@@ -42,6 +42,9 @@ struct Token {
   std::uint32_t start = 0, end = 0;  // bytes of the document
   std::uint64_t folded = 0;          // fold_hash of its text
   bool space_before = false;         // white space between the previous token and this one
+  // That white space: 0 none, 1 blanks (spaces and tabs), 2 blanks and one
+  // line break (`\n` or `\r\n`), 3 more line breaks, or `\f` or a lone `\r`.
+  std::uint8_t gap = 0;
 };
 
 // The tokens of `text`: a word is a run of ASCII letters and digits, `_`,
@@ -71,8 +74,11 @@ class TokenLexicon {
   // together together ("took over", "mid-", "year's end").
   void match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
              std::vector<std::uint32_t>& ends) const;
-  // The fold_hash of every form's first token.
+  // The fold_hash of every form's first token; of every token of every form.
   std::vector<std::uint64_t> first_words() const;
+  std::vector<std::uint64_t> all_words() const;
+  // The most tokens a form has.
+  std::size_t max_tokens() const;
   bool case_insensitive() const { return case_insensitive_; }
 
  private:
@@ -93,6 +99,9 @@ class TokenPattern {
   struct Env {
     // The TokenLexicon of `%{name}`, or null when there is no such lexicon.
     std::function<std::shared_ptr<const TokenLexicon>(const std::string& name)> lexicon;
+    // The source of the token sub-pattern `%{name}` (`token_patterns:`), or
+    // null when there is none.
+    std::function<const std::string*(const std::string& name)> token_pattern;
     // A `/regex/`'s body with its `%{NAME}` references expanded, or nullopt
     // (the caller has reported why).
     std::function<std::optional<std::string>(const std::string& body)> expand;
@@ -111,10 +120,16 @@ class TokenPattern {
   // too, spans inside the token it matched (the last one, in a repetition).
   std::size_t groups() const { return names_.size(); }
   const std::vector<std::string>& names() const { return names_; }
-  // Whether every match starts with one of first_words() (fold_hash of
-  // the first token); else any token may start one.
+  // Whether the index can tell where matches may start: every match has a
+  // token of first_words() (fold_hash), its first one or, when the pattern
+  // starts with elements that cannot be told by their words (a `/regex/`),
+  // the first of the first element that can (the anchor), preceded by up
+  // to max_back() tokens that those elements may match (may_precede()).
+  // Else any token may start one.
   bool anchored() const { return anchored_; }
   const std::vector<std::uint64_t>& first_words() const { return first_words_; }
+  std::size_t max_back() const { return max_back_; }
+  bool may_precede(std::string_view text, const Token& t) const;
 
   // The first match starting at a token whose start is at or after byte
   // `from`, trying only the tokens of `starts` when given (sorted token
@@ -138,6 +153,12 @@ class TokenPattern {
   std::size_t slots_ = 0;  // the matcher's capture slots
   bool anchored_ = false;
   std::vector<std::uint64_t> first_words_;
+  // The elements before the anchor: their predicates, and the tokens of
+  // their lexicons' forms (fold_hash); at most max_back_ tokens (0: none
+  // before the anchor; SIZE_MAX: no bound).
+  std::size_t max_back_ = 0;
+  std::vector<std::uint32_t> back_preds_;
+  std::vector<std::uint64_t> back_words_;  // sorted
   friend class TokenPatternCompiler;
 };
 
@@ -149,7 +170,7 @@ class TokenIndex {
   explicit TokenIndex(const std::vector<const TokenPattern*>& patterns);
   // For each slot, the tokens where its pattern may start (empty for an
   // unanchored pattern, which is tried everywhere).
-  std::vector<std::vector<std::uint32_t>> starts(const std::vector<Token>& tokens) const;
+  std::vector<std::vector<std::uint32_t>> starts(std::string_view text, const std::vector<Token>& tokens) const;
 
  private:
   struct Slot {
@@ -158,7 +179,7 @@ class TokenIndex {
   };
   std::vector<Slot> table_;  // open addressing, a power of two
   std::vector<std::vector<std::uint32_t>> lists_;
-  std::size_t patterns_ = 0;
+  std::vector<const TokenPattern*> patterns_;
 };
 
 }  // namespace extract

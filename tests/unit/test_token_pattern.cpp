@@ -121,7 +121,10 @@ TEST_CASE("token patterns: words, quoted texts, lexicons and regexes", "[tokens]
     Compiled c("/(?P<day>[0-3]?\\d)(?:st|nd|rd|th)?/ of");
     REQUIRE(c.pattern);
     REQUIRE(c.pattern->names() == std::vector<std::string>{"", "day"});
-    CHECK_FALSE(c.pattern->anchored());
+    // Anchored on "of", the one token before it walked back over.
+    CHECK(c.pattern->anchored());
+    CHECK(c.pattern->max_back() == 1);
+    CHECK(c.pattern->first_words() == std::vector<std::uint64_t>{fold_hash("of")});
     CHECK(matches(*c.pattern, "the 21st of June, 123 of May, 4 of") == std::vector<std::string>{"21st of|21", "4 of|4"});
   }
   SECTION("~ puts a token directly after the previous one") {
@@ -174,6 +177,67 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
   }
 }
 
+TEST_CASE("token patterns: (?gaps=...) says what white space may be between elements", "[tokens]") {
+  const auto gaps = tokenize("a b\nc\r\nd\n\ne\ff");
+  REQUIRE(gaps.size() == 6);
+  CHECK(std::vector<int>{gaps[0].gap, gaps[1].gap, gaps[2].gap, gaps[3].gap, gaps[4].gap, gaps[5].gap} ==
+        std::vector<int>{0, 1, 2, 2, 3, 3});
+  Compiled any("x y"), line("(?gaps=line) x y"), paragraph("(?gaps=paragraph) x y");
+  REQUIRE(any.pattern);
+  REQUIRE(line.pattern);
+  REQUIRE(paragraph.pattern);
+  const std::string text = "x y, x\ny, x\n\ny, x \t y";
+  CHECK(matches(*any.pattern, text) == std::vector<std::string>{"x y", "x\ny", "x\n\ny", "x \t y"});
+  CHECK(matches(*line.pattern, text) == std::vector<std::string>{"x y", "x \t y"});
+  CHECK(matches(*paragraph.pattern, text) == std::vector<std::string>{"x y", "x\ny", "x \t y"});
+  // A match's first token may follow anything.
+  CHECK(matches(*line.pattern, "\n\n\nx y") == std::vector<std::string>{"x y"});
+  // Inside a quoted text or a lexicon's form, a space is any white space.
+  Compiled quoted("(?gaps=line) 'x y'");
+  REQUIRE(quoted.pattern);
+  CHECK(matches(*quoted.pattern, "x\ny") == std::vector<std::string>{"x\ny"});
+  // ^: white space required (within the mode's bounds).
+  Compiled blank_line("(?gaps=line) x ~',' ^y"), blank_any("x ~',' ^y");
+  REQUIRE(blank_line.pattern);
+  REQUIRE(blank_any.pattern);
+  CHECK(matches(*blank_line.pattern, "x,y x, y x,\ny") == std::vector<std::string>{"x, y"});
+  CHECK(matches(*blank_any.pattern, "x,y x, y x,\ny") == std::vector<std::string>{"x, y", "x,\ny"});
+  Compiled bad("(?gaps=lines) x");
+  CHECK_FALSE(bad.pattern);
+  CHECK(bad.error == "(?gaps=...) is any, line or paragraph");
+}
+
+TEST_CASE("token patterns: anchored on a later element, walked back over the ones before", "[tokens]") {
+  // Names (a regex) before a speech verb (a lexicon): the verb anchors it.
+  Compiled c("(?P<who>/[A-Z]\\w+/+) (?P<v>%{verbs})", {lexicon_of("verbs", {"said", "told reporters"})});
+  REQUIRE(c.pattern);
+  CHECK(c.pattern->anchored());
+  CHECK(c.pattern->max_back() == SIZE_MAX);
+  CHECK(c.pattern->first_words() == std::vector<std::uint64_t>{std::min(fold_hash("said"), fold_hash("told")),
+                                                                std::max(fold_hash("said"), fold_hash("told"))});
+  const std::string text = "Yesterday Ana Ruiz said so; the man said; Bo Li told reporters and Al said";
+  const auto tokens = tokenize(text);
+  const TokenIndex index({c.pattern.get()});
+  const auto starts = index.starts(text, tokens);
+  // The anchors and the capitalised words right before them.
+  std::vector<std::string> words;
+  for (std::uint32_t t : starts[0]) words.push_back(text.substr(tokens[t].start, tokens[t].end - tokens[t].start));
+  CHECK(words == std::vector<std::string>{"Yesterday", "Ana", "Ruiz", "said", "said", "Bo", "Li", "told", "Al", "said"});
+  std::vector<Span> groups;
+  std::vector<std::string> found;
+  for (std::size_t pos = 0; c.pattern->find(text, tokens, pos, &starts[0], groups); pos = groups[0].end)
+    found.push_back(text.substr(groups[0].start, groups[0].size()));
+  CHECK(found == std::vector<std::string>{"Yesterday Ana Ruiz said", "Bo Li told reporters", "Al said"});
+  // A bounded prefix is walked back at most that far.
+  Compiled two("/[A-Z]\\w+/{1,2} said");
+  REQUIRE(two.pattern);
+  CHECK(two.pattern->max_back() == 2);
+  const std::string t2 = "Ab Cd Ef Gh said";
+  const auto tok2 = tokenize(t2);
+  CHECK(TokenIndex({two.pattern.get()}).starts(t2, tok2)[0] == std::vector<std::uint32_t>{2, 3, 4});
+  CHECK(matches(*two.pattern, t2) == std::vector<std::string>{"Ef Gh said"});
+}
+
 TEST_CASE("token patterns: errors name what and where", "[tokens]") {
   auto error_of = [](const std::string& source) {
     Compiled c(source, {lexicon_of("lex", {"x"})});
@@ -191,7 +255,8 @@ TEST_CASE("token patterns: errors name what and where", "[tokens]") {
   CHECK(error_of("a{3,2}") == "a repetition {m,n} needs m <= n @1");
   CHECK(error_of("a{101}") == "a repetition goes up to 100 @1");
   CHECK(error_of("(?P<x>a) (?P<x>b)") == "duplicate group name 'x' @13");
-  CHECK(error_of("a ~(b c)") == "'~' goes before a word, a quoted text, a lexicon or a regex @2");
+  CHECK(error_of("a ~(b c)") == "'~' and '^' go before a word, a quoted text, a lexicon or a regex @2");
+  CHECK(error_of("a ^(b c)") == "'~' and '^' go before a word, a quoted text, a lexicon or a regex @2");
   CHECK(error_of("a-b") == "'a-b' is more than one token: quote it @0");
   CHECK(error_of("a (b?)*") == "a repetition of something that can match no token @6");
 }
