@@ -185,6 +185,7 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
     }
     out->nodes_[node].end = true;
   }
+  out->max_tokens_ = out->count_max_tokens();
   // Children by hash, for a binary search (a root has a child per first word).
   for (Node& n : out->nodes_)
     std::stable_sort(n.children.begin(), n.children.end(),
@@ -236,7 +237,7 @@ std::vector<std::uint64_t> TokenLexicon::all_words() const {
   return out;
 }
 
-std::size_t TokenLexicon::max_tokens() const {
+std::size_t TokenLexicon::count_max_tokens() const {
   std::size_t most = 0;
   std::vector<std::pair<std::uint32_t, std::size_t>> stack{{0, 0}};
   while (!stack.empty()) {
@@ -340,12 +341,23 @@ class TokenPatternCompiler {
         if (nullable(root.kids[k]) || !first_words(root.kids[k], first)) continue;
         out_.anchored_ = true;
         out_.max_back_ = 0;
-        for (std::size_t j = 0; j < k; ++j) {
-          collect_back(root.kids[j]);
+        Node back{Node::kSeq};
+        for (std::size_t j = k; j-- > 0;) {
+          back.kids.push_back(reversed(root.kids[j]));
           out_.max_back_ = add_len(out_.max_back_, max_tokens(root.kids[j]));
         }
-        std::sort(out_.back_words_.begin(), out_.back_words_.end());
-        out_.back_words_.erase(std::unique(out_.back_words_.begin(), out_.back_words_.end()), out_.back_words_.end());
+        if (k > 0) {
+          prog_ = &out_.back_program_;
+          emit(back);
+          push({TokenPattern::Inst::kMatch});
+          prog_ = &out_.program_;
+          for (const auto& lex : out_.lexicons_) {
+            auto w = lex->all_words();
+            std::sort(w.begin(), w.end());
+            w.erase(std::unique(w.begin(), w.end()), w.end());
+            out_.back_words_.push_back(std::move(w));
+          }
+        }
         break;
       }
     }
@@ -680,14 +692,14 @@ class TokenPatternCompiler {
     return false;
   }
 
-  // The predicates and lexicon words of the elements before the anchor.
-  void collect_back(const Node& n) {
-    if (n.kind == Node::kPred) out_.back_preds_.push_back(n.arg);
-    if (n.kind == Node::kLex) {
-      auto w = out_.lexicons_[n.arg]->all_words();
-      out_.back_words_.insert(out_.back_words_.end(), w.begin(), w.end());
-    }
-    for (const Node& k : n.kids) collect_back(k);
+  // `n` read from its end: sequences reversed, groups not capturing.
+  static Node reversed(const Node& n) {
+    Node out = n;
+    out.kids.clear();
+    for (const Node& k : n.kids) out.kids.push_back(reversed(k));
+    if (n.kind == Node::kSeq) std::reverse(out.kids.begin(), out.kids.end());
+    if (n.kind == Node::kGroup) out.arg = 0;
+    return out;
   }
   static std::size_t add_len(std::size_t a, std::size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
   // The most tokens `n` can match (SIZE_MAX: no bound).
@@ -720,14 +732,14 @@ class TokenPatternCompiler {
   }
 
   using Inst = TokenPattern::Inst;
-  std::uint32_t here() const { return static_cast<std::uint32_t>(out_.program_.size()); }
+  std::uint32_t here() const { return static_cast<std::uint32_t>(prog_->size()); }
   std::uint32_t push(Inst i) {
-    out_.program_.push_back(i);
+    prog_->push_back(i);
     return here() - 1;
   }
 
   void emit(const Node& n) {
-    if (out_.program_.size() > kMaxProgram) return;  // reported by run()'s caller check
+    if (prog_->size() > kMaxProgram) return;  // reported by run()'s caller check
     switch (n.kind) {
       case Node::kPred:
       case Node::kLex: {
@@ -749,15 +761,15 @@ class TokenPatternCompiler {
         for (std::size_t k = 0; k < n.kids.size(); ++k) {
           if (k + 1 < n.kids.size()) {
             const std::uint32_t split = push({Inst::kSplit});
-            out_.program_[split].x = here();
+            (*prog_)[split].x = here();
             emit(n.kids[k]);
             jumps.push_back(push({Inst::kJmp}));
-            out_.program_[split].y = here();
+            (*prog_)[split].y = here();
           } else {
             emit(n.kids[k]);
           }
         }
-        for (std::uint32_t j : jumps) out_.program_[j].x = here();
+        for (std::uint32_t j : jumps) (*prog_)[j].x = here();
         return;
       }
       case Node::kGroup:
@@ -782,7 +794,7 @@ class TokenPatternCompiler {
         std::vector<std::uint32_t> splits;
         for (int k = n.min; k < n.max; ++k) {
           splits.push_back(push({Inst::kSplit}));
-          out_.program_[splits.back()].x = here();
+          (*prog_)[splits.back()].x = here();
           emit(n.kids[0]);
         }
         for (std::uint32_t s : splits) set_split(s, s + 1, here(), n.greedy);
@@ -791,8 +803,8 @@ class TokenPatternCompiler {
     }
   }
   void set_split(std::uint32_t split, std::uint32_t body, std::uint32_t after, bool greedy) {
-    out_.program_[split].x = greedy ? body : after;
-    out_.program_[split].y = greedy ? after : body;
+    (*prog_)[split].x = greedy ? body : after;
+    (*prog_)[split].y = greedy ? after : body;
   }
 
   // A regex written back between slashes: each `/` escaped (the reader
@@ -816,6 +828,7 @@ class TokenPatternCompiler {
   std::vector<std::string> stack_;  // the token sub-patterns being read
   const TokenPattern::Env& env_;
   TokenPattern& out_;
+  std::vector<TokenPattern::Inst>* prog_ = &out_.program_;  // the program emit() writes (after out_)
   std::size_t pos_ = 0;
   std::string error_;
   std::size_t error_at_ = 0;
@@ -1012,13 +1025,64 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
   return true;
 }
 
-bool TokenPattern::may_precede(std::string_view text, const Token& t) const {
-  if (std::binary_search(back_words_.begin(), back_words_.end(), t.folded)) return true;
-  for (std::uint32_t k : back_preds_) {
-    const Pred& p = preds_[k];
-    if (p.regex ? RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex) : t.folded == p.hash) return true;
+void TokenPattern::starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t anchor,
+                                 std::vector<std::uint32_t>& out) const {
+  if (back_program_.empty()) {
+    out.push_back(static_cast<std::uint32_t>(anchor));
+    return;
   }
-  return false;
+  thread_local TokenMatcher m;
+  m.stride = tokens.size() + 1;
+  m.clear_seen();
+  m.stack.clear();
+  m.stack.push_back({0, static_cast<std::uint32_t>(anchor), kNone});
+  std::size_t states = 0;
+  while (!m.stack.empty()) {
+    const TokenMatcher::Job job = m.stack.back();
+    m.stack.pop_back();
+    const std::uint32_t pc = job.pc, at = job.at;
+    if (!m.visit(pc, at)) continue;
+    if (++states > kMaxBackStates) {
+      // Too many ways back: every token within reach, which is more.
+      const std::size_t reach = std::min(anchor, max_back_);
+      for (std::size_t s = anchor - reach; s <= anchor; ++s) out.push_back(static_cast<std::uint32_t>(s));
+      return;
+    }
+    const Inst& inst = back_program_[pc];
+    switch (inst.op) {
+      case Inst::kTok: {
+        if (at == 0) break;
+        const Pred& p = preds_[inst.arg];
+        const Token& t = tokens[at - 1];
+        const bool ok = p.regex ? RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex)
+                                : t.folded == p.hash && token_is(text, t, p.text, true);
+        if (ok) m.stack.push_back({pc + 1, at - 1, kNone});
+        break;
+      }
+      case Inst::kLex: {
+        const auto& words = back_words_[inst.arg];
+        const std::size_t most = lexicons_[inst.arg]->max_tokens();
+        for (std::size_t len = 1; len <= most && len <= at; ++len) {
+          if (!std::binary_search(words.begin(), words.end(), tokens[at - len].folded)) break;
+          m.stack.push_back({pc + 1, static_cast<std::uint32_t>(at - len), kNone});
+        }
+        break;
+      }
+      case Inst::kSplit:
+        m.stack.push_back({inst.y, at, kNone});
+        m.stack.push_back({inst.x, at, kNone});
+        break;
+      case Inst::kJmp:
+        m.stack.push_back({inst.x, at, kNone});
+        break;
+      case Inst::kSave:
+        m.stack.push_back({pc + 1, at, kNone});
+        break;
+      case Inst::kMatch:
+        out.push_back(at);
+        break;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1053,18 +1117,17 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask; table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
       for (std::uint32_t k : lists_[table_[i].list - 1]) {
-        std::vector<std::uint32_t>& list = out[k];
-        const TokenPattern& p = *patterns_[k];
-        // The anchor's token, and before it the tokens the elements before
-        // the anchor may match: back to one already listed (an earlier
-        // anchor's walk went on from there as far as this one could).
-        std::size_t from = t;
-        const std::size_t listed = list.empty() ? 0 : std::size_t{list.back()} + 1;
-        while (from > listed && t - from < p.max_back() && p.may_precede(text, tokens[from - 1])) --from;
-        for (std::size_t s = std::max(from, listed); s <= t; ++s) list.push_back(static_cast<std::uint32_t>(s));
+        // The anchor's token, or where the elements before it may start.
+        if (patterns_[k]->max_back() == 0) out[k].push_back(static_cast<std::uint32_t>(t));
+        else patterns_[k]->starts_before(text, tokens, t, out[k]);
       }
       break;
     }
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    if (!patterns_[k] || patterns_[k]->max_back() == 0) continue;
+    std::sort(out[k].begin(), out[k].end());
+    out[k].erase(std::unique(out[k].begin(), out[k].end()), out[k].end());
   }
   return out;
 }

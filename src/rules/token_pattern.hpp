@@ -78,7 +78,7 @@ class TokenLexicon {
   std::vector<std::uint64_t> first_words() const;
   std::vector<std::uint64_t> all_words() const;
   // The most tokens a form has.
-  std::size_t max_tokens() const;
+  std::size_t max_tokens() const { return max_tokens_; }
   bool case_insensitive() const { return case_insensitive_; }
 
  private:
@@ -89,8 +89,10 @@ class TokenLexicon {
     bool end = false;
     std::vector<std::uint32_t> children;
   };
+  std::size_t count_max_tokens() const;
   std::vector<Node> nodes_;  // [0]: the root
   bool case_insensitive_ = true;
+  std::size_t max_tokens_ = 0;
 };
 
 class TokenPattern {
@@ -124,12 +126,19 @@ class TokenPattern {
   // token of first_words() (fold_hash), its first one or, when the pattern
   // starts with elements that cannot be told by their words (a `/regex/`),
   // the first of the first element that can (the anchor), preceded by up
-  // to max_back() tokens that those elements may match (may_precede()).
-  // Else any token may start one.
+  // to max_back() tokens (SIZE_MAX: no bound) that the elements before the
+  // anchor match (starts_before()). Else any token may start one.
   bool anchored() const { return anchored_; }
   const std::vector<std::uint64_t>& first_words() const { return first_words_; }
   std::size_t max_back() const { return max_back_; }
-  bool may_precede(std::string_view text, const Token& t) const;
+  // The tokens where a match whose anchor is token `anchor` may start,
+  // appended to `out` (in no order): the elements before the anchor run
+  // backwards from it, every place where they can all have matched (white
+  // space and a lexicon's spacing not checked: more places, never fewer).
+  // After kMaxBackStates states, every token of the max_back() before.
+  void starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t anchor,
+                     std::vector<std::uint32_t>& out) const;
+  static constexpr std::size_t kMaxBackStates = 4096;
 
   // The first match starting at a token whose start is at or after byte
   // `from`, trying only the tokens of `starts` when given (sorted token
@@ -153,12 +162,13 @@ class TokenPattern {
   std::size_t slots_ = 0;  // the matcher's capture slots
   bool anchored_ = false;
   std::vector<std::uint64_t> first_words_;
-  // The elements before the anchor: their predicates, and the tokens of
-  // their lexicons' forms (fold_hash); at most max_back_ tokens (0: none
-  // before the anchor; SIZE_MAX: no bound).
+  // The elements before the anchor, reversed (the last first), as a
+  // program run backwards from the anchor; at most max_back_ tokens (0:
+  // none before the anchor). A kLex there is any 1 to max_tokens() tokens
+  // of back_words_ of that lexicon (sorted fold_hash of its forms' tokens).
   std::size_t max_back_ = 0;
-  std::vector<std::uint32_t> back_preds_;
-  std::vector<std::uint64_t> back_words_;  // sorted
+  std::vector<Inst> back_program_;
+  std::vector<std::vector<std::uint64_t>> back_words_;  // per lexicons_ index
   friend class TokenPatternCompiler;
 };
 
