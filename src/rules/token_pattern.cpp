@@ -641,6 +641,18 @@ class TokenPatternCompiler {
   }
   bool add_pred(TokenPattern::Pred p, Node& atom) {
     atom = Node{Node::kPred};
+    // The same word or regex (without groups) written twice is one
+    // predicate, whose result a search remembers per token.
+    if (p.inner.empty()) {
+      for (std::size_t k = 0; k < out_.preds_.size(); ++k) {
+        const TokenPattern::Pred& q = out_.preds_[k];
+        if (!q.inner.empty() || (q.regex == nullptr) != (p.regex == nullptr)) continue;
+        if (p.regex ? q.regex->pattern() == p.regex->pattern() : q.text == p.text) {
+          atom.arg = static_cast<std::uint32_t>(k);
+          return true;
+        }
+      }
+    }
     atom.arg = static_cast<std::uint32_t>(out_.preds_.size());
     out_.preds_.push_back(std::move(p));
     return true;
@@ -887,6 +899,42 @@ struct TokenMatcher {
     ++seen_count;
     return true;
   }
+  // Regex predicates' results, by (pred, token): key << 1 | result, key =
+  // (pred + 1) * stride + token + 1; cleared with the states.
+  std::vector<std::uint64_t> memo;
+  std::vector<std::uint32_t> memo_at;
+  // The result of `test` for predicate `pred` on token `at`, computed once.
+  template <typename Test>
+  bool remembered(std::uint32_t pred, std::uint32_t at, const Test& test) {
+    if (memo.empty() || 2 * (memo_at.size() + 1) > memo.size()) grow_memo();
+    const std::uint64_t key = (std::uint64_t{pred} + 1) * stride + at + 1;
+    const std::size_t mask = memo.size() - 1;
+    std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    for (; memo[i] != 0; i = (i + 1) & mask)
+      if (memo[i] >> 1 == key) return memo[i] & 1;
+    const bool result = test();
+    memo[i] = key << 1 | (result ? 1 : 0);
+    memo_at.push_back(static_cast<std::uint32_t>(i));
+    return result;
+  }
+  void grow_memo() {
+    std::vector<std::uint64_t> old(std::max<std::size_t>(256, memo.size() * 2), 0);
+    old.swap(memo);
+    memo_at.clear();
+    const std::size_t mask = memo.size() - 1;
+    for (std::uint64_t entry : old) {
+      if (entry == 0) continue;
+      std::size_t i = ((entry >> 1) * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+      while (memo[i] != 0) i = (i + 1) & mask;
+      memo[i] = entry;
+      memo_at.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  void clear() {
+    clear_seen();
+    for (std::uint32_t i : memo_at) memo[i] = 0;
+    memo_at.clear();
+  }
   void grow() {
     std::vector<std::uint64_t> old(std::max<std::size_t>(256, seen.size() * 2), 0);
     old.swap(seen);
@@ -938,7 +986,8 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           const Pred& p = preds_[inst.arg];
           const Token& t = tokens[i];
           if (p.regex) {
-            if (!RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex)) break;
+            if (!m.remembered(inst.arg, i, [&] { return RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex); }))
+              break;
           } else if (t.folded != p.hash || !token_is(text, t, p.text, true)) {
             break;
           }
@@ -988,7 +1037,7 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
   thread_local TokenMatcher m;
   m.caps.assign(slots_, kNone);
   m.stride = tokens.size() + 1;
-  m.clear_seen();
+  m.clear();
   const auto first = static_cast<std::size_t>(
       std::lower_bound(tokens.begin(), tokens.end(), from, [](const Token& t, std::size_t f) { return t.start < f; }) -
       tokens.begin());
@@ -1033,7 +1082,7 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
   }
   thread_local TokenMatcher m;
   m.stride = tokens.size() + 1;
-  m.clear_seen();
+  m.clear();
   m.stack.clear();
   m.stack.push_back({0, static_cast<std::uint32_t>(anchor), kNone});
   std::size_t states = 0;
@@ -1054,8 +1103,9 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
         if (at == 0) break;
         const Pred& p = preds_[inst.arg];
         const Token& t = tokens[at - 1];
-        const bool ok = p.regex ? RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex)
-                                : t.folded == p.hash && token_is(text, t, p.text, true);
+        const bool ok =
+            p.regex ? m.remembered(inst.arg, at - 1, [&] { return RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex); })
+                    : t.folded == p.hash && token_is(text, t, p.text, true);
         if (ok) m.stack.push_back({pc + 1, at - 1, kNone});
         break;
       }
