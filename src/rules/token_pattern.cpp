@@ -378,6 +378,7 @@ class TokenPatternCompiler {
 
  private:
   static constexpr int kMaxRepeat = 100;
+  static constexpr int kMaxDepth = 100;  // nested groups and sub-patterns (the parser and the tree's walks recurse)
   static constexpr std::size_t kMaxProgram = 100000;
 
   bool fail(std::string msg, std::size_t at) {
@@ -501,6 +502,7 @@ class TokenPatternCompiler {
     const std::size_t at = pos_;
     const char c = src_[pos_];
     if (c == '(') {
+      if (depth_ >= kMaxDepth) return fail("groups nested more than 100 deep", at);
       ++pos_;
       std::uint32_t group = 0;
       if (src_.compare(pos_, 3, "?P<") == 0 || src_.compare(pos_, 2, "?<") == 0) {
@@ -522,7 +524,10 @@ class TokenPatternCompiler {
         return fail("a group is ( ), (?: ) or (?P<name> )", at);
       }
       Node inner;
-      if (!parse_alt(inner)) return false;
+      ++depth_;
+      const bool inner_ok = parse_alt(inner);
+      --depth_;
+      if (!inner_ok) return false;
       skip_space();
       if (pos_ >= src_.size() || src_[pos_] != ')') return fail("missing ')'", at);
       ++pos_;
@@ -608,8 +613,9 @@ class TokenPatternCompiler {
   // `%{name}` of a token sub-pattern: its elements as a group, written
   // into the expanded source in its place.
   bool parse_sub_pattern(const std::string& name, const std::string& sub, std::size_t at, std::size_t close, Node& atom) {
-    if (std::find(stack_.begin(), stack_.end(), name) != stack_.end() || stack_.size() > 64)
+    if (std::find(stack_.begin(), stack_.end(), name) != stack_.end())
       return fail("token pattern cycle through %{" + name + "}", at);
+    if (depth_ >= kMaxDepth) return fail("groups nested more than 100 deep", at);
     out_.expanded_.append(src_.substr(copied_, at - copied_));
     out_.expanded_ += "(?: ";
     const std::string_view outer = src_;
@@ -617,7 +623,9 @@ class TokenPatternCompiler {
     src_ = sub;
     pos_ = copied_ = 0;
     Node inner;
+    ++depth_;
     const bool ok = parse_alt(inner) && expect_end();
+    --depth_;
     if (ok) out_.expanded_.append(src_.substr(copied_));
     src_ = outer;
     stack_.pop_back();
@@ -838,6 +846,7 @@ class TokenPatternCompiler {
   TokenPattern::Inst::Space gaps_ = TokenPattern::Inst::kAny;  // between elements, from (?gaps=...)
   std::size_t copied_ = 0;  // source copied to expanded_ so far
   std::vector<std::string> stack_;  // the token sub-patterns being read
+  int depth_ = 0;                   // groups and sub-patterns open
   const TokenPattern::Env& env_;
   TokenPattern& out_;
   std::vector<TokenPattern::Inst>* prog_ = &out_.program_;  // the program emit() writes (after out_)

@@ -85,3 +85,13 @@ TEST_CASE("regression: an out-of-range numeric reference in HTML gave text that 
   // A reference in range is decoded as before.
   CHECK(html_to_text("<p>&#36;5 &amp; &#x20AC;</p>") == "$5 & \xE2\x82\xAC\n");
 }
+
+TEST_CASE("regression: a token pattern of thousands of nested groups overflowed the stack", "[regression][tokens]") {
+  // Found by the `tokens` fuzz target in its first minute (a rule file can
+  // hold such a pattern as well): the parser recursed once per group.
+  const std::string yaml = "rules:\n  - id: t.deep\n    type: date\n    tokens: '" + std::string(20000, '(') + "a" +
+                           std::string(20000, ')') + "'\n";
+  Diagnostics diags;
+  load_rules_from_string("deep.yaml", yaml, diags);
+  CHECK(has_message(diags, "groups nested more than 100 deep"));
+}

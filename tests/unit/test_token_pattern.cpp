@@ -266,6 +266,9 @@ TEST_CASE("token patterns: errors name what and where", "[tokens]") {
   CHECK(error_of("a ^(b c)") == "'~' and '^' go before a word, a quoted text, a lexicon or a regex @2");
   CHECK(error_of("a-b") == "'a-b' is more than one token: quote it @0");
   CHECK(error_of("a (b?)*") == "a repetition of something that can match no token @6");
+  // Nesting is bounded: the parser and the walks of the tree recurse.
+  CHECK(Compiled(std::string(100, '(') + "a" + std::string(100, ')')).pattern);
+  CHECK(error_of(std::string(5000, '(') + "a" + std::string(5000, ')')) == "groups nested more than 100 deep @100");
 }
 
 TEST_CASE("a token rule loads, runs in the scanner, and survives a snapshot", "[tokens]") {
