@@ -332,10 +332,12 @@ class TokenPatternCompiler {
       return false;
     }
     std::vector<std::uint64_t> first;
-    out_.anchored_ = first_words(root, first);
-    if (!out_.anchored_ && root.kind == Node::kSeq) {
+    out_.anchored_ = root.kind != Node::kSeq && first_words(root, first);
+    if (root.kind == Node::kSeq) {
       // The first element every match has whose first words are known
-      // anchors it; the elements before it are walked back over.
+      // anchors it; the elements before it are walked back over. (Optional
+      // words before it, such as "the", would make far more places to try
+      // than the element they precede.)
       for (std::size_t k = 0; k < root.kids.size(); ++k) {
         first.clear();
         if (nullable(root.kids[k]) || !first_words(root.kids[k], first)) continue;

@@ -157,15 +157,25 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     CHECK(matches(*c.pattern, "a b a a b a a a a b") == std::vector<std::string>{"a a b", "a a a b"});
   }
   SECTION("first words: anchored patterns know where they can start") {
+    // An optional first word ("the") is walked back over from the element
+    // after it, whose words anchor the pattern.
     Compiled c("the? (?P<d>%{ord}) of", {lexicon_of("ord", {"first", "twenty-first"})});
     REQUIRE(c.pattern);
     CHECK(c.pattern->anchored());
+    CHECK(c.pattern->max_back() == 1);
     auto w = c.pattern->first_words();
-    CHECK(w.size() == 3);
-    for (const char* word : {"THE", "first", "Twenty"})
+    CHECK(w.size() == 2);
+    for (const char* word : {"first", "Twenty"})
       CHECK(std::find(w.begin(), w.end(), fold_hash(word)) != w.end());
-    CHECK(matches(*c.pattern, "The twenty-first of May and first of June") ==
-          std::vector<std::string>{"The twenty-first of|twenty-first", "first of|first"});
+    const std::string text = "The twenty-first of May and first of June, the the first";
+    const auto tokens = tokenize(text);
+    CHECK(TokenIndex({c.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 1, 3, 7, 12, 13});
+    CHECK(matches(*c.pattern, text) == std::vector<std::string>{"The twenty-first of|twenty-first", "first of|first"});
+    // A first element that every match has anchors it alone.
+    Compiled d("(?P<d>%{ord}) of the?", {lexicon_of("ord", {"first"})});
+    REQUIRE(d.pattern);
+    CHECK(d.pattern->max_back() == 0);
+    CHECK(d.pattern->first_words() == std::vector<std::uint64_t>{fold_hash("first")});
   }
   SECTION("nested repetition ends, and stays linear") {
     Compiled c("(a+ a?)* b");
