@@ -331,42 +331,29 @@ class TokenPatternCompiler {
       error_at = 0;
       return false;
     }
-    std::vector<std::uint64_t> first;
-    out_.anchored_ = root.kind != Node::kSeq && first_words(root, first);
-    if (root.kind == Node::kSeq) {
-      // The first element every match has whose first words are known
-      // anchors it; the elements before it are walked back over. (Optional
-      // words before it, such as "the", would make far more places to try
-      // than the element they precede.)
-      for (std::size_t k = 0; k < root.kids.size(); ++k) {
-        first.clear();
-        if (nullable(root.kids[k]) || !first_words(root.kids[k], first)) continue;
-        out_.anchored_ = true;
-        out_.max_back_ = 0;
-        Node back{Node::kSeq};
-        for (std::size_t j = k; j-- > 0;) {
-          back.kids.push_back(reversed(root.kids[j]));
-          out_.max_back_ = add_len(out_.max_back_, max_tokens(root.kids[j]));
-        }
-        if (k > 0) {
-          prog_ = &out_.back_program_;
-          emit(back);
+    // The anchors, each with the elements before it run backwards.
+    std::vector<AnchorDraft> drafts;
+    if (anchors_of(root, drafts) && drafts.size() <= kMaxAnchors) {
+      for (AnchorDraft& d : drafts) {
+        TokenPattern::Anchor a;
+        std::sort(d.words.begin(), d.words.end());
+        d.words.erase(std::unique(d.words.begin(), d.words.end()), d.words.end());
+        a.words = std::move(d.words);
+        a.max_back = max_tokens(d.prefix);
+        if (!d.prefix.kids.empty()) {
+          prog_ = &a.back_program;
+          emit(reversed(d.prefix));
           push({TokenPattern::Inst::kMatch});
           prog_ = &out_.program_;
-          for (const auto& lex : out_.lexicons_) {
-            auto w = lex->all_words();
-            std::sort(w.begin(), w.end());
-            w.erase(std::unique(w.begin(), w.end()), w.end());
-            out_.back_words_.push_back(std::move(w));
-          }
         }
-        break;
+        out_.anchors_.push_back(std::move(a));
       }
-    }
-    if (out_.anchored_) {
-      std::sort(first.begin(), first.end());
-      first.erase(std::unique(first.begin(), first.end()), first.end());
-      out_.first_words_ = std::move(first);
+      for (const auto& lex : out_.lexicons_) {
+        auto w = lex->all_words();
+        std::sort(w.begin(), w.end());
+        w.erase(std::unique(w.begin(), w.end()), w.end());
+        out_.back_words_.push_back(std::move(w));
+      }
     }
     out_.expanded_.append(src_.substr(copied_));
     // Capture slots: two per group, then one per regex with groups.
@@ -710,6 +697,55 @@ class TokenPatternCompiler {
       case Node::kGroup:
       case Node::kRepeat:
         return first_words(n.kids[0], out);
+    }
+    return false;
+  }
+
+  // An anchor found in the tree: its words and the elements before it in
+  // the match (a sequence, in order).
+  struct AnchorDraft {
+    std::vector<std::uint64_t> words;
+    Node prefix{Node::kSeq};
+  };
+  static constexpr std::size_t kMaxAnchors = 64;
+  // The anchors of `n` (false: some match of it has none): a word, quoted
+  // text or lexicon; a sequence's first element that every match has and
+  // that has anchors, the elements before it walked back over (optional
+  // words before an anchor make far more places to try than the anchor);
+  // every branch of an alternation; a repetition's first time round.
+  bool anchors_of(const Node& n, std::vector<AnchorDraft>& out) const {
+    if (out.size() > kMaxAnchors) return false;
+    switch (n.kind) {
+      case Node::kPred:
+      case Node::kLex: {
+        AnchorDraft d;
+        if (!first_words(n, d.words)) return false;
+        out.push_back(std::move(d));
+        return true;
+      }
+      case Node::kGroup:
+        return anchors_of(n.kids[0], out);
+      case Node::kRepeat:
+        return n.min >= 1 && anchors_of(n.kids[0], out);
+      case Node::kAlt:
+        for (const Node& k : n.kids)
+          if (!anchors_of(k, out)) return false;
+        return true;
+      case Node::kSeq:
+        for (std::size_t k = 0; k < n.kids.size(); ++k) {
+          if (nullable(n.kids[k])) continue;
+          std::vector<AnchorDraft> inner;
+          if (!anchors_of(n.kids[k], inner)) continue;
+          for (AnchorDraft& d : inner) {
+            Node prefix{Node::kSeq};
+            prefix.kids.assign(n.kids.begin(), n.kids.begin() + static_cast<std::ptrdiff_t>(k));
+            for (Node& p : d.prefix.kids) prefix.kids.push_back(std::move(p));
+            d.prefix = std::move(prefix);
+            out.push_back(std::move(d));
+          }
+          return true;
+        }
+        return false;
     }
     return false;
   }
@@ -1085,8 +1121,24 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
   return true;
 }
 
-void TokenPattern::starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t anchor,
-                                 std::vector<std::uint32_t>& out) const {
+std::vector<std::uint64_t> TokenPattern::first_words() const {
+  std::vector<std::uint64_t> out;
+  for (const Anchor& a : anchors_) out.insert(out.end(), a.words.begin(), a.words.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::size_t TokenPattern::max_back() const {
+  std::size_t most = 0;
+  for (const Anchor& a : anchors_) most = std::max(most, a.max_back);
+  return most;
+}
+
+void TokenPattern::starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a,
+                                 std::size_t anchor, std::vector<std::uint32_t>& out) const {
+  const std::vector<Inst>& back_program_ = anchors_[a].back_program;
+  const std::size_t max_back_ = anchors_[a].max_back;
   if (back_program_.empty()) {
     out.push_back(static_cast<std::uint32_t>(anchor));
     return;
@@ -1150,13 +1202,13 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
 // The index
 
 TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patterns_(patterns) {
-  std::map<std::uint64_t, std::vector<std::uint32_t>> by_word;
+  std::map<std::uint64_t, std::vector<std::pair<std::uint32_t, std::uint32_t>>> by_word;
   for (std::size_t k = 0; k < patterns.size(); ++k) {
-    if (!patterns[k] || !patterns[k]->anchored()) continue;
-    for (std::uint64_t h : patterns[k]->first_words()) {
-      auto& slots = by_word[h];
-      if (slots.empty() || slots.back() != k) slots.push_back(static_cast<std::uint32_t>(k));
-    }
+    if (!patterns[k]) continue;
+    const auto& anchors = patterns[k]->anchors();
+    for (std::size_t a = 0; a < anchors.size(); ++a)
+      for (std::uint64_t h : anchors[a].words)
+        by_word[h].emplace_back(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(a));
   }
   std::size_t size = 16;
   while (size < 2 * by_word.size()) size *= 2;
@@ -1177,16 +1229,18 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     const std::uint64_t h = tokens[t].folded;
     for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask; table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
-      for (std::uint32_t k : lists_[table_[i].list - 1]) {
+      for (const auto& [k, a] : lists_[table_[i].list - 1]) {
         // The anchor's token, or where the elements before it may start.
-        if (patterns_[k]->max_back() == 0) out[k].push_back(static_cast<std::uint32_t>(t));
-        else patterns_[k]->starts_before(text, tokens, t, out[k]);
+        if (patterns_[k]->anchors()[a].max_back == 0) out[k].push_back(static_cast<std::uint32_t>(t));
+        else patterns_[k]->starts_before(text, tokens, a, t, out[k]);
       }
       break;
     }
   }
+  // In order, once each (several anchors, or walks back, may repeat or
+  // precede tokens already listed).
   for (std::size_t k = 0; k < out.size(); ++k) {
-    if (!patterns_[k] || patterns_[k]->max_back() == 0) continue;
+    if (!patterns_[k] || (patterns_[k]->anchors().size() < 2 && patterns_[k]->max_back() == 0)) continue;
     std::sort(out[k].begin(), out[k].end());
     out[k].erase(std::unique(out[k].begin(), out[k].end()), out[k].end());
   }

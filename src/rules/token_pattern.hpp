@@ -97,6 +97,9 @@ class TokenLexicon {
 
 class TokenPattern {
  public:
+  struct Inst;  // one instruction of the matcher's program (token_pattern.cpp)
+  struct Pred;  // a token predicate: a word or a regex
+
   // What compiling needs from the rule set.
   struct Env {
     // The TokenLexicon of `%{name}`, or null when there is no such lexicon.
@@ -122,21 +125,29 @@ class TokenPattern {
   // too, spans inside the token it matched (the last one, in a repetition).
   std::size_t groups() const { return names_.size(); }
   const std::vector<std::string>& names() const { return names_; }
-  // Whether the index can tell where matches may start: every match has a
-  // token of first_words() (fold_hash), its first one or, when the pattern
-  // starts with elements that cannot be told by their words (a `/regex/`),
-  // the first of the first element that can (the anchor), preceded by up
-  // to max_back() tokens (SIZE_MAX: no bound) that the elements before the
-  // anchor match (starts_before()). Else any token may start one.
-  bool anchored() const { return anchored_; }
-  const std::vector<std::uint64_t>& first_words() const { return first_words_; }
-  std::size_t max_back() const { return max_back_; }
-  // The tokens where a match whose anchor is token `anchor` may start,
-  // appended to `out` (in no order): the elements before the anchor run
-  // backwards from it, every place where they can all have matched (white
-  // space and a lexicon's spacing not checked: more places, never fewer).
-  // After kMaxBackStates states, every token of the max_back() before.
-  void starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t anchor,
+  // Where matches may start, for the index: each anchor is an element
+  // every match (of its branch) has, with known first words: the first
+  // such element of a sequence, in each branch of an alternation. Tokens
+  // of its words() are where it may be; the elements before it in the
+  // match (a `/regex/` name, optional words) run backwards from there
+  // (starts_before()), over at most max_back tokens (0: the match starts
+  // at the anchor; SIZE_MAX: no bound). No anchors: any token may start one.
+  struct Anchor {
+    std::vector<std::uint64_t> words;  // fold_hash, sorted
+    std::size_t max_back = 0;
+    std::vector<Inst> back_program;  // the elements before it, reversed
+  };
+  bool anchored() const { return !anchors_.empty(); }
+  const std::vector<Anchor>& anchors() const { return anchors_; }
+  // All anchors' words (sorted) and their largest max_back (for tests).
+  std::vector<std::uint64_t> first_words() const;
+  std::size_t max_back() const;
+  // The tokens where a match whose anchor `a` is at token `anchor` may
+  // start, appended to `out` (in no order): every place where the elements
+  // before the anchor can all have matched (white space and a lexicon's
+  // spacing not checked: more places, never fewer). After kMaxBackStates
+  // states, every token of the max_back before.
+  void starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a, std::size_t anchor,
                      std::vector<std::uint32_t>& out) const;
   static constexpr std::size_t kMaxBackStates = 4096;
 
@@ -148,8 +159,6 @@ class TokenPattern {
   bool find(std::string_view text, const std::vector<Token>& tokens, std::size_t from,
             const std::vector<std::uint32_t>* starts, std::vector<Span>& out) const;
 
-  struct Inst;
-  struct Pred;
 
  private:
   bool match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const;
@@ -160,14 +169,9 @@ class TokenPattern {
   std::vector<std::string> names_;
   std::string expanded_;
   std::size_t slots_ = 0;  // the matcher's capture slots
-  bool anchored_ = false;
-  std::vector<std::uint64_t> first_words_;
-  // The elements before the anchor, reversed (the last first), as a
-  // program run backwards from the anchor; at most max_back_ tokens (0:
-  // none before the anchor). A kLex there is any 1 to max_tokens() tokens
-  // of back_words_ of that lexicon (sorted fold_hash of its forms' tokens).
-  std::size_t max_back_ = 0;
-  std::vector<Inst> back_program_;
+  std::vector<Anchor> anchors_;
+  // A back_program's kLex is any 1 to max_tokens() tokens among back_words_
+  // of that lexicon (sorted fold_hash of its forms' tokens).
   std::vector<std::vector<std::uint64_t>> back_words_;  // per lexicons_ index
   friend class TokenPatternCompiler;
 };
@@ -188,7 +192,8 @@ class TokenIndex {
     std::uint32_t list = 0;  // index + 1 into lists_; 0: empty
   };
   std::vector<Slot> table_;  // open addressing, a power of two
-  std::vector<std::vector<std::uint32_t>> lists_;
+  // Per word: the (pattern, anchor) pairs it anchors.
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists_;
   std::vector<const TokenPattern*> patterns_;
 };
 

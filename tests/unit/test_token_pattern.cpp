@@ -68,6 +68,13 @@ std::vector<std::string> matches(const TokenPattern& p, std::string_view text) {
   return out;
 }
 
+// The whole matches alone, found by trying every token.
+std::vector<std::string> matches_text(const TokenPattern& p, std::string_view text) {
+  std::vector<std::string> out;
+  for (const std::string& m : matches(p, text)) out.push_back(m.substr(0, m.find('|')));
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("tokenize: words, numbers, punctuation, white space", "[tokens]") {
@@ -238,6 +245,25 @@ TEST_CASE("token patterns: anchored on a later element, walked back over the one
   for (std::size_t pos = 0; c.pattern->find(text, tokens, pos, &starts[0], groups); pos = groups[0].end)
     found.push_back(text.substr(groups[0].start, groups[0].size()));
   CHECK(found == std::vector<std::string>{"Yesterday Ana Ruiz said", "Bo Li told reporters", "Al said"});
+  // Each branch of an alternation has its own anchor: a number then a
+  // currency word, or a number and a scale in one token then the word.
+  Compiled alt("(/\\d+/ (?P<cur>%{cur}) | /(?P<n>\\d+)(?P<scale>mln)/ (?P<cur__2>%{cur})) each?",
+               {lexicon_of("cur", {"dlrs", "usd"})});
+  REQUIRE(alt.pattern);
+  REQUIRE(alt.pattern->anchors().size() == 2);
+  CHECK(alt.pattern->anchors()[0].max_back == 1);
+  CHECK(alt.pattern->anchors()[1].max_back == 1);
+  // A branch with no words at all (one regex token) leaves the whole unanchored.
+  CHECK_FALSE(Compiled("(/\\d+/ dlrs | /\\d+usd/)").pattern->anchored());
+  const std::string t4 = "5 dlrs, 7mln usd each, 8 usd, 9mln";
+  const auto tok4 = tokenize(t4);
+  std::vector<Span> g;
+  std::vector<std::string> found4;
+  const auto s4 = TokenIndex({alt.pattern.get()}).starts(t4, tok4);
+  for (std::size_t pos = 0; alt.pattern->find(t4, tok4, pos, &s4[0], g); pos = g[0].end)
+    found4.push_back(t4.substr(g[0].start, g[0].size()));
+  CHECK(found4 == matches_text(*alt.pattern, t4));
+  CHECK(found4 == std::vector<std::string>{"5 dlrs", "7mln usd each", "8 usd"});
   // A bounded prefix is walked back at most that far.
   Compiled two("/[A-Z]\\w+/{1,2} said");
   REQUIRE(two.pattern);
