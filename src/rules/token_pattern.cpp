@@ -292,7 +292,8 @@ namespace {
 struct Node {
   enum Kind { kPred, kLex, kSeq, kAlt, kGroup, kRepeat } kind;
   std::uint32_t arg = 0;  // pred or lexicon index; group number for kGroup (0: not capturing)
-  TokenPattern::Inst::Space space = TokenPattern::Inst::kAny;
+  TokenPattern::Inst::Space space = TokenPattern::Inst::kAny;  // ~ or ^ before it (kNone, kBlank)
+  TokenPattern::Inst::Space mode = TokenPattern::Inst::kAny;   // the (?gaps=...) in force where it was read
   int min = 0, max = 0;  // kRepeat; max -1: unbounded
   bool greedy = true;
   std::vector<Node> kids;
@@ -311,9 +312,7 @@ class TokenPatternCompiler {
     if (src_.compare(pos_, 7, "(?gaps=") == 0) {
       const std::size_t close = src_.find(')', pos_);
       const std::string mode(src_.substr(pos_ + 7, close == std::string_view::npos ? 0 : close - pos_ - 7));
-      if (mode == "line") gaps_ = TokenPattern::Inst::kLine;
-      else if (mode == "paragraph") gaps_ = TokenPattern::Inst::kParagraph;
-      else if (mode != "any") {
+      if (close == std::string_view::npos || !gap_mode(mode, gaps_)) {
         error = "(?gaps=...) is any, line or paragraph";
         error_at = pos_;
         return false;
@@ -419,15 +418,44 @@ class TokenPatternCompiler {
       }
       Node atom;
       if (!parse_atom(atom)) return false;
-      if (space != TokenPattern::Inst::kAny) {
-        if (atom.kind != Node::kPred && atom.kind != Node::kLex && !(atom.kind == Node::kSeq && !atom.kids.empty()))
-          return fail("'~' and '^' go before a word, a quoted text, a lexicon or a regex", at);
-        Node& first = atom.kind == Node::kSeq ? atom.kids[0] : atom;
-        first.space = space;
-      }
+      if (space != TokenPattern::Inst::kAny) apply_space(atom, space);
       if (!parse_quantifier(atom)) return false;
       seq.kids.push_back(std::move(atom));
     }
+  }
+
+  // `~` or `^` before an element: on every token it may start with (a
+  // quoted text's first word; each branch's first; past optional ones),
+  // unless one of its own is written there.
+  static void apply_space(Node& n, TokenPattern::Inst::Space s) {
+    switch (n.kind) {
+      case Node::kPred:
+      case Node::kLex:
+        if (n.space == TokenPattern::Inst::kAny) n.space = s;
+        return;
+      case Node::kSeq:
+        for (Node& k : n.kids) {
+          apply_space(k, s);
+          if (!nullable(k)) return;
+        }
+        return;
+      case Node::kAlt:
+        for (Node& k : n.kids) apply_space(k, s);
+        return;
+      case Node::kGroup:
+      case Node::kRepeat:
+        apply_space(n.kids[0], s);
+        return;
+    }
+  }
+
+  // The mode of `(?gaps=MODE)` or `(?gaps=MODE: ...)`; false if unknown.
+  static bool gap_mode(const std::string& name, TokenPattern::Inst::Space& mode) {
+    if (name == "any") mode = TokenPattern::Inst::kAny;
+    else if (name == "line") mode = TokenPattern::Inst::kLine;
+    else if (name == "paragraph") mode = TokenPattern::Inst::kParagraph;
+    else return false;
+    return true;
   }
 
   bool parse_quantifier(Node& atom) {
@@ -509,6 +537,27 @@ class TokenPatternCompiler {
         pos_ = close + 1;
       } else if (src_.compare(pos_, 2, "?:") == 0) {
         pos_ += 2;
+      } else if (src_.compare(pos_, 6, "?gaps=") == 0) {
+        // A group with white space of its own between its elements.
+        const std::size_t colon = src_.find(':', pos_);
+        TokenPattern::Inst::Space mode{};
+        if (colon == std::string_view::npos || !gap_mode(std::string(src_.substr(pos_ + 6, colon - pos_ - 6)), mode))
+          return fail("(?gaps=...) is any, line or paragraph", at);
+        pos_ = colon + 1;
+        const auto outer = gaps_;
+        gaps_ = mode;
+        Node inner;
+        ++depth_;
+        const bool inner_ok = parse_alt(inner);
+        --depth_;
+        gaps_ = outer;
+        if (!inner_ok) return false;
+        skip_space();
+        if (pos_ >= src_.size() || src_[pos_] != ')') return fail("missing ')'", at);
+        ++pos_;
+        atom = Node{Node::kGroup};
+        atom.kids.push_back(std::move(inner));
+        return true;
       } else if (pos_ < src_.size() && src_[pos_] == '?') {
         return fail("a group is ( ), (?: ) or (?P<name> )", at);
       }
@@ -537,6 +586,7 @@ class TokenPatternCompiler {
       }
       pos_ = close + 1;
       atom = Node{Node::kLex};
+      atom.mode = gaps_;
       atom.arg = static_cast<std::uint32_t>(out_.lexicons_.size());
       out_.lexicons_.push_back(std::move(lex));
       return true;
@@ -638,6 +688,7 @@ class TokenPatternCompiler {
   }
   bool add_pred(TokenPattern::Pred p, Node& atom) {
     atom = Node{Node::kPred};
+    atom.mode = gaps_;
     // The same word or regex (without groups) written twice is one
     // predicate, whose result a search remembers per token.
     if (p.inner.empty()) {
@@ -804,9 +855,9 @@ class TokenPatternCompiler {
         if (n.kind == Node::kPred && !out_.preds_[n.arg].inner.empty())
           push({Inst::kSave, Inst::kAny, out_.preds_[n.arg].slot});
         Inst i{n.kind == Node::kPred ? Inst::kTok : Inst::kLex};
-        i.space = n.space == Inst::kAny ? gaps_ : n.space;
+        i.space = n.space == Inst::kAny ? n.mode : n.space;
         if (n.space == Inst::kBlank)
-          i.space = gaps_ == Inst::kLine ? Inst::kLineSome : gaps_ == Inst::kParagraph ? Inst::kParagraphSome : Inst::kSome;
+          i.space = n.mode == Inst::kLine ? Inst::kLineSome : n.mode == Inst::kParagraph ? Inst::kParagraphSome : Inst::kSome;
         i.arg = n.arg;
         push(i);
         return;

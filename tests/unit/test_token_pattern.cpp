@@ -219,6 +219,16 @@ TEST_CASE("token patterns: (?gaps=...) says what white space may be between elem
   REQUIRE(blank_any.pattern);
   CHECK(matches(*blank_line.pattern, "x,y x, y x,\ny") == std::vector<std::string>{"x, y"});
   CHECK(matches(*blank_any.pattern, "x,y x, y x,\ny") == std::vector<std::string>{"x, y", "x,\ny"});
+  // Before a group, ~ and ^ hold for every token the group may start with.
+  Compiled group("x ~('-' | '.') ^(w? v)");
+  REQUIRE(group.pattern);
+  CHECK(matches(*group.pattern, "x- v, x.  w v, x - v, x.v, x.w v") == std::vector<std::string>{"x- v", "x.  w v"});
+  // A group of its own gaps: before each of its elements, the first included.
+  Compiled local("(?gaps=paragraph) a (?gaps=line: b c) d");
+  REQUIRE(local.pattern);
+  CHECK(matches(*local.pattern, "a\nb c\nd, a b\nc d, a b c\nd") == std::vector<std::string>{"a b c\nd"});
+  Compiled bad_local("a (?gaps=lines: b)");
+  CHECK_FALSE(bad_local.pattern);
   Compiled bad("(?gaps=lines) x");
   CHECK_FALSE(bad.pattern);
   CHECK(bad.error == "(?gaps=...) is any, line or paragraph");
@@ -298,8 +308,6 @@ TEST_CASE("token patterns: errors name what and where", "[tokens]") {
   CHECK(error_of("a{3,2}") == "a repetition {m,n} needs m <= n @1");
   CHECK(error_of("a{101}") == "a repetition goes up to 100 @1");
   CHECK(error_of("(?P<x>a) (?P<x>b)") == "duplicate group name 'x' @13");
-  CHECK(error_of("a ~(b c)") == "'~' and '^' go before a word, a quoted text, a lexicon or a regex @2");
-  CHECK(error_of("a ^(b c)") == "'~' and '^' go before a word, a quoted text, a lexicon or a regex @2");
   CHECK(error_of("a-b") == "'a-b' is more than one token: quote it @0");
   CHECK(error_of("a (b?)*") == "a repetition of something that can match no token @6");
   // Nesting is bounded: the parser and the walks of the tree recurse.
