@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "rules/rule_set.hpp"
+#include "rules/simple_regex.hpp"
 
 namespace extract {
 
@@ -265,6 +266,9 @@ struct TokenPattern::Pred {
   std::uint64_t hash = 0;
   bool fold = true;
   std::shared_ptr<const RE2> regex;
+  // The same regex without RE2, when it is simple enough (rules/simple_regex.hpp).
+  std::shared_ptr<const SimpleRegex> simple;
+  bool full_match(std::string_view token) const { return simple ? simple->full_match(token) : RE2::FullMatch(token, *regex); }
   // A regex's named groups: (its group number, the pattern's group), read
   // from the token it matched, whose index the matcher saves in `slot`.
   std::vector<std::pair<int, std::uint32_t>> inner;
@@ -409,7 +413,6 @@ class TokenPatternCompiler {
     for (;;) {
       skip_space();
       if (pos_ >= src_.size() || src_[pos_] == '|' || src_[pos_] == ')') return true;
-      const std::size_t at = pos_;
       auto space = TokenPattern::Inst::kAny;
       if (src_[pos_] == '~' || src_[pos_] == '^') {
         space = src_[pos_] == '~' ? TokenPattern::Inst::kNone : TokenPattern::Inst::kBlank;
@@ -610,6 +613,7 @@ class TokenPatternCompiler {
       auto re = std::make_shared<const RE2>(*expanded, env_.options);
       if (!re->ok()) return fail("invalid regex: " + re->error(), at);
       TokenPattern::Pred p;
+      p.simple = SimpleRegex::compile(*expanded);
       for (const auto& [name, index] : re->NamedCapturingGroups()) {
         if (std::find(out_.names_.begin(), out_.names_.end(), name) != out_.names_.end())
           return fail("duplicate group name '" + name + "'", at);
@@ -983,8 +987,14 @@ struct TokenMatcher {
     seen_at.clear();
     seen_count = 0;
   }
+  // At most this many states and answers are remembered (16 MB each): past
+  // it they are forgotten and found again, which costs time, never a
+  // different match (every repetition reads a token each time round, so a
+  // search ends without them).
+  static constexpr std::size_t kMaxRemembered = std::size_t{1} << 20;
   // Marks the state; false when it was marked already.
   bool visit(std::uint32_t pc, std::uint32_t at) {
+    if (seen_count >= kMaxRemembered) clear_seen();
     if (2 * (seen_count + 1) > seen.size()) grow();
     const std::uint64_t key = pc * stride + at + 1;
     std::size_t mask = seen.size() - 1, i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
@@ -1004,6 +1014,10 @@ struct TokenMatcher {
   // The result of `test` for predicate `pred` on token `at`, computed once.
   template <typename Test>
   bool remembered(std::uint32_t pred, std::uint32_t at, const Test& test) {
+    if (memo_at.size() >= kMaxRemembered) {
+      for (std::uint32_t i : memo_at) memo[i] = 0;
+      memo_at.clear();
+    }
     if (memo.empty() || 2 * (memo_at.size() + 1) > memo.size()) grow_memo();
     const std::uint64_t key = (std::uint64_t{pred} + 1) * stride + at + 1;
     const std::size_t mask = memo.size() - 1;
@@ -1084,7 +1098,7 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           const Pred& p = preds_[inst.arg];
           const Token& t = tokens[i];
           if (p.regex) {
-            if (!m.remembered(inst.arg, i, [&] { return RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex); }))
+            if (!m.remembered(inst.arg, i, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); }))
               break;
           } else if (t.folded != p.hash || !token_is(text, t, p.text, true)) {
             break;
@@ -1218,7 +1232,7 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
         const Pred& p = preds_[inst.arg];
         const Token& t = tokens[at - 1];
         const bool ok =
-            p.regex ? m.remembered(inst.arg, at - 1, [&] { return RE2::FullMatch(text.substr(t.start, t.end - t.start), *p.regex); })
+            p.regex ? m.remembered(inst.arg, at - 1, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); })
                     : t.folded == p.hash && token_is(text, t, p.text, true);
         if (ok) m.stack.push_back({pc + 1, at - 1, kNone});
         break;
