@@ -7,9 +7,10 @@ namespace extract {
 
 namespace {
 
-// The code point at s[i] (advancing i), or nullopt for invalid UTF-8
-// (overlong forms and values above U+10FFFF included). Surrogates encoded
-// in UTF-8 are characters, as RE2 reads them.
+// The code point at s[i] (advancing i), or nullopt for anything but
+// well-formed UTF-8 (overlong forms, surrogates, values above U+10FFFF).
+// RE2 reads some of those as characters and others not: a text holding one
+// is left to RE2 (SimpleRegex::match).
 std::optional<std::uint32_t> next_code_point(std::string_view s, std::size_t& i) {
   const auto c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) {
@@ -24,7 +25,7 @@ std::optional<std::uint32_t> next_code_point(std::string_view s, std::size_t& i)
     if ((b & 0xC0) != 0x80) return std::nullopt;
     cp = (cp << 6) | (b & 0x3F);
   }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
     return std::nullopt;
   i += n;
   return cp;
@@ -284,7 +285,7 @@ std::shared_ptr<const SimpleRegex> SimpleRegex::compile(std::string_view pattern
   return out;
 }
 
-bool SimpleRegex::full_match(std::string_view text) const {
+int SimpleRegex::match(std::string_view text) const {
   // The states reachable before each character (a Thompson simulation),
   // deduplicated by a generation mark per state.
   thread_local std::vector<std::uint32_t> current, next, mark;
@@ -310,7 +311,7 @@ bool SimpleRegex::full_match(std::string_view text) const {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto cp = next_code_point(text, i);
-    if (!cp) return false;
+    if (!cp) return -1;
     next.clear();
     if (++generation == 0) {
       std::fill(mark.begin(), mark.end(), 0);
@@ -321,11 +322,16 @@ bool SimpleRegex::full_match(std::string_view text) const {
       if (st.kind == State::kClass && st.has(*cp)) add(next, st.next, add);
     }
     std::swap(current, next);
-    if (current.empty()) return false;
+    if (current.empty()) {
+      // No match, unless the rest holds a sequence only RE2 may read.
+      while (i < text.size())
+        if (!next_code_point(text, i)) return -1;
+      return 0;
+    }
   }
   for (std::uint32_t s : current)
-    if (states_[s].kind == State::kMatch) return true;
-  return false;
+    if (states_[s].kind == State::kMatch) return 1;
+  return 0;
 }
 
 }  // namespace extract

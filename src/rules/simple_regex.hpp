@@ -1,8 +1,8 @@
 // A whole-string matcher for the simple regexes token rules test single
 // words with (rules/token_pattern.hpp): character classes, literal
 // characters, `.`, `?`, `*`, `+`, and alternation at the top or inside
-// `(?:...)`. It answers exactly what RE2::FullMatch answers for such a
-// pattern (the `simple_regex` fuzz target holds it to RE2), in a few
+// `(?:...)`. On well-formed UTF-8 it answers exactly what RE2::FullMatch
+// answers for such a pattern (the `simple_regex` fuzz target holds it to RE2), in a few
 // nanoseconds a word where an RE2 call costs about 100: names are tested
 // word by word before every speech verb or ticker.
 //
@@ -22,8 +22,9 @@ class SimpleRegex {
   // The matcher of `pattern` (RE2 syntax, UTF-8), or null when the pattern
   // uses anything this class does not handle.
   static std::shared_ptr<const SimpleRegex> compile(std::string_view pattern);
-  // Whether all of `text` matches. Invalid UTF-8 never does (as in RE2).
-  bool full_match(std::string_view text) const;
+  // Whether all of `text` matches: 1 or 0, or -1 when `text` is not
+  // well-formed UTF-8 (RE2 reads some such sequences as characters: ask it).
+  int match(std::string_view text) const;
 
  private:
   struct Range {

@@ -268,7 +268,11 @@ struct TokenPattern::Pred {
   std::shared_ptr<const RE2> regex;
   // The same regex without RE2, when it is simple enough (rules/simple_regex.hpp).
   std::shared_ptr<const SimpleRegex> simple;
-  bool full_match(std::string_view token) const { return simple ? simple->full_match(token) : RE2::FullMatch(token, *regex); }
+  bool full_match(std::string_view token) const {
+    if (simple)
+      if (const int m = simple->match(token); m >= 0) return m == 1;
+    return RE2::FullMatch(token, *regex);
+  }
   // A regex's named groups: (its group number, the pattern's group), read
   // from the token it matched, whose index the matcher saves in `slot`.
   std::vector<std::pair<int, std::uint32_t>> inner;
