@@ -4,7 +4,6 @@
 #include <limits>
 
 #include "rules/rule_set.hpp"
-#include "rules/simple_regex.hpp"
 
 namespace extract {
 
@@ -266,13 +265,7 @@ struct TokenPattern::Pred {
   std::uint64_t hash = 0;
   bool fold = true;
   std::shared_ptr<const RE2> regex;
-  // The same regex without RE2, when it is simple enough (rules/simple_regex.hpp).
-  std::shared_ptr<const SimpleRegex> simple;
-  bool full_match(std::string_view token) const {
-    if (simple)
-      if (const int m = simple->match(token); m >= 0) return m == 1;
-    return RE2::FullMatch(token, *regex);
-  }
+  bool full_match(std::string_view token) const { return RE2::FullMatch(token, *regex); }
   // A regex's named groups: (its group number, the pattern's group), read
   // from the token it matched, whose index the matcher saves in `slot`.
   std::vector<std::pair<int, std::uint32_t>> inner;
@@ -617,7 +610,6 @@ class TokenPatternCompiler {
       auto re = std::make_shared<const RE2>(*expanded, env_.options);
       if (!re->ok()) return fail("invalid regex: " + re->error(), at);
       TokenPattern::Pred p;
-      p.simple = SimpleRegex::compile(*expanded);
       for (const auto& [name, index] : re->NamedCapturingGroups()) {
         if (std::find(out_.names_.begin(), out_.names_.end(), name) != out_.names_.end())
           return fail("duplicate group name '" + name + "'", at);
