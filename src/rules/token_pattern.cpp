@@ -960,9 +960,57 @@ std::shared_ptr<const TokenPattern> TokenPattern::compile(std::string_view sourc
 // ---------------------------------------------------------------------------
 // Matching
 
-// A search's working state: the backtracking stack, the captures, and the
+// An open-addressing table of nonzero 64-bit entries, each found by its
+// key (the entry shifted right by `shift`), cleared by the slots in use.
+// At most kMaxRemembered entries (16 MB): past it they are forgotten and
+// found again, which costs a search time, never a different match (every
+// repetition reads a token each time round, so a search ends without them).
+class EntryTable {
+ public:
+  static constexpr std::size_t kMaxRemembered = std::size_t{1} << 20;
+  explicit EntryTable(int shift) : shift_(shift) {}
+  // The entry of `key`; else 0, after adding make()'s entry for it.
+  template <typename Make>
+  std::uint64_t find_or_add(std::uint64_t key, const Make& make) {
+    if (used_.size() >= kMaxRemembered) clear();
+    if (2 * (used_.size() + 1) > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = slot_of(key, mask);
+    for (; slots_[i] != 0; i = (i + 1) & mask)
+      if (slots_[i] >> shift_ == key) return slots_[i];
+    slots_[i] = make();
+    used_.push_back(static_cast<std::uint32_t>(i));
+    return 0;
+  }
+  void clear() {
+    for (std::uint32_t i : used_) slots_[i] = 0;
+    used_.clear();
+  }
+
+ private:
+  static std::size_t slot_of(std::uint64_t key, std::size_t mask) { return (key * 0x9E3779B97F4A7C15ull) >> 20 & mask; }
+  void grow() {
+    std::vector<std::uint64_t> old(std::max<std::size_t>(256, slots_.size() * 2), 0);
+    old.swap(slots_);
+    used_.clear();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::uint64_t entry : old) {
+      if (entry == 0) continue;
+      std::size_t i = slot_of(entry >> shift_, mask);
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = entry;
+      used_.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  int shift_;
+  std::vector<std::uint64_t> slots_;  // a power of two, at most half full
+  std::vector<std::uint32_t> used_;   // the slots in use
+};
+
+// A search's working state: the backtracking stack, the captures, the
 // states (instruction, token) already tried, which cannot match when tried
-// again (nothing but the captures depends on how a state was reached).
+// again (nothing but the captures depends on how a state was reached), and
+// the regex predicates' answers per token.
 struct TokenMatcher {
   struct Job {
     std::uint32_t pc;
@@ -972,89 +1020,31 @@ struct TokenMatcher {
   std::vector<Job> stack;
   std::vector<std::uint32_t> caps;
   std::vector<std::uint32_t> ends;  // a lexicon's ends
-  // Tried states: open addressing over keys pc * (tokens + 1) + at, + 1 (0: empty).
-  std::vector<std::uint64_t> seen;
-  std::vector<std::uint32_t> seen_at;  // the slots in use, to clear them alone
-  std::size_t seen_count = 0;
-  std::uint64_t stride = 0;
+  std::uint64_t stride = 0;         // tokens + 1
+  // Tried states, by key pc * stride + at + 1.
+  EntryTable seen{0};
+  // Answers: key << 1 | answer, key = (pred + 1) * stride + token + 1.
+  EntryTable memo{1};
 
-  void clear_seen() {
-    for (std::uint32_t i : seen_at) seen[i] = 0;
-    seen_at.clear();
-    seen_count = 0;
-  }
-  // At most this many states and answers are remembered (16 MB each): past
-  // it they are forgotten and found again, which costs time, never a
-  // different match (every repetition reads a token each time round, so a
-  // search ends without them).
-  static constexpr std::size_t kMaxRemembered = std::size_t{1} << 20;
   // Marks the state; false when it was marked already.
   bool visit(std::uint32_t pc, std::uint32_t at) {
-    if (seen_count >= kMaxRemembered) clear_seen();
-    if (2 * (seen_count + 1) > seen.size()) grow();
     const std::uint64_t key = pc * stride + at + 1;
-    std::size_t mask = seen.size() - 1, i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-    while (seen[i] != 0) {
-      if (seen[i] == key) return false;
-      i = (i + 1) & mask;
-    }
-    seen[i] = key;
-    seen_at.push_back(static_cast<std::uint32_t>(i));
-    ++seen_count;
-    return true;
+    return seen.find_or_add(key, [&] { return key; }) == 0;
   }
-  // Regex predicates' results, by (pred, token): key << 1 | result, key =
-  // (pred + 1) * stride + token + 1; cleared with the states.
-  std::vector<std::uint64_t> memo;
-  std::vector<std::uint32_t> memo_at;
   // The result of `test` for predicate `pred` on token `at`, computed once.
   template <typename Test>
   bool remembered(std::uint32_t pred, std::uint32_t at, const Test& test) {
-    if (memo_at.size() >= kMaxRemembered) {
-      for (std::uint32_t i : memo_at) memo[i] = 0;
-      memo_at.clear();
-    }
-    if (memo.empty() || 2 * (memo_at.size() + 1) > memo.size()) grow_memo();
     const std::uint64_t key = (std::uint64_t{pred} + 1) * stride + at + 1;
-    const std::size_t mask = memo.size() - 1;
-    std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-    for (; memo[i] != 0; i = (i + 1) & mask)
-      if (memo[i] >> 1 == key) return memo[i] & 1;
-    const bool result = test();
-    memo[i] = key << 1 | (result ? 1 : 0);
-    memo_at.push_back(static_cast<std::uint32_t>(i));
-    return result;
-  }
-  void grow_memo() {
-    std::vector<std::uint64_t> old(std::max<std::size_t>(256, memo.size() * 2), 0);
-    old.swap(memo);
-    memo_at.clear();
-    const std::size_t mask = memo.size() - 1;
-    for (std::uint64_t entry : old) {
-      if (entry == 0) continue;
-      std::size_t i = ((entry >> 1) * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-      while (memo[i] != 0) i = (i + 1) & mask;
-      memo[i] = entry;
-      memo_at.push_back(static_cast<std::uint32_t>(i));
-    }
+    bool result = false;
+    const std::uint64_t entry = memo.find_or_add(key, [&] {
+      result = test();
+      return key << 1 | (result ? 1 : 0);
+    });
+    return entry != 0 ? (entry & 1) != 0 : result;
   }
   void clear() {
-    clear_seen();
-    for (std::uint32_t i : memo_at) memo[i] = 0;
-    memo_at.clear();
-  }
-  void grow() {
-    std::vector<std::uint64_t> old(std::max<std::size_t>(256, seen.size() * 2), 0);
-    old.swap(seen);
-    seen_at.clear();
-    const std::size_t mask = seen.size() - 1;
-    for (std::uint64_t key : old) {
-      if (key == 0) continue;
-      std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-      while (seen[i] != 0) i = (i + 1) & mask;
-      seen[i] = key;
-      seen_at.push_back(static_cast<std::uint32_t>(i));
-    }
+    seen.clear();
+    memo.clear();
   }
 };
 
