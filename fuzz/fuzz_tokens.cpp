@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(is_re2_space(text[b]), "byte " + std::to_string(b) + " is in no token");
       space = true;
     }
-    FUZZ_CHECK(t.space_before == (space && k > 0), "token " + std::to_string(k) + ": white space before it");
+    FUZZ_CHECK(t.space_before() == (space && k > 0), "token " + std::to_string(k) + ": white space before it");
     for (std::size_t b = t.start; b < t.end; ++b) FUZZ_CHECK(!is_re2_space(text[b]), "white space in a token");
     FUZZ_CHECK(t.folded == fold_hash(text.substr(t.start, t.end - t.start)), "token hash");
     at = t.end;

@@ -1,10 +1,7 @@
 #include "core/utf8.hpp"
 
 namespace extract {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
   if (c < 0x80) return 1;
@@ -30,11 +27,9 @@ std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
   return len;
 }
 
-}  // namespace
-
 std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = valid_sequence_length(s, i);
+    std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) return i;
     i += n;
   }
@@ -45,7 +40,7 @@ std::string repair_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = valid_sequence_length(s, i);
+    std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -60,7 +55,7 @@ std::string repair_utf8(std::string_view s) {
 std::size_t utf8_length(std::string_view s) {
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = valid_sequence_length(s, i);
+    std::size_t n = utf8_sequence_length(s, i);
     i += n == 0 ? 1 : n;
     ++count;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/utf8.hpp"
 #include "rules/rule_set.hpp"
 
 namespace extract {
@@ -21,17 +22,11 @@ constexpr bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 // The code point at text[i] and its length in bytes; a byte that starts no
 // valid sequence is one code point of its own (returned as -1).
 std::pair<long, std::size_t> decode(std::string_view text, std::size_t i) {
+  const std::size_t n = utf8_sequence_length(text, i);
+  if (n == 0) return {-1, 1};
   const auto c = static_cast<unsigned char>(text[i]);
-  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (c >= 0xF5 || n == 0 || i + n > text.size()) return {-1, 1};
-  long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    if ((b & 0xC0) != 0x80) return {-1, 1};
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return {-1, 1};
+  long cp = n == 1 ? c : c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
   return {cp, n};
 }
 
@@ -60,6 +55,10 @@ std::string lowered(std::string_view s) {
 }
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+// The slot of a 64-bit key (a word's fold_hash, a search state) in an
+// open-addressing table of mask + 1 slots (a power of two).
+std::size_t slot_of(std::uint64_t key, std::size_t mask) { return (key * 0x9E3779B97F4A7C15ull) >> 20 & mask; }
 
 }  // namespace
 
@@ -92,7 +91,8 @@ std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> out;
   out.reserve(text.size() / 5 + 1);
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
+  const std::size_t n = std::min(text.size(), kMaxTokenizedBytes);
+  text = text.substr(0, n);
   // A word character at j: its length in bytes, or 0.
   auto word_at = [&](std::size_t j) -> std::size_t {
     const std::uint8_t k = kBytes.of[p[j]];
@@ -120,7 +120,6 @@ std::vector<Token> tokenize(std::string_view text) {
     Token t;
     t.start = static_cast<std::uint32_t>(i);
     t.gap = out.empty() ? 0 : gap;
-    t.space_before = t.gap > 0;
     gap = 0;
     std::uint64_t h = kFnvOffset;
     std::size_t len = word_at(i);
@@ -168,7 +167,7 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
     for (const Token& t : toks) {
       std::string key = form.substr(t.start, t.end - t.start);
       if (out->case_insensitive_) key = lowered(key);
-      const bool space = t.space_before;
+      const bool space = t.space_before();
       std::uint32_t next = kNone;
       for (std::uint32_t c : out->nodes_[node].children)
         if (out->nodes_[c].key == key && out->nodes_[c].space_before == space) next = c;
@@ -222,7 +221,7 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
     for (; it != children.end() && nodes_[*it].hash == t.folded; ++it) {
       const std::uint32_t c = *it;
       const Node& n = nodes_[c];
-      if (s.node != 0 && n.space_before != t.space_before) continue;
+      if (s.node != 0 && n.space_before != t.space_before()) continue;
       if (!token_is(text, t, n.key, case_insensitive_)) continue;
       if (depth < 64) stack[depth++] = {c, s.at + 1};
     }
@@ -631,7 +630,7 @@ class TokenPatternCompiler {
       for (const Token& t : toks) {
         Node w;
         add_word(body, t, w);
-        if (!atom.kids.empty()) w.space = t.space_before ? TokenPattern::Inst::kSome : TokenPattern::Inst::kNone;
+        if (!atom.kids.empty()) w.space = t.space_before() ? TokenPattern::Inst::kSome : TokenPattern::Inst::kNone;
         atom.kids.push_back(std::move(w));
       }
       return true;
@@ -988,7 +987,6 @@ class EntryTable {
   }
 
  private:
-  static std::size_t slot_of(std::uint64_t key, std::size_t mask) { return (key * 0x9E3779B97F4A7C15ull) >> 20 & mask; }
   void grow() {
     std::vector<std::uint64_t> old(std::max<std::size_t>(256, slots_.size() * 2), 0);
     old.swap(slots_);
@@ -1265,7 +1263,7 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
   while (size < 2 * by_word.size()) size *= 2;
   table_.assign(size, Slot{});
   for (auto& [h, slots] : by_word) {
-    std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & (size - 1);
+    std::size_t i = slot_of(h, size - 1);
     while (table_[i].list != 0) i = (i + 1) & (size - 1);
     table_[i] = Slot{h, static_cast<std::uint32_t>(lists_.size() + 1)};
     lists_.push_back(std::move(slots));
@@ -1278,7 +1276,7 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   const std::size_t mask = table_.size() - 1;
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     const std::uint64_t h = tokens[t].folded;
-    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask; table_[i].list != 0; i = (i + 1) & mask) {
+    for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
         // The anchor's token, or where the elements before it may start.

@@ -39,13 +39,17 @@ class Lexicon;
 struct TokenMatcher;
 
 struct Token {
-  std::uint32_t start = 0, end = 0;  // bytes of the document
-  std::uint64_t folded = 0;          // fold_hash of its text
-  bool space_before = false;         // white space between the previous token and this one
-  // That white space: 0 none, 1 blanks (spaces and tabs), 2 blanks and one
-  // line break (`\n` or `\r\n`), 3 more line breaks, or `\f` or a lone `\r`.
-  std::uint8_t gap = 0;
+  std::uint32_t start = 0;    // bytes of the document
+  std::uint32_t end : 30;     // (a document of at most 1 GiB: see tokenize)
+  // The white space between the previous token and this one: 0 none, 1
+  // blanks (spaces and tabs), 2 blanks and one line break (`\n` or
+  // `\r\n`), 3 more line breaks, or `\f` or a lone `\r`.
+  std::uint32_t gap : 2;
+  std::uint64_t folded = 0;   // fold_hash of its text
+  Token() : end(0), gap(0) {}
+  bool space_before() const { return gap > 0; }
 };
+static_assert(sizeof(Token) == 16, "a token is 16 bytes: a document's tokens take about 3 bytes per byte of text");
 
 // The tokens of `text`: a word is a run of ASCII letters and digits, `_`,
 // and non-ASCII letters (any code point but the punctuation, symbols and
@@ -53,8 +57,9 @@ struct Token {
 // U+2190-U+2BFF, U+3000-U+303F and U+FF01-U+FF0F); a digit's word goes on
 // through `.` or `,` between two digits ("1,500.25"). Any other character
 // (a byte of invalid UTF-8 included) is a token of its own; RE2's white
-// space ([\t\n\f\r ]) separates tokens and is none. Documents are at most
-// 4 GiB (offsets are 32 bits; `extract` reads at most 64 MiB).
+// space ([\t\n\f\r ]) separates tokens and is none. Only the first GiB
+// of a text is read (kMaxTokenizedBytes; `extract` reads at most 64 MiB).
+inline constexpr std::size_t kMaxTokenizedBytes = std::size_t{1} << 30;
 std::vector<Token> tokenize(std::string_view text);
 // A hash of `text` with ASCII letters lowered.
 std::uint64_t fold_hash(std::string_view text);

@@ -92,11 +92,11 @@ TEST_CASE("tokenize: words, numbers, punctuation, white space", "[tokens]") {
   CHECK(texts_of(" \t\n ").empty());
   const auto toks = tokenize("a  b,c\nd");
   REQUIRE(toks.size() == 5);
-  CHECK_FALSE(toks[0].space_before);
-  CHECK(toks[1].space_before);
-  CHECK_FALSE(toks[2].space_before);
-  CHECK_FALSE(toks[3].space_before);
-  CHECK(toks[4].space_before);
+  CHECK_FALSE(toks[0].space_before());
+  CHECK(toks[1].space_before());
+  CHECK_FALSE(toks[2].space_before());
+  CHECK_FALSE(toks[3].space_before());
+  CHECK(toks[4].space_before());
   CHECK(toks[0].folded == fold_hash("A"));
   CHECK(toks[0].folded != fold_hash("b"));
 }
@@ -197,8 +197,9 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
 TEST_CASE("token patterns: (?gaps=...) says what white space may be between elements", "[tokens]") {
   const auto gaps = tokenize("a b\nc\r\nd\n\ne\ff");
   REQUIRE(gaps.size() == 6);
-  CHECK(std::vector<int>{gaps[0].gap, gaps[1].gap, gaps[2].gap, gaps[3].gap, gaps[4].gap, gaps[5].gap} ==
-        std::vector<int>{0, 1, 2, 2, 3, 3});
+  std::vector<unsigned> gap_of;
+  for (const Token& t : gaps) gap_of.push_back(t.gap);
+  CHECK(gap_of == std::vector<unsigned>{0, 1, 2, 2, 3, 3});
   Compiled any("x y"), line("(?gaps=line) x y"), paragraph("(?gaps=paragraph) x y");
   REQUIRE(any.pattern);
   REQUIRE(line.pattern);
