@@ -278,11 +278,11 @@ struct TokenPattern::Pred {
 // after the previous token), kSome (white space before it), kLine (none,
 // or blanks without a line break: Token::gap at most 1), kParagraph (at
 // most one line break: gap at most 2), kLineSome and kParagraphSome (the
-// same, but not none). Never checked on a match's first token. (kBlank,
-// `^`, is only the parser's: it becomes kSome, kLineSome or kParagraphSome.)
+// same, but not none). Never checked on a match's first token. (`^` is
+// kSome, kLineSome or kParagraphSome, by the gaps where it is written.)
 struct TokenPattern::Inst {
   enum Op : std::uint8_t { kTok, kLex, kSplit, kJmp, kSave, kMatch } op;
-  enum Space : std::uint8_t { kAny, kNone, kSome, kLine, kParagraph, kLineSome, kParagraphSome, kBlank } space = kAny;
+  enum Space : std::uint8_t { kAny, kNone, kSome, kLine, kParagraph, kLineSome, kParagraphSome } space = kAny;
   std::uint32_t arg = 0, x = 0, y = 0;
 };
 
@@ -292,7 +292,7 @@ namespace {
 struct Node {
   enum Kind { kPred, kLex, kSeq, kAlt, kGroup, kRepeat } kind;
   std::uint32_t arg = 0;  // pred or lexicon index; group number for kGroup (0: not capturing)
-  TokenPattern::Inst::Space space = TokenPattern::Inst::kAny;  // ~ or ^ before it (kNone, kBlank)
+  TokenPattern::Inst::Space space = TokenPattern::Inst::kAny;  // ~ or ^ before it (kNone; kSome, kLineSome, kParagraphSome)
   TokenPattern::Inst::Space mode = TokenPattern::Inst::kAny;   // the (?gaps=...) in force where it was read
   int min = 0, max = 0;  // kRepeat; max -1: unbounded
   bool greedy = true;
@@ -411,7 +411,13 @@ class TokenPatternCompiler {
       if (pos_ >= src_.size() || src_[pos_] == '|' || src_[pos_] == ')') return true;
       auto space = TokenPattern::Inst::kAny;
       if (src_[pos_] == '~' || src_[pos_] == '^') {
-        space = src_[pos_] == '~' ? TokenPattern::Inst::kNone : TokenPattern::Inst::kBlank;
+        // `^` holds with the gaps in force where it is written, also before
+        // a group of other gaps (`^(?gaps=paragraph: ...)`: blanks before
+        // the group's first token in a (?gaps=line) pattern).
+        space = src_[pos_] == '~'                        ? TokenPattern::Inst::kNone
+                : gaps_ == TokenPattern::Inst::kLine      ? TokenPattern::Inst::kLineSome
+                : gaps_ == TokenPattern::Inst::kParagraph ? TokenPattern::Inst::kParagraphSome
+                                                          : TokenPattern::Inst::kSome;
         ++pos_;
         skip_space();
       }
@@ -855,8 +861,6 @@ class TokenPatternCompiler {
           push({Inst::kSave, Inst::kAny, out_.preds_[n.arg].slot});
         Inst i{n.kind == Node::kPred ? Inst::kTok : Inst::kLex};
         i.space = n.space == Inst::kAny ? n.mode : n.space;
-        if (n.space == Inst::kBlank)
-          i.space = n.mode == Inst::kLine ? Inst::kLineSome : n.mode == Inst::kParagraph ? Inst::kParagraphSome : Inst::kSome;
         i.arg = n.arg;
         push(i);
         return;

@@ -228,6 +228,14 @@ TEST_CASE("token patterns: (?gaps=...) says what white space may be between elem
   Compiled local("(?gaps=paragraph) a (?gaps=line: b c) d");
   REQUIRE(local.pattern);
   CHECK(matches(*local.pattern, "a\nb c\nd, a b\nc d, a b c\nd") == std::vector<std::string>{"a b c\nd"});
+  // A ^ before such a group holds with the gaps where it is written: blanks
+  // before `b`, then the group's own gaps.
+  Compiled outer("(?gaps=line) a ^(?gaps=paragraph: b c)");
+  REQUIRE(outer.pattern);
+  CHECK(matches(*outer.pattern, "a\nb c, a b\nc, ab c") == std::vector<std::string>{"a b\nc"});
+  Compiled outer_any("a ^(?gaps=line: b c)");
+  REQUIRE(outer_any.pattern);
+  CHECK(matches(*outer_any.pattern, "a\n\nb c, a\n\nb\nc") == std::vector<std::string>{"a\n\nb c"});
   Compiled bad_local("a (?gaps=lines: b)");
   CHECK_FALSE(bad_local.pattern);
   Compiled bad("(?gaps=lines) x");
