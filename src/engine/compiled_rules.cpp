@@ -100,12 +100,13 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     plans_.push_back(Plan{whole ? 1 : last + 1, whole});
   }
   if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
-  std::vector<const TokenPattern*> token_patterns;
+  std::vector<std::vector<const TokenPattern*>> token_patterns(rules_.units.size() + 1);
   for (const Rule& rule : rules_.rules) {
-    token_slot_.push_back(rule.tokens ? token_patterns.size() : SIZE_MAX);
-    if (rule.tokens) token_patterns.push_back(rule.tokens.get());
+    auto& mine = token_patterns[static_cast<std::size_t>(rule.unit + 1)];
+    token_slot_.push_back(rule.tokens ? mine.size() : SIZE_MAX);
+    if (rule.tokens) mine.push_back(rule.tokens.get());
   }
-  token_index_ = std::make_unique<TokenIndex>(token_patterns);
+  for (const auto& patterns : token_patterns) token_indexes_.push_back(std::make_unique<TokenIndex>(patterns));
 }
 
 std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
@@ -505,24 +506,26 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
   return with_marks(document, std::move(u.pieces));
 }
 
-DocumentTokens Scanner::tokens_of(std::string_view text) const {
+DocumentTokens Scanner::tokens_of(std::string_view text, int unit) const {
   DocumentTokens t;
   t.tokens = tokenize(text);
-  t.starts = token_index_->starts(text, t.tokens);
+  t.starts = token_indexes_[static_cast<std::size_t>(unit + 1)]->starts(text, t.tokens);
   return t;
 }
 
 void Scanner::scan_rule(std::size_t rule_index, std::string_view text, std::vector<Candidate>& out) const {
   const Lease a(*this, false);
   const int unit = rules_.rules[rule_index].unit;
-  if (rules_.rules[rule_index].tokens) {
+  if (unit < 0) {
+    if (!rules_.rules[rule_index].tokens) return scan_rule_in(*a, rule_index, text, nullptr, out);
     const DocumentTokens tokens = tokens_of(text);
     return scan_rule_in(*a, rule_index, text, nullptr, out, SIZE_MAX, &tokens);
   }
-  if (unit < 0) return scan_rule_in(*a, rule_index, text, nullptr, out);
   const auto u = static_cast<std::size_t>(unit);
   const UnitText marked = make_unit_text(rules_.units[u], a->units[u], text);
-  scan_rule_in(*a, rule_index, text, &marked, out);
+  if (!rules_.rules[rule_index].tokens) return scan_rule_in(*a, rule_index, text, &marked, out);
+  const DocumentTokens tokens = tokens_of(marked.text, unit);
+  scan_rule_in(*a, rule_index, text, &marked, out, SIZE_MAX, &tokens);
 }
 
 void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
@@ -743,7 +746,9 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   for (std::string_view text : texts) bytes += text.size();
   automata->scanned += bytes;
   std::vector<std::vector<Candidate>> out(texts.size());
-  std::vector<std::unique_ptr<const DocumentTokens>> doc_tokens(texts.size());  // made when a token rule first runs
+  // Per document, per unit + 1 (0: the document itself), the tokens of the
+  // text its token rules search, made when the first of them runs.
+  std::vector<std::vector<std::unique_ptr<const DocumentTokens>>> doc_tokens(texts.size());
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const auto start = profile_start(profile_ != nullptr);
     std::uint64_t ran = 0, matches = 0, tokens_ns = 0;
@@ -753,10 +758,13 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       const std::size_t before = out[d].size();
+      const DocumentTokens* tokens = nullptr;
       if (const Rule& rule = rules_.rules[i]; rule.tokens) {
-        if (!doc_tokens[d]) {
+        if (doc_tokens[d].empty()) doc_tokens[d].resize(nunits + 1);
+        std::unique_ptr<const DocumentTokens>& made = doc_tokens[d][static_cast<std::size_t>(unit + 1)];
+        if (!made) {
           const auto tokens_start = profile_start(profile_ != nullptr);
-          doc_tokens[d] = std::make_unique<const DocumentTokens>(tokens_of(texts[d]));
+          made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit));
           if (profile_) {
             // Its own row, out of the rule's time.
             Counters& c = profile_[rules_.rules.size() + nunits];
@@ -764,14 +772,15 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
             c.ns += ns;
             c.runs += 1;
             c.applicable += 1;
-            c.matches += doc_tokens[d]->tokens.size();
+            c.matches += made->tokens.size();
             tokens_ns += ns;
           }
         }
         // None of its first words in the document: it cannot match.
-        if (rule.tokens->anchored() && doc_tokens[d]->starts[token_slot_[i]].empty()) continue;
+        tokens = made.get();
+        if (rule.tokens->anchored() && tokens->starts[token_slot_[i]].empty()) continue;
       }
-      scan_rule_in(*automata, i, texts[d], u, out[d], limit[d], doc_tokens[d].get());
+      scan_rule_in(*automata, i, texts[d], u, out[d], limit[d], tokens);
       ++ran;
       matches += out[d].size() - before;
       if (out[d].size() > limit[d]) {
@@ -805,7 +814,7 @@ std::vector<Scanner::RuleProfile> Scanner::profile() const {
     const std::string id = i < rules_.rules.size() ? rules_.rules[i].id : "unit:" + rules_.units[i - rules_.rules.size()].name;
     rows.push_back({id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
   }
-  if (token_index_ && std::any_of(rules_.rules.begin(), rules_.rules.end(), [](const Rule& r) { return r.tokens != nullptr; })) {
+  if (std::any_of(rules_.rules.begin(), rules_.rules.end(), [](const Rule& r) { return r.tokens != nullptr; })) {
     const Counters& c = profile_[rules_.rules.size() + rules_.units.size()];
     rows.push_back({"tokens", static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
   }

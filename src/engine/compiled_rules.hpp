@@ -226,12 +226,15 @@ class Scanner {
   // scan_rule over `text`, or over `unit` (the text with its unit's marks)
   // when the rule uses a unit, the matches mapped back to `text`.
   // It stops once `out` holds more than `limit` matches.
-  // A token rule reads `tokens`, the document's (tokens_of).
+  // A token rule reads `tokens`: tokens_of the text it searches (the
+  // unit's copy, for a rule with a unit).
   void scan_rule_in(Automata& a, std::size_t rule_index, std::string_view text, const UnitText* unit,
                     std::vector<Candidate>& out, std::size_t limit = SIZE_MAX,
                     const DocumentTokens* tokens = nullptr) const;
-  // A document's tokens and where each token rule may start in them.
-  DocumentTokens tokens_of(std::string_view text) const;
+  // The tokens of `text` and where each token rule may start in them: the
+  // rules without a unit (unit -1) in a document, or the rules that use
+  // unit `unit` in its copy (UnitText::text).
+  DocumentTokens tokens_of(std::string_view text, int unit = -1) const;
   // scan_batch() without cutting: a document whose matches exceed
   // `limit[i]`, or a unit's `pieces_limit[i]`, gets no matches and, in
   // `cut[i]`, the length of the prefix to scan instead (else
@@ -267,10 +270,11 @@ class Scanner {
 
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
-  // Per rule, its slot among the token rules (DocumentTokens::starts), or
-  // SIZE_MAX; and the index of the token rules' first words.
+  // Per rule, its slot among the token rules of its unit (DocumentTokens::
+  // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
+  // first words of the token rules that run on that text.
   std::vector<std::size_t> token_slot_;
-  std::unique_ptr<TokenIndex> token_index_;
+  std::vector<std::unique_ptr<TokenIndex>> token_indexes_;
   std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the rules' atoms; null: there are none
   std::size_t compile_threads_;

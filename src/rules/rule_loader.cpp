@@ -214,6 +214,8 @@ class Loader {
   };
   std::map<std::string, PhraseDef> phrase_defs_;
   std::map<std::string, std::pair<std::string, std::set<std::string>>> expanded_marked_;
+  // A unit's or phrase's mark as a token pattern (a quoted text), by name.
+  std::map<std::string, std::string> mark_sources_;
   std::map<std::string, SourcePos> rule_ids_;
 
   void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn) const {
@@ -921,30 +923,7 @@ class Loader {
     auto expanded = expand(pattern.Scalar(), f, pattern, stack);
     unit_refs_ = nullptr;
     if (!expanded) return;
-    // A phrase stands for its unit too (Unit::phrases).
-    std::vector<std::string> phrases;
-    for (auto it = units.begin(); it != units.end();) {
-      if (!phrase_defs_.count(*it)) {
-        ++it;
-        continue;
-      }
-      phrases.push_back(*it);
-      it = units.erase(it);
-    }
-    for (const auto& p : phrases) units.insert(phrase_defs_.at(p).unit);
-    if (units.size() > 1) {
-      diags_->error(pos_of(f, pattern), fmt::format("rule '{}' uses the units '{}' and '{}'; a rule can use one unit",
-                                                   rule.id, *units.begin(), *std::next(units.begin())));
-      return;
-    }
-    if (units.size() == 1) {
-      rule.unit = static_cast<int>(unit_index_.at(*units.begin()));
-      if (!set_.units[rule.unit].regex) return;  // reported with the unit
-      if (!phrases.empty()) {
-        rule.unit = unit_variant(static_cast<std::size_t>(rule.unit), phrases);
-        if (rule.unit < 0) return;  // reported with the phrase
-      }
-    }
+    if (!assign_unit(f, pattern, std::move(units), rule)) return;
     std::string prefix = (r["case"] && scalar(r["case"]) == "insensitive") ? "(?i)" : "";
     rule.pattern = prefix + *expanded;
     if (prefix.empty()) find_word_list(pattern.Scalar(), rule);
@@ -953,6 +932,36 @@ class Loader {
     pending.pattern_node = pattern;
     pending.ok = ok;
     pending.rule = std::move(rule);
+  }
+
+  // The unit a rule runs on, from the units and phrases its pattern named
+  // (`names`); false when it cannot run (reported).
+  bool assign_unit(const RawFile& f, const YAML::Node& pattern, std::set<std::string> names, Rule& rule) {
+    // A phrase stands for its unit too (Unit::phrases).
+    std::vector<std::string> phrases;
+    for (auto it = names.begin(); it != names.end();) {
+      if (!phrase_defs_.count(*it)) {
+        ++it;
+        continue;
+      }
+      phrases.push_back(*it);
+      it = names.erase(it);
+    }
+    for (const auto& p : phrases) names.insert(phrase_defs_.at(p).unit);
+    if (names.size() > 1) {
+      diags_->error(pos_of(f, pattern), fmt::format("rule '{}' uses the units '{}' and '{}'; a rule can use one unit",
+                                                   rule.id, *names.begin(), *std::next(names.begin())));
+      return false;
+    }
+    if (names.size() == 1) {
+      rule.unit = static_cast<int>(unit_index_.at(*names.begin()));
+      if (!set_.units[rule.unit].regex) return false;  // reported with the unit
+      if (!phrases.empty()) {
+        rule.unit = unit_variant(static_cast<std::size_t>(rule.unit), phrases);
+        if (rule.unit < 0) return false;  // reported with the phrase
+      }
+    }
+    return true;
   }
 
   // A rule whose pattern is one lexicon between word boundaries gets the
@@ -980,19 +989,39 @@ class Loader {
       const Lexicon* lexicon = set_.lexicon(name);
       return lexicon ? TokenLexicon::of(*lexicon, token_lexicons_) : nullptr;
     };
+    // A unit or a phrase is its mark in the unit's copy, which the rule
+    // then runs on, as a `pattern:` does: the mark's tokens, or inside a
+    // `/regex/` the mark's pattern (expand() with unit_refs_).
+    std::set<std::string> units;
     env.token_pattern = [&](const std::string& name) -> const std::string* {
+      if (unit_defs_.count(name) || phrase_defs_.count(name)) {
+        units.insert(name);
+        auto [mark, added] = mark_sources_.try_emplace(name);
+        if (added) {
+          auto ph = phrase_defs_.find(name);
+          mark->second = '"' + (ph == phrase_defs_.end() ? std::string(kUnitMark) : phrase_mark(ph->second.order)) + '"';
+        }
+        return &mark->second;
+      }
       auto it = token_defs_.find(name);
       return it == token_defs_.end() ? nullptr : &it->second.source;
     };
     env.expand = [&](const std::string& body) {
       std::vector<std::string> stack;
-      return expand(body, f, node, stack);
+      unit_refs_ = &units;
+      auto out = expand(body, f, node, stack);
+      unit_refs_ = nullptr;
+      return out;
     };
     env.options = regex_options();
     std::string error;
     std::size_t at = 0;
     const std::string& source = node.Scalar();
     rule.tokens = TokenPattern::compile(source, env, error, at);
+    if (rule.tokens && !assign_unit(f, node, std::move(units), rule)) {
+      rule.tokens = nullptr;
+      return false;
+    }
     if (!rule.tokens) {
       // An empty message: a regex's reference, reported by expand().
       if (!error.empty())

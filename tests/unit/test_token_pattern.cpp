@@ -375,6 +375,63 @@ rules:
   CHECK(describe(*back) == expected);
 }
 
+TEST_CASE("a token rule with a unit and a phrase runs on the unit's copy, as a pattern does", "[tokens]") {
+  const std::string yaml = R"(
+lexicons:
+  buy_t: {entries: [bought, agreed to buy]}
+units:
+  NAME_U:
+    pattern: '[A-Z]\w+(?:[ \t]+[A-Z]\w+)*'
+    phrases: {BUY_P: buy_t}
+rules:
+  - id: t.tokens
+    type: cue
+    tokens: '(?gaps=line) (?P<buyer>%{NAME_U}) ^%{BUY_P} ^(?P<target>%{NAME_U})'
+  - id: t.pattern
+    type: cue
+    pattern: '(?P<buyer>%{NAME_U})[ \t]+%{BUY_P}[ \t]+(?P<target>%{NAME_U})'
+  - id: t.regex
+    type: cue
+    tokens: '(?P<who>/%{NAME_U}/) said'
+)";
+  Diagnostics diags;
+  RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(rs.rules.size() == 3);
+  // The same unit variant (the unit with its phrase) for the token rule and
+  // the pattern; the unit alone for the rule whose regex names it.
+  REQUIRE(rs.rules[0].unit >= 0);
+  CHECK(rs.rules[0].unit == rs.rules[1].unit);
+  CHECK(rs.units[static_cast<std::size_t>(rs.rules[0].unit)].name == "NAME_U+BUY_P");
+  REQUIRE(rs.rules[2].unit >= 0);
+  CHECK(rs.units[static_cast<std::size_t>(rs.rules[2].unit)].name == "NAME_U");
+  const std::string text = "Acme Corp agreed to buy Zeta Labs. Then Omega bought Beta, and Acme Corp said so; acme bought Beta.";
+  auto describe = [&](const RuleSet& set, const std::string& id) {
+    Scanner scanner(set);
+    std::string out;
+    for (const Candidate& c : scanner.scan(text, "en")) {
+      if (set.rules[c.rule_index].id != id) continue;
+      out += text.substr(c.span.start, c.span.size());
+      for (const auto& [name, span] : c.captures) out += " " + std::string(name) + "=" + text.substr(span.start, span.size());
+      out += ";";
+    }
+    return out;
+  };
+  const std::string deals = "Acme Corp agreed to buy Zeta Labs buyer=Acme Corp target=Zeta Labs;"
+                            "Then Omega bought Beta buyer=Then Omega target=Beta;";
+  CHECK(describe(rs, "t.pattern") == deals);
+  CHECK(describe(rs, "t.tokens") == deals);
+  CHECK(describe(rs, "t.regex") == "Acme Corp said who=Acme Corp;");
+  // From a snapshot: the marks are in the expanded source.
+  const std::string bytes = encode_snapshot(rs, diags, "key");
+  Diagnostics read_diags;
+  auto back = decode_snapshot(bytes, "key", read_diags);
+  REQUIRE(back);
+  CHECK(back->rules[0].unit == rs.rules[0].unit);
+  CHECK(describe(*back, "t.tokens") == deals);
+  CHECK(describe(*back, "t.regex") == "Acme Corp said who=Acme Corp;");
+}
+
 TEST_CASE("token rule errors are one line at the rule's place", "[tokens]") {
   auto first_error = [](const std::string& yaml) {
     Diagnostics diags;
@@ -389,4 +446,7 @@ TEST_CASE("token rule errors are one line at the rule's place", "[tokens]") {
         "t.yaml:4:13: rule 't.a' has both 'pattern' and 'tokens'; give one");
   CHECK(first_error("rules:\n  - id: t.a\n    type: date\n    tokens: 'a /%{NOPE}/'\n") ==
         "t.yaml:4:17: unknown sub-pattern '%{NOPE}'");
+  CHECK(first_error("units:\n  A_U: '[A-Z]+'\n  B_U: '[0-9]+'\nrules:\n  - id: t.a\n    type: date\n"
+                    "    tokens: '%{A_U} to %{B_U}'\n") ==
+        "t.yaml:7:13: rule 't.a' uses the units 'A_U' and 'B_U'; a rule can use one unit");
 }
