@@ -308,12 +308,15 @@ class TokenPatternCompiler {
 
   bool run(std::string& error, std::size_t& error_at) {
     out_.names_.push_back("");
-    skip_space();
-    if (src_.compare(pos_, 7, "(?gaps=") == 0) {
+    // The pattern's flags, (?gaps=...) and (?case=...), in either order
+    // (not a group of its own, `(?gaps=line: ...)`, which starts the pattern).
+    for (skip_space(); src_.compare(pos_, 7, "(?gaps=") == 0 || src_.compare(pos_, 7, "(?case=") == 0; skip_space()) {
+      const bool gaps = src_.compare(pos_, 7, "(?gaps=") == 0;
       const std::size_t close = src_.find(')', pos_);
-      const std::string mode(src_.substr(pos_ + 7, close == std::string_view::npos ? 0 : close - pos_ - 7));
-      if (close == std::string_view::npos || !gap_mode(mode, gaps_)) {
-        error = "(?gaps=...) is any, line or paragraph";
+      if (src_.find(':', pos_) < close) break;
+      const std::string value(src_.substr(pos_ + 7, close == std::string_view::npos ? 0 : close - pos_ - 7));
+      if (close == std::string_view::npos || (gaps ? !gap_mode(value, gaps_) : !case_mode(value, exact_))) {
+        error = gaps ? "(?gaps=...) is any, line or paragraph" : "(?case=...) is sensitive or insensitive";
         error_at = pos_;
         return false;
       }
@@ -454,6 +457,14 @@ class TokenPatternCompiler {
     }
   }
 
+  // Whether words are exact (not case folded) in `(?case=VALUE)` or
+  // `(?case=VALUE: ...)`; false if VALUE is unknown.
+  static bool case_mode(const std::string& value, bool& exact) {
+    if (value == "sensitive") exact = true;
+    else if (value == "insensitive") exact = false;
+    else return false;
+    return true;
+  }
   // The mode of `(?gaps=MODE)` or `(?gaps=MODE: ...)`; false if unknown.
   static bool gap_mode(const std::string& name, TokenPattern::Inst::Space& mode) {
     if (name == "any") mode = TokenPattern::Inst::kAny;
@@ -542,20 +553,23 @@ class TokenPatternCompiler {
         pos_ = close + 1;
       } else if (src_.compare(pos_, 2, "?:") == 0) {
         pos_ += 2;
-      } else if (src_.compare(pos_, 6, "?gaps=") == 0) {
-        // A group with white space of its own between its elements.
+      } else if (src_.compare(pos_, 6, "?gaps=") == 0 || src_.compare(pos_, 6, "?case=") == 0) {
+        // A group with white space of its own between its elements, or
+        // words of their own case.
+        const bool gaps = src_.compare(pos_, 6, "?gaps=") == 0;
         const std::size_t colon = src_.find(':', pos_);
-        TokenPattern::Inst::Space mode{};
-        if (colon == std::string_view::npos || !gap_mode(std::string(src_.substr(pos_ + 6, colon - pos_ - 6)), mode))
-          return fail("(?gaps=...) is any, line or paragraph", at);
+        const std::string value(src_.substr(pos_ + 6, colon == std::string_view::npos ? 0 : colon - pos_ - 6));
+        const auto outer_gaps = gaps_;
+        const bool outer_exact = exact_;
+        if (colon == std::string_view::npos || (gaps ? !gap_mode(value, gaps_) : !case_mode(value, exact_)))
+          return fail(gaps ? "(?gaps=...) is any, line or paragraph" : "(?case=...) is sensitive or insensitive", at);
         pos_ = colon + 1;
-        const auto outer = gaps_;
-        gaps_ = mode;
         Node inner;
         ++depth_;
         const bool inner_ok = parse_alt(inner);
         --depth_;
-        gaps_ = outer;
+        gaps_ = outer_gaps;
+        exact_ = outer_exact;
         if (!inner_ok) return false;
         skip_space();
         if (pos_ >= src_.size() || src_[pos_] != ')') return fail("missing ')'", at);
@@ -687,8 +701,10 @@ class TokenPatternCompiler {
 
   bool add_word(std::string_view src, const Token& t, Node& atom) {
     TokenPattern::Pred p;
-    p.text = lowered(src.substr(t.start, t.end - t.start));
-    p.hash = t.folded;
+    p.fold = !exact_;
+    p.text = src.substr(t.start, t.end - t.start);
+    if (p.fold) p.text = lowered(p.text);
+    p.hash = t.folded;  // exact or not, the index finds a word by its folded hash
     return add_pred(std::move(p), atom);
   }
   bool add_pred(TokenPattern::Pred p, Node& atom) {
@@ -700,7 +716,7 @@ class TokenPatternCompiler {
       for (std::size_t k = 0; k < out_.preds_.size(); ++k) {
         const TokenPattern::Pred& q = out_.preds_[k];
         if (!q.inner.empty() || (q.regex == nullptr) != (p.regex == nullptr)) continue;
-        if (p.regex ? q.regex->pattern() == p.regex->pattern() : q.text == p.text) {
+        if (p.regex ? q.regex->pattern() == p.regex->pattern() : q.text == p.text && q.fold == p.fold) {
           atom.arg = static_cast<std::uint32_t>(k);
           return true;
         }
@@ -936,6 +952,7 @@ class TokenPatternCompiler {
 
   std::string_view src_;
   TokenPattern::Inst::Space gaps_ = TokenPattern::Inst::kAny;  // between elements, from (?gaps=...)
+  bool exact_ = false;  // words and quoted texts not case folded, from (?case=sensitive)
   std::size_t copied_ = 0;  // source copied to expanded_ so far
   std::vector<std::string> stack_;  // the token sub-patterns being read
   int depth_ = 0;                   // groups and sub-patterns open
@@ -1088,7 +1105,7 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           if (p.regex) {
             if (!m.remembered(inst.arg, i, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); }))
               break;
-          } else if (t.folded != p.hash || !token_is(text, t, p.text, true)) {
+          } else if (t.folded != p.hash || !token_is(text, t, p.text, p.fold)) {
             break;
           }
           ++pc, ++i;
@@ -1221,7 +1238,7 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
         const Token& t = tokens[at - 1];
         const bool ok =
             p.regex ? m.remembered(inst.arg, at - 1, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); })
-                    : t.folded == p.hash && token_is(text, t, p.text, true);
+                    : t.folded == p.hash && token_is(text, t, p.text, p.fold);
         if (ok) m.stack.push_back({pc + 1, at - 1, kNone});
         break;
       }

@@ -113,6 +113,28 @@ TEST_CASE("token patterns: words, quoted texts, lexicons and regexes", "[tokens]
     CHECK(matches(*c.pattern, "it took  over; took-over; the year's end; year ' s end") ==
           std::vector<std::string>{"took  over", "year's end"});
   }
+  SECTION("(?case=sensitive): words and quoted texts as written, for the pattern or a group") {
+    Compiled all("(?case=sensitive) It 'said so'");
+    REQUIRE(all.pattern);
+    CHECK(matches(*all.pattern, "IT said so; It Said so; It said so") == std::vector<std::string>{"It said so"});
+    // A group: "It" exact, "said" folded; the same word both ways is two predicates.
+    Compiled group("(?case=sensitive: It | it) said (?case=sensitive: said)?");
+    REQUIRE(group.pattern);
+    CHECK(matches(*group.pattern, "IT said; It SAID said; it Said SAID") == std::vector<std::string>{"It SAID said", "it Said"});
+    // Anchored on an exact word: found by its folded form, checked as written,
+    // also when walked back over (the exact "the" before the anchor "Said").
+    Compiled anchored("/[A-Z][a-z]+/ (?case=sensitive: the)? Said");
+    REQUIRE(anchored.pattern);
+    CHECK(anchored.pattern->anchored());
+    CHECK(matches(*anchored.pattern, "Acme THE Said; Acme the Said; Zeta Said") ==
+          std::vector<std::string>{"Acme the Said", "Zeta Said"});
+    Compiled bad("(?case=upper) x");
+    CHECK_FALSE(bad.pattern);
+    CHECK(bad.error == "(?case=...) is sensitive or insensitive");
+    Compiled bad_group("x (?case=lower: y)");
+    CHECK_FALSE(bad_group.pattern);
+    CHECK(bad_group.error == "(?case=...) is sensitive or insensitive");
+  }
   SECTION("a lexicon: the longest form first, then shorter ones when the rest fails") {
     Compiled c("(?P<v>%{verbs}) (?P<o>/[A-Z]\\w+/)", {lexicon_of("verbs", {"took", "took over", "bought"})});
     REQUIRE(c.pattern);
@@ -236,6 +258,10 @@ TEST_CASE("token patterns: (?gaps=...) says what white space may be between elem
   Compiled outer_any("a ^(?gaps=line: b c)");
   REQUIRE(outer_any.pattern);
   CHECK(matches(*outer_any.pattern, "a\n\nb c, a\n\nb\nc") == std::vector<std::string>{"a\n\nb c"});
+  // Such a group may start the pattern.
+  Compiled first("(?gaps=line: a b) c");
+  REQUIRE(first.pattern);
+  CHECK(matches(*first.pattern, "a\nb c, a b\nc") == std::vector<std::string>{"a b\nc"});
   Compiled bad_local("a (?gaps=lines: b)");
   CHECK_FALSE(bad_local.pattern);
   Compiled bad("(?gaps=lines) x");
