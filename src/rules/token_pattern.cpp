@@ -778,6 +778,7 @@ class TokenPatternCompiler {
   struct AnchorDraft {
     std::vector<std::uint64_t> words;
     Node prefix{Node::kSeq};
+    bool punctuation = false;  // its words are one punctuation character each (",", "<")
   };
   static constexpr std::size_t kMaxAnchors = 64;
   // The anchors of `n` (false: some match of it has none): a word, quoted
@@ -792,6 +793,10 @@ class TokenPatternCompiler {
       case Node::kLex: {
         AnchorDraft d;
         if (!first_words(n, d.words)) return false;
+        if (n.kind == Node::kPred) {
+          const std::string& w = out_.preds_[n.arg].text;
+          d.punctuation = w.size() == 1 && !is_ascii_word(static_cast<unsigned char>(w[0]));
+        }
         out.push_back(std::move(d));
         return true;
       }
@@ -803,21 +808,33 @@ class TokenPatternCompiler {
         for (const Node& k : n.kids)
           if (!anchors_of(k, out)) return false;
         return true;
-      case Node::kSeq:
+      case Node::kSeq: {
+        // The first element with anchors; but a later one's words rather
+        // than punctuation (a comma is in every sentence, a title is not).
+        std::vector<AnchorDraft> chosen;
+        std::size_t at = n.kids.size();
         for (std::size_t k = 0; k < n.kids.size(); ++k) {
           if (nullable(n.kids[k])) continue;
           std::vector<AnchorDraft> inner;
           if (!anchors_of(n.kids[k], inner)) continue;
-          for (AnchorDraft& d : inner) {
-            Node prefix{Node::kSeq};
-            prefix.kids.assign(n.kids.begin(), n.kids.begin() + static_cast<std::ptrdiff_t>(k));
-            for (Node& p : d.prefix.kids) prefix.kids.push_back(std::move(p));
-            d.prefix = std::move(prefix);
-            out.push_back(std::move(d));
+          const bool punctuation =
+              std::all_of(inner.begin(), inner.end(), [](const AnchorDraft& d) { return d.punctuation; });
+          if (at == n.kids.size() || !punctuation) {
+            chosen = std::move(inner);
+            at = k;
           }
-          return true;
+          if (!punctuation) break;
         }
-        return false;
+        if (at == n.kids.size()) return false;
+        for (AnchorDraft& d : chosen) {
+          Node prefix{Node::kSeq};
+          prefix.kids.assign(n.kids.begin(), n.kids.begin() + static_cast<std::ptrdiff_t>(at));
+          for (Node& p : d.prefix.kids) prefix.kids.push_back(std::move(p));
+          d.prefix = std::move(prefix);
+          out.push_back(std::move(d));
+        }
+        return true;
+      }
     }
     return false;
   }

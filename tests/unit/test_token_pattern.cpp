@@ -269,6 +269,30 @@ TEST_CASE("token patterns: (?gaps=...) says what white space may be between elem
   CHECK(bad.error == "(?gaps=...) is any, line or paragraph");
 }
 
+TEST_CASE("token patterns: a word anchors rather than punctuation before it", "[tokens]") {
+  // A comma is in every sentence: the title after it anchors the pattern.
+  Compiled c("(?P<who>/[A-Z]\\w+/+) ~',' ^(?P<t>%{titles}) of", {lexicon_of("titles", {"chairman", "chief executive"})});
+  REQUIRE(c.pattern);
+  CHECK(c.pattern->first_words() == std::vector<std::uint64_t>{std::min(fold_hash("chairman"), fold_hash("chief")),
+                                                                std::max(fold_hash("chairman"), fold_hash("chief"))});
+  const std::string text = "Ana Ruiz, chief executive of Zeta, and Bo, chairman of it; Al, a chairman of";
+  const auto tokens = tokenize(text);
+  const TokenIndex index({c.pattern.get()});
+  const auto starts = index.starts(text, tokens);
+  REQUIRE(starts.size() == 1);
+  std::vector<std::string> found;
+  std::vector<Span> groups;
+  for (std::size_t pos = 0; c.pattern->find(text, tokens, pos, &starts[0], groups); pos = groups[0].end)
+    found.emplace_back(text.substr(groups[0].start, groups[0].size()));
+  CHECK(found == std::vector<std::string>{"Ana Ruiz, chief executive of", "Bo, chairman of"});
+  CHECK(matches(*c.pattern, text) == std::vector<std::string>{"Ana Ruiz, chief executive of|Ana Ruiz|chief executive",
+                                                               "Bo, chairman of|Bo|chairman"});
+  // Only punctuation to anchor on: it does.
+  Compiled p("'<' ~/[A-Z]+/ ~'>'");
+  REQUIRE(p.pattern);
+  CHECK(p.pattern->first_words() == std::vector<std::uint64_t>{fold_hash("<")});
+}
+
 TEST_CASE("token patterns: anchored on a later element, walked back over the ones before", "[tokens]") {
   // Names (a regex) before a speech verb (a lexicon): the verb anchors it.
   Compiled c("(?P<who>/[A-Z]\\w+/+) (?P<v>%{verbs})", {lexicon_of("verbs", {"said", "told reporters"})});
