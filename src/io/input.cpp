@@ -174,6 +174,11 @@ Expanded expand_paths(const std::vector<std::string>& paths, const std::vector<s
       continue;
     }
     std::vector<std::string> found;
+    // The walk's paths are the folder's path joined to theirs (it follows no
+    // link to a folder): the path under the folder, for the globs, is what
+    // follows that prefix, read without asking the file system again (as
+    // fs::relative would, a call per part of the path: 11 per file).
+    const std::string prefix = (fs::path(p) / "").string();
     auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
       out.errors.emplace_back(p, ec.message());
@@ -192,7 +197,9 @@ Expanded expand_paths(const std::vector<std::string>& paths, const std::vector<s
         continue;
       }
       if (it->is_directory(ec)) continue;
-      const std::string rel = fs::relative(it->path(), p, ec).string();
+      const std::string full = it->path().string();
+      const std::string rel =
+          full.compare(0, prefix.size(), prefix) == 0 ? full.substr(prefix.size()) : fs::relative(it->path(), p, ec).string();
       if ((!include.empty() && !glob_match(include, name, rel)) || glob_match(exclude, name, rel)) {
         ++out.filtered_out;
         continue;

@@ -33,6 +33,10 @@ expect_eq "--include" "$D/2025/03/b.txt $D/2025/a.txt $D/drafts/draft.txt" \
   "$("$EXTRACT_BIN" -q --include '*.txt' "$D" | jq -r .source | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "--exclude on a sub-path, twice" "$D/2025/03/b.txt $D/2025/a.txt" \
   "$("$EXTRACT_BIN" -q --exclude 'drafts/*' --exclude '*.html' "$D" | jq -r .source | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "--include on a sub-path, the folder given with a slash" "$D/2025/03/b.txt" \
+  "$("$EXTRACT_BIN" -q --include '2025/03/*' "$D/" | jq -r .source | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "--include on a sub-path, the folder given as ./" "./2025/03/b.txt" \
+  "$(cd "$D" && "$EXTRACT_BIN" -q --include '2025/03/*' . | jq -r .source | tr '\n' ' ' | sed 's/ $//')"
 "$EXTRACT_BIN" --include '*.xyz' "$D" > "$TMP/none.jsonl" 2>"$TMP/err"
 expect_eq "--include matching nothing: status 0" 0 "$?"
 expect_eq "--include matching nothing: no output" "" "$(cat "$TMP/none.jsonl")"
