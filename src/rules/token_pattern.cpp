@@ -297,6 +297,7 @@ struct Node {
   int min = 0, max = 0;  // kRepeat; max -1: unbounded
   bool greedy = true;
   std::vector<Node> kids;
+  bool anchor_here = false;  // written `@x`: the anchor of its sequence
 };
 
 }  // namespace
@@ -413,7 +414,13 @@ class TokenPatternCompiler {
       skip_space();
       if (pos_ >= src_.size() || src_[pos_] == '|' || src_[pos_] == ')') return true;
       auto space = TokenPattern::Inst::kAny;
-      if (src_[pos_] == '~' || src_[pos_] == '^') {
+      const std::size_t element_at = pos_;
+      const bool anchor_here = src_[pos_] == '@';
+      if (anchor_here) {
+        ++pos_;
+        skip_space();
+      }
+      if (pos_ < src_.size() && (src_[pos_] == '~' || src_[pos_] == '^')) {
         // `^` holds with the gaps in force where it is written, also before
         // a group of other gaps (`^(?gaps=paragraph: ...)`: blanks before
         // the group's first token in a (?gaps=line) pattern).
@@ -428,6 +435,12 @@ class TokenPatternCompiler {
       if (!parse_atom(atom)) return false;
       if (space != TokenPattern::Inst::kAny) apply_space(atom, space);
       if (!parse_quantifier(atom)) return false;
+      if (anchor_here) {
+        std::vector<std::uint64_t> words;
+        if (nullable(atom) || !first_words(atom, words))
+          return fail("'@' marks an element that every match has and that starts with known words", element_at);
+        atom.anchor_here = true;
+      }
       seq.kids.push_back(std::move(atom));
     }
   }
@@ -811,9 +824,13 @@ class TokenPatternCompiler {
       case Node::kSeq: {
         // The first element with anchors; but a later one's words rather
         // than punctuation (a comma is in every sentence, a title is not).
+        // An element marked `@` is the one (the parser checked that it can be).
         std::vector<AnchorDraft> chosen;
         std::size_t at = n.kids.size();
-        for (std::size_t k = 0; k < n.kids.size(); ++k) {
+        const auto marked = std::find_if(n.kids.begin(), n.kids.end(), [](const Node& k) { return k.anchor_here; });
+        const bool hinted = marked != n.kids.end() && anchors_of(*marked, chosen);
+        if (hinted) at = static_cast<std::size_t>(marked - n.kids.begin());
+        for (std::size_t k = 0; !hinted && k < n.kids.size(); ++k) {
           if (nullable(n.kids[k])) continue;
           std::vector<AnchorDraft> inner;
           if (!anchors_of(n.kids[k], inner)) continue;

@@ -287,6 +287,27 @@ TEST_CASE("token patterns: a word anchors rather than punctuation before it", "[
   CHECK(found == std::vector<std::string>{"Ana Ruiz, chief executive of", "Bo, chairman of"});
   CHECK(matches(*c.pattern, text) == std::vector<std::string>{"Ana Ruiz, chief executive of|Ana Ruiz|chief executive",
                                                                "Bo, chairman of|Bo|chairman"});
+  // '@' marks the anchor: here the rarer "of" after the title (in these texts).
+  Compiled marked("(?P<who>/[A-Z]\\w+/+) ~',' ^(?P<t>%{titles}) @of", {lexicon_of("titles", {"chairman", "chief executive"})});
+  REQUIRE(marked.pattern);
+  CHECK(marked.pattern->first_words() == std::vector<std::uint64_t>{fold_hash("of")});
+  const TokenIndex by_of({marked.pattern.get()});
+  const auto of_starts = by_of.starts(text, tokens);
+  found.clear();
+  for (std::size_t pos = 0; marked.pattern->find(text, tokens, pos, &of_starts[0], groups); pos = groups[0].end)
+    found.emplace_back(text.substr(groups[0].start, groups[0].size()));
+  CHECK(found == std::vector<std::string>{"Ana Ruiz, chief executive of", "Bo, chairman of"});
+  // Also punctuation, when marked; never an element that may match nothing
+  // or whose first words are not known.
+  Compiled comma("(?P<who>/[A-Z]\\w+/+) @~',' ^(?P<t>%{titles})", {lexicon_of("titles", {"chairman"})});
+  REQUIRE(comma.pattern);
+  CHECK(comma.pattern->first_words() == std::vector<std::uint64_t>{fold_hash(",")});
+  Compiled optional("x @y? z");
+  CHECK_FALSE(optional.pattern);
+  CHECK(optional.error == "'@' marks an element that every match has and that starts with known words");
+  CHECK(optional.at == 2);
+  Compiled regex("x @/[a-z]+/");
+  CHECK_FALSE(regex.pattern);
   // Only punctuation to anchor on: it does.
   Compiled p("'<' ~/[A-Z]+/ ~'>'");
   REQUIRE(p.pattern);
