@@ -343,6 +343,7 @@ class TokenPatternCompiler {
         d.words.erase(std::unique(d.words.begin(), d.words.end()), d.words.end());
         a.words = std::move(d.words);
         a.max_back = max_tokens(d.prefix);
+        a.lexicon = d.lexicon;
         if (!d.prefix.kids.empty()) {
           prog_ = &a.back_program;
           emit(reversed(d.prefix));
@@ -792,6 +793,7 @@ class TokenPatternCompiler {
     std::vector<std::uint64_t> words;
     Node prefix{Node::kSeq};
     bool punctuation = false;  // its words are one punctuation character each (",", "<")
+    int lexicon = -1;          // Anchor::lexicon
   };
   static constexpr std::size_t kMaxAnchors = 64;
   // The anchors of `n` (false: some match of it has none): a word, quoted
@@ -806,6 +808,7 @@ class TokenPatternCompiler {
       case Node::kLex: {
         AnchorDraft d;
         if (!first_words(n, d.words)) return false;
+        if (n.kind == Node::kLex) d.lexicon = static_cast<int>(n.arg);
         if (n.kind == Node::kPred) {
           const std::string& w = out_.preds_[n.arg].text;
           d.punctuation = w.size() == 1 && !is_ascii_word(static_cast<unsigned char>(w[0]));
@@ -1334,8 +1337,18 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
+        const TokenPattern::Anchor& anchor = patterns_[k]->anchors()[a];
+        // A lexicon's first word without one of its forms is no anchor: worth
+        // checking before a walk back, when forms are longer than one word.
+        if (anchor.lexicon >= 0 && anchor.max_back > 0 &&
+            patterns_[k]->lexicons_[static_cast<std::size_t>(anchor.lexicon)]->max_tokens() > 1) {
+          thread_local std::vector<std::uint32_t> ends;
+          ends.clear();
+          patterns_[k]->lexicons_[static_cast<std::size_t>(anchor.lexicon)]->match(text, tokens, t, ends);
+          if (ends.empty()) continue;
+        }
         // The anchor's token, or where the elements before it may start.
-        if (patterns_[k]->anchors()[a].max_back == 0) out[k].push_back(static_cast<std::uint32_t>(t));
+        if (anchor.max_back == 0) out[k].push_back(static_cast<std::uint32_t>(t));
         else patterns_[k]->starts_before(text, tokens, a, t, out[k]);
       }
       break;

@@ -308,6 +308,19 @@ TEST_CASE("token patterns: a word anchors rather than punctuation before it", "[
   CHECK(optional.at == 2);
   Compiled regex("x @/[a-z]+/");
   CHECK_FALSE(regex.pattern);
+  // A lexicon anchor whose first word is there without a whole form: no
+  // walk back, no start.
+  Compiled verb("(?P<who>/[A-Z]\\w+/) @%{verbs}", {lexicon_of("verbs", {"agreed to buy", "bought"})});
+  REQUIRE(verb.pattern);
+  const std::string deal_text = "Acme agreed to sell it. Zeta agreed to buy Beta. Omega bought";
+  const auto deal_tokens = tokenize(deal_text);
+  const TokenIndex by_verb({verb.pattern.get()});
+  const auto verb_starts = by_verb.starts(deal_text, deal_tokens);
+  std::vector<std::string> start_words;
+  for (std::uint32_t t : verb_starts[0])
+    start_words.emplace_back(deal_text.substr(deal_tokens[t].start, deal_tokens[t].end - deal_tokens[t].start));
+  CHECK(start_words == std::vector<std::string>{"Zeta", "Omega"});
+  CHECK(matches(*verb.pattern, deal_text) == std::vector<std::string>{"Zeta agreed to buy|Zeta", "Omega bought|Omega"});
   // Only punctuation to anchor on: it does.
   Compiled p("'<' ~/[A-Z]+/ ~'>'");
   REQUIRE(p.pattern);
