@@ -762,6 +762,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       if (const Rule& rule = rules_.rules[i]; rule.tokens) {
         if (doc_tokens[d].empty()) doc_tokens[d].resize(nunits + 1);
         std::unique_ptr<const DocumentTokens>& made = doc_tokens[d][static_cast<std::size_t>(unit + 1)];
+        if (!made && texts[d].size() > kOneTokenSetFrom) {
+          // A large document keeps the tokens of one of its texts at a
+          // time (about 3 bytes per byte each): the others go, and are
+          // made again if a later rule reads them.
+          for (auto& other : doc_tokens[d]) other.reset();
+        }
         if (!made) {
           const auto tokens_start = profile_start(profile_ != nullptr);
           made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit));
@@ -789,6 +795,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
         for (const Candidate& c : out[d]) ends.push_back(c.span.end);
         cut[d] = cut_point(texts[d], std::move(ends), limit[d]);
         std::vector<Candidate>().swap(out[d]);  // its memory back at once
+        doc_tokens[d].clear();                  // never read again in this pass
       }
     }
     if (!profile_) continue;

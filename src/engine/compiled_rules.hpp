@@ -84,6 +84,9 @@ std::size_t heap_in_use();
 
 // A document's tokens (rules/token_pattern.hpp), and for each token rule
 // (by Scanner's slot) the tokens where it may start.
+// From this size on (bytes of text), a document keeps the tokens of one of
+// its texts (itself, a unit's copy) at a time while its rules run.
+inline constexpr std::size_t kOneTokenSetFrom = std::size_t{1} << 20;
 struct DocumentTokens {
   std::vector<Token> tokens;
   std::vector<std::vector<std::uint32_t>> starts;

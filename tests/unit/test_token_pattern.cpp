@@ -1,6 +1,7 @@
 // Token rules (rules/token_pattern.hpp): the tokenizer, the pattern
 // language, leftmost-first matching, and a token rule loaded from YAML and
 // run by the scanner (including from a rule-set snapshot).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -514,6 +515,46 @@ rules:
   CHECK(back->rules[0].unit == rs.rules[0].unit);
   CHECK(describe(*back, "t.tokens") == deals);
   CHECK(describe(*back, "t.regex") == "Acme Corp said who=Acme Corp;");
+}
+
+TEST_CASE("a large document keeps one text's tokens at a time and finds the same matches", "[tokens]") {
+  // Token rules on the document, then on a unit's copy, then on the
+  // document again: over kOneTokenSetFrom bytes the document's tokens go
+  // while the copy's are in use and are made again after, which must not
+  // change what any rule finds.
+  const std::string yaml = R"(
+lexicons:
+  buy_t: {entries: [bought, agreed to buy]}
+units:
+  NAME_U: '[A-Z]\w+(?:[ \t]+[A-Z]\w+)*'
+rules:
+  - id: t.said
+    type: cue
+    tokens: '(?P<who>/[A-Z]\w+/) said'
+  - id: t.buy
+    type: cue
+    tokens: '(?P<buyer>%{NAME_U}) @^%{buy_t} ^(?P<target>%{NAME_U})'
+  - id: t.so
+    type: cue
+    tokens: 'said (?P<what>so)'
+)";
+  Diagnostics diags;
+  RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  std::string text;
+  for (int i = 0; text.size() <= kOneTokenSetFrom; ++i)
+    text += "Acme Corp bought Zeta Labs " + std::to_string(i) + ". Alpha said so.\n";
+  Scanner scanner(rs);
+  const std::vector<Candidate> all = scanner.scan(text, "en");
+  std::vector<Candidate> one_by_one;
+  for (std::size_t r = 0; r < rs.rules.size(); ++r) scanner.scan_rule(r, text, one_by_one);
+  REQUIRE(all.size() == one_by_one.size());
+  CHECK(all.size() == 3 * static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+  bool same = true;
+  for (std::size_t k = 0; k < all.size(); ++k)
+    same = same && all[k].rule_index == one_by_one[k].rule_index && all[k].span.start == one_by_one[k].span.start &&
+           all[k].span.end == one_by_one[k].span.end;
+  CHECK(same);
 }
 
 TEST_CASE("token rule errors are one line at the rule's place", "[tokens]") {
