@@ -312,12 +312,10 @@ class TokenPatternCompiler {
     // The pattern's flags, (?gaps=...) and (?case=...), in either order
     // (not a group of its own, `(?gaps=line: ...)`, which starts the pattern).
     for (skip_space(); src_.compare(pos_, 7, "(?gaps=") == 0 || src_.compare(pos_, 7, "(?case=") == 0; skip_space()) {
-      const bool gaps = src_.compare(pos_, 7, "(?gaps=") == 0;
       const std::size_t close = src_.find(')', pos_);
       if (src_.find(':', pos_) < close) break;
-      const std::string value(src_.substr(pos_ + 7, close == std::string_view::npos ? 0 : close - pos_ - 7));
-      if (close == std::string_view::npos || (gaps ? !gap_mode(value, gaps_) : !case_mode(value, exact_))) {
-        error = gaps ? "(?gaps=...) is any, line or paragraph" : "(?case=...) is sensitive or insensitive";
+      if (const char* why = set_flag(pos_ + 2, close)) {
+        error = why;
         error_at = pos_;
         return false;
       }
@@ -343,7 +341,8 @@ class TokenPatternCompiler {
         d.words.erase(std::unique(d.words.begin(), d.words.end()), d.words.end());
         a.words = std::move(d.words);
         a.max_back = max_tokens(d.prefix);
-        a.lexicon = d.lexicon;
+        if (d.lexicon >= 0 && a.max_back > 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
+          a.check = out_.lexicons_[static_cast<std::size_t>(d.lexicon)].get();
         if (!d.prefix.kids.empty()) {
           prog_ = &a.back_program;
           emit(reversed(d.prefix));
@@ -471,6 +470,15 @@ class TokenPatternCompiler {
     }
   }
 
+  // The flag `gaps=VALUE` or `case=VALUE` that starts at src_[at] and whose
+  // value ends at src_[end] (npos: never ended), of a pattern or a group:
+  // sets gaps_ or exact_; else the message.
+  const char* set_flag(std::size_t at, std::size_t end) {
+    const bool gaps = src_.compare(at, 5, "gaps=") == 0;
+    const std::string value(src_.substr(at + 5, end == std::string_view::npos ? 0 : end - at - 5));
+    if (end != std::string_view::npos && (gaps ? gap_mode(value, gaps_) : case_mode(value, exact_))) return nullptr;
+    return gaps ? "(?gaps=...) is any, line or paragraph" : "(?case=...) is sensitive or insensitive";
+  }
   // Whether words are exact (not case folded) in `(?case=VALUE)` or
   // `(?case=VALUE: ...)`; false if VALUE is unknown.
   static bool case_mode(const std::string& value, bool& exact) {
@@ -570,13 +578,10 @@ class TokenPatternCompiler {
       } else if (src_.compare(pos_, 6, "?gaps=") == 0 || src_.compare(pos_, 6, "?case=") == 0) {
         // A group with white space of its own between its elements, or
         // words of their own case.
-        const bool gaps = src_.compare(pos_, 6, "?gaps=") == 0;
         const std::size_t colon = src_.find(':', pos_);
-        const std::string value(src_.substr(pos_ + 6, colon == std::string_view::npos ? 0 : colon - pos_ - 6));
         const auto outer_gaps = gaps_;
         const bool outer_exact = exact_;
-        if (colon == std::string_view::npos || (gaps ? !gap_mode(value, gaps_) : !case_mode(value, exact_)))
-          return fail(gaps ? "(?gaps=...) is any, line or paragraph" : "(?case=...) is sensitive or insensitive", at);
+        if (const char* why = set_flag(pos_ + 1, colon)) return fail(why, at);
         pos_ = colon + 1;
         Node inner;
         ++depth_;
@@ -793,7 +798,7 @@ class TokenPatternCompiler {
     std::vector<std::uint64_t> words;
     Node prefix{Node::kSeq};
     bool punctuation = false;  // its words are one punctuation character each (",", "<")
-    int lexicon = -1;          // Anchor::lexicon
+    int lexicon = -1;          // a lexicon anchor's index into lexicons_ (Anchor::check)
   };
   static constexpr std::size_t kMaxAnchors = 64;
   // The anchors of `n` (false: some match of it has none): a word, quoted
@@ -1338,13 +1343,11 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
         const TokenPattern::Anchor& anchor = patterns_[k]->anchors()[a];
-        // A lexicon's first word without one of its forms is no anchor: worth
-        // checking before a walk back, when forms are longer than one word.
-        if (anchor.lexicon >= 0 && anchor.max_back > 0 &&
-            patterns_[k]->lexicons_[static_cast<std::size_t>(anchor.lexicon)]->max_tokens() > 1) {
+        // A lexicon's first word without one of its forms is no anchor.
+        if (anchor.check) {
           thread_local std::vector<std::uint32_t> ends;
           ends.clear();
-          patterns_[k]->lexicons_[static_cast<std::size_t>(anchor.lexicon)]->match(text, tokens, t, ends);
+          anchor.check->match(text, tokens, t, ends);
           if (ends.empty()) continue;
         }
         // The anchor's token, or where the elements before it may start.

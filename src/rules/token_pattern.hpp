@@ -141,9 +141,10 @@ class TokenPattern {
     std::vector<std::uint64_t> words;  // fold_hash, sorted
     std::size_t max_back = 0;
     std::vector<Inst> back_program;  // the elements before it, reversed
-    // A lexicon anchor: the index of its TokenLexicon, which must have a
-    // form at the anchor's token (checked before walking back); else -1.
-    int lexicon = -1;
+    // A lexicon anchor with forms of several words and elements before it:
+    // the lexicon, one of whose forms must start at the anchor's token
+    // before the walk back is worth it; else null.
+    const TokenLexicon* check = nullptr;
   };
   bool anchored() const { return !anchors_.empty(); }
   const std::vector<Anchor>& anchors() const { return anchors_; }
@@ -182,7 +183,6 @@ class TokenPattern {
   // of that lexicon (sorted fold_hash of its forms' tokens).
   std::vector<std::vector<std::uint64_t>> back_words_;  // per lexicons_ index
   friend class TokenPatternCompiler;
-  friend class TokenIndex;
 };
 
 // Which token rules can start at each token of a document: one lookup per
