@@ -107,6 +107,11 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     if (rule.tokens) mine.push_back(rule.tokens.get());
   }
   for (const auto& patterns : token_patterns) token_indexes_.push_back(std::make_unique<TokenIndex>(patterns));
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+    if (!rules_.rules[i].tokens) scan_order_.push_back(i);
+  for (int unit = -1; unit < static_cast<int>(rules_.units.size()); ++unit)
+    for (std::size_t i = 0; i < rules_.rules.size(); ++i)
+      if (rules_.rules[i].tokens && rules_.rules[i].unit == unit) scan_order_.push_back(i);
 }
 
 std::size_t UnitText::to_document(std::size_t pos, bool at_start) const {
@@ -749,7 +754,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   // Per document, per unit + 1 (0: the document itself), the tokens of the
   // text its token rules search, made when the first of them runs.
   std::vector<std::vector<std::unique_ptr<const DocumentTokens>>> doc_tokens(texts.size());
-  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+  for (const std::size_t i : scan_order_) {
     const auto start = profile_start(profile_ != nullptr);
     std::uint64_t ran = 0, matches = 0, tokens_ns = 0;
     const int unit = rules_.rules[i].unit;
@@ -806,6 +811,10 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
         languages.begin(), languages.end(), [&](const std::string& lang) { return applies(rules_.rules[i], lang); }));
     c.matches += matches;
   }
+  // Back in rule order (each rule's matches in the order it found them).
+  for (std::vector<Candidate>& found_in : out)
+    std::stable_sort(found_in.begin(), found_in.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.rule_index < b.rule_index; });
   return out;
 }
 

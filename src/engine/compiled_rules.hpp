@@ -278,6 +278,12 @@ class Scanner {
   // first words of the token rules that run on that text.
   std::vector<std::size_t> token_slot_;
   std::vector<std::unique_ptr<TokenIndex>> token_indexes_;
+  // The order the rules are scanned in: the regex rules in file order, then
+  // the token rules by the text they read (the document's, then each
+  // unit's), so that a document cut by a regex rule's matches is never
+  // split into tokens whole, and a large one's token sets are made once.
+  // The matches are put back in rule order afterwards.
+  std::vector<std::size_t> scan_order_;
   std::unique_ptr<Counters[]> profile_;  // per rule, then per unit, when profiling
   std::unique_ptr<AtomMatcher> atoms_;  // the rules' atoms; null: there are none
   std::size_t compile_threads_;

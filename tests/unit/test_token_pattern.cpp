@@ -518,10 +518,10 @@ rules:
 }
 
 TEST_CASE("a large document keeps one text's tokens at a time and finds the same matches", "[tokens]") {
-  // Token rules on the document, then on a unit's copy, then on the
-  // document again: over kOneTokenSetFrom bytes the document's tokens go
-  // while the copy's are in use and are made again after, which must not
-  // change what any rule finds.
+  // Token rules on the document and on a unit's copy, written in the file
+  // in turn (document, copy, document): over kOneTokenSetFrom bytes one
+  // text's tokens are kept at a time, and the rules run grouped by the
+  // text they read, which must not change what any rule finds or its order.
   const std::string yaml = R"(
 lexicons:
   buy_t: {entries: [bought, agreed to buy]}
@@ -555,6 +555,47 @@ rules:
     same = same && all[k].rule_index == one_by_one[k].rule_index && all[k].span.start == one_by_one[k].span.start &&
            all[k].span.end == one_by_one[k].span.end;
   CHECK(same);
+}
+
+TEST_CASE("token rules run after the regex rules; matches come back in rule order", "[tokens]") {
+  // The token rule comes first in the file and the regex rule, whose
+  // matches are dense, second: the regex rule runs first, so a document it
+  // cuts is split into tokens over the kept prefix only (the profile's
+  // tokens row counts the tokens made), and the matches are in rule order.
+  const std::string yaml = R"(
+rules:
+  - id: t.name
+    type: organization
+    tokens: '(?P<name>Zeta) Labs'
+  - id: t.paid
+    type: cue
+    pattern: '\bpaid\b'
+)";
+  Diagnostics diags;
+  RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  std::string text;
+  for (int i = 0; i < 400; ++i) text += "Zeta Labs paid " + std::to_string(i) + " and paid again\n";
+  Scanner scanner(rs);
+  const std::vector<Candidate> all = scanner.scan(text, "en");
+  REQUIRE(all.size() == 1200);
+  CHECK(all.front().rule_index == 0);
+  CHECK(std::is_sorted(all.begin(), all.end(),
+                       [](const Candidate& a, const Candidate& b) { return a.rule_index < b.rule_index; }));
+  CHECK(std::count_if(all.begin(), all.end(), [](const Candidate& c) { return c.rule_index == 0; }) == 400);
+
+  scanner.enable_profile();
+  std::vector<std::size_t> scanned;
+  const auto batch = scanner.scan_batch({text}, {"en"}, 200, &scanned);
+  REQUIRE(scanned[0] < text.size() / 4);
+  CHECK(std::is_sorted(batch[0].begin(), batch[0].end(),
+                       [](const Candidate& a, const Candidate& b) { return a.rule_index < b.rule_index; }));
+  std::uint64_t tokens_made = 0;
+  for (const auto& row : scanner.profile())
+    if (row.id == "tokens") tokens_made = row.matches;
+  // Seven tokens a line, every one of the prefix's lines and no other's.
+  const auto lines = static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + scanned[0], '\n'));
+  CHECK(tokens_made == 7 * lines);
 }
 
 TEST_CASE("token rule errors are one line at the rule's place", "[tokens]") {
