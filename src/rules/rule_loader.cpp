@@ -193,6 +193,7 @@ class Loader {
   std::map<const Lexicon*, std::string> alternations_;
   WordList::Built word_lists_;
   TokenLexicon::Built token_lexicons_;
+  std::map<std::string, std::shared_ptr<const RE2>> token_regexes_;  // TokenPattern::Env::regexes
   // Units by name (index into set_.units); while a rule's pattern is
   // expanded, unit_refs_ collects the units it uses and each becomes
   // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
@@ -985,6 +986,7 @@ class Loader {
   // its regexes expanded as in a pattern.
   bool compile_tokens(const RawFile& f, const YAML::Node& node, Rule& rule) {
     TokenPattern::Env env;
+    env.regexes = &token_regexes_;
     env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
       const Lexicon* lexicon = set_.lexicon(name);
       return lexicon ? TokenLexicon::of(*lexicon, token_lexicons_) : nullptr;

@@ -411,6 +411,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
   rs.rules.resize(r.count(64));
   WordList::Built word_lists;  // one per lexicon
   TokenLexicon::Built token_lexicons;
+  std::map<std::string, std::shared_ptr<const RE2>> token_regexes;  // TokenPattern::Env::regexes
   for (Rule& rule : rs.rules) {
     for (std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) *s = r.str();
     rule.pos = r.pos();
@@ -440,6 +441,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     }
     if (std::string tokens = r.str(); !tokens.empty()) {
       TokenPattern::Env env;
+      env.regexes = &token_regexes;
       env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
         const Lexicon* lexicon = rs.lexicon(name);
         return lexicon ? TokenLexicon::of(*lexicon, token_lexicons) : nullptr;

@@ -645,8 +645,15 @@ class TokenPatternCompiler {
       out_.expanded_.append(src_.substr(copied_, at - copied_));
       out_.expanded_ += '/' + escape_slashes(*expanded) + '/';
       copied_ = pos_;
-      auto re = std::make_shared<const RE2>(*expanded, env_.options);
-      if (!re->ok()) return fail("invalid regex: " + re->error(), at);
+      std::shared_ptr<const RE2> re;
+      if (env_.regexes) {
+        if (auto it = env_.regexes->find(*expanded); it != env_.regexes->end()) re = it->second;
+      }
+      if (!re) {
+        re = std::make_shared<const RE2>(*expanded, env_.options);
+        if (!re->ok()) return fail("invalid regex: " + re->error(), at);
+        if (env_.regexes) env_.regexes->emplace(*expanded, re);
+      }
       TokenPattern::Pred p;
       for (const auto& [name, index] : re->NamedCapturingGroups()) {
         if (std::find(out_.names_.begin(), out_.names_.end(), name) != out_.names_.end())
@@ -1231,6 +1238,13 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
     }
   }
   return true;
+}
+
+std::vector<const RE2*> TokenPattern::regexes() const {
+  std::vector<const RE2*> out;
+  for (const Pred& p : preds_)
+    if (p.regex) out.push_back(p.regex.get());
+  return out;
 }
 
 std::vector<std::uint64_t> TokenPattern::first_words() const {

@@ -116,6 +116,10 @@ class TokenPattern {
     // (the caller has reported why).
     std::function<std::optional<std::string>(const std::string& body)> expand;
     RE2::Options options;
+    // The `/regex/`s compiled so far, by expanded text (all with `options`),
+    // shared by the patterns of one load: a sub-pattern's word regex written
+    // in many rules is compiled once. Null: each compiles its own.
+    std::map<std::string, std::shared_ptr<const RE2>>* regexes = nullptr;
   };
   // Compiles `source`; on failure null, with `error` and the byte offset
   // in `source` it is about.
@@ -130,6 +134,9 @@ class TokenPattern {
   // too, spans inside the token it matched (the last one, in a repetition).
   std::size_t groups() const { return names_.size(); }
   const std::vector<std::string>& names() const { return names_; }
+  // The compiled `/regex/` of each of its regex elements, in the order
+  // written (for tests: Env::regexes shares them).
+  std::vector<const RE2*> regexes() const;
   // Where matches may start, for the index: each anchor is an element
   // every match (of its branch) has, with known first words: the first
   // such element of a sequence, in each branch of an alternation. Tokens

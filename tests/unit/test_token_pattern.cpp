@@ -460,6 +460,51 @@ rules:
   CHECK(describe(*back) == expected);
 }
 
+TEST_CASE("a /regex/ written in several token rules is compiled once per load", "[tokens]") {
+  const std::string yaml = R"(
+patterns:
+  CAP: '[A-Z][a-z]+'
+token_patterns:
+  NAME_T: '/%{CAP}/ /%{CAP}/?'
+rules:
+  - id: t.said
+    type: cue
+    tokens: '(?P<who>%{NAME_T}) said'
+  - id: t.told
+    type: cue
+    tokens: '(?P<who>%{NAME_T}) told /[a-z]+/'
+  - id: t.asked
+    type: cue
+    tokens: '(?P<who>/%{CAP}/) asked /[a-z]+/'
+)";
+  auto check = [](const RuleSet& rs) {
+    REQUIRE(rs.rules.size() == 3);
+    const auto said = rs.rules[0].tokens->regexes();
+    const auto told = rs.rules[1].tokens->regexes();
+    const auto asked = rs.rules[2].tokens->regexes();
+    REQUIRE(said.size() == 1);  // one predicate for the text written twice
+    REQUIRE(told.size() == 2);
+    REQUIRE(asked.size() == 2);
+    CHECK(told[0] == said[0]);   // the same text in another rule
+    CHECK(asked[0] == said[0]);  // through CAP, not NAME_T
+    CHECK(told[1] == asked[1]);  // written out in two rules
+    CHECK(told[1] != said[0]);
+  };
+  Diagnostics diags;
+  RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  check(rs);
+  const std::string bytes = encode_snapshot(rs, diags, "key");
+  Diagnostics read_diags;
+  auto back = decode_snapshot(bytes, "key", read_diags);
+  REQUIRE(back);
+  check(*back);
+  // Each load its own: nothing is shared with another rule set.
+  CHECK(back->rules[0].tokens->regexes()[0] != rs.rules[0].tokens->regexes()[0]);
+  Scanner scanner(*back);
+  CHECK(scanner.scan("Ann Lee said it, Bo told us, Cy asked me", "en").size() == 3);
+}
+
 TEST_CASE("a token rule with a unit and a phrase runs on the unit's copy, as a pattern does", "[tokens]") {
   const std::string yaml = R"(
 lexicons:
