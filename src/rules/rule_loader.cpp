@@ -193,7 +193,9 @@ class Loader {
   std::map<const Lexicon*, std::string> alternations_;
   WordList::Built word_lists_;
   TokenLexicon::Built token_lexicons_;
-  std::map<std::string, std::shared_ptr<const RE2>> token_regexes_;  // TokenPattern::Env::regexes
+  // The valid regexes compiled so far, by text: a context many rules share
+  // and a token rule's `/regex/` (TokenPattern::Env::regexes) compile once.
+  std::map<std::string, std::shared_ptr<const RE2>> shared_regexes_;
   // Units by name (index into set_.units); while a rule's pattern is
   // expanded, unit_refs_ collects the units it uses and each becomes
   // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
@@ -734,10 +736,16 @@ class Loader {
 
   // A context pattern, or a rule pattern that did not compile (compiled
   // again for the message); nullptr with a message when it is not valid.
+  // `shared`: the same text compiled once per load (contexts; never a
+  // rule's own pattern, whose automaton is the rule's alone, docs/
+  // performance.md "Decisions").
   std::shared_ptr<const RE2> compile(const std::string& pattern, const RawFile& f, const YAML::Node& node,
-                                     const std::string& what) {
+                                     const std::string& what, bool shared = false) {
+    if (shared) {
+      if (auto it = shared_regexes_.find(pattern); it != shared_regexes_.end()) return it->second;
+    }
     auto re = std::make_shared<const RE2>(pattern, regex_options());
-    if (re->ok()) return re;
+    if (re->ok()) return shared ? shared_regexes_.emplace(pattern, re).first->second : re;
     const std::string arg = re->error_arg();
     // RE2 reports "(?<" for both lookbehind and .NET-style named groups; look
     // at what follows in the pattern to tell them apart.
@@ -986,7 +994,7 @@ class Loader {
   // its regexes expanded as in a pattern.
   bool compile_tokens(const RawFile& f, const YAML::Node& node, Rule& rule) {
     TokenPattern::Env env;
-    env.regexes = &token_regexes_;
+    env.regexes = &shared_regexes_;
     env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
       const Lexicon* lexicon = set_.lexicon(name);
       return lexicon ? TokenLexicon::of(*lexicon, token_lexicons_) : nullptr;
@@ -1138,7 +1146,7 @@ class Loader {
       }
       const bool is_before = k == "before" || k == "not_before";
       std::string p = is_before ? "(?:" + *expanded + ")$" : "^(?:" + *expanded + ")";
-      *slot = compile(p, f, kv.second, fmt::format("rule '{}' context {}", rule.id, k));
+      *slot = compile(p, f, kv.second, fmt::format("rule '{}' context {}", rule.id, k), true);
       ok &= *slot != nullptr;
     }
     return ok;

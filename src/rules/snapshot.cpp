@@ -236,11 +236,23 @@ void write_regex(Writer& w, const std::shared_ptr<const RE2>& re) {
   if (re) w.str(re->pattern());
 }
 
-std::shared_ptr<const RE2> read_regex(Reader& r, std::int64_t max_mem) {
-  if (!r.flag()) return nullptr;
-  auto re = std::make_shared<const RE2>(r.str(), rule_regex_options(max_mem));
-  if (!re->ok()) throw Bad();
+// Compiled regexes by text: each text compiled once per snapshot read,
+// whatever reads it (a context many rules share, a phrase, a token rule's
+// `/regex/`), all with the rule set's options.
+using Regexes = std::map<std::string, std::shared_ptr<const RE2>>;
+
+std::shared_ptr<const RE2> regex_of(Regexes& regexes, std::string text, std::int64_t max_mem) {
+  auto& re = regexes[text];
+  if (!re) {
+    re = std::make_shared<const RE2>(text, rule_regex_options(max_mem));
+    if (!re->ok()) throw Bad();
+  }
   return re;
+}
+
+std::shared_ptr<const RE2> read_regex(Reader& r, Regexes& regexes, std::int64_t max_mem) {
+  if (!r.flag()) return nullptr;
+  return regex_of(regexes, r.str(), max_mem);
 }
 
 std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::string& values) {
@@ -370,8 +382,9 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     return l;
   };
   rs.units.resize(r.count(16));
-  // Each phrase compiled once, however many variants have it (as at load).
-  std::map<std::string, std::shared_ptr<const RE2>> phrase_regexes;
+  // Each phrase compiled once, however many variants have it (as at load),
+  // and so every other regex.
+  Regexes regexes;
   for (std::size_t n = 0; n < rs.units.size(); ++n) {
     Unit& u = rs.units[n];
     u.name = r.str();
@@ -386,7 +399,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
       u.not_first = base.not_first, u.not_alone = base.not_alone, u.breaks = base.breaks, u.last = base.last;
     } else {
       u.pattern = r.str();
-      u.regex = read_regex(r, rs.max_rule_mem);
+      u.regex = read_regex(r, regexes, rs.max_rule_mem);
       for (const Lexicon** l : {&u.not_first, &u.not_alone, &u.breaks, &u.last}) *l = lexicon(r.str());
     }
     u.phrases.resize(r.count(16));
@@ -396,22 +409,16 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
       p.pattern = r.str();
       p.mark = r.u64();
       if (p.mark > 64) throw Bad();
-      auto& re = phrase_regexes[p.pattern];
-      if (!re) {
-        re = std::make_shared<const RE2>(p.pattern, rule_regex_options(rs.max_rule_mem));
-        if (!re->ok()) throw Bad();
-      }
-      p.regex = re;
+      p.regex = regex_of(regexes, p.pattern, rs.max_rule_mem);
     }
   }
   for (std::size_t n = r.count(9); n > 0; --n) {
     std::string name = r.str();
-    rs.regexes.emplace(std::move(name), read_regex(r, rs.max_rule_mem));
+    rs.regexes.emplace(std::move(name), read_regex(r, regexes, rs.max_rule_mem));
   }
   rs.rules.resize(r.count(64));
   WordList::Built word_lists;  // one per lexicon
   TokenLexicon::Built token_lexicons;
-  std::map<std::string, std::shared_ptr<const RE2>> token_regexes;  // TokenPattern::Env::regexes
   for (Rule& rule : rs.rules) {
     for (std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) *s = r.str();
     rule.pos = r.pos();
@@ -429,7 +436,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     }
     rule.constants = r.value();
     for (auto* re : {&rule.context.before, &rule.context.not_before, &rule.context.after, &rule.context.not_after})
-      *re = read_regex(r, rs.max_rule_mem);
+      *re = read_regex(r, regexes, rs.max_rule_mem);
     rule.unit = r.i32();
     if (rule.unit < -1 || rule.unit >= static_cast<int>(rs.units.size())) throw Bad();
     rule.group_fields.resize(r.count(8));
@@ -441,7 +448,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
     }
     if (std::string tokens = r.str(); !tokens.empty()) {
       TokenPattern::Env env;
-      env.regexes = &token_regexes;
+      env.regexes = &regexes;
       env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
         const Lexicon* lexicon = rs.lexicon(name);
         return lexicon ? TokenLexicon::of(*lexicon, token_lexicons) : nullptr;

@@ -460,7 +460,7 @@ rules:
   CHECK(describe(*back) == expected);
 }
 
-TEST_CASE("a /regex/ written in several token rules is compiled once per load", "[tokens]") {
+TEST_CASE("a /regex/ or a context written in several rules is compiled once per load", "[tokens]") {
   const std::string yaml = R"(
 patterns:
   CAP: '[A-Z][a-z]+'
@@ -476,9 +476,24 @@ rules:
   - id: t.asked
     type: cue
     tokens: '(?P<who>/%{CAP}/) asked /[a-z]+/'
+    context: {not_before: '\d$'}
+  - id: t.one
+    type: cue
+    pattern: '\bsaid\b'
+    context: {not_before: '\d$'}
+  - id: t.two
+    type: cue
+    pattern: '\bsaid\b'
+    context: {not_before: '\d$'}
 )";
   auto check = [](const RuleSet& rs) {
-    REQUIRE(rs.rules.size() == 3);
+    REQUIRE(rs.rules.size() == 5);
+    // Contexts are shared; a rule's own pattern (two rules, the same text)
+    // is not: each rule has an automaton of its own.
+    REQUIRE(rs.rules[2].context.not_before);
+    CHECK(rs.rules[3].context.not_before == rs.rules[2].context.not_before);
+    CHECK(rs.rules[4].context.not_before == rs.rules[2].context.not_before);
+    if (rs.rules[3].regex) CHECK(rs.rules[3].regex != rs.rules[4].regex);
     const auto said = rs.rules[0].tokens->regexes();
     const auto told = rs.rules[1].tokens->regexes();
     const auto asked = rs.rules[2].tokens->regexes();
@@ -502,7 +517,7 @@ rules:
   // Each load its own: nothing is shared with another rule set.
   CHECK(back->rules[0].tokens->regexes()[0] != rs.rules[0].tokens->regexes()[0]);
   Scanner scanner(*back);
-  CHECK(scanner.scan("Ann Lee said it, Bo told us, Cy asked me", "en").size() == 3);
+  CHECK(scanner.scan("Ann Lee said it, Bo told us, Cy asked me, 4 asked", "en").size() == 5);
 }
 
 TEST_CASE("a token rule with a unit and a phrase runs on the unit's copy, as a pattern does", "[tokens]") {
