@@ -204,12 +204,12 @@ void print_rule_profile(std::vector<Scanner::RuleProfile> rows) {
     total += r.ms;
     width = std::max(width, r.id.size());
   }
-  std::string table = fmt::format("{:<{}}  {:>10}  {:>17}  {:>8}\n", "rule", width, "scan ms", "documents run on",
-                                  "matches");
+  std::string table = fmt::format("{:<{}}  {:>10}  {:>17}  {:>12}  {:>8}\n", "rule", width, "scan ms",
+                                  "documents run on", "with matches", "matches");
   for (const auto& r : rows)
     if (r.runs > 0)
-      table += fmt::format("{:<{}}  {:>10.1f}  {:>8} / {:<6}  {:>8}\n", r.id, width, r.ms, r.runs, r.applicable,
-                           r.matches);
+      table += fmt::format("{:<{}}  {:>10.1f}  {:>8} / {:<6}  {:>12}  {:>8}\n", r.id, width, r.ms, r.runs,
+                           r.applicable, r.matched, r.matches);
   table += fmt::format("{:<{}}  {:>10.1f}\n", "all rules", width, total);
   std::fputs(table.c_str(), stderr);
 }

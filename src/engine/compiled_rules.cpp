@@ -724,6 +724,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
         c.runs += 1;
         c.applicable += 1;
         c.matches += marked[d][u]->pieces.size();
+        c.matched += marked[d][u]->pieces.empty() ? 0 : 1;
       };
       for (const Rule& rule : rules_.rules) {
         if (rule.unit < 0 || !applies(rule, languages[d])) continue;
@@ -756,7 +757,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   std::vector<std::vector<std::unique_ptr<const DocumentTokens>>> doc_tokens(texts.size());
   for (const std::size_t i : scan_order_) {
     const auto start = profile_start(profile_ != nullptr);
-    std::uint64_t ran = 0, matches = 0, tokens_ns = 0;
+    std::uint64_t ran = 0, matches = 0, matched = 0, tokens_ns = 0;
     const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < texts.size(); ++d) {
       if (cut[d] != std::string_view::npos || !applies(rules_.rules[i], languages[d])) continue;
@@ -784,6 +785,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
             c.runs += 1;
             c.applicable += 1;
             c.matches += made->tokens.size();
+            c.matched += made->tokens.empty() ? 0 : 1;
             tokens_ns += ns;
           }
         }
@@ -794,6 +796,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       scan_rule_in(*automata, i, texts[d], u, out[d], limit[d], tokens);
       ++ran;
       matches += out[d].size() - before;
+      matched += out[d].size() > before ? 1 : 0;
       if (out[d].size() > limit[d]) {
         std::vector<std::size_t> ends;
         ends.reserve(out[d].size());
@@ -810,6 +813,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
     c.applicable += static_cast<std::uint64_t>(std::count_if(
         languages.begin(), languages.end(), [&](const std::string& lang) { return applies(rules_.rules[i], lang); }));
     c.matches += matches;
+    c.matched += matched;
   }
   // Back in rule order (each rule's matches in the order it found them).
   for (std::vector<Candidate>& found_in : out)
@@ -828,11 +832,13 @@ std::vector<Scanner::RuleProfile> Scanner::profile() const {
   for (std::size_t i = 0; i < rules_.rules.size() + rules_.units.size(); ++i) {
     const Counters& c = profile_[i];
     const std::string id = i < rules_.rules.size() ? rules_.rules[i].id : "unit:" + rules_.units[i - rules_.rules.size()].name;
-    rows.push_back({id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
+    rows.push_back({id, static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load(),
+                    c.matched.load()});
   }
   if (std::any_of(rules_.rules.begin(), rules_.rules.end(), [](const Rule& r) { return r.tokens != nullptr; })) {
     const Counters& c = profile_[rules_.rules.size() + rules_.units.size()];
-    rows.push_back({"tokens", static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(), c.matches.load()});
+    rows.push_back({"tokens", static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(),
+                    c.matches.load(), c.matched.load()});
   }
   return rows;
 }

@@ -162,6 +162,7 @@ class Scanner {
     std::string id;
     double ms = 0;
     std::uint64_t runs = 0, applicable = 0, matches = 0;
+    std::uint64_t matched = 0;  // documents (runs) with at least one match
   };
   void enable_profile();
   // After the units, when the rules have token rules, a row `tokens`: the
@@ -268,7 +269,7 @@ class Scanner {
                    const std::vector<std::vector<AtomFlags>>& marked_found) const;
 
   struct Counters {
-    std::atomic<std::uint64_t> ns{0}, runs{0}, applicable{0}, matches{0};
+    std::atomic<std::uint64_t> ns{0}, runs{0}, applicable{0}, matches{0}, matched{0};
   };
 
   const RuleSet& rules_;

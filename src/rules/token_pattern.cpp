@@ -264,6 +264,7 @@ struct TokenPattern::Pred {
   std::uint64_t hash = 0;
   bool fold = true;
   std::shared_ptr<const RE2> regex;
+  bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
   bool full_match(std::string_view token) const { return RE2::FullMatch(token, *regex); }
   // A regex's named groups: (its group number, the pattern's group), read
   // from the token it matched, whose index the matcher saves in `slot`.
@@ -277,12 +278,15 @@ struct TokenPattern::Pred {
 // constrains the first token a kTok or kLex reads: kAny, kNone (directly
 // after the previous token), kSome (white space before it), kLine (none,
 // or blanks without a line break: Token::gap at most 1), kParagraph (at
-// most one line break: gap at most 2), kLineSome and kParagraphSome (the
+// most one line break: gap at most 2), kOne (at most one white-space
+// character, a regex's `\s?`), kLineSome, kParagraphSome and kOneSome (the
 // same, but not none). Never checked on a match's first token. (`^` is
-// kSome, kLineSome or kParagraphSome, by the gaps where it is written.)
+// kSome, kLineSome, kParagraphSome or kOneSome, by the gaps where it is
+// written.)
 struct TokenPattern::Inst {
   enum Op : std::uint8_t { kTok, kLex, kSplit, kJmp, kSave, kMatch } op;
-  enum Space : std::uint8_t { kAny, kNone, kSome, kLine, kParagraph, kLineSome, kParagraphSome } space = kAny;
+  enum Space : std::uint8_t { kAny, kNone, kSome, kLine, kParagraph, kLineSome, kParagraphSome, kOne, kOneSome } space =
+      kAny;
   std::uint32_t arg = 0, x = 0, y = 0;
 };
 
@@ -427,6 +431,7 @@ class TokenPatternCompiler {
         space = src_[pos_] == '~'                        ? TokenPattern::Inst::kNone
                 : gaps_ == TokenPattern::Inst::kLine      ? TokenPattern::Inst::kLineSome
                 : gaps_ == TokenPattern::Inst::kParagraph ? TokenPattern::Inst::kParagraphSome
+                : gaps_ == TokenPattern::Inst::kOne       ? TokenPattern::Inst::kOneSome
                                                           : TokenPattern::Inst::kSome;
         ++pos_;
         skip_space();
@@ -477,7 +482,7 @@ class TokenPatternCompiler {
     const bool gaps = src_.compare(at, 5, "gaps=") == 0;
     const std::string value(src_.substr(at + 5, end == std::string_view::npos ? 0 : end - at - 5));
     if (end != std::string_view::npos && (gaps ? gap_mode(value, gaps_) : case_mode(value, exact_))) return nullptr;
-    return gaps ? "(?gaps=...) is any, line or paragraph" : "(?case=...) is sensitive or insensitive";
+    return gaps ? "(?gaps=...) is any, line, paragraph or one" : "(?case=...) is sensitive or insensitive";
   }
   // Whether words are exact (not case folded) in `(?case=VALUE)` or
   // `(?case=VALUE: ...)`; false if VALUE is unknown.
@@ -492,6 +497,7 @@ class TokenPatternCompiler {
     if (name == "any") mode = TokenPattern::Inst::kAny;
     else if (name == "line") mode = TokenPattern::Inst::kLine;
     else if (name == "paragraph") mode = TokenPattern::Inst::kParagraph;
+    else if (name == "one") mode = TokenPattern::Inst::kOne;
     else return false;
     return true;
   }
@@ -629,7 +635,21 @@ class TokenPatternCompiler {
       out_.lexicons_.push_back(std::move(lex));
       return true;
     }
-    if (c == '/') {
+    // `#`: a number, a token that starts with a digit; `#/regex/`, one the
+    // regex matches too. Either anchors a pattern.
+    bool number = false;
+    if (c == '#') {
+      number = true;
+      if (pos_ + 1 >= src_.size() || src_[pos_ + 1] != '/') {
+        ++pos_;
+        TokenPattern::Pred p;
+        p.number = true;
+        p.hash = kNumberWord;
+        return add_pred(std::move(p), atom);
+      }
+      ++pos_;
+    }
+    if (src_[pos_] == '/') {
       std::string body;
       std::size_t i = pos_ + 1;
       for (; i < src_.size() && src_[i] != '/'; ++i) {
@@ -662,6 +682,7 @@ class TokenPatternCompiler {
         out_.names_.push_back(name);
       }
       p.regex = std::move(re);
+      p.number = number;
       return add_pred(std::move(p), atom);
     }
     if (c == '"' || c == '\'') {
@@ -741,7 +762,7 @@ class TokenPatternCompiler {
     if (p.inner.empty()) {
       for (std::size_t k = 0; k < out_.preds_.size(); ++k) {
         const TokenPattern::Pred& q = out_.preds_[k];
-        if (!q.inner.empty() || (q.regex == nullptr) != (p.regex == nullptr)) continue;
+        if (!q.inner.empty() || (q.regex == nullptr) != (p.regex == nullptr) || q.number != p.number) continue;
         if (p.regex ? q.regex->pattern() == p.regex->pattern() : q.text == p.text && q.fold == p.fold) {
           atom.arg = static_cast<std::uint32_t>(k);
           return true;
@@ -774,6 +795,10 @@ class TokenPatternCompiler {
   bool first_words(const Node& n, std::vector<std::uint64_t>& out) const {
     switch (n.kind) {
       case Node::kPred:
+        if (out_.preds_[n.arg].number) {
+          out.push_back(kNumberWord);
+          return true;
+        }
         if (out_.preds_[n.arg].regex) return false;
         out.push_back(out_.preds_[n.arg].hash);
         return true;
@@ -1131,6 +1156,8 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
       case Inst::kParagraph: return gap <= 2;
       case Inst::kLineSome: return gap == 1;
       case Inst::kParagraphSome: return gap == 1 || gap == 2;
+      case Inst::kOne: return tokens[i].start - tokens[i - 1].end <= 1;
+      case Inst::kOneSome: return tokens[i].start - tokens[i - 1].end == 1;
       default: return true;
     }
   };
@@ -1151,10 +1178,11 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           if (i >= n || !space_ok(inst.space, i)) break;
           const Pred& p = preds_[inst.arg];
           const Token& t = tokens[i];
+          if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) break;
           if (p.regex) {
             if (!m.remembered(inst.arg, i, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); }))
               break;
-          } else if (t.folded != p.hash || !token_is(text, t, p.text, p.fold)) {
+          } else if (!p.number && (t.folded != p.hash || !token_is(text, t, p.text, p.fold))) {
             break;
           }
           ++pc, ++i;
@@ -1293,8 +1321,10 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
         const Pred& p = preds_[inst.arg];
         const Token& t = tokens[at - 1];
         const bool ok =
-            p.regex ? m.remembered(inst.arg, at - 1, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); })
-                    : t.folded == p.hash && token_is(text, t, p.text, p.fold);
+            (!p.number || is_digit(static_cast<unsigned char>(text[t.start]))) &&
+            (p.regex    ? m.remembered(inst.arg, at - 1, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); })
+             : p.number ? true
+                        : t.folded == p.hash && token_is(text, t, p.text, p.fold));
         if (ok) m.stack.push_back({pc + 1, at - 1, kNone});
         break;
       }
@@ -1336,6 +1366,7 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
       for (std::uint64_t h : anchors[a].words)
         by_word[h].emplace_back(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(a));
   }
+  has_numbers_ = by_word.count(kNumberWord) > 0;
   std::size_t size = 16;
   while (size < 2 * by_word.size()) size *= 2;
   table_.assign(size, Slot{});
@@ -1351,8 +1382,8 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   std::vector<std::vector<std::uint32_t>> out(patterns_.size());
   if (lists_.empty()) return out;
   const std::size_t mask = table_.size() - 1;
-  for (std::size_t t = 0; t < tokens.size(); ++t) {
-    const std::uint64_t h = tokens[t].folded;
+  // The anchors whose words hash to h, at token t.
+  auto add = [&](std::uint64_t h, std::size_t t) {
     for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
@@ -1368,8 +1399,13 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
         if (anchor.max_back == 0) out[k].push_back(static_cast<std::uint32_t>(t));
         else patterns_[k]->starts_before(text, tokens, a, t, out[k]);
       }
-      break;
+      return;
     }
+  };
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    add(tokens[t].folded, t);
+    // A number is also the anchor of `#`.
+    if (has_numbers_ && is_digit(static_cast<unsigned char>(text[tokens[t].start]))) add(kNumberWord, t);
   }
   // In order, once each (several anchors, or walks back, may repeat or
   // precede tokens already listed).

@@ -63,6 +63,10 @@ inline constexpr std::size_t kMaxTokenizedBytes = std::size_t{1} << 30;
 std::vector<Token> tokenize(std::string_view text);
 // A hash of `text` with ASCII letters lowered.
 std::uint64_t fold_hash(std::string_view text);
+// The anchor word of `#` (a number) in token patterns: the index looks it
+// up at every token that starts with a digit. (A token whose fold_hash is
+// this too is only tried for nothing.)
+inline constexpr std::uint64_t kNumberWord = 0x9e3779b97f4a7c15ULL;
 
 // A lexicon's forms as sequences of tokens (each form tokenized as a
 // document is), in a tree: the matcher of `%{lexicon}` in a token pattern.
@@ -208,6 +212,7 @@ class TokenIndex {
     std::uint32_t list = 0;  // index + 1 into lists_; 0: empty
   };
   std::vector<Slot> table_;  // open addressing, a power of two
+  bool has_numbers_ = false;  // some anchor is `#` (kNumberWord)
   // Per word: the (pattern, anchor) pairs it anchors.
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists_;
   std::vector<const TokenPattern*> patterns_;

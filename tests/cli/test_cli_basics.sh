@@ -65,9 +65,9 @@ check "folder walk finds the samples" test "$(grep -c . "$TMP/j1")" -ge 12
 "$EXTRACT_BIN" -q -j2 --profile-rules samples/ > "$TMP/prof" 2> "$TMP/prof.err"
 expect_eq "--profile-rules exit status" 0 "$?"
 check "--profile-rules: output unchanged" cmp -s "$TMP/j1" "$TMP/prof"
-check "--profile-rules: header" grep -q "^rule  *scan ms  *documents run on  *matches$" "$TMP/prof.err"
-check "--profile-rules: the unit's marking has a row" grep -Eq "^unit:DEAL_NAME_U +[0-9.]+ +[0-9]+ / [0-9]+ +[0-9]+$" "$TMP/prof.err"
-check "--profile-rules: a rule that ran" grep -Eq "^common\.org\.gazetteer +[0-9.]+ +[0-9]+ / [0-9]+ +[0-9]+$" "$TMP/prof.err"
+check "--profile-rules: header" grep -q "^rule  *scan ms  *documents run on  *with matches  *matches$" "$TMP/prof.err"
+check "--profile-rules: the unit's marking has a row" grep -Eq "^unit:DEAL_NAME_U +[0-9.]+ +[0-9]+ / [0-9]+ +[0-9]+ +[0-9]+$" "$TMP/prof.err"
+check "--profile-rules: a rule that ran" grep -Eq "^common\.org\.gazetteer +[0-9.]+ +[0-9]+ / [0-9]+ +[1-9][0-9]* +[0-9]+$" "$TMP/prof.err"
 check "--profile-rules: total line" grep -Eq "^all rules +[0-9.]+$" "$TMP/prof.err"
 check "--profile-rules: slowest first" sh -c "sed -n '2,/^all rules/p' '$TMP/prof.err' | grep -v '^all rules' | awk '{print \$2}' | sort -c -g -r"
 "$EXTRACT_BIN" -q samples/ 2> "$TMP/noprof.err" > /dev/null

@@ -138,6 +138,11 @@ TEST_CASE("the scanner's per-rule profile counts runs, documents of the rule's l
   CHECK(row("t.en_only").applicable == 3);
   CHECK(row("t.en_only").matches == 1);
   CHECK(row("t.year").matches == 2);  // "in 2019", twice
+  // Documents with at least one match: the runs that found something.
+  CHECK(row("t.word").matched == 3);
+  CHECK(row("t.en_only").matched == 1);
+  CHECK(row("t.num").matches == 4);  // "15" and "2019", twice
+  CHECK(row("t.num").matched == 2);
   for (const auto& r : rows) CHECK(r.ms >= 0);
 }
 

@@ -263,11 +263,18 @@ TEST_CASE("token patterns: (?gaps=...) says what white space may be between elem
   Compiled first("(?gaps=line: a b) c");
   REQUIRE(first.pattern);
   CHECK(matches(*first.pattern, "a\nb c, a b\nc") == std::vector<std::string>{"a b\nc"});
+  // (?gaps=one): at most one white-space character (a regex's \s?); with
+  // ^, exactly one.
+  Compiled one("(?gaps=one) x y"), one_some("(?gaps=one) x ~',' ^y");
+  REQUIRE(one.pattern);
+  REQUIRE(one_some.pattern);
+  CHECK(matches(*one.pattern, "x y, x\ny, x  y, x\r\ny, x\ty") == std::vector<std::string>{"x y", "x\ny", "x\ty"});
+  CHECK(matches(*one_some.pattern, "x,y x, y x,  y x,\ny") == std::vector<std::string>{"x, y", "x,\ny"});
   Compiled bad_local("a (?gaps=lines: b)");
   CHECK_FALSE(bad_local.pattern);
   Compiled bad("(?gaps=lines) x");
   CHECK_FALSE(bad.pattern);
-  CHECK(bad.error == "(?gaps=...) is any, line or paragraph");
+  CHECK(bad.error == "(?gaps=...) is any, line, paragraph or one");
 }
 
 TEST_CASE("token patterns: a word anchors rather than punctuation before it", "[tokens]") {
@@ -383,6 +390,42 @@ TEST_CASE("token patterns: anchored on a later element, walked back over the one
   CHECK(TokenIndex({lex.pattern.get()}).starts(t3, tok3)[0] == std::vector<std::uint32_t>{0, 5});
   CHECK(matches(*lex.pattern, t3) == std::vector<std::string>{"x big boss said", "x mr said"});
   CHECK(matches(*two.pattern, t2) == std::vector<std::string>{"Ef Gh said"});
+}
+
+TEST_CASE("token patterns: # is a number token and anchors the pattern", "[tokens]") {
+  // `#`: any token that starts with an ASCII digit; `#/regex/`: one the
+  // regex matches whole as well.
+  Compiled any_number("# (?P<unit>units)"), pct("#/(?P<n>\\d+(?:\\.\\d+)?)/ ~'%'");
+  REQUIRE(any_number.pattern);
+  REQUIRE(pct.pattern);
+  CHECK(matches(*any_number.pattern, "5 units, 1,500.25 units, 20K units, A5 units, five units, x 3rd units") ==
+        std::vector<std::string>{"5 units|units", "1,500.25 units|units", "20K units|units", "3rd units|units"});
+  CHECK(matches(*pct.pattern, "up 5%, 12.5% and 3.5x% or 7 %") == std::vector<std::string>{"5%|5", "12.5%|12.5"});
+  // Both are anchored on numbers: tried only at tokens that start with a
+  // digit, found through the index as a word would be.
+  CHECK(any_number.pattern->anchored());
+  CHECK(pct.pattern->anchored());
+  CHECK(pct.pattern->first_words() == std::vector<std::uint64_t>{kNumberWord});
+  const std::string text = "the 20 units and 7 more units";
+  const auto tokens = tokenize(text);
+  TokenIndex index({any_number.pattern.get(), pct.pattern.get()});
+  const auto starts = index.starts(text, tokens);
+  CHECK(starts[0] == std::vector<std::uint32_t>{1, 4});  // "20", "7"
+  CHECK(starts[1] == std::vector<std::uint32_t>{1, 4});
+  // Walked back over: a number before the anchor word.
+  Compiled back("#/\\d+/ @units");
+  REQUIRE(back.pattern);
+  CHECK(matches(*back.pattern, "x 12 units, 12x units, y units") == std::vector<std::string>{"12 units"});
+  std::vector<std::uint32_t> before;
+  back.pattern->starts_before(text, tokens, 0, 2, before);
+  CHECK(before == std::vector<std::uint32_t>{1});
+  before.clear();
+  back.pattern->starts_before(text, tokens, 0, 6, before);  // "more" is no number
+  CHECK(before.empty());
+  // A quoted '#' is the punctuation token.
+  Compiled hash("'#' #");
+  REQUIRE(hash.pattern);
+  CHECK(matches_text(*hash.pattern, "# 1, #x, #2") == std::vector<std::string>{"# 1", "#2"});
 }
 
 TEST_CASE("token patterns: errors name what and where", "[tokens]") {
