@@ -663,7 +663,7 @@ class TokenPatternCompiler {
       std::optional<std::string> expanded = env_.expand ? env_.expand(body) : std::optional<std::string>(body);
       if (!expanded) return fail("", at);  // reported by expand
       out_.expanded_.append(src_.substr(copied_, at - copied_));
-      out_.expanded_ += '/' + escape_slashes(*expanded) + '/';
+      out_.expanded_ += (number ? "#/" : "/") + escape_slashes(*expanded) + '/';
       copied_ = pos_;
       std::shared_ptr<const RE2> re;
       if (env_.regexes) {

@@ -422,6 +422,26 @@ TEST_CASE("token patterns: # is a number token and anchors the pattern", "[token
   before.clear();
   back.pattern->starts_before(text, tokens, 0, 6, before);  // "more" is no number
   CHECK(before.empty());
+  // A snapshot keeps the '#' (the expanded source), so the rule read back
+  // is still anchored on numbers.
+  const std::string yaml = R"(
+patterns:
+  N: '\d+'
+rules:
+  - id: t.units
+    type: quantity
+    tokens: '#/(?P<n>%{N})/ units | # points'
+)";
+  Diagnostics diags;
+  RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  CHECK(rs.rules[0].tokens->expanded() == "#/(?P<n>(?:\\d+))/ units | # points");
+  const std::string bytes = encode_snapshot(rs, diags, "key");
+  Diagnostics read_diags;
+  auto read = decode_snapshot(bytes, "key", read_diags);
+  REQUIRE(read);
+  CHECK(read->rules[0].tokens->expanded() == rs.rules[0].tokens->expanded());
+  CHECK(read->rules[0].tokens->first_words() == std::vector<std::uint64_t>{kNumberWord});
   // A quoted '#' is the punctuation token.
   Compiled hash("'#' #");
   REQUIRE(hash.pattern);
