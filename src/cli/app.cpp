@@ -619,8 +619,8 @@ int run_cli(int argc, char** argv) {
           },
           "", "auto|MB"));
   app.add_flag("--profile-rules", o.profile_rules,
-               "After the run, print each rule's scan time, the documents it ran on and its matches on standard "
-               "error, slowest first (to find slow rules; the output is unchanged)");
+               "After the run, print each rule's scan time, the documents it ran on, those where it matched "
+               "and its matches on standard error, slowest first (to find slow rules; the output is unchanged)");
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of the output record");
   auto* man_cmd = app.add_subcommand("man", "Print the extract(1) manual page (roff). Example: extract man | man -l -");
