@@ -22,7 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)d.format();
   }
   if (diags.has_errors()) return 0;
-  for (const auto& r : rules.rules) FUZZ_CHECK(r.regex && r.regex->ok(), "a loaded rule has a compiled regex");
+  for (const auto& r : rules.rules)
+    FUZZ_CHECK(r.tokens || r.words || (r.regex && r.regex->ok()),
+               "a loaded rule has a compiled regex, a token pattern or a word list");
   Extractor ex(std::move(rules));
   (void)test_rules(ex.rules(), ex.scanner());
   std::vector<std::string> texts = {"PT Contoh membeli Acme Corp senilai US$ 1,5 miliar pada 3 Maret 2025."};
