@@ -1141,6 +1141,15 @@ struct TokenMatcher {
   }
 };
 
+bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
+                              std::uint32_t at, TokenMatcher& m) const {
+  const Pred& p = preds_[pred];
+  const Token& t = tokens[at];
+  if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) return false;
+  if (p.regex) return m.remembered(pred, at, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); });
+  return p.number || (t.folded == p.hash && token_is(text, t, p.text, p.fold));
+}
+
 bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const {
   const auto n = static_cast<std::uint32_t>(tokens.size());
   std::fill(m.caps.begin(), m.caps.end(), kNone);
@@ -1175,16 +1184,7 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
       bool next = false;
       switch (inst.op) {
         case Inst::kTok: {
-          if (i >= n || !space_ok(inst.space, i)) break;
-          const Pred& p = preds_[inst.arg];
-          const Token& t = tokens[i];
-          if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) break;
-          if (p.regex) {
-            if (!m.remembered(inst.arg, i, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); }))
-              break;
-          } else if (!p.number && (t.folded != p.hash || !token_is(text, t, p.text, p.fold))) {
-            break;
-          }
+          if (i >= n || !space_ok(inst.space, i) || !pred_holds(inst.arg, text, tokens, i, m)) break;
           ++pc, ++i;
           next = true;
           break;
@@ -1318,14 +1318,7 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
     switch (inst.op) {
       case Inst::kTok: {
         if (at == 0) break;
-        const Pred& p = preds_[inst.arg];
-        const Token& t = tokens[at - 1];
-        const bool ok =
-            (!p.number || is_digit(static_cast<unsigned char>(text[t.start]))) &&
-            (p.regex    ? m.remembered(inst.arg, at - 1, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); })
-             : p.number ? true
-                        : t.folded == p.hash && token_is(text, t, p.text, p.fold));
-        if (ok) m.stack.push_back({pc + 1, at - 1, kNone});
+        if (pred_holds(inst.arg, text, tokens, at - 1, m)) m.stack.push_back({pc + 1, at - 1, kNone});
         break;
       }
       case Inst::kLex: {

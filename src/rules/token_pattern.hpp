@@ -182,6 +182,10 @@ class TokenPattern {
 
  private:
   bool match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const;
+  // Whether predicate `pred` holds for token `at` (a regex's answer
+  // remembered in `m`): the one test of both the match and the walk back.
+  bool pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens, std::uint32_t at,
+                  TokenMatcher& m) const;
 
   std::vector<Inst> program_;
   std::vector<Pred> preds_;
