@@ -2,6 +2,7 @@
 // language, leftmost-first matching, and a token rule loaded from YAML and
 // run by the scanner (including from a rule-set snapshot).
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,16 @@ std::vector<std::string> matches_text(const TokenPattern& p, std::string_view te
   std::vector<std::string> out;
   for (const std::string& m : matches(p, text)) out.push_back(m.substr(0, m.find('|')));
   return out;
+}
+
+// `rs` written to a rule-set snapshot and read back (the checks read
+// token rules as the cache gives them).
+RuleSet read_back(const RuleSet& rs, const Diagnostics& diags) {
+  const std::string bytes = encode_snapshot(rs, diags, "key");
+  Diagnostics read_diags;
+  std::optional<RuleSet> read = decode_snapshot(bytes, "key", read_diags);
+  REQUIRE(read);
+  return std::move(*read);
 }
 
 }  // namespace
@@ -436,12 +447,9 @@ rules:
   RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
   REQUIRE_FALSE(diags.has_errors());
   CHECK(rs.rules[0].tokens->expanded() == "#/(?P<n>(?:\\d+))/ units | # points");
-  const std::string bytes = encode_snapshot(rs, diags, "key");
-  Diagnostics read_diags;
-  auto read = decode_snapshot(bytes, "key", read_diags);
-  REQUIRE(read);
-  CHECK(read->rules[0].tokens->expanded() == rs.rules[0].tokens->expanded());
-  CHECK(read->rules[0].tokens->first_words() == std::vector<std::uint64_t>{kNumberWord});
+  const RuleSet read = read_back(rs, diags);
+  CHECK(read.rules[0].tokens->expanded() == rs.rules[0].tokens->expanded());
+  CHECK(read.rules[0].tokens->first_words() == std::vector<std::uint64_t>{kNumberWord});
   // A quoted '#' is the punctuation token.
   Compiled hash("'#' #");
   REQUIRE(hash.pattern);
@@ -513,14 +521,11 @@ rules:
   const std::string expected = "Jan 5 1999 month=Jan day=5 year=1999;january 31st, 2020 month=january day=31 year=2020;";
   CHECK(describe(rs) == expected);
   // From a snapshot: the expanded source compiles without the sub-patterns.
-  const std::string bytes = encode_snapshot(rs, diags, "key");
-  Diagnostics read_diags;
-  auto back = decode_snapshot(bytes, "key", read_diags);
-  REQUIRE(back);
-  REQUIRE(back->rules[0].tokens);
-  CHECK(back->rules[0].tokens->expanded().find("%{DAY}") == std::string::npos);
-  CHECK(back->rules[0].tokens->expanded().find("%{month_t}") != std::string::npos);
-  CHECK(describe(*back) == expected);
+  const RuleSet back = read_back(rs, diags);
+  REQUIRE(back.rules[0].tokens);
+  CHECK(back.rules[0].tokens->expanded().find("%{DAY}") == std::string::npos);
+  CHECK(back.rules[0].tokens->expanded().find("%{month_t}") != std::string::npos);
+  CHECK(describe(back) == expected);
 }
 
 TEST_CASE("a /regex/ or a context written in several rules is compiled once per load", "[tokens]") {
@@ -572,14 +577,11 @@ rules:
   RuleSet rs = load_rules_from_string("t.yaml", yaml, diags);
   REQUIRE_FALSE(diags.has_errors());
   check(rs);
-  const std::string bytes = encode_snapshot(rs, diags, "key");
-  Diagnostics read_diags;
-  auto back = decode_snapshot(bytes, "key", read_diags);
-  REQUIRE(back);
-  check(*back);
+  const RuleSet back = read_back(rs, diags);
+  check(back);
   // Each load its own: nothing is shared with another rule set.
-  CHECK(back->rules[0].tokens->regexes()[0] != rs.rules[0].tokens->regexes()[0]);
-  Scanner scanner(*back);
+  CHECK(back.rules[0].tokens->regexes()[0] != rs.rules[0].tokens->regexes()[0]);
+  Scanner scanner(back);
   CHECK(scanner.scan("Ann Lee said it, Bo told us, Cy asked me, 4 asked", "en").size() == 5);
 }
 
@@ -631,13 +633,10 @@ rules:
   CHECK(describe(rs, "t.tokens") == deals);
   CHECK(describe(rs, "t.regex") == "Acme Corp said who=Acme Corp;");
   // From a snapshot: the marks are in the expanded source.
-  const std::string bytes = encode_snapshot(rs, diags, "key");
-  Diagnostics read_diags;
-  auto back = decode_snapshot(bytes, "key", read_diags);
-  REQUIRE(back);
-  CHECK(back->rules[0].unit == rs.rules[0].unit);
-  CHECK(describe(*back, "t.tokens") == deals);
-  CHECK(describe(*back, "t.regex") == "Acme Corp said who=Acme Corp;");
+  const RuleSet back = read_back(rs, diags);
+  CHECK(back.rules[0].unit == rs.rules[0].unit);
+  CHECK(describe(back, "t.tokens") == deals);
+  CHECK(describe(back, "t.regex") == "Acme Corp said who=Acme Corp;");
 }
 
 TEST_CASE("a large document keeps one text's tokens at a time and finds the same matches", "[tokens]") {
