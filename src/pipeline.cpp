@@ -117,21 +117,20 @@ void Extractor::finish(const Document& doc, Record& record, std::vector<Candidat
   record.published = doc.published_hint ? doc.published_hint : find_published(rules_, candidates, ctx);
   ctx.reference = record.published;
 
-  // Normalize before resolving, so that a match without a value (an
-  // impossible date, a malformed number) cannot hide a good one.
-  std::vector<Candidate> valued;
+  // A match without a value (an impossible date, a malformed number) is
+  // no candidate, so that it cannot hide a good one; values are made as
+  // the resolution meets the candidates, only for those that could win
+  // (and, with --explain, those they beat).
   std::vector<Json> values;
-  valued.reserve(candidates.size());
-  for (auto& c : candidates) {
+  auto admit = [&](Candidate& c) {
     std::string why;
     auto v = build_value(rules_, c, ctx, &why);
-    if (!v) continue;
+    if (!v) return false;
+    c.tag = values.size();
     values.push_back(std::move(*v));
-    valued.push_back(std::move(c));
-  }
-  for (std::size_t i = 0; i < valued.size(); ++i) valued[i].tag = i;
-
-  for (auto& r : resolve_overlaps(rules_, std::move(valued))) {
+    return true;
+  };
+  for (auto& r : resolve_overlaps(rules_, std::move(candidates), admit, opts.explain)) {
     const Rule& rule = rules_.rules[r.winner.rule_index];
     Fact f;
     f.type = rule.type;

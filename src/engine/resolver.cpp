@@ -5,7 +5,8 @@
 
 namespace extract {
 
-std::vector<Resolved> resolve_overlaps(const RuleSet& rules, std::vector<Candidate> candidates) {
+std::vector<Resolved> resolve_overlaps(const RuleSet& rules, std::vector<Candidate> candidates,
+                                       const std::function<bool(Candidate&)>& admit, bool list_beaten) {
   std::map<std::string, std::vector<Candidate>> by_group;
   for (auto& c : candidates) by_group[rules.rules[c.rule_index].group].push_back(std::move(c));
 
@@ -30,9 +31,10 @@ std::vector<Resolved> resolve_overlaps(const RuleSet& rules, std::vector<Candida
         if (out[prev->second].winner.span.overlaps(c.span)) hit = prev->second;
       }
       if (hit == SIZE_MAX) {
+        if (admit && !admit(c)) continue;
         kept.emplace(c.span.start, out.size());
         out.push_back({std::move(c), {}});
-      } else {
+      } else if (list_beaten && (!admit || admit(c))) {
         out[hit].beaten.push_back(std::move(c));
       }
     }

@@ -1114,13 +1114,44 @@ struct TokenMatcher {
   std::vector<std::uint32_t> caps;
   std::vector<std::uint32_t> ends;  // a lexicon's ends
   std::uint64_t stride = 0;         // tokens + 1
-  // Tried states, by key pc * stride + at + 1.
+  // Tried states. While the program's size times the tokens + 1 is at
+  // most kMaxStamps, a stamp per state (at * width + pc) equal to `gen`
+  // when tried, all forgotten at once by a new gen; past it, a table by
+  // key pc * stride + at + 1, as bounded as its entries.
+  static constexpr std::size_t kMaxStamps = std::size_t{1} << 18;
+  std::vector<std::uint16_t> stamps;
+  std::uint16_t gen = 0;
+  std::uint32_t width = 0;  // the program's size; 0: the table
   EntryTable seen{0};
   // Answers: key << 1 | answer, key = (pred + 1) * stride + token + 1.
   EntryTable memo{1};
 
+  // Forgets what a search of a program of `program_size` over `tokens`
+  // tokens tried and learnt before.
+  void reset(std::size_t program_size, std::size_t tokens) {
+    stride = tokens + 1;
+    memo.clear();
+    const std::size_t states = program_size * stride;
+    if (program_size == 0 || states > kMaxStamps) {
+      width = 0;
+      seen.clear();
+      return;
+    }
+    width = static_cast<std::uint32_t>(program_size);
+    if (stamps.size() < states) stamps.resize(states, 0);
+    if (++gen == 0) {  // stamps of 65,535 searches ago would read as tried
+      std::fill(stamps.begin(), stamps.end(), std::uint16_t{0});
+      gen = 1;
+    }
+  }
   // Marks the state; false when it was marked already.
   bool visit(std::uint32_t pc, std::uint32_t at) {
+    if (width != 0) {
+      std::uint16_t& s = stamps[std::size_t{at} * width + pc];
+      if (s == gen) return false;
+      s = gen;
+      return true;
+    }
     const std::uint64_t key = pc * stride + at + 1;
     return seen.find_or_add(key, [&] { return key; }) == 0;
   }
@@ -1134,10 +1165,6 @@ struct TokenMatcher {
       return key << 1 | (result ? 1 : 0);
     });
     return entry != 0 ? (entry & 1) != 0 : result;
-  }
-  void clear() {
-    seen.clear();
-    memo.clear();
   }
 };
 
@@ -1230,8 +1257,7 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
                         const std::vector<std::uint32_t>* starts, std::vector<Span>& out) const {
   thread_local TokenMatcher m;
   m.caps.assign(slots_, kNone);
-  m.stride = tokens.size() + 1;
-  m.clear();
+  m.reset(program_.size(), tokens.size());
   const auto first = static_cast<std::size_t>(
       std::lower_bound(tokens.begin(), tokens.end(), from, [](const Token& t, std::size_t f) { return t.start < f; }) -
       tokens.begin());
@@ -1298,8 +1324,7 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
     return;
   }
   thread_local TokenMatcher m;
-  m.stride = tokens.size() + 1;
-  m.clear();
+  m.reset(back_program_.size(), tokens.size());
   m.stack.clear();
   m.stack.push_back({0, static_cast<std::uint32_t>(anchor), kNone});
   std::size_t states = 0;

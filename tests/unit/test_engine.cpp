@@ -267,8 +267,11 @@ TEST_CASE("atoms are found case-insensitively, overlapping, non-ASCII ones alway
   CHECK(m.find("kil") == std::vector<int>{5});
 }
 
-TEST_CASE("overlaps resolve by priority, then length, then position, whatever the input order",
-          "[engine][resolver]") {
+namespace {
+
+// Rules 0 "low" and 1 "high" (priority 5) of group "figure", 2 of group
+// "entity": what the resolver reads of a rule set.
+RuleSet resolver_rules() {
   RuleSet set;
   set.rules.resize(3);
   set.rules[0].id = "low";
@@ -278,12 +281,21 @@ TEST_CASE("overlaps resolve by priority, then length, then position, whatever th
   set.rules[1].priority = 5;
   set.rules[2].id = "other-group";
   set.rules[2].group = "entity";
-  auto cand = [](std::size_t rule, std::size_t s, std::size_t e) {
-    Candidate c;
-    c.rule_index = rule;
-    c.span = {s, e};
-    return c;
-  };
+  return set;
+}
+
+Candidate cand(std::size_t rule, std::size_t s, std::size_t e) {
+  Candidate c;
+  c.rule_index = rule;
+  c.span = {s, e};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("overlaps resolve by priority, then length, then position, whatever the input order",
+          "[engine][resolver]") {
+  const RuleSet set = resolver_rules();
   std::vector<Candidate> cs = {
       cand(0, 0, 10),   // long but low priority
       cand(1, 5, 8),    // high priority wins over [0,10)
@@ -306,6 +318,53 @@ TEST_CASE("overlaps resolve by priority, then length, then position, whatever th
     CHECK(beaten == 3);
     std::reverse(cs.begin(), cs.end());
   }
+}
+
+TEST_CASE("a candidate the resolution does not admit is as if it were not there; only possible winners are asked",
+          "[engine][resolver]") {
+  const RuleSet set = resolver_rules();
+  const std::vector<Candidate> cs = {
+      cand(1, 0, 4),    // best ranked, but refused: [2,8) wins in its place
+      cand(0, 2, 8),
+      cand(0, 6, 9),    // beaten by [2,8)
+      cand(0, 20, 30),  // kept
+      cand(0, 22, 25),  // beaten by [20,30), refused when asked
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> asked;
+  auto admit = [&](Candidate& c) {
+    asked.emplace_back(c.span.start, c.span.end);
+    c.tag = asked.size();
+    return !(c.span.start == 0 || c.span.start == 22);
+  };
+  using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+  auto winners = [](const std::vector<Resolved>& out) {
+    Spans kept;
+    for (const auto& r : out) kept.emplace_back(r.winner.span.start, r.winner.span.end);
+    std::sort(kept.begin(), kept.end());
+    return kept;
+  };
+
+  // Without the beaten: the three that could win are asked, in rank order.
+  auto out = resolve_overlaps(set, cs, admit, false);
+  CHECK(winners(out) == Spans{{2, 8}, {20, 30}});
+  CHECK(asked == Spans{{0, 4}, {20, 30}, {2, 8}});
+  for (const auto& r : out) CHECK(r.beaten.empty());
+  for (const auto& r : out) CHECK(r.winner.tag != 0);  // admit's mark stays on the winner
+
+  // With them: each beaten one is asked too, and listed only if admitted.
+  asked.clear();
+  out = resolve_overlaps(set, cs, admit, true);
+  CHECK(winners(out) == Spans{{2, 8}, {20, 30}});
+  CHECK(asked.size() == 5);
+  std::size_t beaten = 0;
+  for (const auto& r : out) {
+    beaten += r.beaten.size();
+    for (const auto& b : r.beaten) CHECK(b.span.start == 6);
+  }
+  CHECK(beaten == 1);
+
+  // No admit: the refused candidate wins, as before.
+  CHECK(winners(resolve_overlaps(set, cs)) == Spans{{0, 4}, {6, 9}, {20, 30}});
 }
 
 TEST_CASE("max_matches cuts a dense document to a prefix, as if it ended there", "[engine][scanner]") {

@@ -226,6 +226,33 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     CHECK(matches(*c.pattern, text).empty());
     CHECK(matches(*c.pattern, text + "b").size() == 1);
   }
+  SECTION("a text whose states outnumber the matcher's stamps is remembered in a table: the same answers") {
+    // Program size times tokens over 2^20.
+    Compiled c("a (?P<x>b)");
+    REQUIRE(c.pattern);
+    std::string text;
+    for (int i = 0; i < 150000; ++i) text += "a b ";
+    const auto found = matches(*c.pattern, text + "a a");
+    CHECK(found.size() == 150000);
+    CHECK(std::all_of(found.begin(), found.end(), [](const std::string& m) { return m == "a b|b"; }));
+  }
+  SECTION("many searches in a row: stamps of earlier searches never read as tried") {
+    // A search from the start, 65,534 from further on, and one from the
+    // start again: the states only the first one tried carry a stamp that
+    // the last one's would equal, had the stamps not started over between.
+    Compiled c("a (?P<x>b)");
+    REQUIRE(c.pattern);
+    const std::string text = "a b x a b";
+    const auto tokens = tokenize(text);
+    std::vector<Span> groups;
+    REQUIRE(c.pattern->find(text, tokens, 0, nullptr, groups));
+    CHECK(groups[1].start == 2);
+    bool later = true;
+    for (int i = 0; i < 65534; ++i) later = later && c.pattern->find(text, tokens, 6, nullptr, groups) && groups[1].start == 8;
+    CHECK(later);
+    REQUIRE(c.pattern->find(text, tokens, 0, nullptr, groups));
+    CHECK(groups[1].start == 2);
+  }
 }
 
 TEST_CASE("token patterns: (?gaps=...) says what white space may be between elements", "[tokens]") {
