@@ -345,6 +345,7 @@ class TokenPatternCompiler {
         d.words.erase(std::unique(d.words.begin(), d.words.end()), d.words.end());
         a.words = std::move(d.words);
         a.max_back = max_tokens(d.prefix);
+        a.follow = std::move(d.follow);
         if (d.lexicon >= 0 && a.max_back > 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
           a.check = out_.lexicons_[static_cast<std::size_t>(d.lexicon)].get();
         if (!d.prefix.kids.empty()) {
@@ -831,7 +832,9 @@ class TokenPatternCompiler {
     Node prefix{Node::kSeq};
     bool punctuation = false;  // its words are one punctuation character each (",", "<")
     int lexicon = -1;          // a lexicon anchor's index into lexicons_ (Anchor::check)
+    std::vector<std::uint64_t> follow;  // Anchor::follow
   };
+  static constexpr std::size_t kMaxFollow = 4;
   static constexpr std::size_t kMaxAnchors = 64;
   // The anchors of `n` (false: some match of it has none): a word, quoted
   // text or lexicon; a sequence's first element that every match has and
@@ -883,6 +886,16 @@ class TokenPatternCompiler {
           if (!punctuation) break;
         }
         if (at == n.kids.size()) return false;
+        // The plain words right after a one-word anchor, which every match
+        // has there (the innermost sequence's, where the anchor is).
+        if (chosen.size() == 1 && n.kids[at].kind == Node::kPred && chosen[0].follow.empty()) {
+          for (std::size_t k = at + 1; k < n.kids.size() && chosen[0].follow.size() < kMaxFollow; ++k) {
+            if (n.kids[k].kind != Node::kPred) break;
+            const TokenPattern::Pred& p = out_.preds_[n.kids[k].arg];
+            if (p.regex || p.number) break;
+            chosen[0].follow.push_back(p.hash);
+          }
+        }
         for (AnchorDraft& d : chosen) {
           Node prefix{Node::kSeq};
           prefix.kids.assign(n.kids.begin(), n.kids.begin() + static_cast<std::ptrdiff_t>(at));
@@ -1406,6 +1419,13 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
         const TokenPattern::Anchor& anchor = patterns_[k]->anchors()[a];
+        // Nor a word without the words that follow it in every match.
+        if (!anchor.follow.empty()) {
+          bool follows = t + anchor.follow.size() < tokens.size();
+          for (std::size_t f = 0; follows && f < anchor.follow.size(); ++f)
+            follows = tokens[t + 1 + f].folded == anchor.follow[f];
+          if (!follows) continue;
+        }
         // A lexicon's first word without one of its forms is no anchor.
         if (anchor.check) {
           thread_local std::vector<std::uint32_t> ends;

@@ -156,6 +156,10 @@ class TokenPattern {
     // the lexicon, one of whose forms must start at the anchor's token
     // before the walk back is worth it; else null.
     const TokenLexicon* check = nullptr;
+    // The fold_hash of the words every match has right after a one-word
+    // anchor ("will" of `will ^pay`): the next tokens must have them
+    // before anything is tried there.
+    std::vector<std::uint64_t> follow;
   };
   bool anchored() const { return !anchors_.empty(); }
   const std::vector<Anchor>& anchors() const { return anchors_; }

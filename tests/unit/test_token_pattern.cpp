@@ -430,6 +430,32 @@ TEST_CASE("token patterns: anchored on a later element, walked back over the one
   CHECK(matches(*two.pattern, t2) == std::vector<std::string>{"Ef Gh said"});
 }
 
+TEST_CASE("token patterns: the words right after a one-word anchor are looked at before anything is tried there",
+          "[tokens]") {
+  // "will" anchors `will ^pay` only where "pay" comes next; "offered"
+  // anchors its branch alone; a regex or a group after the anchor ends
+  // the words looked at.
+  Compiled c("(?P<who>/[A-Z]\\w+/) @^(will ^pay ^in /[a-z]+/ | offered)");
+  REQUIRE(c.pattern);
+  REQUIRE(c.pattern->anchors().size() == 2);
+  CHECK(c.pattern->anchors()[0].follow == std::vector<std::uint64_t>{fold_hash("pay"), fold_hash("in")});
+  CHECK(c.pattern->anchors()[1].follow.empty());
+  const std::string text = "Acme will buy cash. Acme will pay in cash. Acme will pay dearly. Acme offered";
+  const auto tokens = tokenize(text);
+  // Tokens: Acme(0) will(1) buy(2) cash(3) .(4) Acme(5) will(6) pay(7)
+  // in(8) cash(9) .(10) Acme(11) will(12) pay(13) dearly(14) .(15)
+  // Acme(16) offered(17): walks back from 6 and 17 only.
+  CHECK(TokenIndex({c.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{5, 16});
+  CHECK(matches(*c.pattern, text) == std::vector<std::string>{"Acme will pay in cash|Acme", "Acme offered|Acme"});
+  // Folded, as the anchor's words are: a match that tells the case apart
+  // still decides.
+  Compiled exact("(?case=sensitive) will ^pay");
+  REQUIRE(exact.pattern);
+  CHECK(exact.pattern->anchors()[0].follow == std::vector<std::uint64_t>{fold_hash("pay")});
+  CHECK(TokenIndex({exact.pattern.get()}).starts("will Pay", tokenize("will Pay"))[0] == std::vector<std::uint32_t>{0});
+  CHECK(matches(*exact.pattern, "will Pay will pay") == std::vector<std::string>{"will pay"});
+}
+
 TEST_CASE("token patterns: # is a number token and anchors the pattern", "[tokens]") {
   // `#`: any token that starts with an ASCII digit; `#/regex/`: one the
   // regex matches whole as well.
@@ -449,7 +475,10 @@ TEST_CASE("token patterns: # is a number token and anchors the pattern", "[token
   TokenIndex index({any_number.pattern.get(), pct.pattern.get()});
   const auto starts = index.starts(text, tokens);
   CHECK(starts[0] == std::vector<std::uint32_t>{1, 4});  // "20", "7"
-  CHECK(starts[1] == std::vector<std::uint32_t>{1, 4});
+  // pct's anchor must have its "%" next (Anchor::follow): none here.
+  CHECK(starts[1].empty());
+  const std::string percent = "20% and 7 units";
+  CHECK(index.starts(percent, tokenize(percent))[1] == std::vector<std::uint32_t>{0});
   // Walked back over: a number before the anchor word.
   Compiled back("#/\\d+/ @units");
   REQUIRE(back.pattern);
