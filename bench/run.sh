@@ -3,7 +3,7 @@
 # size and rule count, against `cat` and ripgrep baselines, in one run.
 #
 # Usage: bench/run.sh [--extract BIN] [--rules DIR] [--budget SECONDS] [--large-mb 100]
-#                     [--rules-docs N] [--repeat-under SECONDS] [--tsv FILE]
+#                     [--rules-docs N] [--rules-rounds N] [--repeat-under SECONDS] [--tsv FILE]
 #   (see bench/bench.py --help; defaults: the newest build-*/extract, rules/, budget 900 s)
 # Reads ../shared/corpus/reuters-acq relative to the repository and exits 0 with a
 # message when it is absent. Generated corpora live in a temporary folder removed

@@ -22,6 +22,8 @@ check "folder row, -j1" grep -Eq "^reuters +folder 1x +extract -j1 +0\.[0-9]+ +6
 check "folder row, -j2" grep -Eq "^reuters +folder 1x +extract -j2 +0\.[0-9]+ +60 +[0-9.]+ " "$TMP/out"
 check "JSON Lines 4x row" grep -Eq "^size +jsonl 4x +extract -j1 +[0-9.]+ +240 +[0-9.]+ " "$TMP/out"
 check "rule-count row, 4x" grep -Eq "^rules +10 docs +extract rules 4x " "$TMP/out"
+check "rule-count rows: the three sets in turn, the median of five rounds" \
+  grep -Eq "^rules +10 docs +extract rules 1x .*median of 5, sets in turn$" "$TMP/out"
 check "ratios" grep -q "^Ratios$" "$TMP/out"
 check "rule-count ratio" grep -Eq "^  time rules 4x / rules 1x +[0-9.]+ \(target < 2\)$" "$TMP/out"
 check "startup" grep -Eq "^  startup with the shipped rules \(ms\) +[0-9]+ \(target < 50\)$" "$TMP/out"
