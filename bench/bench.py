@@ -101,6 +101,12 @@ def make_jsonl(files, copies, path):
     return len(texts) * copies
 
 
+def median_run(runs):
+    """The run of median wall time (its wall and CPU), with the largest peak RSS of all."""
+    ordered = sorted(runs, key=lambda x: x["wall"])
+    return dict(ordered[len(ordered) // 2], rss_mb=max(x["rss_mb"] or 0.0 for x in ordered))
+
+
 class Bench:
     def __init__(self, a):
         self.a = a
@@ -143,8 +149,7 @@ class Bench:
         if r["status"] == 0 and (r["wall"] < self.a.repeat_under or (repeat and self.a.repeat_under > 0)):
             runs = [r] + [measure(cmd, timeout=max(self.a.budget * 2, 60)) for _ in range(2)]
             if all(x["status"] == 0 for x in runs):
-                runs.sort(key=lambda x: x["wall"])
-                r = dict(runs[1], rss_mb=max(x["rss_mb"] or 0.0 for x in runs))
+                r = median_run(runs)
                 note = "median of 3"
         # Later rows are projected from the largest corpus measured so far with
         # the shipped rules and -j1, not from the cold 100-article probe: the
@@ -367,10 +372,8 @@ class Bench:
             if failed:
                 self.row("rules", what, f"extract rules {k}x", smb, sdocs, failed[0])
                 continue
-            ordered = sorted(runs[k], key=lambda x: x["wall"])
-            r = dict(ordered[len(ordered) // 2], rss_mb=max(x["rss_mb"] or 0.0 for x in ordered))
-            self.row("rules", what, f"extract rules {k}x", smb, sdocs, r,
-                     f"median of {len(ordered)}, sets in turn")
+            self.row("rules", what, f"extract rules {k}x", smb, sdocs, median_run(runs[k]),
+                     f"median of {len(runs[k])}, sets in turn")
 
     def report(self):
         print()

@@ -150,9 +150,9 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
   }
   // Every positive example of a regex rule matches it (`rules test`), so
   // each was checked; the floor keeps the test from checking next to
-  // nothing (fewer as rules become token rules: 291 on 2026-12-05, 249
-  // when the fifteenth session moved three deal rules).
+  // nothing (fewer as rules become token rules: 291 on 2026-12-05, 239
+  // once the fifteenth session had moved six deal rules).
   CHECK(checked == positive);
-  CHECK(checked > 200);
+  CHECK(checked > 230);
   CHECK(selective > regex_rules / 2);  // most regex rules need some literal
 }

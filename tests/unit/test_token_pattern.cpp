@@ -227,7 +227,7 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     CHECK(matches(*c.pattern, text + "b").size() == 1);
   }
   SECTION("a text whose states outnumber the matcher's stamps is remembered in a table: the same answers") {
-    // Program size times tokens over 2^20.
+    // Program size times tokens over 2^18 (TokenMatcher::kMaxStamps).
     Compiled c("a (?P<x>b)");
     REQUIRE(c.pattern);
     std::string text;
