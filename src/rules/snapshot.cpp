@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "extract rule-set snapshot 3\n";
+constexpr std::string_view kMagic = "extract rule-set snapshot 4\n";
 constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
 // 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the
@@ -326,7 +326,7 @@ std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::str
     w.u64(rule.group_fields.size());
     for (const auto& g : rule.group_fields) w.str(g);
     w.str(rule.word_list);
-    w.str(rule.tokens ? rule.tokens->expanded() : std::string());
+    w.str(rule.tokens ? rule.tokens->save() : std::string());
     const auto& nodes = rule.needs.nodes();
     w.u64(nodes.size());
     for (const auto& n : nodes) {
@@ -446,7 +446,9 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
       const Lexicon* words = rs.lexicon(rule.word_list);
       if (!words || !(rule.words = WordList::of(*words, word_lists))) throw Bad();
     }
-    if (std::string tokens = r.str(); !tokens.empty()) {
+    if (const std::string_view tokens = r.view(); !tokens.empty()) {
+      // The compiled program, not its source: compiling token patterns
+      // again was most of a snapshot's load (docs/performance.md).
       TokenPattern::Env env;
       env.regexes = &regexes;
       env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
@@ -454,9 +456,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
         return lexicon ? TokenLexicon::of(*lexicon, token_lexicons) : nullptr;
       };
       env.options = rule_regex_options(rs.max_rule_mem);
-      std::string error;
-      std::size_t at = 0;
-      if (!(rule.tokens = TokenPattern::compile(tokens, env, error, at))) throw Bad();
+      if (!(rule.tokens = TokenPattern::restore(tokens, env))) throw Bad();
       if (rule.tokens->names().size() != rule.group_fields.size()) throw Bad();
     }
     std::vector<LiteralCondition::Node> nodes(r.count(25));

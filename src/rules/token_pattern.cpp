@@ -634,6 +634,7 @@ class TokenPatternCompiler {
       atom.mode = gaps_;
       atom.arg = static_cast<std::uint32_t>(out_.lexicons_.size());
       out_.lexicons_.push_back(std::move(lex));
+      out_.lexicon_names_.push_back(name);
       return true;
     }
     // `#`: a number, a token that starts with a digit; `#/regex/`, one the
@@ -1061,6 +1062,279 @@ std::shared_ptr<const TokenPattern> TokenPattern::compile(std::string_view sourc
     error_at = 0;
     return nullptr;
   }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Saved programs
+
+namespace {
+
+class ProgramWriter {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  void count(std::size_t n) { u32(static_cast<std::uint32_t>(n)); }
+  void str(std::string_view s) {
+    count(s.size());
+    out_.append(s);
+  }
+  void words(const std::vector<std::uint64_t>& w) {
+    count(w.size());
+    for (std::uint64_t h : w) u64(h);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+// Reads what ProgramWriter wrote; any read past the end, or a count larger
+// than the bytes left could hold, makes ok() false and reads zeros.
+class ProgramReader {
+ public:
+  explicit ProgramReader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && at_ == in_.size(); }
+  std::uint8_t u8() { return need(1) ? static_cast<std::uint8_t>(in_[at_++]) : 0; }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(le(4)); }
+  std::uint64_t u64() { return le(8); }
+  // A count of items of at least `min_bytes` each.
+  std::size_t count(std::size_t min_bytes) {
+    const std::uint32_t n = u32();
+    if (!ok_ || n > (in_.size() - at_) / min_bytes) return fail();
+    return n;
+  }
+  std::string str() {
+    const std::size_t n = count(1);
+    if (!need(n)) return {};
+    std::string s(in_.substr(at_, n));
+    at_ += n;
+    return s;
+  }
+  std::vector<std::uint64_t> words() {
+    std::vector<std::uint64_t> w(count(8));
+    for (std::uint64_t& h : w) h = u64();
+    return w;
+  }
+  std::size_t fail() {
+    ok_ = false;
+    at_ = in_.size();
+    return 0;
+  }
+
+ private:
+  bool need(std::size_t n) {
+    if (ok_ && n <= in_.size() - at_) return true;
+    fail();
+    return false;
+  }
+  std::uint64_t le(int bytes) {
+    if (!need(static_cast<std::size_t>(bytes))) return 0;
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[at_ + i])) << (8 * i);
+    at_ += static_cast<std::size_t>(bytes);
+    return v;
+  }
+  std::string_view in_;
+  std::size_t at_ = 0;
+  bool ok_ = true;
+};
+
+constexpr std::size_t kInstBytes = 14;  // op, space, arg, x, y
+
+void write_program(ProgramWriter& w, const std::vector<TokenPattern::Inst>& program) {
+  w.count(program.size());
+  for (const TokenPattern::Inst& i : program) {
+    w.u8(i.op);
+    w.u8(i.space);
+    w.u32(i.arg);
+    w.u32(i.x);
+    w.u32(i.y);
+  }
+}
+
+std::vector<TokenPattern::Inst> read_program(ProgramReader& r) {
+  std::vector<TokenPattern::Inst> program(r.count(kInstBytes));
+  for (TokenPattern::Inst& i : program) {
+    const std::uint8_t op = r.u8(), space = r.u8();
+    if (op > TokenPattern::Inst::kMatch || space > TokenPattern::Inst::kOneSome) r.fail();
+    i.op = static_cast<TokenPattern::Inst::Op>(op);
+    i.space = static_cast<TokenPattern::Inst::Space>(space);
+    i.arg = r.u32();
+    i.x = r.u32();
+    i.y = r.u32();
+  }
+  return program;
+}
+
+// Whether `program` only refers to what exists (`preds` predicates,
+// `lexicons` lexicons, `slots` capture slots, its own instructions), never
+// steps past its end, and has no loop of steps that read no token (the
+// compiler refuses a repetition of what can match nothing).
+bool program_valid(const std::vector<TokenPattern::Inst>& program, std::size_t preds, std::size_t lexicons,
+                   std::size_t slots) {
+  using Inst = TokenPattern::Inst;
+  const std::size_t n = program.size();
+  if (n == 0 || n > 100000) return false;
+  for (std::size_t pc = 0; pc < n; ++pc) {
+    const Inst& i = program[pc];
+    switch (i.op) {
+      case Inst::kTok:
+        if (i.arg >= preds || pc + 1 >= n) return false;
+        break;
+      case Inst::kLex:
+        if (i.arg >= lexicons || pc + 1 >= n) return false;
+        break;
+      case Inst::kSplit:
+        if (i.x >= n || i.y >= n) return false;
+        break;
+      case Inst::kJmp:
+        if (i.x >= n) return false;
+        break;
+      case Inst::kSave:
+        if (i.arg >= slots || pc + 1 >= n) return false;
+        break;
+      case Inst::kMatch:
+        break;
+    }
+  }
+  // Loops through steps without a token: a depth-first walk over those
+  // steps alone, colouring instructions (0 new, 1 on the path, 2 done).
+  std::vector<std::uint8_t> colour(n, 0);
+  std::vector<std::pair<std::uint32_t, int>> stack;  // instruction, next edge to follow
+  for (std::uint32_t start = 0; start < n; ++start) {
+    if (colour[start] != 0) continue;
+    stack.push_back({start, 0});
+    colour[start] = 1;
+    while (!stack.empty()) {
+      auto& [pc, edge] = stack.back();
+      const Inst& i = program[pc];
+      std::uint32_t next = kNone;
+      if (i.op == Inst::kSplit) next = edge == 0 ? i.x : edge == 1 ? i.y : kNone;
+      else if (i.op == Inst::kJmp) next = edge == 0 ? i.x : kNone;
+      else if (i.op == Inst::kSave) next = edge == 0 ? pc + 1 : kNone;
+      ++edge;
+      if (next == kNone) {
+        colour[pc] = 2;
+        stack.pop_back();
+        continue;
+      }
+      if (colour[next] == 1) return false;
+      if (colour[next] == 0) {
+        colour[next] = 1;
+        stack.push_back({next, 0});
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string TokenPattern::save() const {
+  ProgramWriter w;
+  w.str(expanded_);
+  w.count(names_.size());
+  for (const std::string& name : names_) w.str(name);
+  w.count(lexicon_names_.size());
+  for (const std::string& name : lexicon_names_) w.str(name);
+  w.count(preds_.size());
+  for (const Pred& p : preds_) {
+    w.str(p.text);
+    w.u64(p.hash);
+    w.u8(static_cast<std::uint8_t>((p.fold ? 1 : 0) | (p.number ? 2 : 0) | (p.regex ? 4 : 0)));
+    if (p.regex) w.str(p.regex->pattern());
+    w.count(p.inner.size());
+    for (const auto& [index, group] : p.inner) {
+      w.u32(static_cast<std::uint32_t>(index));
+      w.u32(group);
+    }
+  }
+  write_program(w, program_);
+  w.count(anchors_.size());
+  for (const Anchor& a : anchors_) {
+    w.words(a.words);
+    w.u64(a.max_back);
+    write_program(w, a.back_program);
+    std::uint32_t check = kNone;
+    for (std::size_t k = 0; k < lexicons_.size(); ++k)
+      if (a.check && lexicons_[k].get() == a.check) check = static_cast<std::uint32_t>(k);
+    w.u32(check);
+    w.words(a.follow);
+  }
+  w.count(back_words_.size());
+  for (const auto& words : back_words_) w.words(words);
+  return w.take();
+}
+
+std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes, const Env& env) {
+  auto out = std::make_shared<TokenPattern>();
+  ProgramReader r(bytes);
+  out->expanded_ = r.str();
+  out->names_.resize(r.count(4));
+  for (std::string& name : out->names_) name = r.str();
+  out->lexicon_names_.resize(r.count(4));
+  for (std::string& name : out->lexicon_names_) {
+    name = r.str();
+    auto lex = r.ok() && env.lexicon ? env.lexicon(name) : nullptr;
+    if (!lex) return nullptr;
+    out->lexicons_.push_back(std::move(lex));
+  }
+  if (!r.ok() || out->names_.empty()) return nullptr;
+  out->slots_ = 2 * out->names_.size();
+  out->preds_.resize(r.count(17));
+  for (Pred& p : out->preds_) {
+    p.text = r.str();
+    p.hash = r.u64();
+    const std::uint8_t flags = r.u8();
+    if (flags > 7 || !r.ok()) return nullptr;
+    p.fold = flags & 1;
+    p.number = flags & 2;
+    if (flags & 4) {
+      const std::string pattern = r.str();
+      if (!r.ok()) return nullptr;
+      std::shared_ptr<const RE2>* shared = nullptr;
+      if (env.regexes) shared = &(*env.regexes)[pattern];
+      std::shared_ptr<const RE2> re = shared && *shared ? *shared : std::make_shared<const RE2>(pattern, env.options);
+      if (!re->ok()) return nullptr;
+      if (shared) *shared = re;
+      p.regex = std::move(re);
+    }
+    p.inner.resize(r.count(8));
+    for (auto& [index, group] : p.inner) {
+      const std::uint32_t i = r.u32();
+      group = r.u32();
+      if (!p.regex || i == 0 || i > static_cast<std::uint32_t>(p.regex->NumberOfCapturingGroups()) || group == 0 ||
+          group >= out->names_.size())
+        return nullptr;
+      index = static_cast<int>(i);
+    }
+    if (!p.inner.empty()) p.slot = static_cast<std::uint32_t>(out->slots_++);
+  }
+  out->program_ = read_program(r);
+  if (!r.ok() || !program_valid(out->program_, out->preds_.size(), out->lexicons_.size(), out->slots_)) return nullptr;
+  out->anchors_.resize(r.count(24));
+  for (Anchor& a : out->anchors_) {
+    a.words = r.words();
+    a.max_back = static_cast<std::size_t>(r.u64());
+    a.back_program = read_program(r);
+    if (!a.back_program.empty() &&
+        !program_valid(a.back_program, out->preds_.size(), out->lexicons_.size(), out->slots_))
+      return nullptr;
+    const std::uint32_t check = r.u32();
+    if (check != kNone && check >= out->lexicons_.size()) return nullptr;
+    a.check = check == kNone ? nullptr : out->lexicons_[check].get();
+    a.follow = r.words();
+  }
+  out->back_words_.resize(r.count(4));
+  for (auto& words : out->back_words_) words = r.words();
+  if (!r.done() || (!out->anchors_.empty() && out->back_words_.size() != out->lexicons_.size())) return nullptr;
   return out;
 }
 

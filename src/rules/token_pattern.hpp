@@ -130,8 +130,18 @@ class TokenPattern {
   static std::shared_ptr<const TokenPattern> compile(std::string_view source, const Env& env, std::string& error,
                                                      std::size_t& error_at);
 
+  // The compiled pattern as bytes, and back (rule-set snapshots keep these
+  // instead of compiling the source again at each load). restore takes the
+  // lexicons (by name) and `/regex/`s (compiled with env.options, shared
+  // through env.regexes) from `env`, checks every index, jump and slot of
+  // the program against what it refers to, and gives null for bytes that
+  // are not a program save() wrote (a program whose steps without a token
+  // could loop included), never a pattern that reads out of bounds.
+  std::string save() const;
+  static std::shared_ptr<const TokenPattern> restore(std::string_view bytes, const Env& env);
+
   // The source with each `/regex/`'s references expanded: compiles without
-  // the rule set's sub-patterns (rule-set snapshots keep it).
+  // the rule set's sub-patterns.
   const std::string& expanded() const { return expanded_; }
   // Capture groups, the whole match (0) included; names()[g] is group g's
   // name ("" for 0). A `/regex/`'s named groups are groups of the pattern
@@ -194,6 +204,7 @@ class TokenPattern {
   std::vector<Inst> program_;
   std::vector<Pred> preds_;
   std::vector<std::shared_ptr<const TokenLexicon>> lexicons_;
+  std::vector<std::string> lexicon_names_;  // per lexicons_ index: the `%{name}` it was written as
   std::vector<std::string> names_;
   std::string expanded_;
   std::size_t slots_ = 0;  // the matcher's capture slots
