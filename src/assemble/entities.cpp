@@ -72,6 +72,10 @@ class Builder {
   std::unordered_map<std::string, std::size_t> any_form_;              // form -> first entity
   std::unordered_map<std::string, std::size_t> last_person_;           // last word -> entity (latest)
   std::unordered_map<std::string, std::size_t> org_prefix_;            // word prefix -> org entity
+  // The longest prefix, in words, that stands for an organization: a name
+  // of thousands of capitalised words (a page of them, one match) would
+  // otherwise keep every prefix, memory that grows with its square.
+  static constexpr std::size_t kMaxPrefixWords = 12;
   std::unordered_map<std::string, std::size_t> first_person_;          // first name -> person (first seen)
   std::unordered_map<std::string, std::string> alias_of_;              // alias form <-> name form
   std::map<std::size_t, std::pair<std::size_t, std::size_t>> taken_;   // start -> (end, entity)
@@ -361,7 +365,7 @@ class Builder {
     }
     if (type == "organization" && ws.size() >= 2) {
       std::string prefix;
-      for (std::size_t k = 0; k + 1 < ws.size(); ++k) {
+      for (std::size_t k = 0; k + 1 < ws.size() && k < kMaxPrefixWords; ++k) {
         prefix += (k ? " " : "") + ws[k];
         if (k == 0 && !distinctive(ws[0])) continue;
         org_prefix_.emplace(prefix, e);
@@ -475,7 +479,7 @@ class Builder {
     if (e == SIZE_MAX && r.type == "organization" && ws.size() >= 2) {
       // A longer name whose beginning is a known organization (Gulf Applied ... Gulf Applied Technologies Inc).
       std::string prefix;
-      for (std::size_t k = 0; k + 1 < ws.size() && e == SIZE_MAX; ++k) {
+      for (std::size_t k = 0; k + 1 < ws.size() && k < kMaxPrefixWords && e == SIZE_MAX; ++k) {
         prefix += (k ? " " : "") + ws[k];
         if (k == 0 && !distinctive(ws[0])) continue;
         std::size_t c = find("organization", prefix);

@@ -290,6 +290,36 @@ struct TokenPattern::Inst {
   std::uint32_t arg = 0, x = 0, y = 0;
 };
 
+void TokenPattern::Anchor::close() {
+  const std::size_t n = back_program.size();
+  next_at.assign(n + 1, 0);
+  next.clear();
+  std::vector<std::uint32_t> seen(n, kNone), stack;
+  for (std::uint32_t pc = 0; pc < n; ++pc) {
+    next_at[pc] = static_cast<std::uint32_t>(next.size());
+    stack.assign(1, pc);
+    seen[pc] = pc;
+    while (!stack.empty()) {
+      const std::uint32_t at = stack.back();
+      stack.pop_back();
+      const Inst& i = back_program[at];
+      auto go = [&](std::uint32_t to) {
+        if (to < n && seen[to] != pc) {
+          seen[to] = pc;
+          stack.push_back(to);
+        }
+      };
+      switch (i.op) {
+        case Inst::kSplit: go(i.x), go(i.y); break;
+        case Inst::kJmp: go(i.x); break;
+        case Inst::kSave: go(at + 1); break;
+        default: next.push_back(at);
+      }
+    }
+  }
+  next_at[n] = static_cast<std::uint32_t>(next.size());
+}
+
 // The parsed pattern, before it becomes a program.
 namespace {
 
@@ -346,6 +376,7 @@ class TokenPatternCompiler {
         a.words = std::move(d.words);
         a.max_back = max_tokens(d.prefix);
         a.follow = std::move(d.follow);
+        a.then = std::move(d.then);
         if (d.lexicon >= 0 && a.max_back > 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
           a.check = out_.lexicons_[static_cast<std::size_t>(d.lexicon)].get();
         if (!d.prefix.kids.empty()) {
@@ -353,6 +384,7 @@ class TokenPatternCompiler {
           emit(reversed(d.prefix));
           push({TokenPattern::Inst::kMatch});
           prog_ = &out_.program_;
+          a.close();
         }
         out_.anchors_.push_back(std::move(a));
       }
@@ -834,6 +866,7 @@ class TokenPatternCompiler {
     bool punctuation = false;  // its words are one punctuation character each (",", "<")
     int lexicon = -1;          // a lexicon anchor's index into lexicons_ (Anchor::check)
     std::vector<std::uint64_t> follow;  // Anchor::follow
+    std::vector<std::uint64_t> then;    // Anchor::then
   };
   static constexpr std::size_t kMaxFollow = 4;
   static constexpr std::size_t kMaxAnchors = 64;
@@ -889,12 +922,24 @@ class TokenPatternCompiler {
         if (at == n.kids.size()) return false;
         // The plain words right after a one-word anchor, which every match
         // has there (the innermost sequence's, where the anchor is).
-        if (chosen.size() == 1 && n.kids[at].kind == Node::kPred && chosen[0].follow.empty()) {
-          for (std::size_t k = at + 1; k < n.kids.size() && chosen[0].follow.size() < kMaxFollow; ++k) {
+        // Then the first words of the element after them, when every
+        // match has it and its first words are known ("and" of `and
+        // ^%{legal_forms}`: one of the forms' first words).
+        if (chosen.size() == 1 && n.kids[at].kind == Node::kPred && chosen[0].follow.empty() && chosen[0].then.empty()) {
+          std::size_t k = at + 1;
+          for (; k < n.kids.size() && chosen[0].follow.size() < kMaxFollow; ++k) {
             if (n.kids[k].kind != Node::kPred) break;
             const TokenPattern::Pred& p = out_.preds_[n.kids[k].arg];
             if (p.regex || p.number) break;
             chosen[0].follow.push_back(p.hash);
+          }
+          std::vector<std::uint64_t> then;
+          // (Not a number: `#` is a word of the index only, no token's hash.)
+          if (k < n.kids.size() && chosen[0].follow.size() < kMaxFollow && !nullable(n.kids[k]) &&
+              first_words(n.kids[k], then) && std::find(then.begin(), then.end(), kNumberWord) == then.end()) {
+            std::sort(then.begin(), then.end());
+            then.erase(std::unique(then.begin(), then.end()), then.end());
+            chosen[0].then = std::move(then);
           }
         }
         for (AnchorDraft& d : chosen) {
@@ -1267,6 +1312,7 @@ std::string TokenPattern::save() const {
       if (a.check && lexicons_[k].get() == a.check) check = static_cast<std::uint32_t>(k);
     w.u32(check);
     w.words(a.follow);
+    w.words(a.then);
   }
   w.count(back_words_.size());
   for (const auto& words : back_words_) w.words(words);
@@ -1319,7 +1365,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
   }
   out->program_ = read_program(r);
   if (!r.ok() || !program_valid(out->program_, out->preds_.size(), out->lexicons_.size(), out->slots_)) return nullptr;
-  out->anchors_.resize(r.count(24));
+  out->anchors_.resize(r.count(28));
   for (Anchor& a : out->anchors_) {
     a.words = r.words();
     a.max_back = static_cast<std::size_t>(r.u64());
@@ -1327,10 +1373,12 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
     if (!a.back_program.empty() &&
         !program_valid(a.back_program, out->preds_.size(), out->lexicons_.size(), out->slots_))
       return nullptr;
+    a.close();
     const std::uint32_t check = r.u32();
     if (check != kNone && check >= out->lexicons_.size()) return nullptr;
     a.check = check == kNone ? nullptr : out->lexicons_[check].get();
     a.follow = r.words();
+    a.then = r.words();
   }
   out->back_words_.resize(r.count(4));
   for (auto& words : out->back_words_) words = r.words();
@@ -1349,11 +1397,12 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
 class EntryTable {
  public:
   static constexpr std::size_t kMaxRemembered = std::size_t{1} << 20;
-  explicit EntryTable(int shift) : shift_(shift) {}
+  // At most `most` entries (a power of two): past it, all are forgotten.
+  explicit EntryTable(int shift, std::size_t most = kMaxRemembered) : shift_(shift), most_(most) {}
   // The entry of `key`; else 0, after adding make()'s entry for it.
   template <typename Make>
   std::uint64_t find_or_add(std::uint64_t key, const Make& make) {
-    if (used_.size() >= kMaxRemembered) clear();
+    if (used_.size() >= most_) clear();
     if (2 * (used_.size() + 1) > slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = slot_of(key, mask);
@@ -1383,6 +1432,7 @@ class EntryTable {
     }
   }
   int shift_;
+  std::size_t most_;
   std::vector<std::uint64_t> slots_;  // a power of two, at most half full
   std::vector<std::uint32_t> used_;   // the slots in use
 };
@@ -1409,9 +1459,10 @@ struct TokenMatcher {
   std::vector<std::uint16_t> stamps;
   std::uint16_t gen = 0;
   std::uint32_t width = 0;  // the program's size; 0: the table
-  EntryTable seen{0};
+  EntryTable seen;
   // Answers: key << 1 | answer, key = (pred + 1) * stride + token + 1.
-  EntryTable memo{1};
+  EntryTable memo;
+  explicit TokenMatcher(std::size_t most = EntryTable::kMaxRemembered) : seen(0, most), memo(1, most) {}
 
   // Forgets what a search of a program of `program_size` over `tokens`
   // tokens tried and learnt before.
@@ -1602,35 +1653,47 @@ std::size_t TokenPattern::max_back() const {
   return most;
 }
 
-void TokenPattern::starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a,
-                                 std::size_t anchor, std::vector<std::uint32_t>& out) const {
+std::size_t TokenPattern::starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a,
+                                        std::size_t anchor, std::vector<std::uint32_t>& out, bool again,
+                                        std::size_t covered_from, std::size_t covered_to) const {
   const std::vector<Inst>& back_program_ = anchors_[a].back_program;
   const std::size_t max_back_ = anchors_[a].max_back;
   if (back_program_.empty()) {
     out.push_back(static_cast<std::uint32_t>(anchor));
-    return;
+    return SIZE_MAX;
   }
-  thread_local TokenMatcher m;
-  m.reset(back_program_.size(), tokens.size());
+  const Anchor& an = anchors_[a];
+  // (Its tables smaller than a search's: the walks of one anchor share
+  // them, and forgetting costs only walking again.)
+  thread_local TokenMatcher m(kMaxWalkRemembered);
+  if (!again) m.reset(back_program_.size(), tokens.size());
   m.stack.clear();
-  m.stack.push_back({0, static_cast<std::uint32_t>(anchor), kNone});
+  // Only the states that read a token or match: those between them are
+  // what an.next skips.
+  auto go_on = [&](std::uint32_t pc, std::uint32_t at) {
+    for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k) m.stack.push_back({an.next[k], at, kNone});
+  };
+  go_on(0, static_cast<std::uint32_t>(anchor));
   std::size_t states = 0;
+  // Every start this walk can find is at least anchor - max_back: where
+  // that is inside the tokens given as covered, a state at or before
+  // covered_to leads only to starts already listed.
+  const bool prune = covered_from <= anchor - std::min(anchor, max_back_);
   while (!m.stack.empty()) {
     const TokenMatcher::Job job = m.stack.back();
     m.stack.pop_back();
     const std::uint32_t pc = job.pc, at = job.at;
+    if (at <= covered_to && prune) continue;
     if (!m.visit(pc, at)) continue;
     if (++states > kMaxBackStates) {
       // Too many ways back: every token within reach, which is more.
-      const std::size_t reach = std::min(anchor, max_back_);
-      for (std::size_t s = anchor - reach; s <= anchor; ++s) out.push_back(static_cast<std::uint32_t>(s));
-      return;
+      return anchor - std::min(anchor, max_back_);
     }
     const Inst& inst = back_program_[pc];
     switch (inst.op) {
       case Inst::kTok: {
         if (at == 0) break;
-        if (pred_holds(inst.arg, text, tokens, at - 1, m)) m.stack.push_back({pc + 1, at - 1, kNone});
+        if (pred_holds(inst.arg, text, tokens, at - 1, m)) go_on(pc + 1, at - 1);
         break;
       }
       case Inst::kLex: {
@@ -1638,25 +1701,18 @@ void TokenPattern::starts_before(std::string_view text, const std::vector<Token>
         const std::size_t most = lexicons_[inst.arg]->max_tokens();
         for (std::size_t len = 1; len <= most && len <= at; ++len) {
           if (!std::binary_search(words.begin(), words.end(), tokens[at - len].folded)) break;
-          m.stack.push_back({pc + 1, static_cast<std::uint32_t>(at - len), kNone});
+          go_on(pc + 1, static_cast<std::uint32_t>(at - len));
         }
         break;
       }
-      case Inst::kSplit:
-        m.stack.push_back({inst.y, at, kNone});
-        m.stack.push_back({inst.x, at, kNone});
-        break;
-      case Inst::kJmp:
-        m.stack.push_back({inst.x, at, kNone});
-        break;
-      case Inst::kSave:
-        m.stack.push_back({pc + 1, at, kNone});
-        break;
       case Inst::kMatch:
         out.push_back(at);
         break;
+      default:  // never in an.next
+        break;
     }
   }
+  return SIZE_MAX;
 }
 
 // ---------------------------------------------------------------------------
@@ -1687,6 +1743,16 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   std::vector<std::vector<std::uint32_t>> out(patterns_.size());
   if (lists_.empty()) return out;
   const std::size_t mask = table_.size() - 1;
+  struct Range {
+    std::size_t pattern;
+    std::uint32_t from, to;  // tokens from..to, both included
+  };
+  std::vector<Range> spans;
+  struct Walk {
+    std::size_t pattern, anchor;
+    std::uint32_t at;
+  };
+  std::vector<Walk> walks;
   // The anchors whose words hash to h, at token t.
   auto add = [&](std::uint64_t h, std::size_t t) {
     for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
@@ -1700,6 +1766,12 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
             follows = tokens[t + 1 + f].folded == anchor.follow[f];
           if (!follows) continue;
         }
+        if (!anchor.then.empty()) {
+          const std::size_t next = t + 1 + anchor.follow.size();
+          if (next >= tokens.size() ||
+              !std::binary_search(anchor.then.begin(), anchor.then.end(), tokens[next].folded))
+            continue;
+        }
         // A lexicon's first word without one of its forms is no anchor.
         if (anchor.check) {
           thread_local std::vector<std::uint32_t> ends;
@@ -1707,9 +1779,14 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
           anchor.check->match(text, tokens, t, ends);
           if (ends.empty()) continue;
         }
-        // The anchor's token, or where the elements before it may start.
-        if (anchor.max_back == 0) out[k].push_back(static_cast<std::uint32_t>(t));
-        else patterns_[k]->starts_before(text, tokens, a, t, out[k]);
+        // The anchor's token, or where the elements before it may start;
+        // a walk back that gives up: every token from where it could
+        // reach (kept as a range, added once below).
+        if (anchor.max_back == 0) {
+          out[k].push_back(static_cast<std::uint32_t>(t));
+        } else {
+          walks.push_back({k, a, static_cast<std::uint32_t>(t)});
+        }
       }
       return;
     }
@@ -1718,6 +1795,41 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     add(tokens[t].folded, t);
     // A number is also the anchor of `#`.
     if (has_numbers_ && is_digit(static_cast<unsigned char>(text[tokens[t].start]))) add(kNumberWord, t);
+  }
+
+  // The walks back: those of one anchor of a pattern one after the other,
+  // each going only where the ones before it have not been (what a state
+  // leads to does not depend on the anchor the walk started from), and
+  // stopping at a range of tokens listed whole by a walk that gave up.
+  // Without both, a page of capitalised words before many legal forms
+  // ("Acme Corp Acme Corp ...") is walked back over from each of them.
+  std::stable_sort(walks.begin(), walks.end(), [](const Walk& x, const Walk& y) {
+    return x.pattern != y.pattern ? x.pattern < y.pattern : x.anchor < y.anchor;
+  });
+  std::size_t lo = SIZE_MAX, hi = 0;  // the range of the last walk of the pattern that gave up
+  for (std::size_t w = 0; w < walks.size(); ++w) {
+    const Walk& walk = walks[w];
+    const bool same_pattern = w > 0 && walks[w - 1].pattern == walk.pattern;
+    const bool again = same_pattern && walks[w - 1].anchor == walk.anchor;
+    if (!same_pattern) lo = SIZE_MAX, hi = 0;
+    const std::size_t from =
+        patterns_[walk.pattern]->starts_before(text, tokens, walk.anchor, walk.at, out[walk.pattern], again, lo, hi);
+    if (from != SIZE_MAX) {
+      spans.push_back({walk.pattern, static_cast<std::uint32_t>(from), walk.at});
+      lo = from, hi = walk.at;
+    }
+  }
+  // The ranges of the walks that gave up, each token once: a page of
+  // capitalised words before many legal forms ("Acme Corp Acme Corp ...")
+  // would otherwise list every token before each of them.
+  std::sort(spans.begin(), spans.end(), [](const Range& x, const Range& y) {
+    return x.pattern != y.pattern ? x.pattern < y.pattern : x.from < y.from;
+  });
+  for (std::size_t r = 0; r < spans.size();) {
+    const std::size_t k = spans[r].pattern;
+    std::uint32_t from = spans[r].from, to = spans[r].to;
+    for (++r; r < spans.size() && spans[r].pattern == k && spans[r].from <= to + 1; ++r) to = std::max(to, spans[r].to);
+    for (std::uint32_t s = from; s <= to; ++s) out[k].push_back(s);
   }
   // In order, once each (several anchors, or walks back, may repeat or
   // precede tokens already listed).

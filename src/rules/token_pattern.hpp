@@ -162,6 +162,12 @@ class TokenPattern {
     std::vector<std::uint64_t> words;  // fold_hash, sorted
     std::size_t max_back = 0;
     std::vector<Inst> back_program;  // the elements before it, reversed
+    // For the walk back, which needs no captures and no order: per
+    // instruction pc, the instructions that read a token or match that it
+    // leads to without reading one, next[next_at[pc] .. next_at[pc + 1]]
+    // (made from back_program by close()).
+    std::vector<std::uint32_t> next_at, next;
+    void close();
     // A lexicon anchor with forms of several words and elements before it:
     // the lexicon, one of whose forms must start at the anchor's token
     // before the walk back is worth it; else null.
@@ -170,6 +176,10 @@ class TokenPattern {
     // anchor ("will" of `will ^pay`): the next tokens must have them
     // before anything is tried there.
     std::vector<std::uint64_t> follow;
+    // Then, after those words, one of these first words (sorted fold_hash)
+    // of the element every match has next, when they are known ("and" of
+    // `and ^%{legal_forms}` is tried only before a legal form).
+    std::vector<std::uint64_t> then;
   };
   bool anchored() const { return !anchors_.empty(); }
   const std::vector<Anchor>& anchors() const { return anchors_; }
@@ -180,10 +190,21 @@ class TokenPattern {
   // start, appended to `out` (in no order): every place where the elements
   // before the anchor can all have matched (white space and a lexicon's
   // spacing not checked: more places, never fewer). After kMaxBackStates
-  // states, every token of the max_back before.
-  void starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a, std::size_t anchor,
-                     std::vector<std::uint32_t>& out) const;
+  // states (of those that read a token) it gives up, adds nothing more and
+  // returns the first token within max_back of the anchor (every token
+  // from there to the anchor may start one); else SIZE_MAX. `again`: this
+  // thread's previous call was for the same pattern, anchor and tokens, and
+  // the states it went through are not gone through again (what they lead
+  // to is listed, or within the range it returned). Tokens
+  // covered_from..covered_to: already listed as starts, every one (by a walk
+  // that gave up); a walk that reaches them goes no further when every start
+  // it could find from there is among them.
+  std::size_t starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a, std::size_t anchor,
+                            std::vector<std::uint32_t>& out, bool again = false, std::size_t covered_from = SIZE_MAX,
+                            std::size_t covered_to = 0) const;
   static constexpr std::size_t kMaxBackStates = 4096;
+  // The states and answers a thread's walks back remember at most.
+  static constexpr std::size_t kMaxWalkRemembered = std::size_t{1} << 16;
 
   // The first match starting at a token whose start is at or after byte
   // `from`, trying only the tokens of `starts` when given (sorted token

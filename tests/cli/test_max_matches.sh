@@ -76,9 +76,22 @@ python3 -c 'print("Acme Corp and Zeta Inc. " * 30000)' > "$TMP/names.txt"
 "$EXTRACT_BIN" -q "$TMP/names.txt" > "$TMP/names.json" 2> /dev/null
 check "default: a text dense with names is cut too" jq -e '.truncated.at > 0' "$TMP/names.json"
 check "default: its two companies are found" jq -e '[.entities[] | select(.type == "organization")] | length == 2' "$TMP/names.json"
+# A page of one company name over and over, no punctuation: one run of
+# capitalised words before 10,000 legal forms, read as one long name (one
+# match). Its prefixes, and the walks back from each legal form over the
+# run, once took memory and time that grew with the square of its length
+# (1 GB for these 100 KB).
+python3 -c 'print("Acme Corp " * 10000)' > "$TMP/page.txt"
+"$EXTRACT_BIN" -q "$TMP/page.txt" > "$TMP/page.json"
+expect_eq "one long name: exit" 0 "$?"
+check "one long name: one organization" jq -e '[.entities[] | select(.type == "organization")] | length == 1' "$TMP/page.json"
+check "one long name: the legal-form rule's one match, from the start" \
+  jq -e '[.facts[] | select(.rule == "common.org.legal_form")] | length == 1 and .[0].start == 0' "$TMP/page.json"
 # Peak memory is measured only without a sanitizer (ASan's shadow memory
 # multiplies it) and where GNU time is installed.
 if [ -x /usr/bin/time ] && [ "${EXTRACT_SANITIZED:-0}" != 1 ]; then
+  /usr/bin/time -f "%M" -o "$TMP/rss_page" "$EXTRACT_BIN" -q "$TMP/page.txt" > /dev/null 2>&1
+  check "one long name: under 64 MB ($(tail -1 "$TMP/rss_page") KiB)" test "$(tail -1 "$TMP/rss_page")" -lt 65536
   /usr/bin/time -f "%M" -o "$TMP/rss_names" "$EXTRACT_BIN" -q "$TMP/names.txt" > /dev/null 2>&1
   check "default: a text dense with names stays under 64 MB ($(tail -1 "$TMP/rss_names") KiB)" test "$(tail -1 "$TMP/rss_names")" -lt 65536
   /usr/bin/time -f "%M" -o "$TMP/rss" "$EXTRACT_BIN" -q "$TMP/dense.txt" > /dev/null 2>&1

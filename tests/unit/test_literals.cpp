@@ -151,8 +151,9 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
   // Every positive example of a regex rule matches it (`rules test`), so
   // each was checked; the floor keeps the test from checking next to
   // nothing (fewer as rules become token rules: 291 on 2026-12-05, 239
-  // once the fifteenth session had moved six deal rules).
+  // once the fifteenth session had moved six deal rules, 225 once the
+  // legal forms had moved).
   CHECK(checked == positive);
-  CHECK(checked > 230);
+  CHECK(checked > 220);
   CHECK(selective > regex_rules / 2);  // most regex rules need some literal
 }

@@ -476,7 +476,9 @@ TEST_CASE("token patterns: # is a number token and anchors the pattern", "[token
   const auto tokens = tokenize(text);
   TokenIndex index({any_number.pattern.get(), pct.pattern.get()});
   const auto starts = index.starts(text, tokens);
-  CHECK(starts[0] == std::vector<std::uint32_t>{1, 4});  // "20", "7"
+  // "20"; not "7", which "units" does not follow (Anchor::then).
+  CHECK(starts[0] == std::vector<std::uint32_t>{1});
+  CHECK(index.starts("7 units", tokenize("7 units"))[0] == std::vector<std::uint32_t>{0});
   // pct's anchor must have its "%" next (Anchor::follow): none here.
   CHECK(starts[1].empty());
   const std::string percent = "20% and 7 units";
@@ -915,4 +917,57 @@ TEST_CASE("restoring a token program refuses bytes it did not write, and never r
   CHECK(TokenPattern::restore(with_y(4), env));         // to the match: still a program
   CHECK_FALSE(TokenPattern::restore(with_y(0), env));   // to itself: a loop without a token
   CHECK_FALSE(TokenPattern::restore(with_y(99), env));  // past the end
+}
+
+TEST_CASE("walks back over a long run: the same matches as trying every token, the starts listed once", "[tokens]") {
+  // Capitalised words without end before many anchors: each walk back would
+  // read the whole run before it; past kMaxBackStates a walk gives up and
+  // lists every token it could reach, and the walks after it stop there.
+  Compiled c("(?P<name>/[A-Z][a-z]+/ (^/[A-Z][a-z]+/ | ^and ^/[A-Z][a-z]+/)*) @^(Corp | Inc) (~\".\")?");
+  REQUIRE(c.pattern);
+  REQUIRE(c.pattern->max_back() == SIZE_MAX);
+  std::string run, words;
+  for (int i = 0; i < 3000; ++i) run += i % 7 == 3 ? "Orrin and Vale Inc. " : "Acme Corp ";
+  for (int i = 0; i < 5000; ++i) words += "Acme ";
+  // One name of 5,000 words: its start is past what the walk from "Corp"
+  // reads before giving up; the short name after it is just past the range
+  // that walk lists.
+  const std::string long_name = "so " + words + "Corp, and Vale Inc. said";
+  for (const std::string& text : {"a list: " + run + "and the rest.", "Dana Kell and Orrin Lamm Corp said, as Vale Inc. did. " + run,
+                                  std::string("no name here, nor Corp; Vale Inc. and Ames Corp."), long_name}) {
+    const auto tokens = tokenize(text);
+    const auto starts = TokenIndex({c.pattern.get()}).starts(text, tokens)[0];
+    CHECK(std::is_sorted(starts.begin(), starts.end()));
+    CHECK(std::adjacent_find(starts.begin(), starts.end()) == starts.end());
+    std::vector<std::string> indexed;
+    std::vector<Span> groups;
+    for (std::size_t pos = 0; c.pattern->find(text, tokens, pos, &starts, groups); pos = groups[0].end)
+      indexed.emplace_back(text.substr(groups[0].start, groups[0].size()));
+    CHECK(indexed == matches_text(*c.pattern, text));
+    CHECK_FALSE(indexed.empty());
+    if (text == long_name) CHECK(indexed == std::vector<std::string>{words + "Corp", "Vale Inc."});
+  }
+}
+
+TEST_CASE("a one-word anchor is tried only before the first words of what follows it", "[tokens]") {
+  // Anchor::then: "and" of `and ^%{forms}` only where a form starts next.
+  Compiled c("(?P<name>/[A-Z][a-z]+/) @^and ^%{forms}", {lexicon_of("forms", {"Co", "Sons Ltd"})});
+  INFO(c.error);
+  REQUIRE(c.pattern);
+  const std::string text = "Ames and Co, Bell and others, Dunn and Sons Ltd, Egan and Sons";
+  const auto tokens = tokenize(text);
+  // Walked back from the "and"s before "Co" and "Sons Ltd" (to "Ames" and
+  // "Dunn") and before the last "Sons" (a form's first word, though not a
+  // whole form: to "Egan"); not from the one before "others".
+  CHECK(TokenIndex({c.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 8, 13});
+  CHECK(matches_text(*c.pattern, text) == std::vector<std::string>{"Ames and Co", "Dunn and Sons Ltd"});
+  // Saved and restored with it.
+  TokenPattern::Env env;
+  env.lexicon = [&c](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
+    return name == "forms" ? TokenLexicon::of(c.lexicons[0]) : nullptr;
+  };
+  env.options = rule_regex_options(8 << 20);
+  const auto back = TokenPattern::restore(c.pattern->save(), env);
+  REQUIRE(back);
+  CHECK(TokenIndex({back.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 8, 13});
 }
