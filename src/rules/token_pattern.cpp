@@ -1460,6 +1460,12 @@ struct TokenMatcher {
   std::uint16_t gen = 0;
   std::uint32_t width = 0;  // the program's size; 0: the table
   EntryTable seen;
+  // Past kMaxStamps and up to kMaxBits states: a bit per state (at *
+  // bit_width + pc), the words set since the last reset in `touched`.
+  static constexpr std::size_t kMaxBits = std::size_t{1} << 27;  // 16 MiB
+  std::vector<std::uint64_t> bits;
+  std::vector<std::uint32_t> touched;
+  std::uint32_t bit_width = 0;
   // Answers: key << 1 | answer, key = (pred + 1) * stride + token + 1.
   EntryTable memo;
   explicit TokenMatcher(std::size_t most = EntryTable::kMaxRemembered) : seen(0, most), memo(1, most) {}
@@ -1470,6 +1476,23 @@ struct TokenMatcher {
     stride = tokens + 1;
     memo.clear();
     const std::size_t states = program_size * stride;
+    if (program_size != 0 && states > kMaxStamps && states <= kMaxBits) {
+      // A bit per state: a table that forgot would let a search that
+      // fails over a long run (a page of capitalised words) go through
+      // the same states again and again.
+      width = 0;
+      bit_width = static_cast<std::uint32_t>(program_size);
+      const std::size_t words = (states + 63) / 64;
+      if (bits.size() < words || 16 * touched.size() > words) {
+        if (bits.size() < words) bits.resize(words);
+        std::fill(bits.begin(), bits.end(), std::uint64_t{0});
+      } else {
+        for (std::uint32_t w : touched) bits[w] = 0;
+      }
+      touched.clear();
+      return;
+    }
+    bit_width = 0;
     if (program_size == 0 || states > kMaxStamps) {
       width = 0;
       seen.clear();
@@ -1488,6 +1511,15 @@ struct TokenMatcher {
       std::uint16_t& s = stamps[std::size_t{at} * width + pc];
       if (s == gen) return false;
       s = gen;
+      return true;
+    }
+    if (bit_width != 0) {
+      const std::size_t i = std::size_t{at} * bit_width + pc;
+      std::uint64_t& word = bits[i / 64];
+      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+      if (word & bit) return false;
+      if (word == 0) touched.push_back(static_cast<std::uint32_t>(i / 64));
+      word |= bit;
       return true;
     }
     const std::uint64_t key = pc * stride + at + 1;

@@ -228,7 +228,7 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     CHECK(matches(*c.pattern, text).empty());
     CHECK(matches(*c.pattern, text + "b").size() == 1);
   }
-  SECTION("a text whose states outnumber the matcher's stamps is remembered in a table: the same answers") {
+  SECTION("a text whose states outnumber the matcher's stamps is remembered a bit per state: the same answers") {
     // Program size times tokens over 2^18 (TokenMatcher::kMaxStamps).
     Compiled c("a (?P<x>b)");
     REQUIRE(c.pattern);
@@ -237,6 +237,19 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     const auto found = matches(*c.pattern, text + "a a");
     CHECK(found.size() == 150000);
     CHECK(std::all_of(found.begin(), found.end(), [](const std::string& m) { return m == "a b|b"; }));
+  }
+  SECTION("past the bits too (TokenMatcher::kMaxBits), in a table: the same answers") {
+    // A program of about 3,000 steps over 100,000 tokens: 2^28 states.
+    std::string words = "a";
+    for (int i = 0; i < 1500; ++i) words += " | x" + std::to_string(i);
+    Compiled c("(" + words + ") (?P<x>b)");
+    REQUIRE(c.pattern);
+    std::string text;
+    for (int i = 0; i < 50000; ++i) text += i % 1000 == 7 ? "x1499 b " : "a b ";
+    const auto found = matches(*c.pattern, text + "a a");
+    CHECK(found.size() == 50000);
+    CHECK(std::count(found.begin(), found.end(), "a b|b") == 50000 - 50);
+    CHECK(std::count(found.begin(), found.end(), "x1499 b|b") == 50);
   }
   SECTION("many searches in a row: stamps of earlier searches never read as tried") {
     // A search from the start, 65,534 from further on, and one from the
