@@ -323,6 +323,17 @@ void TokenPattern::Anchor::close() {
 // The parsed pattern, before it becomes a program.
 namespace {
 
+// The `/regex/` of `text` compiled with env.options, shared through
+// env.regexes (an invalid one is returned, never shared).
+std::shared_ptr<const RE2> regex_in(const TokenPattern::Env& env, const std::string& text) {
+  if (env.regexes) {
+    if (auto it = env.regexes->find(text); it != env.regexes->end()) return it->second;
+  }
+  auto re = std::make_shared<const RE2>(text, env.options);
+  if (re->ok() && env.regexes) env.regexes->emplace(text, re);
+  return re;
+}
+
 struct Node {
   enum Kind { kPred, kLex, kSeq, kAlt, kGroup, kRepeat } kind;
   std::uint32_t arg = 0;  // pred or lexicon index; group number for kGroup (0: not capturing)
@@ -699,15 +710,8 @@ class TokenPatternCompiler {
       out_.expanded_.append(src_.substr(copied_, at - copied_));
       out_.expanded_ += (number ? "#/" : "/") + escape_slashes(*expanded) + '/';
       copied_ = pos_;
-      std::shared_ptr<const RE2> re;
-      if (env_.regexes) {
-        if (auto it = env_.regexes->find(*expanded); it != env_.regexes->end()) re = it->second;
-      }
-      if (!re) {
-        re = std::make_shared<const RE2>(*expanded, env_.options);
-        if (!re->ok()) return fail("invalid regex: " + re->error(), at);
-        if (env_.regexes) env_.regexes->emplace(*expanded, re);
-      }
+      std::shared_ptr<const RE2> re = regex_in(env_, *expanded);
+      if (!re->ok()) return fail("invalid regex: " + re->error(), at);
       TokenPattern::Pred p;
       for (const auto& [name, index] : re->NamedCapturingGroups()) {
         if (std::find(out_.names_.begin(), out_.names_.end(), name) != out_.names_.end())
@@ -1345,12 +1349,8 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
     if (flags & 4) {
       const std::string pattern = r.str();
       if (!r.ok()) return nullptr;
-      std::shared_ptr<const RE2>* shared = nullptr;
-      if (env.regexes) shared = &(*env.regexes)[pattern];
-      std::shared_ptr<const RE2> re = shared && *shared ? *shared : std::make_shared<const RE2>(pattern, env.options);
-      if (!re->ok()) return nullptr;
-      if (shared) *shared = re;
-      p.regex = std::move(re);
+      p.regex = regex_in(env, pattern);
+      if (!p.regex->ok()) return nullptr;
     }
     p.inner.resize(r.count(8));
     for (auto& [index, group] : p.inner) {
