@@ -514,7 +514,8 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
 DocumentTokens Scanner::tokens_of(std::string_view text, int unit) const {
   DocumentTokens t;
   t.tokens = tokenize(text);
-  t.starts = token_indexes_[static_cast<std::size_t>(unit + 1)]->starts(text, t.tokens);
+  t.answers = std::make_unique<RegexAnswers>(t.tokens.size());
+  t.starts = token_indexes_[static_cast<std::size_t>(unit + 1)]->starts(text, t.tokens, t.answers.get());
   return t;
 }
 
@@ -556,7 +557,7 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
       if (!re->Match(searched, pos, searched.size(), RE2::UNANCHORED, groups.data(), ngroups)) break;
     } else if (rule.tokens) {
       // A token rule: its groups as spans of the text (unset: SIZE_MAX).
-      if (!rule.tokens->find(searched, tokens->tokens, pos, starts, token_groups)) break;
+      if (!rule.tokens->find(searched, tokens->tokens, pos, starts, token_groups, tokens->answers.get())) break;
       for (int g = 0; g < ngroups; ++g) {
         const Span& sp = token_groups[static_cast<std::size_t>(g)];
         groups[g] = sp.start == SIZE_MAX ? re2::StringPiece() : re2::StringPiece(searched.data() + sp.start, sp.size());

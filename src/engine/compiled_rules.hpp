@@ -90,6 +90,9 @@ inline constexpr std::size_t kOneTokenSetFrom = std::size_t{1} << 20;
 struct DocumentTokens {
   std::vector<Token> tokens;
   std::vector<std::vector<std::uint32_t>> starts;
+  // What the token rules' `/regex/` elements answered on these tokens, for
+  // all of them (the walks that found `starts` first).
+  std::unique_ptr<RegexAnswers> answers;
 };
 
 class Scanner {

@@ -1,6 +1,7 @@
 #include "rules/token_pattern.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 
 #include "core/utf8.hpp"
@@ -1468,6 +1469,33 @@ struct TokenMatcher {
   std::uint32_t bit_width = 0;
   // Answers: key << 1 | answer, key = (pred + 1) * stride + token + 1.
   EntryTable memo;
+  // The text's shared answers, when the caller keeps them (they come first),
+  // and their row per predicate of the program searched, looked up once
+  // (null: not yet; &kNoRow: none, the budget spent).
+  RegexAnswers* answers = nullptr;
+  std::vector<std::uint8_t*> rows;
+  static inline std::uint8_t kNoRow = 0;
+  // The pattern and answers (by serial number: an address may come back)
+  // that `rows` are for: the searches of one rule in one text, one after
+  // the other, look their rows up once.
+  const void* rows_pattern = nullptr;
+  std::uint64_t rows_serial = 0;
+  void use(RegexAnswers* a, const void* pattern, std::size_t preds) {
+    answers = a;
+    if (!a) return;
+    if (pattern == rows_pattern && a->serial() == rows_serial) return;
+    rows.assign(preds, nullptr);
+    rows_pattern = pattern;
+    rows_serial = a->serial();
+  }
+  std::uint8_t* row_of(std::uint32_t pred, const RE2* re) {
+    std::uint8_t*& r = rows[pred];
+    if (r == nullptr) {
+      r = answers->row(re);
+      if (r == nullptr) r = &kNoRow;
+    }
+    return r == &kNoRow ? nullptr : r;
+  }
   explicit TokenMatcher(std::size_t most = EntryTable::kMaxRemembered) : seen(0, most), memo(1, most) {}
 
   // Forgets what a search of a program of `program_size` over `tokens`
@@ -1538,12 +1566,65 @@ struct TokenMatcher {
   }
 };
 
+RegexAnswers::RegexAnswers(std::size_t tokens) : tokens_(tokens) {
+  static std::atomic<std::uint64_t> made{0};
+  serial_ = ++made;
+}
+
+std::uint8_t* RegexAnswers::row(const RE2* re) {
+  if (!keys_.empty()) {
+    const std::size_t mask = keys_.size() - 1;
+    for (std::size_t i = (reinterpret_cast<std::uintptr_t>(re) >> 4) & mask; keys_[i] != nullptr; i = (i + 1) & mask)
+      if (keys_[i] == re) return rows_[i];
+  }
+  // A regex not asked about yet: a row of its own, while the budget lasts
+  // (a refused one is asked about again, and refused, each time).
+  if (tokens_ == 0 || used_ + tokens_ > kMaxAnswers) return nullptr;
+  if (2 * (rows_used_ + 1) > keys_.size()) {
+    std::vector<const RE2*> keys(std::max<std::size_t>(128, 2 * keys_.size()), nullptr);
+    std::vector<std::uint8_t*> rows(keys.size(), nullptr);
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t j = 0; j < keys_.size(); ++j) {
+      if (keys_[j] == nullptr) continue;
+      std::size_t i = (reinterpret_cast<std::uintptr_t>(keys_[j]) >> 4) & mask;
+      while (keys[i] != nullptr) i = (i + 1) & mask;
+      keys[i] = keys_[j];
+      rows[i] = rows_[j];
+    }
+    keys_.swap(keys);
+    rows_.swap(rows);
+  }
+  // Rows are carved from blocks of 16 rows (zeroed: not asked).
+  if (block_left_ < tokens_) {
+    block_left_ = 16 * tokens_;
+    owned_.push_back(std::make_unique<std::uint8_t[]>(block_left_));
+    block_at_ = owned_.back().get();
+  }
+  std::uint8_t* const row = block_at_;
+  block_at_ += tokens_;
+  block_left_ -= tokens_;
+  used_ += tokens_;
+  ++rows_used_;
+  const std::size_t mask = keys_.size() - 1;
+  std::size_t i = (reinterpret_cast<std::uintptr_t>(re) >> 4) & mask;
+  while (keys_[i] != nullptr) i = (i + 1) & mask;
+  keys_[i] = re;
+  rows_[i] = row;
+  return row;
+}
+
 bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
                               std::uint32_t at, TokenMatcher& m) const {
   const Pred& p = preds_[pred];
   const Token& t = tokens[at];
   if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) return false;
-  if (p.regex) return m.remembered(pred, at, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); });
+  if (p.regex) {
+    if (std::uint8_t* row = m.answers ? m.row_of(pred, p.regex.get()) : nullptr) {
+      if (row[at] == 0) row[at] = p.full_match(text.substr(t.start, t.end - t.start)) ? 2 : 1;
+      return row[at] == 2;
+    }
+    return m.remembered(pred, at, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); });
+  }
   return p.number || (t.folded == p.hash && token_is(text, t, p.text, p.fold));
 }
 
@@ -1624,10 +1705,12 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
 }
 
 bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens, std::size_t from,
-                        const std::vector<std::uint32_t>* starts, std::vector<Span>& out) const {
+                        const std::vector<std::uint32_t>* starts, std::vector<Span>& out,
+                        RegexAnswers* answers) const {
   thread_local TokenMatcher m;
   m.caps.assign(slots_, kNone);
   m.reset(program_.size(), tokens.size());
+  m.use(answers, this, preds_.size());
   const auto first = static_cast<std::size_t>(
       std::lower_bound(tokens.begin(), tokens.end(), from, [](const Token& t, std::size_t f) { return t.start < f; }) -
       tokens.begin());
@@ -1687,7 +1770,8 @@ std::size_t TokenPattern::max_back() const {
 
 std::size_t TokenPattern::starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a,
                                         std::size_t anchor, std::vector<std::uint32_t>& out, bool again,
-                                        std::size_t covered_from, std::size_t covered_to) const {
+                                        std::size_t covered_from, std::size_t covered_to,
+                                        RegexAnswers* answers) const {
   const std::vector<Inst>& back_program_ = anchors_[a].back_program;
   const std::size_t max_back_ = anchors_[a].max_back;
   if (back_program_.empty()) {
@@ -1699,6 +1783,7 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
   // them, and forgetting costs only walking again.)
   thread_local TokenMatcher m(kMaxWalkRemembered);
   if (!again) m.reset(back_program_.size(), tokens.size());
+  m.use(answers, this, preds_.size());
   m.stack.clear();
   // Only the states that read a token or match: those between them are
   // what an.next skips.
@@ -1771,7 +1856,8 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
   }
 }
 
-std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens) const {
+std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens,
+                                                           RegexAnswers* answers) const {
   std::vector<std::vector<std::uint32_t>> out(patterns_.size());
   if (lists_.empty()) return out;
   const std::size_t mask = table_.size() - 1;
@@ -1845,7 +1931,8 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     const bool again = same_pattern && walks[w - 1].anchor == walk.anchor;
     if (!same_pattern) lo = SIZE_MAX, hi = 0;
     const std::size_t from =
-        patterns_[walk.pattern]->starts_before(text, tokens, walk.anchor, walk.at, out[walk.pattern], again, lo, hi);
+        patterns_[walk.pattern]->starts_before(text, tokens, walk.anchor, walk.at, out[walk.pattern], again, lo, hi,
+                                               answers);
     if (from != SIZE_MAX) {
       spans.push_back({walk.pattern, static_cast<std::uint32_t>(from), walk.at});
       lo = from, hi = walk.at;

@@ -68,6 +68,37 @@ std::uint64_t fold_hash(std::string_view text);
 // this too is only tried for nothing.)
 inline constexpr std::uint64_t kNumberWord = 0x9e3779b97f4a7c15ULL;
 
+// What the `/regex/` predicates of token patterns answered on the tokens of
+// one text, shared by every pattern that reads the text and by each of its
+// searches and walks back: a regex written in many rules (a capitalised
+// word, a name's parts) runs once per token instead of once per rule and
+// search. The regexes are told apart by address (one load shares a regex
+// among the patterns that write it). A byte per (regex, token), at most
+// kMaxAnswers of them; past that, a search remembers its own answers as
+// before. One text, one thread.
+class RegexAnswers {
+ public:
+  explicit RegexAnswers(std::size_t tokens);
+  // Different for each RegexAnswers made (a matcher keeps the rows it
+  // looked up for the last one it read).
+  std::uint64_t serial() const { return serial_; }
+  // The answers of `re` by token (0: not asked yet, 1: no, 2: yes), or null
+  // when the budget is spent.
+  std::uint8_t* row(const RE2* re);
+  static constexpr std::size_t kMaxAnswers = std::size_t{1} << 22;  // 4 MiB
+
+ private:
+  std::size_t tokens_;
+  std::uint64_t serial_;
+  std::vector<const RE2*> keys_;    // open addressing, a power of two
+  std::vector<std::uint8_t*> rows_;  // per slot of keys_
+  std::vector<std::unique_ptr<std::uint8_t[]>> owned_;  // blocks of rows
+  std::uint8_t* block_at_ = nullptr;                     // the last block's free part
+  std::size_t block_left_ = 0;
+  std::size_t used_ = 0;       // answers given out
+  std::size_t rows_used_ = 0;  // rows given out
+};
+
 // A lexicon's forms as sequences of tokens (each form tokenized as a
 // document is), in a tree: the matcher of `%{lexicon}` in a token pattern.
 // Shared by the patterns that use the lexicon.
@@ -201,7 +232,7 @@ class TokenPattern {
   // it could find from there is among them.
   std::size_t starts_before(std::string_view text, const std::vector<Token>& tokens, std::size_t a, std::size_t anchor,
                             std::vector<std::uint32_t>& out, bool again = false, std::size_t covered_from = SIZE_MAX,
-                            std::size_t covered_to = 0) const;
+                            std::size_t covered_to = 0, RegexAnswers* answers = nullptr) const;
   static constexpr std::size_t kMaxBackStates = 4096;
   // The states and answers a thread's walks back remember at most.
   static constexpr std::size_t kMaxWalkRemembered = std::size_t{1} << 16;
@@ -211,8 +242,10 @@ class TokenPattern {
   // indexes, a superset of those where a match can start): the spans of
   // its groups in `out` (groups() of them; an unset group is
   // {SIZE_MAX, SIZE_MAX}). False when there is none.
+  // `answers`, when given, are those of these tokens, read and added to.
   bool find(std::string_view text, const std::vector<Token>& tokens, std::size_t from,
-            const std::vector<std::uint32_t>* starts, std::vector<Span>& out) const;
+            const std::vector<std::uint32_t>* starts, std::vector<Span>& out,
+            RegexAnswers* answers = nullptr) const;
 
 
  private:
@@ -244,7 +277,8 @@ class TokenIndex {
   explicit TokenIndex(const std::vector<const TokenPattern*>& patterns);
   // For each slot, the tokens where its pattern may start (empty for an
   // unanchored pattern, which is tried everywhere).
-  std::vector<std::vector<std::uint32_t>> starts(std::string_view text, const std::vector<Token>& tokens) const;
+  std::vector<std::vector<std::uint32_t>> starts(std::string_view text, const std::vector<Token>& tokens,
+                                                 RegexAnswers* answers = nullptr) const;
 
  private:
   struct Slot {

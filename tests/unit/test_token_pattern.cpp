@@ -984,3 +984,68 @@ TEST_CASE("a one-word anchor is tried only before the first words of what follow
   REQUIRE(back);
   CHECK(TokenIndex({back.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 8, 13});
 }
+
+TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns that read it", "[tokens]") {
+  // Two patterns of one load, the same word regex in both (one RE2).
+  std::map<std::string, std::shared_ptr<const RE2>> shared;
+  auto compile = [&](const std::string& source) {
+    TokenPattern::Env env;
+    env.options = rule_regex_options(8 << 20);
+    env.regexes = &shared;
+    std::string error;
+    std::size_t at = 0;
+    auto p = TokenPattern::compile(source, env, error, at);
+    REQUIRE(p);
+    return p;
+  };
+  const auto said = compile("(?P<who>/[A-Z][a-z]+/ (^/[A-Z][a-z]+/)?) @^said");
+  const auto met = compile("met ^(?P<who>/[A-Z][a-z]+/)");
+  REQUIRE(said->regexes().size() == 1);
+  REQUIRE(met->regexes() == said->regexes());
+  const RE2* word = said->regexes()[0];
+  const std::string text = "Ann Lee said she met Bo, then quiet Cy said no and met quiet.";
+  const auto tokens = tokenize(text);
+  auto all = [&](const TokenPattern& p, RegexAnswers* answers) {
+    std::vector<std::string> out;
+    std::vector<Span> groups;
+    const auto starts = TokenIndex({&p}).starts(text, tokens, answers)[0];
+    for (std::size_t pos = 0; p.find(text, tokens, pos, &starts, groups, answers); pos = groups[0].end)
+      out.emplace_back(text.substr(groups[1].start, groups[1].size()));
+    return out;
+  };
+  RegexAnswers answers(tokens.size());
+  const auto said_alone = all(*said, nullptr), met_alone = all(*met, nullptr);
+  CHECK(said_alone == std::vector<std::string>{"Ann Lee", "Cy"});
+  CHECK(met_alone == std::vector<std::string>{"Bo"});
+  CHECK(all(*said, &answers) == said_alone);
+  // What the first pattern asked is there for the second: "Cy" (token 9)
+  // a word, "quiet" (token 8) not.
+  std::uint8_t* row = answers.row(word);
+  REQUIRE(row != nullptr);
+  REQUIRE(text.substr(tokens[8].start, 5) == "quiet");
+  CHECK(row[8] == 1);
+  CHECK(row[9] == 2);
+  // The second reads them rather than asking again: an answer planted for
+  // the last "quiet" (which the first never asked about) is taken as given.
+  const std::size_t last_quiet = tokens.size() - 2;
+  CHECK(row[last_quiet] == 0);
+  row[last_quiet] = 2;
+  CHECK(all(*met, &answers) == std::vector<std::string>{"Bo", "quiet"});
+  RegexAnswers fresh(tokens.size());
+  CHECK(all(*met, &fresh) == met_alone);
+  CHECK(fresh.row(word)[last_quiet] == 1);
+  // Past the budget a regex gets no row, and a search remembers its own.
+  RegexAnswers full(RegexAnswers::kMaxAnswers);
+  const RE2 other("x");
+  std::uint8_t* first = full.row(word);
+  CHECK(first != nullptr);
+  CHECK(full.row(&other) == nullptr);
+  CHECK(full.row(word) == first);
+  // (Rows of a quarter of the budget each: four other regexes spend it.)
+  RegexAnswers spent(RegexAnswers::kMaxAnswers / 4);
+  const RE2 a("a"), b("b"), c("c"), d("d");
+  for (const RE2* re : {&a, &b, &c, &d}) CHECK(spent.row(re) != nullptr);
+  CHECK(spent.row(word) == nullptr);
+  CHECK(all(*said, &spent) == said_alone);
+  CHECK(all(*met, &spent) == met_alone);
+}
