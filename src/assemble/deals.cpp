@@ -615,7 +615,7 @@ class DealBuilder {
   // share ("52 dlrs [cash per share]", "145 dlrs [for each] of its shares":
   // the per_share cue follows after white space only), or as a deal price
   // stated outside a mention (a price_before cue ends where the money starts,
-  // "bought the shares for"; a price_after cue takes in the end of the money,
+  // white space between, "bought the shares for"; a price_after cue takes in the end of the money,
   // "the 90 [mln dlr bid]"). Computed once per document.
   void mark_money_cues() {
     std::vector<Span> per_share, before, after;
@@ -632,8 +632,11 @@ class DealBuilder {
         std::string_view gap = text_.substr(g.span.end, c.start - g.span.end);
         if (std::all_of(gap.begin(), gap.end(), is_space)) per_share_money_.insert(g.span.start);
       }
-      for (const Span& c : before)
-        if (c.end == g.span.start) cued_price_money_.insert(g.span.start);
+      for (const Span& c : before) {
+        if (c.end > g.span.start) continue;
+        std::string_view gap = text_.substr(c.end, g.span.start - c.end);
+        if (std::all_of(gap.begin(), gap.end(), is_space)) cued_price_money_.insert(g.span.start);
+      }
       for (const Span& c : after)
         if (c.start < g.span.end && c.end >= g.span.end) cued_price_money_.insert(g.span.start);
     }
