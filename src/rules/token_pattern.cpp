@@ -298,6 +298,10 @@ void TokenPattern::Anchor::close() {
   std::vector<std::uint32_t> seen(n, kNone), stack;
   for (std::uint32_t pc = 0; pc < n; ++pc) {
     next_at[pc] = static_cast<std::uint32_t>(next.size());
+    // A walk goes on only from the start and after a step that read a
+    // token: the other steps' lists stay empty (most of a program is the
+    // splits, jumps and saves between tokens).
+    if (pc > 0 && back_program[pc - 1].op != Inst::kTok && back_program[pc - 1].op != Inst::kLex) continue;
     stack.assign(1, pc);
     seen[pc] = pc;
     while (!stack.empty()) {

@@ -194,9 +194,11 @@ class TokenPattern {
     std::size_t max_back = 0;
     std::vector<Inst> back_program;  // the elements before it, reversed
     // For the walk back, which needs no captures and no order: per
-    // instruction pc, the instructions that read a token or match that it
-    // leads to without reading one, next[next_at[pc] .. next_at[pc + 1]]
-    // (made from back_program by close()).
+    // instruction pc where a walk goes on (0, and each one right after a
+    // step that reads a token), the instructions that read a token or match
+    // that it leads to without reading one, next[next_at[pc] ..
+    // next_at[pc + 1]]; empty for the others (made from back_program by
+    // close()).
     std::vector<std::uint32_t> next_at, next;
     void close();
     // A lexicon anchor with forms of several words and elements before it:
