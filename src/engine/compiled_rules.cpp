@@ -637,6 +637,33 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
                                                         const std::vector<std::string>& languages,
                                                         std::size_t max_matches,
                                                         std::vector<std::size_t>* scanned) const {
+  std::size_t bytes = 0;
+  for (std::string_view t : texts) bytes += t.size();
+  if (bytes <= kBatchBytes || texts.size() < 2) return scan_batch_part(texts, languages, max_matches, scanned);
+  // In parts of about kBatchBytes: a chunk of 256 documents of 200 KB
+  // each kept the tokens of all of them (113 MB peak for 100 of them).
+  std::vector<std::vector<Candidate>> out;
+  if (scanned) scanned->clear();
+  for (std::size_t from = 0; from < texts.size();) {
+    std::size_t to = from, part = 0;
+    while (to < texts.size() && (to == from || part + texts[to].size() <= kBatchBytes)) part += texts[to++].size();
+    const std::vector<std::string_view> sub_texts(texts.begin() + static_cast<std::ptrdiff_t>(from),
+                                                  texts.begin() + static_cast<std::ptrdiff_t>(to));
+    const std::vector<std::string> sub_languages(languages.begin() + static_cast<std::ptrdiff_t>(from),
+                                                 languages.begin() + static_cast<std::ptrdiff_t>(to));
+    std::vector<std::size_t> sub_scanned;
+    for (auto& c : scan_batch_part(sub_texts, sub_languages, max_matches, scanned ? &sub_scanned : nullptr))
+      out.push_back(std::move(c));
+    if (scanned) scanned->insert(scanned->end(), sub_scanned.begin(), sub_scanned.end());
+    from = to;
+  }
+  return out;
+}
+
+std::vector<std::vector<Candidate>> Scanner::scan_batch_part(const std::vector<std::string_view>& texts,
+                                                             const std::vector<std::string>& languages,
+                                                             std::size_t max_matches,
+                                                             std::vector<std::size_t>* scanned) const {
   // The limits are the whole documents', kept for their prefixes.
   std::vector<std::size_t> limit, pieces_limit;
   for (std::string_view text : texts) {

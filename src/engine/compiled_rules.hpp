@@ -126,11 +126,14 @@ class Scanner {
   // half of where half the limit's matches found so far end (else on a
   // character boundary). `scanned`, when given, receives for each document
   // the length of the text its result covers: texts[i].size() unless it was
-  // cut.
+  // cut. Documents are scanned together kBatchBytes of text at a time (at
+  // least one document): the tokens of each, and what the token rules'
+  // regexes answered on them, are kept until the batch's last rule has run.
   std::vector<std::vector<Candidate>> scan_batch(const std::vector<std::string_view>& texts,
                                                  const std::vector<std::string>& languages,
                                                  std::size_t max_matches = 0,
                                                  std::vector<std::size_t>* scanned = nullptr) const;
+  static constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
 
   // The matches a document of `bytes` may have under `max_matches` (0: no
   // limit): max_matches, or one per kBytesPerMatch bytes of a larger
@@ -242,6 +245,11 @@ class Scanner {
   // rules without a unit (unit -1) in a document, or the rules that use
   // unit `unit` in its copy (UnitText::text).
   DocumentTokens tokens_of(std::string_view text, int unit = -1) const;
+  // scan_batch() of documents that hold at most about kBatchBytes.
+  std::vector<std::vector<Candidate>> scan_batch_part(const std::vector<std::string_view>& texts,
+                                                      const std::vector<std::string>& languages,
+                                                      std::size_t max_matches,
+                                                      std::vector<std::size_t>* scanned) const;
   // scan_batch() without cutting: a document whose matches exceed
   // `limit[i]`, or a unit's `pieces_limit[i]`, gets no matches and, in
   // `cut[i]`, the length of the prefix to scan instead (else

@@ -1583,7 +1583,8 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
   }
   // A regex not asked about yet: a row of its own, while the budget lasts
   // (a refused one is asked about again, and refused, each time).
-  if (tokens_ == 0 || used_ + tokens_ > kMaxAnswers) return nullptr;
+  const std::size_t bytes = (tokens_ + 3) / 4;  // two bits an answer
+  if (tokens_ == 0 || used_ + bytes > kMaxAnswers) return nullptr;
   if (2 * (rows_used_ + 1) > keys_.size()) {
     std::vector<const RE2*> keys(std::max<std::size_t>(128, 2 * keys_.size()), nullptr);
     std::vector<std::uint8_t*> rows(keys.size(), nullptr);
@@ -1599,15 +1600,15 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
     rows_.swap(rows);
   }
   // Rows are carved from blocks of 16 rows (zeroed: not asked).
-  if (block_left_ < tokens_) {
-    block_left_ = 16 * tokens_;
+  if (block_left_ < bytes) {
+    block_left_ = 16 * bytes;
     owned_.push_back(std::make_unique<std::uint8_t[]>(block_left_));
     block_at_ = owned_.back().get();
   }
   std::uint8_t* const row = block_at_;
-  block_at_ += tokens_;
-  block_left_ -= tokens_;
-  used_ += tokens_;
+  block_at_ += bytes;
+  block_left_ -= bytes;
+  used_ += bytes;
   ++rows_used_;
   const std::size_t mask = keys_.size() - 1;
   std::size_t i = (reinterpret_cast<std::uintptr_t>(re) >> 4) & mask;
@@ -1624,8 +1625,12 @@ bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const s
   if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) return false;
   if (p.regex) {
     if (std::uint8_t* row = m.answers ? m.row_of(pred, p.regex.get()) : nullptr) {
-      if (row[at] == 0) row[at] = p.full_match(text.substr(t.start, t.end - t.start)) ? 2 : 1;
-      return row[at] == 2;
+      int a = RegexAnswers::get(row, at);
+      if (a == 0) {
+        a = p.full_match(text.substr(t.start, t.end - t.start)) ? 2 : 1;
+        RegexAnswers::set(row, at, a == 2);
+      }
+      return a == 2;
     }
     return m.remembered(pred, at, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); });
   }

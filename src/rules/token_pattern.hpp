@@ -73,19 +73,24 @@ inline constexpr std::uint64_t kNumberWord = 0x9e3779b97f4a7c15ULL;
 // searches and walks back: a regex written in many rules (a capitalised
 // word, a name's parts) runs once per token instead of once per rule and
 // search. The regexes are told apart by address (one load shares a regex
-// among the patterns that write it). A byte per (regex, token), at most
-// kMaxAnswers of them; past that, a search remembers its own answers as
-// before. One text, one thread.
+// among the patterns that write it). Two bits per (regex, token), at most
+// kMaxAnswers bytes of them; past that, a search remembers its own answers
+// as before. One text, one thread.
 class RegexAnswers {
  public:
   explicit RegexAnswers(std::size_t tokens);
   // Different for each RegexAnswers made (a matcher keeps the rows it
   // looked up for the last one it read).
   std::uint64_t serial() const { return serial_; }
-  // The answers of `re` by token (0: not asked yet, 1: no, 2: yes), or null
-  // when the budget is spent.
+  // The answers of `re` by token, read with get() and written with set(), or
+  // null when the budget is spent.
   std::uint8_t* row(const RE2* re);
-  static constexpr std::size_t kMaxAnswers = std::size_t{1} << 22;  // 4 MiB
+  // Token i's answer in a row: 0 not asked yet, 1 no, 2 yes.
+  static int get(const std::uint8_t* row, std::size_t i) { return (row[i / 4] >> (2 * (i % 4))) & 3; }
+  static void set(std::uint8_t* row, std::size_t i, bool yes) {
+    row[i / 4] = static_cast<std::uint8_t>(row[i / 4] | ((yes ? 2 : 1) << (2 * (i % 4))));
+  }
+  static constexpr std::size_t kMaxAnswers = std::size_t{1} << 20;  // bytes: 1 MiB
 
  private:
   std::size_t tokens_;

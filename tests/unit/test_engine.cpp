@@ -425,3 +425,52 @@ TEST_CASE("max_matches cuts a dense document to a prefix, as if it ended there",
   CHECK(Scanner::piece_limit(10000, 16000000) == 1000000);
   CHECK(Scanner::piece_limit(SIZE_MAX / 8, 1000) == SIZE_MAX);  // no overflow to a small limit
 }
+
+TEST_CASE("a batch of more than kBatchBytes of text is scanned in parts, each document as alone", "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", kRules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  // Documents of 450 KB (two to a part), a dense one that max_matches
+  // cuts, and short ones, in an order that puts them in different parts.
+  auto medium = [](int n) {
+    std::string t;
+    while (t.size() < 450000) t += "Acme Corp paid $" + std::to_string(n++) + " in 2019 for Widget.\n";
+    return t;
+  };
+  std::string dense = "Acme Corp said:\n";
+  for (int i = 0; i < 300; ++i) dense += "line " + std::to_string(i) + " paid $" + std::to_string(i + 10) + "\n";
+  const std::vector<std::string> texts = {medium(1), "Acme paid $15 in 2019", medium(7), medium(13), dense,
+                                          medium(19), "", medium(25), "Acme paid $16"};
+  std::size_t bytes = 0;
+  std::vector<std::string_view> views;
+  for (const auto& t : texts) views.push_back(t), bytes += t.size();
+  REQUIRE(bytes > 2 * Scanner::kBatchBytes);
+  const std::vector<std::string> langs(texts.size(), "en");
+  // Without a limit nothing is cut; with one, each document is cut where it
+  // would be alone.
+  for (const std::size_t limit : {std::size_t{0}, std::size_t{200}}) {
+    INFO("max_matches " << limit);
+    std::vector<std::size_t> scanned;
+    const auto batch = scanner.scan_batch(views, langs, limit, &scanned);
+    REQUIRE(batch.size() == texts.size());
+    REQUIRE(scanned.size() == texts.size());
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      INFO("document " << i);
+      std::vector<std::size_t> alone_scanned;
+      const auto alone = scanner.scan_batch({views[i]}, {"en"}, limit, &alone_scanned);
+      CHECK(scanned[i] == alone_scanned[0]);
+      if (limit == 0) CHECK(scanned[i] == texts[i].size());
+      REQUIRE(batch[i].size() == alone[0].size());
+      for (std::size_t k = 0; k < alone[0].size(); ++k) {
+        CHECK(batch[i][k].rule_index == alone[0][k].rule_index);
+        CHECK(batch[i][k].span == alone[0][k].span);
+      }
+      seen += batch[i].size();
+    }
+    if (limit != 0) CHECK(scanned[4] < dense.size());  // the dense one is cut
+    CHECK(seen > 1000);
+  }
+}

@@ -152,9 +152,9 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
   // each was checked; the floor keeps the test from checking next to
   // nothing (fewer as rules become token rules: 291 on 2026-12-05, 239
   // once the fifteenth session had moved six deal rules, 225 once the
-  // legal forms had moved, 180 once the seventeenth had moved the money
-  // words, the name, deal and Indonesian title rules).
+  // legal forms had moved, 161 once the seventeenth had moved twenty
+  // more: money words, names, deal rules and cues, Indonesian titles).
   CHECK(checked == positive);
-  CHECK(checked > 170);
+  CHECK(checked > 150);
   CHECK(selective > regex_rules / 2);  // most regex rules need some literal
 }

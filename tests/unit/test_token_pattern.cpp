@@ -1023,26 +1023,27 @@ TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns
   std::uint8_t* row = answers.row(word);
   REQUIRE(row != nullptr);
   REQUIRE(text.substr(tokens[8].start, 5) == "quiet");
-  CHECK(row[8] == 1);
-  CHECK(row[9] == 2);
+  CHECK(RegexAnswers::get(row, 8) == 1);
+  CHECK(RegexAnswers::get(row, 9) == 2);
   // The second reads them rather than asking again: an answer planted for
   // the last "quiet" (which the first never asked about) is taken as given.
   const std::size_t last_quiet = tokens.size() - 2;
-  CHECK(row[last_quiet] == 0);
-  row[last_quiet] = 2;
+  CHECK(RegexAnswers::get(row, last_quiet) == 0);
+  RegexAnswers::set(row, last_quiet, true);
   CHECK(all(*met, &answers) == std::vector<std::string>{"Bo", "quiet"});
   RegexAnswers fresh(tokens.size());
   CHECK(all(*met, &fresh) == met_alone);
-  CHECK(fresh.row(word)[last_quiet] == 1);
+  CHECK(RegexAnswers::get(fresh.row(word), last_quiet) == 1);
   // Past the budget a regex gets no row, and a search remembers its own.
-  RegexAnswers full(RegexAnswers::kMaxAnswers);
+  RegexAnswers full(4 * RegexAnswers::kMaxAnswers);
   const RE2 other("x");
   std::uint8_t* first = full.row(word);
   CHECK(first != nullptr);
   CHECK(full.row(&other) == nullptr);
   CHECK(full.row(word) == first);
-  // (Rows of a quarter of the budget each: four other regexes spend it.)
-  RegexAnswers spent(RegexAnswers::kMaxAnswers / 4);
+  // (Rows of a quarter of the budget each, four answers a byte: four
+  // other regexes spend it.)
+  RegexAnswers spent(RegexAnswers::kMaxAnswers);
   const RE2 a("a"), b("b"), c("c"), d("d");
   for (const RE2* re : {&a, &b, &c, &d}) CHECK(spent.row(re) != nullptr);
   CHECK(spent.row(word) == nullptr);
