@@ -640,8 +640,9 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch(const std::vector<std::s
   std::size_t bytes = 0;
   for (std::string_view t : texts) bytes += t.size();
   if (bytes <= kBatchBytes || texts.size() < 2) return scan_batch_part(texts, languages, max_matches, scanned);
-  // In parts of about kBatchBytes: a chunk of 256 documents of 200 KB
-  // each kept the tokens of all of them (113 MB peak for 100 of them).
+  // In parts of about kBatchBytes: a batch of 4 MiB of documents of 200 KB
+  // kept the tokens and the regex answers of all twenty until its last
+  // rule had run (215 MB peak for 100 of them, a byte an answer).
   std::vector<std::vector<Candidate>> out;
   if (scanned) scanned->clear();
   for (std::size_t from = 0; from < texts.size();) {
