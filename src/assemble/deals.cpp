@@ -625,18 +625,18 @@ class DealBuilder {
       else if (kind == "price_before") before.push_back(c.span);
       else if (kind == "price_after") after.push_back(c.span);
     }
+    // Nothing but white space from `from` to `to` (and not backwards).
+    auto blank_between = [&](std::size_t from, std::size_t to) {
+      if (from > to) return false;
+      const std::string_view gap = text_.substr(from, to - from);
+      return std::all_of(gap.begin(), gap.end(), is_space);
+    };
     for (const auto& g : record_.facts) {
       if (g.type != "money") continue;
-      for (const Span& c : per_share) {
-        if (c.start < g.span.end) continue;
-        std::string_view gap = text_.substr(g.span.end, c.start - g.span.end);
-        if (std::all_of(gap.begin(), gap.end(), is_space)) per_share_money_.insert(g.span.start);
-      }
-      for (const Span& c : before) {
-        if (c.end > g.span.start) continue;
-        std::string_view gap = text_.substr(c.end, g.span.start - c.end);
-        if (std::all_of(gap.begin(), gap.end(), is_space)) cued_price_money_.insert(g.span.start);
-      }
+      for (const Span& c : per_share)
+        if (blank_between(g.span.end, c.start)) per_share_money_.insert(g.span.start);
+      for (const Span& c : before)
+        if (blank_between(c.end, g.span.start)) cued_price_money_.insert(g.span.start);
       for (const Span& c : after)
         if (c.start < g.span.end && c.end >= g.span.end) cued_price_money_.insert(g.span.start);
     }

@@ -1576,29 +1576,11 @@ RegexAnswers::RegexAnswers(std::size_t tokens) : tokens_(tokens) {
 }
 
 std::uint8_t* RegexAnswers::row(const RE2* re) {
-  if (!keys_.empty()) {
-    const std::size_t mask = keys_.size() - 1;
-    for (std::size_t i = (reinterpret_cast<std::uintptr_t>(re) >> 4) & mask; keys_[i] != nullptr; i = (i + 1) & mask)
-      if (keys_[i] == re) return rows_[i];
-  }
+  if (auto it = rows_.find(re); it != rows_.end()) return it->second;
   // A regex not asked about yet: a row of its own, while the budget lasts
   // (a refused one is asked about again, and refused, each time).
   const std::size_t bytes = (tokens_ + 3) / 4;  // two bits an answer
   if (tokens_ == 0 || used_ + bytes > kMaxAnswers) return nullptr;
-  if (2 * (rows_used_ + 1) > keys_.size()) {
-    std::vector<const RE2*> keys(std::max<std::size_t>(128, 2 * keys_.size()), nullptr);
-    std::vector<std::uint8_t*> rows(keys.size(), nullptr);
-    const std::size_t mask = keys.size() - 1;
-    for (std::size_t j = 0; j < keys_.size(); ++j) {
-      if (keys_[j] == nullptr) continue;
-      std::size_t i = (reinterpret_cast<std::uintptr_t>(keys_[j]) >> 4) & mask;
-      while (keys[i] != nullptr) i = (i + 1) & mask;
-      keys[i] = keys_[j];
-      rows[i] = rows_[j];
-    }
-    keys_.swap(keys);
-    rows_.swap(rows);
-  }
   // Rows are carved from blocks of 16 rows (zeroed: not asked).
   if (block_left_ < bytes) {
     block_left_ = 16 * bytes;
@@ -1609,12 +1591,7 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
   block_at_ += bytes;
   block_left_ -= bytes;
   used_ += bytes;
-  ++rows_used_;
-  const std::size_t mask = keys_.size() - 1;
-  std::size_t i = (reinterpret_cast<std::uintptr_t>(re) >> 4) & mask;
-  while (keys_[i] != nullptr) i = (i + 1) & mask;
-  keys_[i] = re;
-  rows_[i] = row;
+  rows_.emplace(re, row);
   return row;
 }
 

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
@@ -95,13 +96,12 @@ class RegexAnswers {
  private:
   std::size_t tokens_;
   std::uint64_t serial_;
-  std::vector<const RE2*> keys_;    // open addressing, a power of two
-  std::vector<std::uint8_t*> rows_;  // per slot of keys_
+  // (A matcher looks a regex's row up once per search: no faster table needed.)
+  std::unordered_map<const RE2*, std::uint8_t*> rows_;
   std::vector<std::unique_ptr<std::uint8_t[]>> owned_;  // blocks of rows
   std::uint8_t* block_at_ = nullptr;                     // the last block's free part
   std::size_t block_left_ = 0;
-  std::size_t used_ = 0;       // answers given out
-  std::size_t rows_used_ = 0;  // rows given out
+  std::size_t used_ = 0;  // bytes of rows given out
 };
 
 // A lexicon's forms as sequences of tokens (each form tokenized as a
