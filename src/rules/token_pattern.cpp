@@ -291,6 +291,20 @@ struct TokenPattern::Inst {
   std::uint32_t arg = 0, x = 0, y = 0;
 };
 
+namespace {
+// The instructions that instruction `pc` leads to without reading a token
+// (a split: x then y; a jump: x; a save: the next one), into `to`; how many.
+// Reading steps and kMatch lead nowhere here.
+int steps_without_token(const TokenPattern::Inst& i, std::uint32_t pc, std::uint32_t to[2]) {
+  switch (i.op) {
+    case TokenPattern::Inst::kSplit: to[0] = i.x, to[1] = i.y; return 2;
+    case TokenPattern::Inst::kJmp: to[0] = i.x; return 1;
+    case TokenPattern::Inst::kSave: to[0] = pc + 1; return 1;
+    default: return 0;
+  }
+}
+}  // namespace
+
 void TokenPattern::Anchor::close() {
   const std::size_t n = back_program.size();
   next_at.assign(n + 1, 0);
@@ -307,18 +321,14 @@ void TokenPattern::Anchor::close() {
     while (!stack.empty()) {
       const std::uint32_t at = stack.back();
       stack.pop_back();
-      const Inst& i = back_program[at];
-      auto go = [&](std::uint32_t to) {
-        if (to < n && seen[to] != pc) {
-          seen[to] = pc;
-          stack.push_back(to);
+      std::uint32_t to[2];
+      const int count = steps_without_token(back_program[at], at, to);
+      if (count == 0) next.push_back(at);
+      for (int k = 0; k < count; ++k) {
+        if (to[k] < n && seen[to[k]] != pc) {
+          seen[to[k]] = pc;
+          stack.push_back(to[k]);
         }
-      };
-      switch (i.op) {
-        case Inst::kSplit: go(i.x), go(i.y); break;
-        case Inst::kJmp: go(i.x); break;
-        case Inst::kSave: go(at + 1); break;
-        default: next.push_back(at);
       }
     }
   }
@@ -1268,11 +1278,8 @@ bool program_valid(const std::vector<TokenPattern::Inst>& program, std::size_t p
     colour[start] = 1;
     while (!stack.empty()) {
       auto& [pc, edge] = stack.back();
-      const Inst& i = program[pc];
-      std::uint32_t next = kNone;
-      if (i.op == Inst::kSplit) next = edge == 0 ? i.x : edge == 1 ? i.y : kNone;
-      else if (i.op == Inst::kJmp) next = edge == 0 ? i.x : kNone;
-      else if (i.op == Inst::kSave) next = edge == 0 ? pc + 1 : kNone;
+      std::uint32_t to[2];
+      const std::uint32_t next = edge < steps_without_token(program[pc], pc, to) ? to[edge] : kNone;
       ++edge;
       if (next == kNone) {
         colour[pc] = 2;
