@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -1049,4 +1050,30 @@ TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns
   CHECK(spent.row(word) == nullptr);
   CHECK(all(*said, &spent) == said_alone);
   CHECK(all(*met, &spent) == met_alone);
+}
+
+TEST_CASE("what a /regex/ answered on a word is not taken for another regex at its address", "[tokens]") {
+  // Each thread keeps a regex's answers by word across texts, keyed by the
+  // regex's address. A pattern freed and another compiled may get that
+  // address (the allocator hands back the block just freed): its answers
+  // must be its own. Without forgetting at each free, the second pattern
+  // here would read the first one's "no" for "Acme" and find nothing.
+  const std::string text = "Acme 42 Acme";
+  std::set<const RE2*> addresses;
+  for (int round = 0; round < 8; ++round) {
+    const bool digits = round % 2 == 0;
+    Compiled c(digits ? "/[0-9]+/" : "/[A-Z][a-z]+/");
+    REQUIRE(c.pattern);
+    addresses.insert(c.pattern->regexes().at(0));
+    CHECK(matches_text(*c.pattern, text) ==
+          (digits ? std::vector<std::string>{"42"} : std::vector<std::string>{"Acme", "Acme"}));
+  }
+  // (The allocator reused an address at least once, or the check above
+  // proved nothing about it; glibc's does for blocks of one size.)
+  CHECK(addresses.size() < 8);
+  // The same regex, asked again about a word of another text, still
+  // answers for that text's word, not a remembered neighbour's.
+  Compiled word("/[A-Z][a-z]+/");
+  CHECK(matches_text(*word.pattern, "Acme acme") == std::vector<std::string>{"Acme"});
+  CHECK(matches_text(*word.pattern, "acme Acmeco") == std::vector<std::string>{"Acmeco"});
 }
