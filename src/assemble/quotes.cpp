@@ -32,6 +32,8 @@ bool is_alnum_at(std::string_view t, std::size_t i) {
 // inside a word (don't, Clinton’s) is neither.
 Mark mark_at(std::string_view t, std::size_t i) {
   const unsigned char c = static_cast<unsigned char>(t[i]);
+  // (Asked about every byte of a text: the bytes that start no mark first.)
+  if (c != '"' && c != '\'' && c != 0xC2 && c != 0xE2) return {};
   const bool space_before = i == 0 || is_space(t[i - 1]) || t[i - 1] == '(' || t[i - 1] == '[' ||
                             t[i - 1] == '-' || t[i - 1] == '/';
   if (c == '"') {

@@ -1660,9 +1660,18 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
   return row;
 }
 
-bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
-                              std::uint32_t at, TokenMatcher& m) const {
+// A word (the most frequent predicate: a hash compare, mostly) inline; a
+// regex or number out of line.
+inline bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
+                                     std::uint32_t at, TokenMatcher& m) const {
   const Pred& p = preds_[pred];
+  if (p.regex || p.number) return regex_holds(p, pred, text, tokens, at, m);
+  const Token& t = tokens[at];
+  return t.folded == p.hash && token_is(text, t, p.text, p.fold);
+}
+
+bool TokenPattern::regex_holds(const Pred& p, std::uint32_t pred, std::string_view text,
+                               const std::vector<Token>& tokens, std::uint32_t at, TokenMatcher& m) const {
   const Token& t = tokens[at];
   if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) return false;
   if (p.regex) {
@@ -1676,7 +1685,7 @@ bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const s
     }
     return m.remembered(pred, at, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); });
   }
-  return p.number || (t.folded == p.hash && token_is(text, t, p.text, p.fold));
+  return true;  // a number
 }
 
 bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const {

@@ -261,6 +261,8 @@ class TokenPattern {
   // remembered in `m`): the one test of both the match and the walk back.
   bool pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens, std::uint32_t at,
                   TokenMatcher& m) const;
+  bool regex_holds(const Pred& p, std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
+                   std::uint32_t at, TokenMatcher& m) const;
 
   std::vector<Inst> program_;
   std::vector<Pred> preds_;
