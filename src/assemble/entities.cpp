@@ -558,7 +558,7 @@ class Builder {
     std::vector<std::pair<Span, std::size_t>> found;
     names::FormMatcher matcher(list);
     for (std::size_t pos = 0; pos < text_.size();) {
-      const std::size_t end = matcher.match(text_, pos);
+      const std::size_t end = matcher.may_start(text_[pos]) ? matcher.match(text_, pos) : names::FormMatcher::npos;
       if (end == std::string_view::npos) {
         ++pos;
         continue;

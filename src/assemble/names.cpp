@@ -104,6 +104,11 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
 
 std::vector<std::string> split_words(std::string_view name) {
   std::vector<std::string> out;
+  // (Counted first: one allocation for the list, called for every name.)
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if (!is_space(name[i]) && (i == 0 || is_space(name[i - 1]))) ++count;
+  out.reserve(count);
   std::size_t i = 0;
   while (i < name.size()) {
     while (i < name.size() && is_space(name[i])) ++i;
@@ -116,11 +121,12 @@ std::vector<std::string> split_words(std::string_view name) {
 }
 
 std::string last_word(std::string_view name) {
-  auto ws = split_words(name);
-  if (ws.empty()) return {};
-  std::string w = ws.back();
-  while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.pop_back();
-  return w;
+  std::size_t end = name.size();
+  while (end > 0 && is_space(name[end - 1])) --end;
+  std::size_t start = end;
+  while (start > 0 && !is_space(name[start - 1])) --start;
+  while (end > start && (name[end - 1] == '.' || name[end - 1] == ',')) --end;
+  return std::string(name.substr(start, end - start));
 }
 
 bool word_bounded(std::string_view text, std::size_t pos, std::size_t end) {

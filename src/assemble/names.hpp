@@ -77,6 +77,8 @@ class FormMatcher {
 
   // End of the first form that matches at text[pos], or npos (pos < size).
   std::size_t match(std::string_view text, std::size_t pos) const;
+  // Whether some form starts with byte c (match() is npos where none does).
+  bool may_start(char c) const { return !by_byte_[static_cast<unsigned char>(c)].empty(); }
 
  private:
   std::vector<std::vector<std::string>> words_;

@@ -19,8 +19,10 @@ std::string detect_language(std::string_view text, const RuleSet& rules) {
   std::string word;
   auto flush = [&]() {
     if (word.empty()) return;
+    // (The word is its own key: lower-case letters only.)
+    const std::uint64_t h = Lexicon::key_hash(word);
     for (const auto& [stop, n] : lists)
-      if (stop->contains(word)) ++*n;
+      if (stop->contains_key(word, h)) ++*n;
     word.clear();
   };
   // Letters as std::isalpha and std::tolower take them in the "C" locale

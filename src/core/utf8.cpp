@@ -39,16 +39,18 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
 std::string repair_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  std::size_t run = 0;  // start of the valid bytes not yet copied
   for (std::size_t i = 0; i < s.size();) {
     std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) {
+      out.append(s.substr(run, i - run));
       out += "\xEF\xBF\xBD";
-      ++i;
+      run = ++i;
     } else {
-      out.append(s.substr(i, n));
       i += n;
     }
   }
+  out.append(s.substr(run));
   return out;
 }
 

@@ -149,7 +149,9 @@ void string_field(std::string& out, const char* key, std::string_view value) {
 void append_span(std::string& out, const Document& doc, const Span& s, bool text_first) {
   const auto text = [&] {
     append_key(out, "text");
-    append_valid_string(out, repair_utf8(doc.text.substr(s.start, s.size())));
+    const std::string_view piece = std::string_view(doc.text).substr(s.start, s.size());
+    if (find_invalid_utf8(piece)) append_valid_string(out, repair_utf8(piece));
+    else append_valid_string(out, piece);  // (nearly always: no copy)
   };
   if (text_first) {
     text();

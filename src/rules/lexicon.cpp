@@ -48,6 +48,8 @@ std::uint64_t hash_key(std::string_view key) {
 
 }  // namespace
 
+std::uint64_t Lexicon::key_hash(std::string_view key) { return hash_key(key); }
+
 std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
   std::string out;
   out.reserve(text.size());

@@ -50,6 +50,11 @@ class Lexicon {
   const std::vector<Json>& values() const { return values_; }
   const std::vector<Json>& attribute_values() const { return attributes_; }
   bool contains(std::string_view text) const { return lookup(text) != nullptr; }
+  // contains() for a text that is its own lookup key (one word, lower case
+  // if the lexicon folds case) whose key_hash is known: one hash for many
+  // lexicons.
+  bool contains_key(std::string_view key, std::uint64_t hash) const { return entry_of(hash, key, false) != SIZE_MAX; }
+  static std::uint64_t key_hash(std::string_view key);
 
   static std::string fold(std::string_view text, bool case_insensitive);
   // A form's words, white space collapsed; none for a blank form.
