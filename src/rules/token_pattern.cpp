@@ -1002,21 +1002,32 @@ class TokenPatternCompiler {
         // Then the first words of the element after them, when every
         // match has it and its first words are known ("and" of `and
         // ^%{legal_forms}`: one of the forms' first words).
-        if (chosen.size() == 1 && n.kids[at].kind == Node::kPred && chosen[0].follow.empty() && chosen[0].then.empty()) {
+        // An anchor that is one of several words ("(bought | purchased)")
+        // is one token too: each of its words gets them.
+        const bool plain = std::all_of(chosen.begin(), chosen.end(), [](const AnchorDraft& d) {
+          return d.follow.empty() && d.then.empty() && d.prefix.kids.empty();
+        });
+        if (plain && one_token(n.kids[at])) {
+          std::vector<std::uint64_t> follow;
           std::size_t k = at + 1;
-          for (; k < n.kids.size() && chosen[0].follow.size() < kMaxFollow; ++k) {
+          for (; k < n.kids.size() && follow.size() < kMaxFollow; ++k) {
             if (n.kids[k].kind != Node::kPred) break;
             const TokenPattern::Pred& p = out_.preds_[n.kids[k].arg];
             if (p.regex || p.number) break;
-            chosen[0].follow.push_back(p.hash);
+            follow.push_back(p.hash);
           }
           std::vector<std::uint64_t> then;
           // (Not a number: `#` is a word of the index only, no token's hash.)
-          if (k < n.kids.size() && chosen[0].follow.size() < kMaxFollow && !nullable(n.kids[k]) &&
+          if (k < n.kids.size() && follow.size() < kMaxFollow && !nullable(n.kids[k]) &&
               first_words(n.kids[k], then) && std::find(then.begin(), then.end(), kNumberWord) == then.end()) {
             std::sort(then.begin(), then.end());
             then.erase(std::unique(then.begin(), then.end()), then.end());
-            chosen[0].then = std::move(then);
+          } else {
+            then.clear();
+          }
+          for (AnchorDraft& d : chosen) {
+            d.follow = follow;
+            d.then = then;
           }
         }
         for (AnchorDraft& d : chosen) {
@@ -1030,6 +1041,25 @@ class TokenPatternCompiler {
       }
     }
     return false;
+  }
+
+  // Whether `n` always reads exactly one token: a word or regex, or a
+  // choice of them (a lexicon of one-word forms included).
+  bool one_token(const Node& n) const {
+    switch (n.kind) {
+      case Node::kPred:
+        return true;
+      case Node::kLex:
+        return out_.lexicons_[n.arg]->max_tokens() == 1;
+      case Node::kGroup:
+        return one_token(n.kids[0]);
+      case Node::kSeq:
+        return n.kids.size() == 1 && one_token(n.kids[0]);
+      case Node::kAlt:
+        return std::all_of(n.kids.begin(), n.kids.end(), [&](const Node& k) { return one_token(k); });
+      default:
+        return false;
+    }
   }
 
   // `n` read from its end: sequences reversed, groups not capturing.

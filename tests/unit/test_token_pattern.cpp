@@ -986,6 +986,37 @@ TEST_CASE("a one-word anchor is tried only before the first words of what follow
   CHECK(TokenIndex({back.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 8, 13});
 }
 
+TEST_CASE("an anchor of several one-token choices is tried only before what follows it", "[tokens]") {
+  // Each word of `(bought | purchased)` (and of a lexicon of one-word
+  // forms) is one token: Anchor::follow and Anchor::then apply to each.
+  Compiled words("(bought | purchased) ^(the | its) ^stake");
+  REQUIRE(words.pattern);
+  REQUIRE(words.pattern->anchors().size() == 2);
+  const std::vector<std::uint64_t> then{std::min(fold_hash("the"), fold_hash("its")),
+                                        std::max(fold_hash("the"), fold_hash("its"))};
+  for (const auto& a : words.pattern->anchors()) CHECK(a.then == then);
+  Compiled lex("%{verbs} (in ^cash)? ^for", {lexicon_of("verbs", {"bought", "sold"})});
+  REQUIRE(lex.pattern);
+  REQUIRE(lex.pattern->anchors().size() == 1);
+  CHECK(lex.pattern->anchors()[0].follow.empty());
+  CHECK(lex.pattern->anchors()[0].then.empty());  // `(in ^cash)?` may be missing: no first word known
+  Compiled seq("(bought | purchased) ^for ^(cash | stock)", {});
+  REQUIRE(seq.pattern);
+  for (const auto& a : seq.pattern->anchors()) {
+    CHECK(a.follow == std::vector<std::uint64_t>{fold_hash("for")});
+    CHECK(a.then.size() == 2);
+  }
+  // Not a choice of which one reads two tokens.
+  Compiled two("(bought | took ^over) ^the ^stake");
+  REQUIRE(two.pattern);
+  for (const auto& a : two.pattern->anchors()) CHECK(a.then.empty());
+  // Only the "bought" and "purchased" before "the" or "its" are tried.
+  const std::string text = "It bought shares, purchased the stake and bought its stake; purchased a stake.";
+  const auto tokens = tokenize(text);
+  CHECK(TokenIndex({words.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{4, 8});
+  CHECK(matches_text(*words.pattern, text) == std::vector<std::string>{"purchased the stake", "bought its stake"});
+}
+
 TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns that read it", "[tokens]") {
   // Two patterns of one load, the same word regex in both (one RE2).
   std::map<std::string, std::shared_ptr<const RE2>> shared;
