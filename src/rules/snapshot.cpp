@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "extract rule-set snapshot 4\n";
+constexpr std::string_view kMagic = "extract rule-set snapshot 5\n";
 constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
 // 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the

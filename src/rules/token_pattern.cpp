@@ -461,6 +461,7 @@ class TokenPatternCompiler {
         a.max_back = max_tokens(d.prefix);
         a.follow = std::move(d.follow);
         a.then = std::move(d.then);
+        a.number_regex = d.number_regex;
         if (d.lexicon >= 0 && a.max_back > 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
           a.check = out_.lexicons_[static_cast<std::size_t>(d.lexicon)].get();
         if (!d.prefix.kids.empty()) {
@@ -944,6 +945,7 @@ class TokenPatternCompiler {
     int lexicon = -1;          // a lexicon anchor's index into lexicons_ (Anchor::check)
     std::vector<std::uint64_t> follow;  // Anchor::follow
     std::vector<std::uint64_t> then;    // Anchor::then
+    std::uint32_t number_regex = TokenPattern::kNoPred;  // Anchor::number_regex
   };
   static constexpr std::size_t kMaxFollow = 4;
   static constexpr std::size_t kMaxAnchors = 64;
@@ -963,6 +965,7 @@ class TokenPatternCompiler {
         if (n.kind == Node::kPred) {
           const std::string& w = out_.preds_[n.arg].text;
           d.punctuation = w.size() == 1 && !is_ascii_word(static_cast<unsigned char>(w[0]));
+          if (out_.preds_[n.arg].number && out_.preds_[n.arg].regex) d.number_regex = n.arg;
         }
         out.push_back(std::move(d));
         return true;
@@ -1417,6 +1420,7 @@ std::string TokenPattern::save() const {
     w.u32(check);
     w.words(a.follow);
     w.words(a.then);
+    w.u32(a.number_regex);
   }
   w.count(back_words_.size());
   for (const auto& words : back_words_) w.words(words);
@@ -1479,6 +1483,11 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
     a.check = check == kNone ? nullptr : out->lexicons_[check].get();
     a.follow = r.words();
     a.then = r.words();
+    a.number_regex = r.u32();
+    if (a.number_regex != kNoPred &&
+        (a.number_regex >= out->preds_.size() || !out->preds_[a.number_regex].regex ||
+         !out->preds_[a.number_regex].number))
+      return nullptr;
   }
   out->back_words_.resize(r.count(4));
   for (auto& words : out->back_words_) words = r.words();
@@ -1922,6 +1931,23 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
   return SIZE_MAX;
 }
 
+bool TokenPattern::anchor_holds(std::size_t a, std::string_view text, const std::vector<Token>& tokens,
+                                std::size_t at, RegexAnswers* answers) const {
+  const std::uint32_t pred = anchors_[a].number_regex;
+  if (pred == kNoPred) return true;
+  const Pred& p = preds_[pred];
+  const Token& t = tokens[at];
+  const std::string_view word = text.substr(t.start, t.end - t.start);
+  std::uint8_t* row = answers ? answers->row(p.regex.get()) : nullptr;
+  if (!row) return p.full_match(word);
+  int answer = RegexAnswers::get(row, at);
+  if (answer == 0) {
+    answer = p.full_match(word) ? 2 : 1;
+    RegexAnswers::set(row, at, answer == 2);
+  }
+  return answer == 2;
+}
+
 // ---------------------------------------------------------------------------
 // The index
 
@@ -1980,6 +2006,9 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
               !std::binary_search(anchor.then.begin(), anchor.then.end(), tokens[next].folded))
             continue;
         }
+        // Nor a number that its `#/regex/` does not match.
+        if (anchor.number_regex != TokenPattern::kNoPred && !patterns_[k]->anchor_holds(a, text, tokens, t, answers))
+          continue;
         // A lexicon's first word without one of its forms is no anchor.
         if (anchor.check) {
           thread_local std::vector<std::uint32_t> ends;

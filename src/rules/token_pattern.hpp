@@ -218,8 +218,17 @@ class TokenPattern {
     // of the element every match has next, when they are known ("and" of
     // `and ^%{legal_forms}` is tried only before a legal form).
     std::vector<std::uint64_t> then;
+    // A `#/regex/` anchor: its predicate (an index into the pattern's
+    // predicates), whose regex the number must match before anything is
+    // tried there ("5pct" of `#/\d+pct/`, not every number); else kNoPred.
+    std::uint32_t number_regex = kNoPred;
   };
+  static constexpr std::uint32_t kNoPred = 0xFFFFFFFFu;
   bool anchored() const { return !anchors_.empty(); }
+  // Whether the token `at` can be anchor `a`'s (its number_regex, if any,
+  // matches it; `answers` as in find()).
+  bool anchor_holds(std::size_t a, std::string_view text, const std::vector<Token>& tokens, std::size_t at,
+                    RegexAnswers* answers) const;
   const std::vector<Anchor>& anchors() const { return anchors_; }
   // All anchors' words (sorted) and their largest max_back (for tests).
   std::vector<std::uint64_t> first_words() const;

@@ -1017,6 +1017,31 @@ TEST_CASE("an anchor of several one-token choices is tried only before what foll
   CHECK(matches_text(*words.pattern, text) == std::vector<std::string>{"purchased the stake", "bought its stake"});
 }
 
+TEST_CASE("a number anchor with a regex is tried only at the numbers it matches", "[tokens]") {
+  // Anchor::number_regex: `#/\d+pct/` anchors at "5pct", not at "7" or "12".
+  Compiled c("(about)? ^#/\\d+pct/ | #/\\d+/ ^units");
+  INFO(c.error);
+  REQUIRE(c.pattern);
+  REQUIRE(c.pattern->anchors().size() == 2);
+  CHECK(c.pattern->anchors()[0].number_regex != TokenPattern::kNoPred);
+  CHECK(c.pattern->anchors()[1].number_regex != TokenPattern::kNoPred);
+  Compiled plain("# ^units");
+  REQUIRE(plain.pattern);
+  CHECK(plain.pattern->anchors()[0].number_regex == TokenPattern::kNoPred);
+  const std::string text = "about 5pct of 7 units, 12 more and 40pct";
+  const auto tokens = tokenize(text);
+  // Tokens: about(0) 5pct(1) of(2) 7(3) units(4) ,(5) 12(6) more(7) and(8)
+  // 40pct(9); "12" is not followed by "units" (Anchor::follow).
+  CHECK(TokenIndex({c.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 1, 3, 9});
+  CHECK(matches_text(*c.pattern, text) == std::vector<std::string>{"about 5pct", "7 units", "40pct"});
+  // Saved and restored with it.
+  TokenPattern::Env env;
+  env.options = rule_regex_options(8 << 20);
+  const auto back = TokenPattern::restore(c.pattern->save(), env);
+  REQUIRE(back);
+  CHECK(TokenIndex({back.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 1, 3, 9});
+}
+
 TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns that read it", "[tokens]") {
   // Two patterns of one load, the same word regex in both (one RE2).
   std::map<std::string, std::shared_ptr<const RE2>> shared;
