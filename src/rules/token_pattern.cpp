@@ -1884,23 +1884,24 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
   if (!again) m.reset(back_program_.size(), tokens.size());
   m.use(answers, this, preds_.size());
   m.stack.clear();
-  // Only the states that read a token or match: those between them are
-  // what an.next skips.
-  auto go_on = [&](std::uint32_t pc, std::uint32_t at) {
-    for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k) m.stack.push_back({an.next[k], at, kNone});
-  };
-  go_on(0, static_cast<std::uint32_t>(anchor));
-  std::size_t states = 0;
   // Every start this walk can find is at least anchor - max_back: where
   // that is inside the tokens given as covered, a state at or before
   // covered_to leads only to starts already listed.
   const bool prune = covered_from <= anchor - std::min(anchor, max_back_);
+  // Only the states that read a token or match: those between them are
+  // what an.next skips. Each is marked when it is first reached, so that
+  // none is stacked twice.
+  auto go_on = [&](std::uint32_t pc, std::uint32_t at) {
+    if (at <= covered_to && prune) return;
+    for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k)
+      if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
+  };
+  go_on(0, static_cast<std::uint32_t>(anchor));
+  std::size_t states = 0;
   while (!m.stack.empty()) {
     const TokenMatcher::Job job = m.stack.back();
     m.stack.pop_back();
     const std::uint32_t pc = job.pc, at = job.at;
-    if (at <= covered_to && prune) continue;
-    if (!m.visit(pc, at)) continue;
     if (++states > kMaxBackStates) {
       // Too many ways back: every token within reach, which is more.
       return anchor - std::min(anchor, max_back_);
