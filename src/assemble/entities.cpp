@@ -374,13 +374,17 @@ class Builder {
   }
 
   std::string org_core(const std::string& name) const {
-    auto ws = names::split_words(name);
+    thread_local std::vector<std::string_view> ws;
+    names::word_views(name, ws);
     std::size_t a = 0, b = ws.size();
     if (b > 1 && (ws[0] == "PT" || ws[0] == "PT.")) a = 1;
     // "Harlow Brightman & Co" -> "Harlow Brightman", "Acme, Inc." -> "Acme".
     while (b > a + 1 && (lex_.is_suffix(ws[b - 1]) || ws[b - 1] == "&" || ws[b - 1] == "and")) --b;
     std::string out;
-    for (std::size_t k = a; k < b; ++k) out += (k > a ? " " : "") + ws[k];
+    for (std::size_t k = a; k < b; ++k) {
+      if (k > a) out += ' ';
+      out += ws[k];
+    }
     while (!out.empty() && out.back() == ',') out.pop_back();
     return out;
   }

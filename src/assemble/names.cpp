@@ -102,22 +102,21 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
   return out;
 }
 
-std::vector<std::string> split_words(std::string_view name) {
-  std::vector<std::string> out;
-  // (Counted first: one allocation for the list, called for every name.)
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < name.size(); ++i)
-    if (!is_space(name[i]) && (i == 0 || is_space(name[i - 1]))) ++count;
-  out.reserve(count);
-  std::size_t i = 0;
-  while (i < name.size()) {
+void word_views(std::string_view name, std::vector<std::string_view>& out) {
+  out.clear();
+  for (std::size_t i = 0; i < name.size();) {
     while (i < name.size() && is_space(name[i])) ++i;
     std::size_t j = i;
     while (j < name.size() && !is_space(name[j])) ++j;
-    if (j > i) out.emplace_back(name.substr(i, j - i));
+    if (j > i) out.push_back(name.substr(i, j - i));
     i = j;
   }
-  return out;
+}
+
+std::vector<std::string> split_words(std::string_view name) {
+  thread_local std::vector<std::string_view> views;  // (reused: one allocation per list)
+  word_views(name, views);
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 std::string last_word(std::string_view name) {

@@ -51,6 +51,9 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
 std::string last_word(std::string_view name);
 // The words of a name.
 std::vector<std::string> split_words(std::string_view name);
+// The same words as views into `name`, into `out` (no copies; `name` must
+// outlive them).
+void word_views(std::string_view name, std::vector<std::string_view>& out);
 
 // True when text[pos] starts a word (the byte before is not a letter, digit,
 // hyphen or apostrophe) and text[end] ends one.

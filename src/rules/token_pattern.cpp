@@ -280,6 +280,7 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
       if (depth < 64) stack[depth++] = {c, s.at + 1};
     }
   }
+  if (ends.size() - first < 2) return;  // (most words start no form, or one)
   std::sort(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end(), std::greater<>());
   ends.erase(std::unique(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end()), ends.end());
 }
