@@ -349,25 +349,31 @@ class Builder {
     const std::string& type = ents()[e].type;
     by_form_.emplace(std::make_pair(type, form), e);
     any_form_.emplace(form, e);
-    auto ws = names::split_words(form);
+    std::vector<std::string_view> ws;
+    names::word_views(form, ws);
     if (type == "person") {
       std::string last = names::last_word(form);
       if (!last.empty()) last_person_[last] = e;
-      if (ws.size() >= 2 && distinctive(ws[0])) first_person_.emplace(ws[0], e);
-    } else if (type == "organization") {
-      // The core of a company name: without PT and legal forms ("PT Arunika Data Tbk" -> "Arunika Data").
-      const std::string core = org_core(form);
-      if (!core.empty() && core != form) {
-        by_form_.emplace(std::make_pair(type, core), e);
-        any_form_.emplace(core, e);
-        ws = names::split_words(core);
+      if (ws.size() >= 2) {
+        const std::string first(ws[0]);
+        if (distinctive(first)) first_person_.emplace(first, e);
       }
+      return;
     }
-    if (type == "organization" && ws.size() >= 2) {
+    if (type != "organization") return;
+    // The core of a company name: without PT and legal forms ("PT Arunika Data Tbk" -> "Arunika Data").
+    const std::string core = org_core(form);
+    if (!core.empty() && core != form) {
+      by_form_.emplace(std::make_pair(type, core), e);
+      any_form_.emplace(core, e);
+      names::word_views(core, ws);
+    }
+    if (ws.size() >= 2) {
       std::string prefix;
       for (std::size_t k = 0; k + 1 < ws.size() && k < kMaxPrefixWords; ++k) {
-        prefix += (k ? " " : "") + ws[k];
-        if (k == 0 && !distinctive(ws[0])) continue;
+        if (k) prefix += ' ';
+        prefix += ws[k];
+        if (k == 0 && !distinctive(prefix)) continue;
         org_prefix_.emplace(prefix, e);
       }
     }

@@ -284,7 +284,9 @@ bool alternation_compiles(const std::vector<std::string>& list) {
   bool valid = true;
   for (const auto& f : list) {
     valid = valid && !find_invalid_utf8(f);
-    estimate += 8 + 2 * f.size() + 16 * split_words(f).size();
+    thread_local std::vector<std::string_view> words;
+    word_views(f, words);
+    estimate += 8 + 2 * f.size() + 16 * words.size();
   }
   if (valid && estimate < 300000) return true;
   std::string pattern = "(";
