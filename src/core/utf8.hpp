@@ -7,12 +7,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace extract {
 
 // The length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when it is
 // invalid there (as find_invalid_utf8 reads it). `i` must be inside `s`.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+// The code point at s[i] and its length in bytes; {-1, 0} when s[i] starts
+// no valid sequence.
+std::pair<long, std::size_t> utf8_decode(std::string_view s, std::size_t i);
 
 // Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates,
 // code points above U+10FFFF, truncated or stray continuation bytes), or nullopt.

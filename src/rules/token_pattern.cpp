@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/utf8.hpp"
+#include "rules/class_sequence.hpp"
 #include "rules/rule_set.hpp"
 
 namespace extract {
@@ -23,12 +24,8 @@ constexpr bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 // The code point at text[i] and its length in bytes; a byte that starts no
 // valid sequence is one code point of its own (returned as -1).
 std::pair<long, std::size_t> decode(std::string_view text, std::size_t i) {
-  const std::size_t n = utf8_sequence_length(text, i);
-  if (n == 0) return {-1, 1};
-  const auto c = static_cast<unsigned char>(text[i]);
-  long cp = n == 1 ? c : c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-  return {cp, n};
+  const auto [cp, n] = utf8_decode(text, i);
+  return {cp, n == 0 ? 1 : n};
 }
 
 // Whether a non-ASCII code point is punctuation, a symbol or a space
@@ -319,8 +316,15 @@ struct TokenPattern::Pred {
   std::uint64_t hash = 0;
   bool fold = true;
   std::shared_ptr<const RE2> regex;
+  // The regex without RE2, when it is only classes in a row (most are).
+  std::optional<ClassSequence> simple;
   bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
-  bool full_match(std::string_view token) const { return WordAnswers::full_match(*regex, token); }
+  bool full_match(std::string_view token) const {
+    if (simple) {
+      if (const int answer = simple->full_match(token); answer >= 0) return answer == 1;
+    }
+    return WordAnswers::full_match(*regex, token);
+  }
   // A regex's named groups: (its group number, the pattern's group), read
   // from the token it matched, whose index the matcher saves in `slot`.
   std::vector<std::pair<int, std::uint32_t>> inner;
@@ -794,6 +798,7 @@ class TokenPatternCompiler {
         p.inner.emplace_back(index, static_cast<std::uint32_t>(out_.names_.size()));
         out_.names_.push_back(name);
       }
+      p.simple = ClassSequence::of(re->pattern());
       p.regex = std::move(re);
       p.number = number;
       return add_pred(std::move(p), atom);
@@ -1456,6 +1461,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
       if (!r.ok()) return nullptr;
       p.regex = regex_in(env, pattern);
       if (!p.regex->ok()) return nullptr;
+      p.simple = ClassSequence::of(pattern);
     }
     p.inner.resize(r.count(8));
     for (auto& [index, group] : p.inner) {

@@ -10,10 +10,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/utf8.hpp"
 #include "engine/compiled_rules.hpp"
+#include "rules/class_sequence.hpp"
 #include "rules/rule_set.hpp"
 #include "rules/snapshot.hpp"
 #include "rules/token_pattern.hpp"
+#include "shipped.hpp"
 #include "test_support.hpp"
 
 using namespace extract;
@@ -1132,4 +1135,87 @@ TEST_CASE("what a /regex/ answered on a word is not taken for another regex at i
   Compiled word("/[A-Z][a-z]+/");
   CHECK(matches_text(*word.pattern, "Acme acme") == std::vector<std::string>{"Acme"});
   CHECK(matches_text(*word.pattern, "acme Acmeco") == std::vector<std::string>{"Acmeco"});
+}
+
+namespace {
+
+// Words to ask regexes about: letters of several scripts and cases, digits,
+// marks, and the edges (one character, invalid UTF-8).
+const std::vector<std::string>& sample_words() {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> w = {"a", "A", "Z", "z", "0", "9", "_", "-", ".", ",", "'", "\u2019", "&", "/", "(",
+                                  ")", "$", "%", "\u00e9", "\u00c9", "\u00d7", "\u00f7", "\u0100", "\u017d",
+                                  "\u0250", "\u4e2d", "\u00df", " ", "\t", "Acme", "acme", "ACME", "eBay",
+                                  "iPhone", "McDonald", "O", "Co", "Corp", "co", "Inc", "3Com", "1987", "12.5",
+                                  "1,000.25", "5pct", "40mln", "10x", "x10", "Gemini", "Gemini-1", "A1",
+                                  "\u00c9cole", "\u00e9cole", "Zo\u00eb", "S\u00e3o", "\u017durnal",
+                                  "na\u00efve", "abc_def", "abc-def", "a.b", "U.S", "USA", "usa", "dlrs",
+                                  "Mb\u00b2", "\xff", "a\xc3", "\xc3\xa9\xff", "Tbk", "PT", "it's"};
+    return w;
+  }();
+  return words;
+}
+
+}  // namespace
+
+TEST_CASE("a regex of classes in a row answers as RE2 does, without it", "[tokens]") {
+  const std::vector<std::string> simple = {
+      "[A-Z]", "[A-Z][a-z]*", "(?:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017d])(?:[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f])*",
+      "\\d+", "\\d{1,3}", "\\d{2,}", "[\\d.,]+", "[^,;()]+", "\\S+", "\\w+", "\\W", "[a-z]{1,2}[A-Z][a-z]*",
+      "[''\u2019]", "s", "Co", "dlrs?", "[\\w'&\\/()-]+", "[\\w$.,\\/-]+", "[A-Za-z]+", "\\d+[A-Z][A-Za-z0-9]*",
+      "[a-]", "[-a]", "[^\\S]", "[\\D]+", "x*?", "[0-9]+?", "(?:[a-z])+", "(?:[A-Z]){2,4}", "\\.", "[.]",
+      "[^a-z\u00e0-\u00ff]+", "[\u00e0-\u00ff\u00c0-\u00e5]+"};
+  const std::vector<std::string> other = {"a|b", "(a)", "(?i:[a-z]+)", "(?i)x", "[[:alpha:]]+", ".+", "^a", "a$",
+                                          "\\bx", "\\pL+", "(?:[a-z]+)*", "(?P<n>\\d+)", "a{1000}", "\\x41",
+                                          "(?:a|b)", "[a-z]**"};
+  for (const std::string& p : simple) {
+    INFO(p);
+    const auto cs = ClassSequence::of(p);
+    REQUIRE(cs);
+    const RE2 re(p);
+    REQUIRE(re.ok());
+    for (const std::string& w : sample_words()) {
+      INFO(w);
+      const int mine = cs->full_match(w);
+      if (mine < 0) {
+        CHECK(find_invalid_utf8(w));  // only invalid text is left to RE2
+        continue;
+      }
+      CHECK((mine == 1) == RE2::FullMatch(w, re));
+    }
+  }
+  for (const std::string& p : other) {
+    INFO(p);
+    CHECK_FALSE(ClassSequence::of(p));
+  }
+}
+
+TEST_CASE("the shipped token rules' word regexes answer as RE2 does without it", "[tokens]") {
+  std::set<const RE2*> all;
+  for (const auto& rule : testing::shipped().rules().rules)
+    if (rule.tokens)
+      for (const RE2* re : rule.tokens->regexes()) all.insert(re);
+  REQUIRE(all.size() > 20);
+  // Words of a text of this file's own, and the samples.
+  const std::string text =
+      "Kestrel Robotics Inc said on Tuesday it bought 40pct of Arunika Data Tbk for 1,250.5 mln dlrs, "
+      "its Lyon-based unit's \u00c9cole-7 plant (KRB.N) and 3Com's eBay shares; O'Neill & Sons, U.S. "
+      "12 x 40 units -- PT Sinar Jaya 2026 s.a. \u201cnaive\u201d 5mn 7k Gemini-1.5 10:30 GMT";
+  std::vector<std::string> words = sample_words();
+  for (const Token& t : tokenize(text)) words.push_back(text.substr(t.start, t.end - t.start));
+  std::size_t simple = 0;
+  for (const RE2* re : all) {
+    const auto cs = ClassSequence::of(re->pattern());
+    if (!cs) continue;
+    ++simple;
+    INFO(re->pattern());
+    for (const std::string& w : words) {
+      INFO(w);
+      const int mine = cs->full_match(w);
+      if (mine >= 0) CHECK((mine == 1) == RE2::FullMatch(w, *re));
+    }
+  }
+  // Most of them (a parser that took fewer would still answer right, and
+  // slowly: this floor notices).
+  CHECK(simple * 2 > all.size());
 }

@@ -1,0 +1,281 @@
+#include "rules/class_sequence.hpp"
+
+#include <algorithm>
+#include <climits>
+
+#include "core/utf8.hpp"
+
+namespace extract {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+}  // namespace
+
+// Reads a pattern left to right into classes and slots; every step returns
+// false on what it does not take (the pattern is then RE2's alone).
+class ClassSequenceParser {
+ public:
+  using Class = ClassSequence::Class;
+  explicit ClassSequenceParser(std::string_view p) : p_(p) {}
+
+  bool run(ClassSequence& out) {
+    while (!done()) {
+      Class c;
+      int lo = 1, hi = 1;
+      if (!atom(c, lo, hi)) return false;
+      if (lo == 1 && hi == 1 && !done() && !quantifier(lo, hi)) return false;
+      merge(c.ranges);
+      const auto index = static_cast<std::uint32_t>(out.classes_.size());
+      out.classes_.push_back(std::move(c));
+      for (int k = 0; k < lo; ++k) out.slots_.push_back({index, false, false});
+      if (hi < 0) out.slots_.push_back({index, true, false});
+      for (int k = lo; k < hi; ++k) out.slots_.push_back({index, false, true});
+      if (out.slots_.size() > ClassSequence::kMaxSlots) return false;
+    }
+    return !out.slots_.empty();
+  }
+
+ private:
+  bool done() const { return i_ >= p_.size(); }
+  char peek() const { return p_[i_]; }
+  bool eat(std::string_view s) {
+    if (p_.substr(i_, s.size()) != s) return false;
+    i_ += s.size();
+    return true;
+  }
+
+  // Sorted, overlapping and touching ranges joined.
+  static void merge(std::vector<std::pair<long, long>>& ranges) {
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<std::pair<long, long>> out;
+    for (const auto& r : ranges) {
+      if (!out.empty() && r.first <= out.back().second + 1) out.back().second = std::max(out.back().second, r.second);
+      else out.push_back(r);
+    }
+    ranges = std::move(out);
+  }
+  static void add_range(Class& c, long a, long b) {
+    for (long x = a; x <= std::min(b, 127L); ++x) c.ascii[x >> 6] |= std::uint64_t{1} << (x & 63);
+    if (b >= 128) c.ranges.emplace_back(std::max(a, 128L), b);
+  }
+  // \d \w \s and \D \W \S, as RE2 reads them (ASCII only), added to `c`
+  // (a negated one also takes every code point from 128). False for any
+  // other letter.
+  static bool perl(char e, Class& c) {
+    const char lower = static_cast<char>(e | 0x20);
+    Class k;
+    if (lower == 'd') {
+      add_range(k, '0', '9');
+    } else if (lower == 'w') {
+      add_range(k, '0', '9');
+      add_range(k, 'A', 'Z');
+      add_range(k, 'a', 'z');
+      add_range(k, '_', '_');
+    } else if (lower == 's') {
+      add_range(k, '\t', '\n');
+      add_range(k, '\f', '\r');
+      add_range(k, ' ', ' ');
+    } else {
+      return false;
+    }
+    if (e != lower) {
+      k.ascii[0] = ~k.ascii[0];
+      k.ascii[1] = ~k.ascii[1];
+      k.ranges.emplace_back(128, 0x10FFFF);
+    }
+    c.ascii[0] |= k.ascii[0];
+    c.ascii[1] |= k.ascii[1];
+    c.ranges.insert(c.ranges.end(), k.ranges.begin(), k.ranges.end());
+    return true;
+  }
+  // After a `\`: a control character's letter or escaped punctuation, as
+  // the code point it stands for.
+  bool escape(long& cp) {
+    if (done()) return false;
+    const char e = peek();
+    switch (e) {
+      case 'n': cp = '\n'; break;
+      case 't': cp = '\t'; break;
+      case 'r': cp = '\r'; break;
+      case 'f': cp = '\f'; break;
+      default:
+        if (is_letter(e) || is_digit(e) || static_cast<unsigned char>(e) >= 0x80) return false;
+        cp = static_cast<unsigned char>(e);
+    }
+    ++i_;
+    return true;
+  }
+  bool literal(long& cp) {
+    const auto [c, n] = utf8_decode(p_, i_);
+    if (n == 0) return false;
+    cp = c;
+    i_ += n;
+    return true;
+  }
+  // One member of a bracketed class: a character (into `cp`) or a Perl
+  // class (added to `c`; then `perl_class`).
+  bool member(Class& c, long& cp, bool& perl_class) {
+    perl_class = false;
+    if (done()) return false;
+    if (eat("\\")) {
+      if (!done() && perl(peek(), c)) {
+        ++i_;
+        perl_class = true;
+        return true;
+      }
+      return escape(cp);
+    }
+    if (peek() == '[') return false;  // [:alpha:] and the like
+    return literal(cp);
+  }
+  bool bracket(Class& c) {  // after the `[`
+    const bool negate = eat("^");
+    bool first = true;
+    while (!done() && (first || peek() != ']')) {
+      first = false;
+      long a = 0;
+      bool perl_class = false;
+      if (!member(c, a, perl_class)) return false;
+      if (perl_class) continue;
+      long b = a;
+      // A range, unless the `-` is the last member ("[a-]").
+      if (p_.substr(i_, 1) == "-" && p_.substr(i_, 2) != "-]") {
+        ++i_;
+        bool second_perl = false;
+        if (!member(c, b, second_perl) || second_perl || b < a) return false;
+      }
+      add_range(c, a, b);
+    }
+    if (!eat("]")) return false;
+    if (negate) {
+      merge(c.ranges);
+      std::vector<std::pair<long, long>> rest;
+      long from = 128;
+      for (const auto& [a, b] : c.ranges) {
+        if (a > from) rest.emplace_back(from, a - 1);
+        from = std::max(from, b + 1);
+      }
+      if (from <= 0x10FFFF) rest.emplace_back(from, 0x10FFFF);
+      c.ranges = std::move(rest);
+      c.ascii[0] = ~c.ascii[0];
+      c.ascii[1] = ~c.ascii[1];
+    }
+    return true;
+  }
+  // A class, an escape or a literal; or `(?:` one of them, maybe repeated,
+  // `)` (then lo..hi are the repetition inside).
+  bool atom(Class& c, int& lo, int& hi) {
+    if (eat("(?:")) {
+      if (!atom_body(c)) return false;
+      if (!done() && peek() != ')' && !quantifier(lo, hi)) return false;
+      return eat(")");
+    }
+    return atom_body(c);
+  }
+  bool atom_body(Class& c) {
+    if (done()) return false;
+    if (eat("[")) return bracket(c);
+    long cp = 0;
+    if (eat("\\")) {
+      if (!done() && perl(peek(), c)) {
+        ++i_;
+        return true;
+      }
+      if (!escape(cp)) return false;
+      add_range(c, cp, cp);
+      return true;
+    }
+    switch (peek()) {
+      case '.': case '^': case '$': case '|': case '(': case ')': case ']': case '{': case '}':
+      case '*': case '+': case '?':
+        return false;
+      default:
+        if (!literal(cp)) return false;
+        add_range(c, cp, cp);
+        return true;
+    }
+  }
+  // `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each maybe lazy (the same
+  // answer for a whole match), as lo..hi (hi -1: no bound).
+  bool quantifier(int& lo, int& hi) {
+    if (eat("*")) {
+      lo = 0, hi = -1;
+    } else if (eat("+")) {
+      lo = 1, hi = -1;
+    } else if (eat("?")) {
+      lo = 0, hi = 1;
+    } else if (eat("{")) {
+      if (!number(lo)) return false;
+      hi = lo;
+      if (eat(",")) {
+        hi = -1;
+        if (!done() && is_digit(peek()) && !number(hi)) return false;
+      }
+      if (!eat("}") || (hi >= 0 && hi < lo)) return false;
+    } else {
+      return done() || peek() != ')';  // no repetition: only the next atom or the end may follow
+    }
+    eat("?");
+    return done() || (peek() != '*' && peek() != '+' && peek() != '?' && peek() != '{');
+  }
+  bool number(int& v) {
+    v = 0;
+    const std::size_t start = i_;
+    while (!done() && is_digit(peek()) && i_ - start < 2) v = v * 10 + (p_[i_++] - '0');
+    return i_ > start && (done() || !is_digit(peek()));
+  }
+
+  std::string_view p_;
+  std::size_t i_ = 0;
+};
+
+bool ClassSequence::Class::has(long cp) const {
+  if (cp < 128) return (ascii[cp >> 6] >> (cp & 63)) & 1;
+  const auto it = std::upper_bound(ranges.begin(), ranges.end(), std::make_pair(cp, LONG_MAX));
+  return it != ranges.begin() && std::prev(it)->second >= cp;
+}
+
+std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
+  ClassSequence out;
+  ClassSequenceParser parser(pattern);
+  if (!parser.run(out)) return std::nullopt;
+  // closure_[k]: slot k and every slot after it that a match may skip to
+  // from there (past optional and starred slots); index n is the end.
+  const std::size_t n = out.slots_.size();
+  out.closure_.assign(n + 1, 0);
+  out.closure_[n] = std::uint64_t{1} << n;
+  for (std::size_t k = n; k-- > 0;) {
+    out.closure_[k] = std::uint64_t{1} << k;
+    if (out.slots_[k].star || out.slots_[k].optional) out.closure_[k] |= out.closure_[k + 1];
+  }
+  return out;
+}
+
+int ClassSequence::full_match(std::string_view word) const {
+  const std::size_t n = slots_.size();
+  const std::uint64_t reading = (std::uint64_t{1} << n) - 1;
+  std::uint64_t at = closure_[0];
+  for (std::size_t i = 0; i < word.size();) {
+    const auto [cp, len] = utf8_decode(word, i);
+    if (len == 0) return -1;
+    i += len;
+    std::uint64_t next = 0;
+    for (std::uint64_t m = at & reading; m != 0; m &= m - 1) {
+      const auto k = static_cast<std::size_t>(__builtin_ctzll(m));
+      if (!classes_[slots_[k].cls].has(cp)) continue;
+      next |= closure_[k + 1];
+      if (slots_[k].star) next |= closure_[k];
+    }
+    at = next;
+    if (at == 0) {
+      // (The rest must still be valid UTF-8 for the answer to be RE2's.)
+      return find_invalid_utf8(word.substr(i)) ? -1 : 0;
+    }
+  }
+  return static_cast<int>((at >> n) & 1);
+}
+
+}  // namespace extract

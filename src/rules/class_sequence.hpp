@@ -1,0 +1,49 @@
+// A token rule's `/regex/` that is only character classes in a row, each
+// repeated ("[A-Z][a-z]*", "\d+", "[^,;()]+"), matched whole without RE2.
+//
+// A token rule asks its word regexes about one short word at a time, and
+// RE2 costs about 500 instructions a call however short the word
+// (docs/performance.md, "Eighteenth session"); most of the rules' word
+// regexes are of this shape. Anything else (alternation, groups that are
+// more than a wrapper, anchors, flags, lazy repetition) is left to RE2: of()
+// gives nullopt. The answers are RE2's: tests compare the two on every
+// shipped word regex this reads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace extract {
+
+class ClassSequence {
+ public:
+  // The matcher of `pattern` (RE2 syntax, UTF-8, case-sensitive), or
+  // nullopt when it is not a sequence of repeated classes this reads.
+  static std::optional<ClassSequence> of(std::string_view pattern);
+  // RE2::FullMatch(word, pattern): 1 or 0; -1 for a word that is not
+  // valid UTF-8 (RE2's to answer).
+  int full_match(std::string_view word) const;
+
+ private:
+  friend class ClassSequenceParser;
+  struct Class {
+    std::uint64_t ascii[2] = {0, 0};            // bit c: c in the class (c < 128)
+    std::vector<std::pair<long, long>> ranges;  // code points from 128: sorted, apart, inclusive
+    bool has(long cp) const;
+  };
+  // One step of the automaton: a class read once, or any number of times
+  // (star), or at most once (optional).
+  struct Slot {
+    std::uint32_t cls;
+    bool star = false, optional = false;
+  };
+  static constexpr std::size_t kMaxSlots = 62;
+  std::vector<Class> classes_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint64_t> closure_;  // per slot index (and the end): it and the skippable slots after it
+};
+
+}  // namespace extract
