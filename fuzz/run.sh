@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs a libFuzzer target for a while. Usage:
 #   fuzz/run.sh TARGET SECONDS     TARGET: extract, rules, jsonl, normalize, literals, snapshot,
-#                                  word_list, html, tokens
+#                                  word_list, html, tokens, class_sequence
 #   fuzz/run.sh all SECONDS        every target, one after the other
 #                                  (FUZZ_JOBS=2 runs two at a time)
 #   FUZZ_NO_BUILD=1 uses the binaries already in build-fuzz as they are.
@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-TARGETS="extract rules jsonl normalize literals snapshot word_list html tokens"
+TARGETS="extract rules jsonl normalize literals snapshot word_list html tokens class_sequence"
 CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}
 
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }

@@ -1,0 +1,47 @@
+// Word regexes without RE2 (rules/class_sequence.hpp): the input is a
+// pattern, a newline and words separated by newlines (any bytes). Where
+// ClassSequence takes the pattern, RE2 must take it too, and for every word
+// that ClassSequence answers (valid UTF-8), the answer must be RE2's
+// FullMatch: a failure would be a token rule that matches where its regex
+// does not, or misses where it does.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <re2/re2.h>
+
+#include "core/utf8.hpp"
+#include "fuzz_check.hpp"
+#include "rules/class_sequence.hpp"
+
+using namespace extract;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::size_t nl = input.find('\n');
+  if (nl == std::string_view::npos) return 0;
+  const std::string_view pattern = input.substr(0, nl);
+  const auto cs = ClassSequence::of(pattern);
+  if (!cs) return 0;
+  RE2::Options o;
+  o.set_log_errors(false);
+  const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), o);
+  FUZZ_CHECK(re.ok(), "taken without RE2, refused by RE2: " + std::string(pattern));
+  std::string_view words = input.substr(nl + 1);
+  for (int count = 0; count < 64; ++count) {
+    const std::size_t end = std::min(words.find('\n'), words.size());
+    const std::string_view word = words.substr(0, end);
+    const int mine = cs->full_match(word);
+    if (mine < 0) {
+      FUZZ_CHECK(find_invalid_utf8(word).has_value(), "no answer on valid UTF-8");
+    } else {
+      const bool theirs = RE2::FullMatch(re2::StringPiece(word.data(), word.size()), re);
+      FUZZ_CHECK((mine == 1) == theirs, "'" + std::string(word) + "' against /" + std::string(pattern) + "/: " +
+                                            (theirs ? "RE2 matches" : "RE2 does not match"));
+    }
+    if (end >= words.size()) break;
+    words = words.substr(end + 1);
+  }
+  return 0;
+}
