@@ -30,10 +30,16 @@ bool is_alnum_at(std::string_view t, std::size_t i) {
 // The quotation mark starting at text[i], if any, and whether it may open or
 // close a quote here. Straight marks decide by their neighbours; an apostrophe
 // inside a word (don't, Clinton’s) is neither.
+// Whether byte c may start a quotation mark (mark_at is asked about every
+// byte of a text: the others are turned away before the call).
+inline bool may_be_mark(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return b == '"' || b == '\'' || b == 0xC2 || b == 0xE2;
+}
+
 Mark mark_at(std::string_view t, std::size_t i) {
   const unsigned char c = static_cast<unsigned char>(t[i]);
-  // (Asked about every byte of a text: the bytes that start no mark first.)
-  if (c != '"' && c != '\'' && c != 0xC2 && c != 0xE2) return {};
+  if (!may_be_mark(t[i])) return {};
   const bool space_before = i == 0 || is_space(t[i - 1]) || t[i - 1] == '(' || t[i - 1] == '[' ||
                             t[i - 1] == '-' || t[i - 1] == '/';
   if (c == '"') {
@@ -97,6 +103,10 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
     // a line full of unbalanced marks linear).
     bool dead[4] = {false, false, false, false};
     while (i < eol) {
+      if (!may_be_mark(t[i])) {
+        ++i;
+        continue;
+      }
       Mark m = mark_at(t, i);
       if (m.family == kNone || !m.can_open || dead[m.family]) {
         i += m.len ? m.len : 1;
@@ -117,6 +127,10 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
       bool closed = false;
       while (true) {
         while (j < line_end) {
+          if (!may_be_mark(t[j])) {
+            ++j;
+            continue;
+          }
           Mark c = mark_at(t, j);
           if (c.family == fam && c.can_close && j > piece) {
             q.inner.push_back({piece, j});

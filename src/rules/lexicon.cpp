@@ -14,7 +14,28 @@ namespace {
 bool c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 char c_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Whether folding leaves `text` as it is: words apart by single spaces, no
+// white space at either end, nothing to lower.
+bool folded_already(std::string_view text, bool case_insensitive) {
+  bool space = true;  // (white space first is not folded)
+  for (char c : text) {
+    if (c == ' ') {
+      if (space) return false;
+      space = true;
+    } else if (c_space(c) || (case_insensitive && c >= 'A' && c <= 'Z')) {
+      return false;
+    } else {
+      space = false;
+    }
+  }
+  return !space || text.empty();
+}
+
 void fold_into(std::string_view text, bool case_insensitive, std::string& out) {
+  if (folded_already(text, case_insensitive)) {  // (most names and words: one copy)
+    out.assign(text);
+    return;
+  }
   out.clear();
   bool space = false;
   for (char c : text) {
