@@ -25,6 +25,21 @@ TEST_CASE("Lexicon looks forms up with case and white space folded", "[rules][le
   CHECK_FALSE(exact.lookup("usd"));
 }
 
+TEST_CASE("Lexicon::fold joins words with single spaces and lowers ASCII when asked", "[rules][lexicon]") {
+  // Texts folding leaves as they are (copied whole) and texts it changes.
+  CHECK(Lexicon::fold("Acme Corp", false) == "Acme Corp");
+  CHECK(Lexicon::fold("acme corp", true) == "acme corp");
+  CHECK(Lexicon::fold("Acme Corp", true) == "acme corp");
+  CHECK(Lexicon::fold("Acme  Corp", false) == "Acme Corp");
+  CHECK(Lexicon::fold(" Acme", false) == "Acme");
+  CHECK(Lexicon::fold("Acme ", false) == "Acme");
+  CHECK(Lexicon::fold("Acme\tCorp", false) == "Acme Corp");
+  CHECK(Lexicon::fold("\n Acme \r\n Corp \f", true) == "acme corp");
+  CHECK(Lexicon::fold("\xc3\x89cole", true) == "\xc3\x89cole");  // bytes outside ASCII as they are
+  CHECK(Lexicon::fold(" ", false).empty());
+  CHECK(Lexicon::fold("", true).empty());
+}
+
 namespace {
 
 // What a lookup means, written plainly: the form whose folded text equals the
