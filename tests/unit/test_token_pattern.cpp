@@ -1112,27 +1112,31 @@ TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns
 }
 
 TEST_CASE("what a /regex/ answered on a word is not taken for another regex at its address", "[tokens]") {
-  // Each thread keeps a regex's answers by word across texts, keyed by the
+  // Each thread keeps RE2's answers by word across texts, keyed by the
   // regex's address. A pattern freed and another compiled may get that
   // address (the allocator hands back the block just freed): its answers
   // must be its own. Without forgetting at each free, the second pattern
   // here would read the first one's "no" for "Acme" and find nothing.
+  // (Alternatives, so that RE2 answers rather than ClassSequence.)
   const std::string text = "Acme 42 Acme";
   std::set<const RE2*> addresses;
-  for (int round = 0; round < 8; ++round) {
+  bool reused = false;
+  for (int round = 0; round < 64 && !(reused && round >= 8); ++round) {
     const bool digits = round % 2 == 0;
-    Compiled c(digits ? "/[0-9]+/" : "/[A-Z][a-z]+/");
+    Compiled c(digits ? "/(?:[0-9]+|zz)/" : "/(?:[A-Z][a-z]+|zz)/");
     REQUIRE(c.pattern);
-    addresses.insert(c.pattern->regexes().at(0));
+    REQUIRE_FALSE(ClassSequence::of(c.pattern->regexes().at(0)->pattern()));
+    reused = !addresses.insert(c.pattern->regexes().at(0)).second || reused;
     CHECK(matches_text(*c.pattern, text) ==
           (digits ? std::vector<std::string>{"42"} : std::vector<std::string>{"Acme", "Acme"}));
   }
-  // (The allocator reused an address at least once, or the check above
-  // proved nothing about it; glibc's does for blocks of one size.)
-  CHECK(addresses.size() < 8);
+  // glibc's allocator reuses a block of the same size at once, so the
+  // checks above saw an address come back; a sanitizer's allocator holds
+  // freed blocks back, and there they only show the answers right.
+  if (!reused) WARN("no regex address came back: the reuse case was not exercised");
   // The same regex, asked again about a word of another text, still
   // answers for that text's word, not a remembered neighbour's.
-  Compiled word("/[A-Z][a-z]+/");
+  Compiled word("/(?:[A-Z][a-z]+|zz)/");
   CHECK(matches_text(*word.pattern, "Acme acme") == std::vector<std::string>{"Acme"});
   CHECK(matches_text(*word.pattern, "acme Acmeco") == std::vector<std::string>{"Acmeco"});
 }
