@@ -221,10 +221,13 @@ class ClassSequenceParser {
     eat("?");
     return done() || (peek() != '*' && peek() != '+' && peek() != '?' && peek() != '{');
   }
+  // A count of one or two digits; RE2 takes a count with a leading zero
+  // ("{00,3}") as literal text, which is left to it.
   bool number(int& v) {
     v = 0;
     const std::size_t start = i_;
     while (!done() && is_digit(peek()) && i_ - start < 2) v = v * 10 + (p_[i_++] - '0');
+    if (i_ - start == 2 && p_[start] == '0') return false;
     return i_ > start && (done() || !is_digit(peek()));
   }
 

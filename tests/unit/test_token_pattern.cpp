@@ -1168,10 +1168,10 @@ TEST_CASE("a regex of classes in a row answers as RE2 does, without it", "[token
       "\\d+", "\\d{1,3}", "\\d{2,}", "[\\d.,]+", "[^,;()]+", "\\S+", "\\w+", "\\W", "[a-z]{1,2}[A-Z][a-z]*",
       "[''\u2019]", "s", "Co", "dlrs?", "[\\w'&\\/()-]+", "[\\w$.,\\/-]+", "[A-Za-z]+", "\\d+[A-Z][A-Za-z0-9]*",
       "[a-]", "[-a]", "[^\\S]", "[\\D]+", "x*?", "[0-9]+?", "(?:[a-z])+", "(?:[A-Z]){2,4}", "\\.", "[.]",
-      "[^a-z\u00e0-\u00ff]+", "[\u00e0-\u00ff\u00c0-\u00e5]+"};
+      "[^a-z\u00e0-\u00ff]+", "[\u00e0-\u00ff\u00c0-\u00e5]+", "d{0,3}", "a{0}b", "[.]{10,12}"};
   const std::vector<std::string> other = {"a|b", "(a)", "(?i:[a-z]+)", "(?i)x", "[[:alpha:]]+", ".+", "^a", "a$",
                                           "\\bx", "\\pL+", "(?:[a-z]+)*", "(?P<n>\\d+)", "a{1000}", "\\x41",
-                                          "(?:a|b)", "[a-z]**"};
+                                          "(?:a|b)", "[a-z]**", "d{00,3}", "a{01}", "a{,3}"};
   for (const std::string& p : simple) {
     INFO(p);
     const auto cs = ClassSequence::of(p);
