@@ -326,6 +326,16 @@ struct TokenPattern::Pred {
     }
     return WordAnswers::full_match(*regex, token);
   }
+  // full_match() on token `at` (the text `token`), read from a text's
+  // RegexAnswers row and written there when not asked yet.
+  bool answer_in(std::uint8_t* row, std::size_t at, std::string_view token) const {
+    int answer = RegexAnswers::get(row, at);
+    if (answer == 0) {
+      answer = full_match(token) ? 2 : 1;
+      RegexAnswers::set(row, at, answer == 2);
+    }
+    return answer == 2;
+  }
   // A regex's named groups: (its group number, the pattern's group), read
   // from the token it matched, whose index the matcher saves in `slot`.
   std::vector<std::pair<int, std::uint32_t>> inner;
@@ -1722,15 +1732,9 @@ bool TokenPattern::regex_holds(const Pred& p, std::uint32_t pred, std::string_vi
   const Token& t = tokens[at];
   if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) return false;
   if (p.regex) {
-    if (std::uint8_t* row = m.answers ? m.row_of(pred, p.regex.get()) : nullptr) {
-      int a = RegexAnswers::get(row, at);
-      if (a == 0) {
-        a = p.full_match(text.substr(t.start, t.end - t.start)) ? 2 : 1;
-        RegexAnswers::set(row, at, a == 2);
-      }
-      return a == 2;
-    }
-    return m.remembered(pred, at, [&] { return p.full_match(text.substr(t.start, t.end - t.start)); });
+    const std::string_view word = text.substr(t.start, t.end - t.start);
+    if (std::uint8_t* row = m.answers ? m.row_of(pred, p.regex.get()) : nullptr) return p.answer_in(row, at, word);
+    return m.remembered(pred, at, [&] { return p.full_match(word); });
   }
   return true;  // a number
 }
@@ -1948,13 +1952,7 @@ bool TokenPattern::anchor_holds(std::size_t a, std::string_view text, const std:
   const Token& t = tokens[at];
   const std::string_view word = text.substr(t.start, t.end - t.start);
   std::uint8_t* row = answers ? answers->row(p.regex.get()) : nullptr;
-  if (!row) return p.full_match(word);
-  int answer = RegexAnswers::get(row, at);
-  if (answer == 0) {
-    answer = p.full_match(word) ? 2 : 1;
-    RegexAnswers::set(row, at, answer == 2);
-  }
-  return answer == 2;
+  return row ? p.answer_in(row, at, word) : p.full_match(word);
 }
 
 // ---------------------------------------------------------------------------
