@@ -27,9 +27,6 @@ bool is_alnum_at(std::string_view t, std::size_t i) {
   return std::isalnum(c) || c >= 0x80;
 }
 
-// The quotation mark starting at text[i], if any, and whether it may open or
-// close a quote here. Straight marks decide by their neighbours; an apostrophe
-// inside a word (don't, Clinton’s) is neither.
 // Whether byte c may start a quotation mark (mark_at is asked about every
 // byte of a text: the others are turned away before the call).
 inline bool may_be_mark(char c) {
@@ -37,6 +34,9 @@ inline bool may_be_mark(char c) {
   return b == '"' || b == '\'' || b == 0xC2 || b == 0xE2;
 }
 
+// The quotation mark starting at text[i], if any, and whether it may open or
+// close a quote here. Straight marks decide by their neighbours; an apostrophe
+// inside a word (don't, Clinton’s) is neither.
 Mark mark_at(std::string_view t, std::size_t i) {
   const unsigned char c = static_cast<unsigned char>(t[i]);
   if (!may_be_mark(t[i])) return {};
