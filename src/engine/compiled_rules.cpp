@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <optional>
 
+#include <re2/set.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -109,6 +111,15 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
   for (const auto& patterns : token_patterns) token_indexes_.push_back(std::make_unique<TokenIndex>(patterns));
   for (std::size_t i = 0; i < rules_.rules.size(); ++i)
     if (!rules_.rules[i].tokens) scan_order_.push_back(i);
+  gate_slot_.assign(rules_.rules.size(), SIZE_MAX);
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    const Rule& rule = rules_.rules[i];
+    if (rule.words || rule.tokens || rule.unit >= 0 || !rule.needs.always()) continue;
+    gate_slot_[i] = gated_.size();
+    gated_.push_back(i);
+    if (!rule.lang.empty() && std::find(gate_languages_.begin(), gate_languages_.end(), rule.lang) == gate_languages_.end())
+      gate_languages_.push_back(rule.lang);
+  }
   for (int unit = -1; unit < static_cast<int>(rules_.units.size()); ++unit)
     for (std::size_t i = 0; i < rules_.rules.size(); ++i)
       if (rules_.rules[i].tokens && rules_.rules[i].unit == unit) scan_order_.push_back(i);
@@ -176,6 +187,16 @@ struct Scanner::Automata {
   std::vector<UnitRegexes> units;                  // per unit (RuleSet::units)
   std::vector<std::shared_ptr<const RE2>> owned;   // what `units` points to
   std::atomic<std::size_t> uncompiled{0};
+  // The gate's sets (Scanner::gate_in), by document language: the slots of
+  // the rules in the set, in the order added. No set: none applies, or it
+  // did not compile (`failed`).
+  struct Gate {
+    std::unique_ptr<RE2::Set> set;
+    std::vector<std::size_t> slots;
+    bool failed = false;
+  };
+  std::mutex gates_mutex;
+  std::map<std::string, Gate, std::less<>> gates;
   std::atomic<std::size_t> scanned{0};  // bytes of text its batches scanned
   // For an automatic limit: the least heap seen after its scans between
   // min_generation_bytes_ and 1.5 times that, and whether that window has
@@ -221,6 +242,42 @@ const RE2& Scanner::regex_of(Automata& a, std::size_t rule_index) const {
     --a.uncompiled;
   });
   return *a.compiled[rule_index].load(std::memory_order_acquire);
+}
+
+std::vector<bool> Scanner::gate_in(Automata& a, std::string_view text, const std::string& language) const {
+  std::vector<bool> found(gated_.size(), false);
+  // A document every rule applies to asks the set of each language's
+  // rules: one set of the patterns of all languages costs several times
+  // what they do apart (the DFA's states are their products).
+  const bool every = language.empty() || language == "unknown";
+  for (const std::string& lang : every && !gate_languages_.empty() ? gate_languages_ : std::vector<std::string>{language}) {
+    const Automata::Gate* gate = nullptr;
+    {
+      const std::lock_guard<std::mutex> lock(a.gates_mutex);
+      auto [it, added] = a.gates.try_emplace(lang);
+      if (added) {
+        Automata::Gate& g = it->second;
+        auto set = std::make_unique<RE2::Set>(rule_regex_options(rules_.max_rule_mem), RE2::UNANCHORED);
+        for (std::size_t slot = 0; slot < gated_.size(); ++slot) {
+          const Rule& rule = rules_.rules[gated_[slot]];
+          if (!applies(rule, lang)) continue;
+          g.slots.push_back(slot);
+          g.failed = g.failed || set->Add(rule.pattern, nullptr) < 0;
+        }
+        g.failed = g.failed || (!g.slots.empty() && !set->Compile());
+        if (!g.failed && !g.slots.empty()) g.set = std::move(set);
+      }
+      gate = &it->second;
+    }
+    std::vector<int> hits;
+    RE2::Set::ErrorInfo error{};
+    if (gate->failed || (gate->set && !gate->set->Match(text, &hits, &error) && error.kind != RE2::Set::kNoError)) {
+      for (const std::size_t slot : gate->slots) found[slot] = true;
+      continue;
+    }
+    for (const int h : hits) found[gate->slots[static_cast<std::size_t>(h)]] = true;
+  }
+  return found;
 }
 
 // Bytes the process's heap has in use (glibc's mallinfo2); where that
@@ -718,11 +775,28 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   std::vector<AtomFlags> found;  // per document, per atom
   found.reserve(texts.size());
   for (std::string_view text : texts) found.push_back(atoms_in(text));
+  const Lease automata(*this, true);
+  const std::size_t nunits = rules_.units.size();
+  // Per document, per rule of the gate (by slot): whether it may match there.
+  std::vector<std::vector<bool>> gate(texts.size());
+  if (!gated_.empty()) {
+    for (std::size_t d = 0; d < texts.size(); ++d) {
+      const auto start = profile_start(profile_ != nullptr);
+      gate[d] = gate_in(*automata, texts[d], languages[d]);
+      if (!profile_) continue;
+      // Its own row: the documents asked, and the rules found (matches).
+      Counters& c = profile_[rules_.rules.size() + nunits + 1];
+      const auto found_rules = static_cast<std::uint64_t>(std::count(gate[d].begin(), gate[d].end(), true));
+      c.ns += ns_since(start);
+      c.runs += 1;
+      c.applicable += 1;
+      c.matches += found_rules;
+      c.matched += found_rules > 0 ? 1 : 0;
+    }
+  }
   // Per document, per unit that one of its rules uses: the marked text and
   // the atoms in it. A variant without a phrase in the document shares its
   // base's copy.
-  const Lease automata(*this, true);
-  const std::size_t nunits = rules_.units.size();
   std::vector<std::vector<std::shared_ptr<const UnitText>>> marked(texts.size());
   std::vector<std::vector<AtomFlags>> marked_found(texts.size());
   if (nunits > 0) {
@@ -792,6 +866,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       if (cut[d] != std::string_view::npos || !applies(rules_.rules[i], languages[d])) continue;
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
       if (!runs(i, languages[d], found[d], marked_found[d])) continue;
+      if (gate_slot_[i] != SIZE_MAX && !gate[d][gate_slot_[i]]) continue;
       const std::size_t before = out[d].size();
       const DocumentTokens* tokens = nullptr;
       if (const Rule& rule = rules_.rules[i]; rule.tokens) {
@@ -852,7 +927,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
 }
 
 void Scanner::enable_profile() {
-  profile_ = std::make_unique<Counters[]>(rules_.rules.size() + rules_.units.size() + 1);
+  profile_ = std::make_unique<Counters[]>(rules_.rules.size() + rules_.units.size() + 2);
 }
 
 std::vector<Scanner::RuleProfile> Scanner::profile() const {
@@ -867,6 +942,11 @@ std::vector<Scanner::RuleProfile> Scanner::profile() const {
   if (std::any_of(rules_.rules.begin(), rules_.rules.end(), [](const Rule& r) { return r.tokens != nullptr; })) {
     const Counters& c = profile_[rules_.rules.size() + rules_.units.size()];
     rows.push_back({"tokens", static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(),
+                    c.matches.load(), c.matched.load()});
+  }
+  if (!gated_.empty()) {
+    const Counters& c = profile_[rules_.rules.size() + rules_.units.size() + 1];
+    rows.push_back({"gate", static_cast<double>(c.ns.load()) / 1e6, c.runs.load(), c.applicable.load(),
                     c.matches.load(), c.matched.load()});
   }
   return rows;

@@ -118,7 +118,13 @@ TEST_CASE("the scanner's per-rule profile counts runs, documents of the rule's l
   const auto batch = scanner.scan_batch(views, langs);
   const auto lone = scanner.scan(texts[0], "en");  // profiles add up over calls
   const auto rows = scanner.profile();
-  REQUIRE(rows.size() == set.rules.size());
+  // The rules, then the gate's row (t.num, t.money and t.year have no
+  // literal long enough for the prefilter).
+  REQUIRE(rows.size() == set.rules.size() + 1);
+  CHECK(rows.back().id == "gate");
+  CHECK(rows.back().runs == 5);     // every document, the lone one included
+  CHECK(rows.back().matched == 2);  // those with digits
+  CHECK(rows.back().matches == 6);  // t.num, t.money and t.year in each
   auto row = [&](const std::string& id) {
     auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
     REQUIRE(it != rows.end());
@@ -127,7 +133,8 @@ TEST_CASE("the scanner's per-rule profile counts runs, documents of the rule's l
   std::size_t kept = lone.size();
   for (const auto& cs : batch) kept += cs.size();
   std::uint64_t counted = 0;
-  for (const auto& r : rows) counted += r.matches;
+  for (const auto& r : rows)
+    if (r.id != "gate") counted += r.matches;
   CHECK(counted == kept);
   // t.word: "Acme" twice in the batch, once more in the lone scan; the
   // prefilter skips the documents without "acme".
@@ -166,6 +173,85 @@ TEST_CASE("a document of unknown language gets the candidates of every rule", "[
   std::sort(b.begin(), b.end());
   CHECK(a == b);
   CHECK_FALSE(a.empty());
+}
+
+TEST_CASE("rules no literal gates run only on documents the gate's set finds them in, per language",
+          "[engine][scanner]") {
+  TempDir dir;
+  Diagnostics diags;
+  // t.phone and t.clock have no literal for the prefilter: the gate asks
+  // one RE2::Set of them per document (of en.phone and id.jam for an
+  // English document, of all of them for one of unknown language).
+  RuleSet set = load_from({{"r.yaml", R"(
+rules:
+  - id: t.phone
+    type: number
+    pattern: '\b\d{3}-\d{4}\b'
+  - id: t.clock
+    type: number
+    pattern: '\b[012]?\d:[0-5]\d\b'
+    context: {not_after: '^ sharp'}
+  - id: en.phone
+    type: number
+    lang: en
+    pattern: '\(\d{3}\) \d{3}'
+  - id: id.jam
+    type: number
+    lang: id
+    pattern: '\d{2}\.\d{2}'
+  - id: t.word
+    type: organization
+    pattern: 'Acme'
+)"}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  scanner.enable_profile();
+  const std::vector<std::string> texts = {"call 555-0199 at 9:30",  "no figures here", "(555) 019 at 10.30",
+                                          "Acme at 9:30 sharp",     "pukul 10.30 WIB", "(555) 019 pukul 10.30",
+                                          "(555) 019 pukul 10.30"};
+  const std::vector<std::string> langs = {"en", "en", "en", "en", "id", "id", "unknown"};
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const auto batch = scanner.scan_batch(views, langs);
+  // Exactly each rule alone on each document it applies to.
+  for (std::size_t d = 0; d < texts.size(); ++d) {
+    std::vector<Candidate> alone;
+    for (std::size_t i = 0; i < set.rules.size(); ++i)
+      if (set.rules[i].lang.empty() || langs[d] == "unknown" || set.rules[i].lang == langs[d])
+        scanner.scan_rule(i, texts[d], alone);
+    INFO(texts[d] << " as " << langs[d]);
+    CHECK(rule_ids(set, batch[d]) == rule_ids(set, alone));
+  }
+  CHECK(rule_ids(set, batch[0]) == std::vector<std::string>{"t.phone", "t.clock"});
+  CHECK(rule_ids(set, batch[2]) == std::vector<std::string>{"en.phone"});
+  CHECK(rule_ids(set, batch[3]) == std::vector<std::string>{"t.word"});  // its clock fails the context
+  CHECK(rule_ids(set, batch[4]) == std::vector<std::string>{"id.jam"});
+  CHECK(rule_ids(set, batch[5]) == std::vector<std::string>{"id.jam"});
+  CHECK(rule_ids(set, batch[6]) == std::vector<std::string>{"en.phone", "id.jam"});
+  // A gated rule runs (and is counted) only where its set found it.
+  const auto rows = scanner.profile();
+  auto runs = [&](const std::string& id) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
+    REQUIRE(it != rows.end());
+    return it->runs;
+  };
+  CHECK(runs("t.phone") == 1);
+  CHECK(runs("t.clock") == 2);
+  CHECK(runs("en.phone") == 2);
+  CHECK(runs("id.jam") == 3);
+  CHECK(runs("t.word") == 1);  // the prefilter's, as before
+
+  // A set that does not compile (RE2 20220601 compiles each pattern in a
+  // budget of 4 KiB, not the set of two): every rule runs, as without a gate.
+  LoadOptions small;
+  small.max_rule_mem = 4096;
+  RuleSet tight = load_rules(dir.str(), diags, small);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner fallback(tight);
+  fallback.enable_profile();
+  const auto again = fallback.scan_batch(views, langs);
+  for (std::size_t d = 0; d < texts.size(); ++d) CHECK(rule_ids(tight, again[d]) == rule_ids(set, batch[d]));
+  for (const auto& row : fallback.profile())
+    if (row.id != "t.word") CHECK(row.runs == row.applicable);
 }
 
 namespace {
