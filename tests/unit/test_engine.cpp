@@ -451,6 +451,28 @@ TEST_CASE("a candidate the resolution does not admit is as if it were not there;
 
   // No admit: the refused candidate wins, as before.
   CHECK(winners(resolve_overlaps(set, cs)) == Spans{{0, 4}, {6, 9}, {20, 30}});
+
+  // Two groups, whatever admit writes in the tags: each group competes
+  // within itself, and the result lists the groups in name order
+  // ("entity" before "figure"), each best ranked first.
+  const std::vector<Candidate> mixed = {cand(0, 0, 10), cand(2, 5, 8), cand(0, 5, 8), cand(2, 0, 3),
+                                        cand(1, 20, 22), cand(2, 2, 6), cand(0, 21, 30)};
+  auto tagging = [](Candidate& c) {
+    c.tag = c.span.start + 100;
+    return true;
+  };
+  for (bool beaten_too : {false, true}) {
+    out = resolve_overlaps(set, mixed, tagging, beaten_too);
+    Spans order;
+    for (const auto& r : out) order.emplace_back(r.winner.span.start, r.winner.span.end);
+    // entity: [2,6) the longest, over [5,8) and [0,3); figure: the high
+    // priority [20,22) over [21,30), then [0,10) over [5,8).
+    CHECK(order == Spans{{2, 6}, {20, 22}, {0, 10}});
+    std::size_t beaten = 0;
+    for (const auto& r : out) beaten += r.beaten.size();
+    CHECK(beaten == (beaten_too ? 4u : 0u));
+    for (const auto& r : out) CHECK(r.winner.tag == r.winner.span.start + 100);
+  }
 }
 
 TEST_CASE("max_matches cuts a dense document to a prefix, as if it ended there", "[engine][scanner]") {
