@@ -11,9 +11,9 @@ namespace extract {
 
 namespace {
 
-NumberStyle style_for(const std::string& normalizer, const Rule& rule, const std::string& doc_lang) {
-  if (normalizer == "number_id") return NumberStyle::id;
-  if (normalizer == "number_en") return NumberStyle::en;
+NumberStyle style_for(Normalizer normalizer, const Rule& rule, const std::string& doc_lang) {
+  if (normalizer == Normalizer::number_id) return NumberStyle::id;
+  if (normalizer == Normalizer::number_en) return NumberStyle::en;
   const std::string& lang = rule.lang.empty() ? doc_lang : rule.lang;
   return lang == "id" ? NumberStyle::id : NumberStyle::en;
 }
@@ -126,61 +126,78 @@ std::optional<Json> normalize_fields(const RuleSet& rules, const Candidate& c, c
                                      std::string* why) {
   const Rule& rule = rules.rules[c.rule_index];
   Json fields = Json::object();
+  fields.get_ref<Json::object_t&>().reserve(c.captures.size() + rule.constants.size());
   for (const auto& [name, span] : c.captures) {
     if (fields.contains(name)) continue;  // first non-empty branch wins
     const std::string_view raw = ctx.text.substr(span.start, span.size());
     if (raw.empty()) continue;
-    static const std::string kText = "text", kNone;
+    static const std::string kNone;
     auto spec_it = rule.fields.find(name);
-    const std::string& normalizer = spec_it == rule.fields.end() ? kText : spec_it->second.normalizer;
+    const Normalizer normalizer = spec_it == rule.fields.end() ? Normalizer::text : spec_it->second.kind;
     const std::string& arg = spec_it == rule.fields.end() ? kNone : spec_it->second.arg;
-    if (normalizer == "text") {
-      fields[name] = collapse(raw);
-    } else if (normalizer == "name") {
-      fields[name] = clean_name(raw);
-    } else if (normalizer == "number" || normalizer == "number_en" || normalizer == "number_id") {
-      auto n = parse_number(raw, style_for(normalizer, rule, ctx.language));
-      if (!n) {
-        *why = fmt::format("field '{}': '{}' is not a number", name, raw);
-        return std::nullopt;
-      }
-      fields[name] = number_json(*n);
-    } else if (normalizer == "int" || normalizer == "year") {
-      auto n = parse_number(raw, NumberStyle::en);
-      if (!n || std::floor(*n) != *n) {
-        *why = fmt::format("field '{}': '{}' is not an integer", name, raw);
-        return std::nullopt;
-      }
-      fields[name] = normalizer == "year" ? expand_year(static_cast<int>(*n)) : static_cast<std::int64_t>(*n);
-    } else if (normalizer == "lexicon") {
-      const Lexicon* lex = rules.lexicon(arg);
-      const Json* v = lex ? lex->lookup(raw) : nullptr;
-      if (!v) {
-        *why = fmt::format("field '{}': '{}' is not in lexicon '{}'", name, raw, arg);
-        return std::nullopt;
-      }
-      if (v->is_object()) {
-        // An object value spreads its keys into the fields ("last year" ->
-        // unit: year, offset: -1); the field itself keeps the matched text.
-        for (auto it = v->begin(); it != v->end(); ++it)
-          if (!fields.contains(it.key())) fields[it.key()] = it.value();
+    switch (normalizer) {
+      case Normalizer::text:
         fields[name] = collapse(raw);
-      } else {
-        fields[name] = *v;
-        // Entry attributes (a gazetteer's `kind:`) join the fields.
-        if (const Json* attrs = lex->attributes(raw); attrs && attrs->is_object())
-          for (auto it = attrs->begin(); it != attrs->end(); ++it)
+        break;
+      case Normalizer::name:
+        fields[name] = clean_name(raw);
+        break;
+      case Normalizer::number:
+      case Normalizer::number_en:
+      case Normalizer::number_id: {
+        auto n = parse_number(raw, style_for(normalizer, rule, ctx.language));
+        if (!n) {
+          *why = fmt::format("field '{}': '{}' is not a number", name, raw);
+          return std::nullopt;
+        }
+        fields[name] = number_json(*n);
+        break;
+      }
+      case Normalizer::integer:
+      case Normalizer::year: {
+        auto n = parse_number(raw, NumberStyle::en);
+        if (!n || std::floor(*n) != *n) {
+          *why = fmt::format("field '{}': '{}' is not an integer", name, raw);
+          return std::nullopt;
+        }
+        if (normalizer == Normalizer::year) fields[name] = expand_year(static_cast<int>(*n));
+        else fields[name] = static_cast<std::int64_t>(*n);
+        break;
+      }
+      case Normalizer::lexicon: {
+        const Lexicon* lex = rules.lexicon(arg);
+        const std::size_t entry = lex ? lex->find(raw) : SIZE_MAX;
+        if (entry == SIZE_MAX) {
+          *why = fmt::format("field '{}': '{}' is not in lexicon '{}'", name, raw, arg);
+          return std::nullopt;
+        }
+        const Json& v = lex->values()[entry];
+        if (v.is_object()) {
+          // An object value spreads its keys into the fields ("last year" ->
+          // unit: year, offset: -1); the field itself keeps the matched text.
+          for (auto it = v.begin(); it != v.end(); ++it)
             if (!fields.contains(it.key())) fields[it.key()] = it.value();
+          fields[name] = collapse(raw);
+        } else {
+          fields[name] = v;
+          // Entry attributes (a gazetteer's `kind:`) join the fields.
+          if (const Json& attrs = lex->attribute_values()[entry]; attrs.is_object())
+            for (auto it = attrs.begin(); it != attrs.end(); ++it)
+              if (!fields.contains(it.key())) fields[it.key()] = it.value();
+        }
+        break;
       }
-    } else if (normalizer == "numword") {
-      const Lexicon* lex = rules.lexicon(arg);
-      auto n = lex ? parse_number_words(raw, *lex) : std::nullopt;
-      if (!n) n = parse_number(raw, style_for("number", rule, ctx.language));
-      if (!n) {
-        *why = fmt::format("field '{}': '{}' is not a number in words", name, raw);
-        return std::nullopt;
+      case Normalizer::numword: {
+        const Lexicon* lex = rules.lexicon(arg);
+        auto n = lex ? parse_number_words(raw, *lex) : std::nullopt;
+        if (!n) n = parse_number(raw, style_for(Normalizer::number, rule, ctx.language));
+        if (!n) {
+          *why = fmt::format("field '{}': '{}' is not a number in words", name, raw);
+          return std::nullopt;
+        }
+        fields[name] = number_json(*n);
+        break;
       }
-      fields[name] = number_json(*n);
     }
   }
   for (auto it = rule.constants.begin(); it != rule.constants.end(); ++it)

@@ -39,11 +39,14 @@ const std::vector<TypeInfo> kTypes = {
 struct NormalizerInfo {
   const char* name;
   bool needs_arg;
+  Normalizer kind;
 };
 const NormalizerInfo kNormalizers[] = {
-    {"text", false},   {"int", false},       {"number", false}, {"number_en", false},
-    {"number_id", false}, {"year", false},   {"name", false},   {"lexicon", true},
-    {"numword", true},
+    {"text", false, Normalizer::text},          {"int", false, Normalizer::integer},
+    {"number", false, Normalizer::number},      {"number_en", false, Normalizer::number_en},
+    {"number_id", false, Normalizer::number_id}, {"year", false, Normalizer::year},
+    {"name", false, Normalizer::name},          {"lexicon", true, Normalizer::lexicon},
+    {"numword", true, Normalizer::numword},
 };
 
 struct RawFile {
@@ -1103,7 +1106,7 @@ class Loader {
     fs.normalizer = spec.substr(0, colon);
     if (colon != std::string::npos) fs.arg = spec.substr(colon + 1);
     bool needs_arg = false;
-    if (!is_known_normalizer(fs.normalizer, &needs_arg)) {
+    if (!is_known_normalizer(fs.normalizer, &needs_arg, &fs.kind)) {
       diags_->error(fs.pos, fmt::format("rule '{}': unknown normalizer '{}' for field '{}'", rule.id, fs.normalizer, name));
       return false;
     }
@@ -1205,10 +1208,11 @@ const TypeInfo* find_type(std::string_view name) {
 
 const std::vector<TypeInfo>& known_types() { return kTypes; }
 
-bool is_known_normalizer(std::string_view name, bool* needs_arg) {
+bool is_known_normalizer(std::string_view name, bool* needs_arg, Normalizer* kind) {
   for (const auto& n : kNormalizers) {
     if (name == n.name) {
       if (needs_arg) *needs_arg = n.needs_arg;
+      if (kind) *kind = n.kind;
       return true;
     }
   }

@@ -42,6 +42,9 @@ class Lexicon {
   const Json* lookup(std::string_view text) const;
   // Attributes given to the entry (`kind:` etc.), or nullptr.
   const Json* attributes(std::string_view text) const;
+  // Both at once: the entry of a text (an index into values() and
+  // attribute_values()), or SIZE_MAX.
+  std::size_t find(std::string_view text) const;
   // An RE2 alternation of all forms, e.g. `(?i:juta|jt)`.
   std::string alternation() const;
   std::size_t size() const { return forms_.size(); }
@@ -78,8 +81,6 @@ class Lexicon {
   std::optional<Tree> tree() const;
 
  private:
-  // The entry of a lookup key, or SIZE_MAX.
-  std::size_t find(std::string_view text) const;
   void grow();
 
   std::vector<std::string> forms_;
@@ -109,8 +110,11 @@ class Lexicon {
 };
 
 // How a named capture becomes a value: `number`, `lexicon:NAME`, ...
+// A field's normalizer (FieldSpec::normalizer), told apart once at load.
+enum class Normalizer : std::uint8_t { text, name, number, number_en, number_id, integer, year, lexicon, numword };
 struct FieldSpec {
   std::string normalizer;
+  Normalizer kind = Normalizer::text;  // the normalizer named
   std::string arg;
   SourcePos pos;
 };
@@ -306,7 +310,8 @@ struct TypeInfo {
 };
 const TypeInfo* find_type(std::string_view name);
 const std::vector<TypeInfo>& known_types();
-// Known field normalizers (`number`, `lexicon`, ...) and whether they need an argument.
-bool is_known_normalizer(std::string_view name, bool* needs_arg);
+// Known field normalizers (`number`, `lexicon`, ...), whether they need an
+// argument, and which one it is.
+bool is_known_normalizer(std::string_view name, bool* needs_arg, Normalizer* kind = nullptr);
 
 }  // namespace extract

@@ -430,6 +430,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
       std::string name = r.str();
       FieldSpec f;
       f.normalizer = r.str();
+      if (!is_known_normalizer(f.normalizer, nullptr, &f.kind)) throw Bad();
       f.arg = r.str();
       f.pos = r.pos();
       rule.fields.emplace(std::move(name), std::move(f));

@@ -284,6 +284,23 @@ rules:
   CHECK(amount_groups == 2);
   CHECK(set.lexicon("unit_words") != nullptr);
   CHECK(set.files.size() == 2);
+  // Each field's normalizer, named and told apart once.
+  REQUIRE(r.fields.size() == 2);
+  CHECK(r.fields.at("amount").normalizer == "number");
+  CHECK(r.fields.at("amount").kind == Normalizer::number);
+  CHECK(r.fields.at("unit").normalizer == "lexicon");
+  CHECK(r.fields.at("unit").kind == Normalizer::lexicon);
+  CHECK(r.fields.at("unit").arg == "unit_words");
+  const std::pair<const char*, Normalizer> names[] = {
+      {"text", Normalizer::text},         {"name", Normalizer::name},           {"number", Normalizer::number},
+      {"number_en", Normalizer::number_en}, {"number_id", Normalizer::number_id}, {"int", Normalizer::integer},
+      {"year", Normalizer::year},         {"lexicon", Normalizer::lexicon},     {"numword", Normalizer::numword}};
+  for (const auto& [name, kind] : names) {
+    Normalizer read = Normalizer::text;
+    CHECK(is_known_normalizer(name, nullptr, &read));
+    CHECK(read == kind);
+  }
+  CHECK_FALSE(is_known_normalizer("texts", nullptr));
 }
 
 TEST_CASE("loader reports problems with file, line and column", "[rules][loader]") {

@@ -49,7 +49,9 @@ std::string describe(const RuleSet& rs) {
            std::to_string(r.pos.line) + ":" + std::to_string(r.pos.column) + " " + r.pattern + " " +
            std::to_string(r.priority) + (r.dateline ? " dateline" : "") + (r.emit ? " emit" : "") + " " +
            r.constants.dump() + " unit " + std::to_string(r.unit) + " needs " + r.needs.to_string(rs.prefilter_atoms);
-    for (const auto& [name, f] : r.fields) out += " " + name + "=" + f.normalizer + ":" + f.arg + "@" + std::to_string(f.pos.line);
+    for (const auto& [name, f] : r.fields)
+      out += " " + name + "=" + f.normalizer + "/" + std::to_string(static_cast<int>(f.kind)) + ":" + f.arg + "@" +
+             std::to_string(f.pos.line);
     for (const auto* c : {&r.context.before, &r.context.not_before, &r.context.after, &r.context.not_after})
       out += " " + pattern_of(*c);
     for (const auto& g : r.group_fields) out += " g:" + g;
