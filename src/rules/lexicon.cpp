@@ -49,13 +49,6 @@ void fold_into(std::string_view text, bool case_insensitive, std::string& out) {
   }
 }
 
-// The folded key of a lookup, in a buffer reused by the thread's lookups.
-const std::string& lookup_key(std::string_view text, bool case_insensitive) {
-  thread_local std::string key;
-  fold_into(text, case_insensitive, key);
-  return key;
-}
-
 // FNV-1a over the bytes of a folded key.
 constexpr std::uint64_t kHashSeed = 0xcbf29ce484222325ull;
 std::uint64_t hash_step(std::uint64_t h, char c) {
@@ -110,22 +103,25 @@ void Lexicon::insert(std::vector<Slot>& slots, const Slot& s) {
   slots[i] = s;
 }
 
-std::size_t Lexicon::entry_of(std::uint64_t h, std::string_view key, bool lower) const {
+template <typename Same>
+std::size_t Lexicon::entry_where(std::uint64_t h, std::size_t size, Same same) const {
   if (slots_.empty()) return SIZE_MAX;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = h & mask; slots_[i].entry != 0; i = (i + 1) & mask) {
     if (slots_[i].hash != h) continue;
     const std::string& k = keys_[slots_[i].entry - 1];
-    if (k.size() != key.size()) continue;
-    bool same = true;
-    if (lower) {
-      for (std::size_t j = 0; j < k.size() && same; ++j) same = c_lower(key[j]) == k[j];
-    } else {
-      same = k == key;
-    }
-    if (same) return slots_[i].entry - 1;
+    if (k.size() == size && same(k)) return slots_[i].entry - 1;
   }
   return SIZE_MAX;
+}
+
+std::size_t Lexicon::entry_of(std::uint64_t h, std::string_view key, bool lower) const {
+  return entry_where(h, key.size(), [&](const std::string& k) {
+    if (!lower) return k == key;
+    for (std::size_t j = 0; j < k.size(); ++j)
+      if (c_lower(key[j]) != k[j]) return false;
+    return true;
+  });
 }
 
 std::size_t Lexicon::find(std::string_view text) const {
@@ -136,28 +132,43 @@ std::size_t Lexicon::find(std::string_view text) const {
     const auto b = static_cast<unsigned char>(case_insensitive ? c_lower(text[0]) : text[0]);
     if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) return SIZE_MAX;
   }
-  // One pass: the hash of the text as folded, if folding only lowers it (no
-  // white space to collapse); otherwise the folded copy and its hash. Once
-  // more bytes than the longest key have gone by without white space, the
-  // key is longer than any: folding keeps those bytes.
+  // One pass, without a copy: the hash and length of the text as folding
+  // makes it (white space at the ends dropped, each run of it one space,
+  // lowered when the lexicon folds case). Longer than the longest key: none.
   std::uint64_t h = kHashSeed;
-  bool plain = true;
   std::size_t n = 0;
+  bool plain = true, gap = false;
   for (char c : text) {
     if (c_space(c)) {
       plain = false;
-      break;
+      gap = n > 0;
+      continue;
+    }
+    if (gap) {
+      h = hash_step(h, ' ');
+      ++n;
+      gap = false;
     }
     if (++n > max_length_) return SIZE_MAX;
     h = hash_step(h, case_insensitive ? c_lower(c) : c);
   }
-  std::string_view key = text;
-  if (plain && !(lengths_ >> std::min<std::size_t>(text.size(), 63) & 1)) return SIZE_MAX;
-  if (!plain) {
-    key = lookup_key(text, case_insensitive);
-    h = hash_key(key);
-  }
-  return entry_of(h, key, plain && case_insensitive);
+  if (!(lengths_ >> std::min<std::size_t>(n, 63) & 1)) return SIZE_MAX;
+  if (plain) return entry_of(h, text, case_insensitive);
+  // The key compared with the text as folding makes it.
+  return entry_where(h, n, [&](const std::string& k) {
+    std::size_t j = 0;
+    bool space = false;
+    for (char c : text) {
+      if (c_space(c)) {
+        space = j > 0;
+        continue;
+      }
+      if (space && k[j++] != ' ') return false;
+      space = false;
+      if (k[j++] != (case_insensitive ? c_lower(c) : c)) return false;
+    }
+    return true;
+  });
 }
 
 const Json* Lexicon::lookup(std::string_view text) const {

@@ -99,6 +99,9 @@ class Lexicon {
   std::vector<Slot> slots_;
   // The entry whose key is `key` (lowered first when `lower`) of hash `h`, or SIZE_MAX.
   std::size_t entry_of(std::uint64_t h, std::string_view key, bool lower) const;
+  // The entry whose key hashes to `h`, has `size` bytes and satisfies `same`.
+  template <typename Same>
+  std::size_t entry_where(std::uint64_t h, std::size_t size, Same same) const;
   // Puts `s` in the first empty slot from its hash's place.
   static void insert(std::vector<Slot>& slots, const Slot& s);
   // What the keys start with and how long they are, to turn most texts that
