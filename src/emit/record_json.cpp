@@ -1,5 +1,7 @@
 #include "emit/record_json.hpp"
 
+#include <fmt/format.h>
+
 #include "core/utf8.hpp"
 
 namespace extract {
@@ -192,13 +194,59 @@ bool attributes_shadow_keys(const Entity& e) {
 
 }  // namespace
 
+void append_json(std::string& out, const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        append_string(out, it.key());
+        out += ':';
+        append_json(out, it.value());
+      }
+      out += '}';
+      return;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const Json& item : j) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Json::value_t::string:
+      append_string(out, j.get_ref<const std::string&>());
+      return;
+    case Json::value_t::boolean:
+      out += j.get<bool>() ? "true" : "false";
+      return;
+    case Json::value_t::null:
+      out += "null";
+      return;
+    case Json::value_t::number_integer:
+      out += fmt::format_int(j.get<std::int64_t>()).c_str();
+      return;
+    case Json::value_t::number_unsigned:
+      out += fmt::format_int(j.get<std::uint64_t>()).c_str();
+      return;
+    default:  // a fraction (its shortest form), or a value no record holds
+      out += dump_json(j);
+  }
+}
+
 std::string record_json_line(const Document& doc, const Record& rec, const RuleSet& rules, bool explain) {
   std::string out;
   out.reserve(256 + 160 * rec.facts.size() + 200 * rec.entities.size());
   out += '{';
   if (doc.id) {
     append_key(out, "id");
-    out += dump_json(*doc.id);
+    append_json(out, *doc.id);
     out += ',';
   }
   string_field(out, "source", doc.source);
@@ -209,7 +257,7 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
   out += ',';
   if (rec.truncated) {
     append_key(out, "truncated");
-    out += dump_json(truncation_json(*rec.truncated));
+    append_json(out, truncation_json(*rec.truncated));
     out += ',';
   }
   append_array(out, "facts", rec.facts, [&](const Fact& f) {
@@ -219,13 +267,13 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
     out += ',';
     string_field(out, "rule", f.rule);
     append_key(out, "value");
-    out += dump_json(f.value);
+    append_json(out, f.value);
     if (explain) {
       out += ',';
       append_key(out, "explain");
       out += '{';
       append_array(out, "beat", f.beaten,
-                   [&](const Candidate& c) { out += dump_json(beaten_json(doc, rules, f, c)); });
+                   [&](const Candidate& c) { append_json(out, beaten_json(doc, rules, f, c)); });
       out += '}';
     }
     out += '}';
@@ -233,7 +281,7 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
   out += ',';
   append_array(out, "entities", rec.entities, [&](const Entity& e) {
     if (attributes_shadow_keys(e)) {
-      out += dump_json(entity_json(doc, e));
+      append_json(out, entity_json(doc, e));
       return;
     }
     out += '{';
@@ -244,7 +292,7 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
     for (auto it = e.attributes.begin(); it != e.attributes.end(); ++it) {
       append_string(out, it.key());
       out += ':';
-      out += dump_json(it.value());
+      append_json(out, it.value());
       out += ',';
     }
     append_array(out, "mentions", e.mentions, [&](const Span& m) {
@@ -256,7 +304,7 @@ std::string record_json_line(const Document& doc, const Record& rec, const RuleS
   });
   out += ',';
   append_key(out, "deals");
-  out += dump_json(rec.deals);
+  append_json(out, rec.deals);
   out += '}';
   return out;
 }

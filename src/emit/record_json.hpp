@@ -26,5 +26,9 @@ Json error_record(const std::string& source, const std::optional<Json>& id, cons
 // Serializes with invalid UTF-8 replaced by U+FFFD (never throws);
 // indent < 0 = one line.
 std::string dump_json(const Json& j, int indent = -1);
+// Appends dump_json(j) to `out`, byte for byte, without a serializer of
+// its own for each value (objects, arrays, strings, integers, booleans and
+// null written here; a fraction by dump_json).
+void append_json(std::string& out, const Json& j);
 
 }  // namespace extract

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -110,4 +112,42 @@ TEST_CASE("JSON Lines records written directly: escapes, invalid UTF-8, dates, a
   CHECK(direct(doc, rec, false) == from_tree(doc, rec, false));
   CHECK(direct(doc, rec, false).find("\"published\":null,\"facts\":[],\"entities\":[],\"deals\":[]}") !=
         std::string::npos);
+}
+
+TEST_CASE("append_json writes what dump_json writes, on random values", "[emit]") {
+  std::mt19937 rng(42);
+  // Strings with escapes, control bytes, DEL, non-ASCII and invalid UTF-8.
+  const std::vector<std::string> strings = {"",      "acme",       "say \"hi\"", "back\\slash", "tab\there",
+                                            "\x01\x1f\x7f", "\xc3\x89" "cole", "\xff\xfe", "a\xc3", "line\nbreak\r",
+                                            "\xe2\x80\x9cq\xe2\x80\x9d", "\xf0\x9f\x98\x80", "\xed\xa0\x80"};
+  const std::vector<double> fractions = {0.5, -2.25, 1e-7, 3.14159265358979, 1.5e300, -0.0, 123456.789};
+  const std::vector<std::int64_t> ints = {0, -1, 7, 1234567890123, INT64_MIN, INT64_MAX};
+  std::function<Json(int)> random_json = [&](int depth) -> Json {
+    switch (rng() % (depth > 0 ? 9 : 7)) {
+      case 0: return strings[rng() % strings.size()];
+      case 1: return ints[rng() % ints.size()];
+      case 2: return fractions[rng() % fractions.size()];
+      case 3: return std::uint64_t{18446744073709551615u} - rng() % 3;
+      case 4: return rng() % 2 == 0;
+      case 5: return nullptr;
+      case 6: return Json::object();
+      case 7: {
+        Json a = Json::array();
+        for (unsigned n = rng() % 4; n > 0; --n) a.push_back(random_json(depth - 1));
+        return a;
+      }
+      default: {
+        Json o = Json::object();
+        for (unsigned n = rng() % 4; n > 0; --n) o[strings[rng() % strings.size()]] = random_json(depth - 1);
+        return o;
+      }
+    }
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const Json j = random_json(3);
+    std::string out = "prefix";
+    append_json(out, j);
+    INFO(dump_json(j));
+    REQUIRE(out == "prefix" + dump_json(j));
+  }
 }
