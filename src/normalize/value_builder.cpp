@@ -209,18 +209,18 @@ std::optional<Json> build_value(const RuleSet& rules, const Candidate& c, const 
                                 std::string* why) {
   auto fields = normalize_fields(rules, c, ctx, why);
   if (!fields) return std::nullopt;
-  const std::string& type = rules.rules[c.rule_index].type;
   std::optional<Json> v;
-  if (type == "money") v = build_money(*fields, why);
-  else if (type == "percent") v = build_scaled(*fields, "percent", why);
-  else if (type == "quantity") v = build_scaled(*fields, "amount", why);
-  else if (type == "number") v = build_scaled(*fields, "amount", why);
-  else if (type == "duration") v = build_duration(*fields, why);
-  else if (type == "date") {
-    v = build_date(*fields, ctx.reference);
-    if (!v) *why = "not a valid date";
-  } else {
-    return fields;  // entities, quotes, events: the fields themselves
+  switch (rules.rules[c.rule_index].value_kind) {
+    case ValueKind::money: v = build_money(*fields, why); break;
+    case ValueKind::percent: v = build_scaled(*fields, "percent", why); break;
+    case ValueKind::quantity:
+    case ValueKind::number: v = build_scaled(*fields, "amount", why); break;
+    case ValueKind::duration: v = build_duration(*fields, why); break;
+    case ValueKind::date:
+      v = build_date(*fields, ctx.reference);
+      if (!v) *why = "not a valid date";
+      break;
+    case ValueKind::fields: return fields;  // entities, quotes, events: the fields themselves
   }
   if (v) drop_private_fields(*v);
   return v;

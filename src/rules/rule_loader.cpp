@@ -867,6 +867,7 @@ class Loader {
     }
     rule_ids_.emplace(rule.id, pos_of(f, r["id"]));
     rule.type = scalar(r["type"]);
+    rule.value_kind = value_kind(rule.type);
     const TypeInfo* type = find_type(rule.type);
     if (!type) {
       std::string names;
@@ -1207,6 +1208,16 @@ const TypeInfo* find_type(std::string_view name) {
 }
 
 const std::vector<TypeInfo>& known_types() { return kTypes; }
+
+ValueKind value_kind(std::string_view type) {
+  if (type == "money") return ValueKind::money;
+  if (type == "percent") return ValueKind::percent;
+  if (type == "quantity") return ValueKind::quantity;
+  if (type == "number") return ValueKind::number;
+  if (type == "duration") return ValueKind::duration;
+  if (type == "date") return ValueKind::date;
+  return ValueKind::fields;
+}
 
 bool is_known_normalizer(std::string_view name, bool* needs_arg, Normalizer* kind) {
   for (const auto& n : kNormalizers) {

@@ -195,9 +195,15 @@ inline std::string phrase_mark(std::size_t k) { return "_" + std::string(k + 1, 
 inline std::size_t phrase_mark_size(std::size_t k) { return k + 3; }  // phrase_mark(k).size()
 inline std::string phrase_mark_pattern(std::size_t k) { return "(?:" + phrase_mark(k) + ")"; }
 
+// How a rule's value is built from its fields (build_value), by its type:
+// a figure or a date of its own, or the fields themselves.
+enum class ValueKind : std::uint8_t { fields, money, percent, quantity, number, duration, date };
+ValueKind value_kind(std::string_view type);
+
 struct Rule {
   std::string id;
   std::string type;
+  ValueKind value_kind = ValueKind::fields;  // value_kind(type), set with it
   std::string group;      // overlap-resolution group (figure, entity, ...)
   std::string lang;       // "" = any language
   SourcePos pos;

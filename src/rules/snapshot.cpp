@@ -421,6 +421,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
   TokenLexicon::Built token_lexicons;
   for (Rule& rule : rs.rules) {
     for (std::string* s : {&rule.id, &rule.type, &rule.group, &rule.lang}) *s = r.str();
+    rule.value_kind = value_kind(rule.type);
     rule.pos = r.pos();
     rule.pattern = r.str();
     rule.priority = r.i32();

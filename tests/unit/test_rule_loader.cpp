@@ -274,6 +274,10 @@ rules:
   REQUIRE(set.rules.size() == 1);
   const Rule& r = set.rules[0];
   CHECK(r.lang == "id");
+  CHECK(r.value_kind == ValueKind::duration);  // told apart with its type
+  CHECK(value_kind("money") == ValueKind::money);
+  CHECK(value_kind("date") == ValueKind::date);
+  CHECK(value_kind("organization") == ValueKind::fields);
   CHECK(r.group == "figure");
   CHECK(r.priority == 3);
   CHECK(r.pattern.find("%{") == std::string::npos);

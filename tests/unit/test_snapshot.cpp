@@ -45,7 +45,7 @@ std::string describe(const RuleSet& rs) {
   }
   for (const auto& [name, re] : rs.regexes) out += "\nregex " + name + " " + pattern_of(re);
   for (const Rule& r : rs.rules) {
-    out += "\nrule " + r.id + " " + r.type + " " + r.group + " " + r.lang + " " + r.pos.path + ":" +
+    out += "\nrule " + r.id + " " + r.type + "/" + std::to_string(static_cast<int>(r.value_kind)) + " " + r.group + " " + r.lang + " " + r.pos.path + ":" +
            std::to_string(r.pos.line) + ":" + std::to_string(r.pos.column) + " " + r.pattern + " " +
            std::to_string(r.priority) + (r.dateline ? " dateline" : "") + (r.emit ? " emit" : "") + " " +
            r.constants.dump() + " unit " + std::to_string(r.unit) + " needs " + r.needs.to_string(rs.prefilter_atoms);
