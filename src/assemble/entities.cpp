@@ -68,7 +68,18 @@ class Builder {
   std::vector<Raw> raws_;
   std::vector<Entity>& ents() { return record_.entities; }
   std::vector<bool> lexical_name_;                       // per entity: canonical from a gazetteer
-  std::map<std::pair<std::string, std::string>, std::size_t> by_form_;  // (type, form) -> entity
+  // (type, form) -> entity; looked up by views of them, without copies.
+  struct FormLess {
+    using is_transparent = void;
+    using Views = std::pair<std::string_view, std::string_view>;
+    static Views views(const std::pair<std::string, std::string>& k) { return {k.first, k.second}; }
+    static const Views& views(const Views& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return views(a) < views(b);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, std::size_t, FormLess> by_form_;
   std::unordered_map<std::string, std::size_t> any_form_;              // form -> first entity
   std::unordered_map<std::string, std::size_t> last_person_;           // last word -> entity (latest)
   std::unordered_map<std::string, std::size_t> org_prefix_;            // word prefix -> org entity
@@ -341,14 +352,21 @@ class Builder {
       auto it = any_form_.find(form);
       return it == any_form_.end() ? SIZE_MAX : it->second;
     }
-    auto it = by_form_.find({type, form});
+    auto it = by_form_.find(FormLess::Views{type, form});
     return it == by_form_.end() ? SIZE_MAX : it->second;
+  }
+
+  // The first entity registered under (type, form) keeps it.
+  void add_form(const std::string& type, const std::string& form, std::size_t e) {
+    const FormLess::Views key{type, form};
+    auto it = by_form_.lower_bound(key);
+    if (it == by_form_.end() || FormLess()(key, it->first)) by_form_.emplace_hint(it, std::make_pair(type, form), e);
+    any_form_.try_emplace(form, e);
   }
 
   void register_form(std::size_t e, const std::string& form) {
     const std::string& type = ents()[e].type;
-    by_form_.emplace(std::make_pair(type, form), e);
-    any_form_.emplace(form, e);
+    add_form(type, form, e);
     std::vector<std::string_view> ws;
     names::word_views(form, ws);
     if (type == "person") {
@@ -356,7 +374,7 @@ class Builder {
       if (!last.empty()) last_person_[last] = e;
       if (ws.size() >= 2) {
         const std::string first(ws[0]);
-        if (distinctive(first)) first_person_.emplace(first, e);
+        if (distinctive(first)) first_person_.try_emplace(first, e);
       }
       return;
     }
@@ -364,8 +382,7 @@ class Builder {
     // The core of a company name: without PT and legal forms ("PT Arunika Data Tbk" -> "Arunika Data").
     const std::string core = org_core(form);
     if (!core.empty() && core != form) {
-      by_form_.emplace(std::make_pair(type, core), e);
-      any_form_.emplace(core, e);
+      add_form(type, core, e);
       names::word_views(core, ws);
     }
     if (ws.size() >= 2) {
@@ -374,7 +391,7 @@ class Builder {
         if (k) prefix += ' ';
         prefix += ws[k];
         if (k == 0 && !distinctive(prefix)) continue;
-        org_prefix_.emplace(prefix, e);
+        org_prefix_.try_emplace(prefix, e);
       }
     }
   }
@@ -402,10 +419,11 @@ class Builder {
     if (w.size() < 3) return false;
     const unsigned char c = static_cast<unsigned char>(w[0]);
     if (!(std::isupper(c) || c >= 0x80)) return false;
-    auto [it, fresh] = distinctive_.emplace(w, false);
-    if (fresh) {
-      it->second = !(lex_.is_stop(w) || lex_.is_honorific(w) || lex_.is_org_word(w) ||
-                     (lex_.places && lex_.places->contains(w)) || (generic_ && generic_->contains(w)));
+    auto it = distinctive_.find(w);
+    if (it == distinctive_.end()) {
+      const bool yes = !(lex_.is_stop(w) || lex_.is_honorific(w) || lex_.is_org_word(w) ||
+                         (lex_.places && lex_.places->contains(w)) || (generic_ && generic_->contains(w)));
+      it = distinctive_.emplace(w, yes).first;
     }
     return it->second;
   }
