@@ -1979,21 +1979,33 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
   }
 }
 
+namespace {
+constexpr std::size_t kKeptStarts = 4096;  // the most starts a thread's list keeps room for
+}  // namespace
+
 std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens,
                                                            RegexAnswers* answers) const {
-  std::vector<std::vector<std::uint32_t>> out(patterns_.size());
-  if (lists_.empty()) return out;
+  std::vector<std::vector<std::uint32_t>> result(patterns_.size());
+  if (lists_.empty()) return result;
+  // Listed in the thread's lists, which keep their capacity from text to
+  // text, and copied out at the end: one allocation per pattern with starts
+  // instead of one each time a list grows.
+  thread_local std::vector<std::vector<std::uint32_t>> out;
+  if (out.size() < patterns_.size()) out.resize(patterns_.size());
+  for (std::size_t k = 0; k < patterns_.size(); ++k) out[k].clear();
   const std::size_t mask = table_.size() - 1;
   struct Range {
     std::size_t pattern;
     std::uint32_t from, to;  // tokens from..to, both included
   };
-  std::vector<Range> spans;
+  thread_local std::vector<Range> spans;
+  spans.clear();
   struct Walk {
     std::size_t pattern, anchor;
     std::uint32_t at;
   };
-  std::vector<Walk> walks;
+  thread_local std::vector<Walk> walks;
+  walks.clear();
   // The anchors whose words hash to h, at token t.
   auto add = [&](std::uint64_t h, std::size_t t) {
     for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
@@ -2078,12 +2090,16 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   }
   // In order, once each (several anchors, or walks back, may repeat or
   // precede tokens already listed).
-  for (std::size_t k = 0; k < out.size(); ++k) {
-    if (!patterns_[k] || (patterns_[k]->anchors().size() < 2 && patterns_[k]->max_back() == 0)) continue;
-    std::sort(out[k].begin(), out[k].end());
-    out[k].erase(std::unique(out[k].begin(), out[k].end()), out[k].end());
+  for (std::size_t k = 0; k < patterns_.size(); ++k) {
+    if (patterns_[k] && (patterns_[k]->anchors().size() >= 2 || patterns_[k]->max_back() > 0)) {
+      std::sort(out[k].begin(), out[k].end());
+      out[k].erase(std::unique(out[k].begin(), out[k].end()), out[k].end());
+    }
+    result[k].assign(out[k].begin(), out[k].end());
+    // (A long text's lists are not kept for the short ones after it.)
+    if (out[k].capacity() > kKeptStarts) std::vector<std::uint32_t>().swap(out[k]);
   }
-  return out;
+  return result;
 }
 
 }  // namespace extract
