@@ -1698,7 +1698,8 @@ RegexAnswers::RegexAnswers(std::size_t tokens) : tokens_(tokens) {
 }
 
 std::uint8_t* RegexAnswers::row(const RE2* re) {
-  if (auto it = rows_.find(re); it != rows_.end()) return it->second;
+  for (const auto& [known, row] : rows_)
+    if (known == re) return row;
   // A regex not asked about yet: a row of its own, while the budget lasts
   // (a refused one is asked about again, and refused, each time).
   const std::size_t bytes = (tokens_ + 3) / 4;  // two bits an answer
@@ -1713,7 +1714,7 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
   block_at_ += bytes;
   block_left_ -= bytes;
   used_ += bytes;
-  rows_.emplace(re, row);
+  rows_.emplace_back(re, row);
   return row;
 }
 

@@ -27,7 +27,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
@@ -96,8 +95,9 @@ class RegexAnswers {
  private:
   std::size_t tokens_;
   std::uint64_t serial_;
-  // (A matcher looks a regex's row up once per search: no faster table needed.)
-  std::unordered_map<const RE2*, std::uint8_t*> rows_;
+  // (A matcher looks a regex's row up once per search, and a text has a few
+  // dozen: a list, searched in order, with no node to allocate for each.)
+  std::vector<std::pair<const RE2*, std::uint8_t*>> rows_;
   std::vector<std::unique_ptr<std::uint8_t[]>> owned_;  // blocks of rows
   std::uint8_t* block_at_ = nullptr;                     // the last block's free part
   std::size_t block_left_ = 0;
