@@ -643,6 +643,9 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
     Candidate c;
     c.rule_index = rule_index;
     c.span = span;
+    std::size_t set = plan.first_group_is_match ? 1 : 0;
+    for (int g = 1; g < ngroups; ++g) set += groups[g].data() != nullptr && !rule.group_fields[g].empty();
+    c.captures.reserve(set);
     if (plan.first_group_is_match) c.captures.emplace_back(rule.group_fields[1], span);
     for (int g = 1; g < ngroups; ++g) {
       if (groups[g].data() == nullptr || rule.group_fields[g].empty()) continue;
