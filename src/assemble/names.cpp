@@ -58,6 +58,7 @@ std::string collapse(std::string_view s) { return Lexicon::fold(s, false); }
 
 std::vector<Span> words(std::string_view text, Span span) {
   std::vector<Span> out;
+  out.reserve(8);  // (names and headlines: one allocation, not one per doubling)
   std::size_t i = span.start;
   while (i < span.end) {
     while (i < span.end && is_space(text[i])) ++i;
@@ -104,6 +105,7 @@ Span trim(std::string_view text, Span span, const Lexicons& lex, bool honorifics
 
 void word_views(std::string_view name, std::vector<std::string_view>& out) {
   out.clear();
+  out.reserve(8);
   for (std::size_t i = 0; i < name.size();) {
     while (i < name.size() && is_space(name[i])) ++i;
     std::size_t j = i;
