@@ -19,8 +19,17 @@ namespace extract {
 
 namespace {
 
+// (Asked for every rule and document: the codes compared byte by byte,
+// without a library call.)
+bool same_code(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 bool applies(const Rule& rule, const std::string& language) {
-  return rule.lang.empty() || language.empty() || std::string_view(language) == "unknown" || rule.lang == language;
+  return rule.lang.empty() || language.empty() || same_code(rule.lang, language) || same_code(language, "unknown");
 }
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -868,9 +877,8 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
     std::uint64_t ran = 0, matches = 0, matched = 0, tokens_ns = 0;
     const int unit = rules_.rules[i].unit;
     for (std::size_t d = 0; d < texts.size(); ++d) {
-      if (cut[d] != std::string_view::npos || !applies(rules_.rules[i], languages[d])) continue;
+      if (cut[d] != std::string_view::npos || !runs(i, languages[d], found[d], marked_found[d])) continue;
       const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
-      if (!runs(i, languages[d], found[d], marked_found[d])) continue;
       if (gate_slot_[i] != SIZE_MAX && !gate[d][gate_slot_[i]]) continue;
       const std::size_t before = out[d].size();
       const DocumentTokens* tokens = nullptr;
