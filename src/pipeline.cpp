@@ -130,7 +130,10 @@ void Extractor::finish(const Document& doc, Record& record, std::vector<Candidat
     values.push_back(std::move(*v));
     return true;
   };
-  for (auto& r : resolve_overlaps(rules_, std::move(candidates), admit, opts.explain)) {
+  values.reserve(candidates.size());
+  std::vector<Resolved> resolved = resolve_overlaps(rules_, std::move(candidates), admit, opts.explain);
+  record.facts.reserve(record.facts.size() + resolved.size());
+  for (auto& r : resolved) {
     const Rule& rule = rules_.rules[r.winner.rule_index];
     Fact f;
     f.type = rule.type;
