@@ -241,7 +241,31 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
   for (Node& n : out->nodes_)
     std::stable_sort(n.children.begin(), n.children.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return out->nodes_[a].hash < out->nodes_[b].hash; });
+  out->index_root();
   return out;
+}
+
+namespace {
+std::size_t root_slot(std::uint64_t h, std::size_t mask) { return static_cast<std::size_t>(h ^ (h >> 29)) & mask; }
+}  // namespace
+
+void TokenLexicon::index_root() {
+  const auto& children = nodes_[0].children;
+  std::size_t runs = 0;
+  for (std::size_t i = 0; i < children.size(); ++i)
+    runs += i == 0 || nodes_[children[i]].hash != nodes_[children[i - 1]].hash;
+  std::size_t size = 16;
+  while (size < 2 * runs) size *= 2;
+  root_.assign(size, RootSlot{});
+  for (std::size_t i = 0; i < children.size();) {
+    std::size_t j = i;
+    const std::uint64_t h = nodes_[children[i]].hash;
+    while (j < children.size() && nodes_[children[j]].hash == h) ++j;
+    std::size_t k = root_slot(h, size - 1);
+    while (root_[k].end != 0) k = (k + 1) & (size - 1);
+    root_[k] = RootSlot{h, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
+    i = j;
+  }
 }
 
 std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon, Built& built) {
@@ -268,9 +292,20 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
     if (s.at >= tokens.size()) continue;
     const Token& t = tokens[s.at];
     const auto& children = nodes_[s.node].children;
-    auto it = std::lower_bound(children.begin(), children.end(), t.folded,
-                               [&](std::uint32_t c, std::uint64_t h) { return nodes_[c].hash < h; });
-    for (; it != children.end() && nodes_[*it].hash == t.folded; ++it) {
+    auto it = children.begin(), last = children.end();
+    if (s.node == 0) {
+      if (root_.empty()) continue;  // (not indexed: no forms)
+      const std::size_t mask = root_.size() - 1;
+      std::size_t k = root_slot(t.folded, mask);
+      while (root_[k].end != 0 && root_[k].hash != t.folded) k = (k + 1) & mask;
+      if (root_[k].end == 0) continue;  // no form starts with this word
+      last = children.begin() + root_[k].end;
+      it = children.begin() + root_[k].begin;
+    } else {
+      it = std::lower_bound(children.begin(), children.end(), t.folded,
+                            [&](std::uint32_t c, std::uint64_t h) { return nodes_[c].hash < h; });
+    }
+    for (; it != last && nodes_[*it].hash == t.folded; ++it) {
       const std::uint32_t c = *it;
       const Node& n = nodes_[c];
       if (s.node != 0 && n.space_before != t.space_before()) continue;

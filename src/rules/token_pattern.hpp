@@ -136,6 +136,16 @@ class TokenLexicon {
   };
   std::size_t count_max_tokens() const;
   std::vector<Node> nodes_;  // [0]: the root
+  // The root's children by first word: an open-addressing table of the
+  // runs of nodes_[0].children with one hash (a lexicon has up to
+  // thousands of first words, and most tokens start no form: one probe
+  // instead of a binary search over them). end == 0: an empty slot.
+  struct RootSlot {
+    std::uint64_t hash = 0;
+    std::uint32_t begin = 0, end = 0;
+  };
+  std::vector<RootSlot> root_;
+  void index_root();
   bool case_insensitive_ = true;
   std::size_t max_tokens_ = 0;
 };

@@ -1223,3 +1223,38 @@ TEST_CASE("the shipped token rules' word regexes answer as RE2 does without it",
   // slowly: this floor notices).
   CHECK(simple * 2 > all.size());
 }
+
+TEST_CASE("a token lexicon finds the forms starting at a token among thousands of first words", "[tokens]") {
+  Lexicon lex;
+  lex.case_insensitive = true;
+  // 3,000 one-word forms (the root's table probes past its collisions),
+  // and forms sharing first words, with and without white space after them.
+  for (int i = 0; i < 3000; ++i) lex.add("form" + std::to_string(i), i);
+  lex.add("Acme", 1);
+  lex.add("Acme Corp", 2);
+  lex.add("Acme Corp Holdings", 3);
+  lex.add("mid-", 4);
+  lex.add("mid year", 5);
+  const auto tl = TokenLexicon::of(lex);
+  const std::string text = "ACME corp holdings said form2999 and form3000 rose mid-year, mid year; Acmes";
+  const std::vector<Token> tokens = tokenize(text);
+  auto ends_at = [&](const std::string& word, std::size_t nth = 0) {
+    std::size_t seen = 0;
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+      if (text.substr(tokens[t].start, tokens[t].end - tokens[t].start) != word || seen++ != nth) continue;
+      std::vector<std::uint32_t> ends;
+      tl->match(text, tokens, t, ends);
+      for (auto& e : ends) e -= static_cast<std::uint32_t>(t);  // as lengths in tokens
+      return ends;
+    }
+    FAIL("no token " << word);
+    return std::vector<std::uint32_t>{};
+  };
+  CHECK(ends_at("ACME") == std::vector<std::uint32_t>{3, 2, 1});  // longest first
+  CHECK(ends_at("form2999") == std::vector<std::uint32_t>{1});
+  CHECK(ends_at("form3000").empty());
+  CHECK(ends_at("said").empty());
+  CHECK(ends_at("mid", 0) == std::vector<std::uint32_t>{2});  // "mid-", not "mid year"
+  CHECK(ends_at("mid", 1) == std::vector<std::uint32_t>{2});  // "mid year", not "mid-"
+  CHECK(ends_at("Acmes").empty());
+}
