@@ -795,6 +795,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   std::vector<std::vector<bool>> gate(texts.size());
   if (!gated_.empty()) {
     for (std::size_t d = 0; d < texts.size(); ++d) {
+      // An empty text has no match a rule keeps (none is empty): no set is
+      // asked, nor compiled, for it (`extract` on an empty input).
+      if (texts[d].empty()) {
+        gate[d].assign(gated_.size(), false);
+        continue;
+      }
       const auto start = profile_start(profile_ != nullptr);
       gate[d] = gate_in(*automata, texts[d], languages[d]);
       if (!profile_) continue;
