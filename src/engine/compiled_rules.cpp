@@ -255,11 +255,10 @@ const RE2& Scanner::regex_of(Automata& a, std::size_t rule_index) const {
 
 std::vector<bool> Scanner::gate_in(Automata& a, std::string_view text, const std::string& language) const {
   std::vector<bool> found(gated_.size(), false);
-  // A document every rule applies to asks the set of each language's
-  // rules: one set of the patterns of all languages costs several times
-  // what they do apart (the DFA's states are their products).
-  const bool every = language.empty() || language == "unknown";
-  for (const std::string& lang : every && !gate_languages_.empty() ? gate_languages_ : std::vector<std::string>{language}) {
+  // The set of the rules that apply to `lang`, compiled at its first
+  // document; marks in `found` the rules it finds in the text (all of its
+  // rules when it cannot answer).
+  auto ask = [&](const std::string& lang) {
     const Automata::Gate* gate = nullptr;
     {
       const std::lock_guard<std::mutex> lock(a.gates_mutex);
@@ -282,9 +281,17 @@ std::vector<bool> Scanner::gate_in(Automata& a, std::string_view text, const std
     RE2::Set::ErrorInfo error{};
     if (gate->failed || (gate->set && !gate->set->Match(text, &hits, &error) && error.kind != RE2::Set::kNoError)) {
       for (const std::size_t slot : gate->slots) found[slot] = true;
-      continue;
+      return;
     }
     for (const int h : hits) found[gate->slots[static_cast<std::size_t>(h)]] = true;
+  };
+  // A document every rule applies to asks the set of each language's
+  // rules: one set of the patterns of all languages costs several times
+  // what they do apart (the DFA's states are their products).
+  if ((language.empty() || language == "unknown") && !gate_languages_.empty()) {
+    for (const std::string& lang : gate_languages_) ask(lang);
+  } else {
+    ask(language);
   }
   return found;
 }
