@@ -4,6 +4,7 @@
 // that ClassSequence answers (valid UTF-8), the answer must be RE2's
 // FullMatch: a failure would be a token rule that matches where its regex
 // does not, or misses where it does.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
