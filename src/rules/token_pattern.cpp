@@ -245,10 +245,6 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
   return out;
 }
 
-namespace {
-std::size_t root_slot(std::uint64_t h, std::size_t mask) { return static_cast<std::size_t>(h ^ (h >> 29)) & mask; }
-}  // namespace
-
 void TokenLexicon::index_root() {
   const auto& children = nodes_[0].children;
   std::size_t runs = 0;
@@ -261,7 +257,7 @@ void TokenLexicon::index_root() {
     std::size_t j = i;
     const std::uint64_t h = nodes_[children[i]].hash;
     while (j < children.size() && nodes_[children[j]].hash == h) ++j;
-    std::size_t k = root_slot(h, size - 1);
+    std::size_t k = slot_of(h, size - 1);
     while (root_[k].end != 0) k = (k + 1) & (size - 1);
     root_[k] = RootSlot{h, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
     i = j;
@@ -296,7 +292,7 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
     if (s.node == 0) {
       if (root_.empty()) continue;  // (not indexed: no forms)
       const std::size_t mask = root_.size() - 1;
-      std::size_t k = root_slot(t.folded, mask);
+      std::size_t k = slot_of(t.folded, mask);
       while (root_[k].end != 0 && root_[k].hash != t.folded) k = (k + 1) & mask;
       if (root_[k].end == 0) continue;  // no form starts with this word
       last = children.begin() + root_[k].end;
