@@ -28,8 +28,11 @@ bool same_code(std::string_view a, std::string_view b) {
   return true;
 }
 
+// A document whose language is not known: every rule applies to it.
+bool every_language(const std::string& language) { return language.empty() || same_code(language, "unknown"); }
+
 bool applies(const Rule& rule, const std::string& language) {
-  return rule.lang.empty() || language.empty() || same_code(rule.lang, language) || same_code(language, "unknown");
+  return rule.lang.empty() || every_language(language) || same_code(rule.lang, language);
 }
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -288,7 +291,7 @@ std::vector<bool> Scanner::gate_in(Automata& a, std::string_view text, const std
   // A document every rule applies to asks the set of each language's
   // rules: one set of the patterns of all languages costs several times
   // what they do apart (the DFA's states are their products).
-  if ((language.empty() || language == "unknown") && !gate_languages_.empty()) {
+  if (every_language(language) && !gate_languages_.empty()) {
     for (const std::string& lang : gate_languages_) ask(lang);
   } else {
     ask(language);

@@ -25,9 +25,12 @@ namespace extract {
 namespace {
 
 const std::vector<TypeInfo> kTypes = {
-    {"date", "figure", true},         {"money", "figure", true},
-    {"percent", "figure", true},      {"quantity", "figure", true},
-    {"duration", "figure", true},     {"number", "figure", true},
+    {"date", "figure", true, ValueKind::date},
+    {"money", "figure", true, ValueKind::money},
+    {"percent", "figure", true, ValueKind::percent},
+    {"quantity", "figure", true, ValueKind::quantity},
+    {"duration", "figure", true, ValueKind::duration},
+    {"number", "figure", true, ValueKind::number},
     {"ignore", "figure", false},      {"organization", "entity", true},
     {"person", "entity", true},       {"product", "entity", true},
     {"place", "entity", true},        {"ignore_entity", "entity", false},
@@ -867,7 +870,6 @@ class Loader {
     }
     rule_ids_.emplace(rule.id, pos_of(f, r["id"]));
     rule.type = scalar(r["type"]);
-    rule.value_kind = value_kind(rule.type);
     const TypeInfo* type = find_type(rule.type);
     if (!type) {
       std::string names;
@@ -878,6 +880,7 @@ class Loader {
     } else {
       rule.group = type->group;
       rule.emit = type->emitted;
+      rule.value_kind = type->value;
     }
     if (r["group"]) rule.group = scalar(r["group"]);
     if (r["emit"]) rule.emit = scalar(r["emit"]) != "false";
@@ -1210,13 +1213,8 @@ const TypeInfo* find_type(std::string_view name) {
 const std::vector<TypeInfo>& known_types() { return kTypes; }
 
 ValueKind value_kind(std::string_view type) {
-  if (type == "money") return ValueKind::money;
-  if (type == "percent") return ValueKind::percent;
-  if (type == "quantity") return ValueKind::quantity;
-  if (type == "number") return ValueKind::number;
-  if (type == "duration") return ValueKind::duration;
-  if (type == "date") return ValueKind::date;
-  return ValueKind::fields;
+  const TypeInfo* t = find_type(type);
+  return t ? t->value : ValueKind::fields;
 }
 
 bool is_known_normalizer(std::string_view name, bool* needs_arg, Normalizer* kind) {

@@ -112,9 +112,9 @@ class Lexicon {
   std::size_t max_length_ = 0;
 };
 
-// How a named capture becomes a value: `number`, `lexicon:NAME`, ...
 // A field's normalizer (FieldSpec::normalizer), told apart once at load.
 enum class Normalizer : std::uint8_t { text, name, number, number_en, number_id, integer, year, lexicon, numword };
+// How a named capture becomes a value: `number`, `lexicon:NAME`, ...
 struct FieldSpec {
   std::string normalizer;
   Normalizer kind = Normalizer::text;  // the normalizer named
@@ -198,6 +198,7 @@ inline std::string phrase_mark_pattern(std::size_t k) { return "(?:" + phrase_ma
 // How a rule's value is built from its fields (build_value), by its type:
 // a figure or a date of its own, or the fields themselves.
 enum class ValueKind : std::uint8_t { fields, money, percent, quantity, number, duration, date };
+// A type's value kind (TypeInfo::value); `fields` for a type not known.
 ValueKind value_kind(std::string_view type);
 
 struct Rule {
@@ -316,6 +317,7 @@ struct TypeInfo {
   const char* name;
   const char* group;
   bool emitted;
+  ValueKind value = ValueKind::fields;  // how its rules' values are built
 };
 const TypeInfo* find_type(std::string_view name);
 const std::vector<TypeInfo>& known_types();
