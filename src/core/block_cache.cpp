@@ -6,9 +6,9 @@
 // keeps 7 freed blocks of each size per thread; past that a free goes to
 // its shared bins and the next allocation of that size comes back from
 // them, which took about a tenth of a run. This cache keeps up to
-// kBlocksPerClass blocks of each of kClasses sizes (16, 32, ... 512 bytes)
-// per thread: at most about 1 MiB a thread, and given back to malloc when
-// the thread ends.
+// kBytesPerClass bytes of blocks of each of kClasses sizes (16, 32, ... 512
+// bytes) per thread: at most 4 MiB a thread, given back to malloc when the
+// thread ends.
 //
 // Each class's blocks come from malloc with the class's size, so a block
 // holds at least its class's bytes; a freed block's class is read from the
@@ -42,6 +42,9 @@ constexpr std::size_t kClasses = 32;          // blocks of 16 to 512 bytes
 struct FreeBlock {
   FreeBlock* next;
 };
+
+// The most blocks of class c kept.
+constexpr std::size_t kept_of_class(std::size_t c) { return kBytesPerClass / ((c + 1) * kGrain); }
 
 struct Cache {
   FreeBlock* head[kClasses];
@@ -94,7 +97,7 @@ void* allocate(std::size_t n) {
 }
 
 void release(void* p, std::size_t c) {
-  if (c < kClasses && !cache.closed && cache.count[c] < kBlocksPerClass) {
+  if (c < kClasses && !cache.closed && cache.count[c] < kept_of_class(c)) {
     thread_local Closer closer;  // (a thread that only frees gives its blocks back too)
     (void)closer;
     auto* b = static_cast<FreeBlock*>(p);

@@ -14,17 +14,21 @@
 
 using namespace extract;
 
-TEST_CASE("small freed blocks are kept per thread and handed out again, at most 64 of a size", "[block_cache]") {
+TEST_CASE("small freed blocks are kept per thread and handed out again, at most 128 KiB of a size", "[block_cache]") {
   if (!block_cache::enabled()) {
     CHECK(block_cache::cached_blocks() == 0);
     WARN("this build has no block cache (a sanitizer, or not glibc)");
     return;
   }
   // Blocks of 40 bytes (the 48-byte size): as many as empty the thread's
-  // cache of that size, freed, then asked for again.
+  // cache of that size and more than it keeps, freed, then asked for again.
+  const std::size_t kept = block_cache::blocks_kept(40);
+  CHECK(kept == 131072 / 48);
+  CHECK(block_cache::blocks_kept(16) == 8192);
+  CHECK(block_cache::blocks_kept(500) == 256);
   std::vector<void*> blocks;
-  blocks.reserve(100);
-  for (int i = 0; i < 100; ++i) {
+  blocks.reserve(kept + 100);
+  for (std::size_t i = 0; i < kept + 100; ++i) {
     void* p = ::operator new(40);
     CHECK(reinterpret_cast<std::uintptr_t>(p) % 16 == 0);
     std::memset(p, 0xab, 48);  // the whole size's bytes are the block's
@@ -32,16 +36,16 @@ TEST_CASE("small freed blocks are kept per thread and handed out again, at most 
   }
   REQUIRE(block_cache::cached_blocks(40) == 0);
   for (void* p : blocks) ::operator delete(p, 40);
-  CHECK(block_cache::cached_blocks(40) == block_cache::kBlocksPerClass);  // the rest went back to malloc
-  // The latest kept (the 64th freed: the cache was full after it) comes
-  // back first, for any request of that size, and returns there when freed
+  CHECK(block_cache::cached_blocks(40) == kept);  // the rest went back to malloc
+  // The latest kept (the last freed before the cache was full) comes back
+  // first, for any request of that size, and returns there when freed
   // without its size.
   for (std::size_t size : {33u, 48u, 41u}) {
     void* p = ::operator new(size);
-    CHECK(p == blocks[block_cache::kBlocksPerClass - 1]);
-    CHECK(block_cache::cached_blocks(40) == block_cache::kBlocksPerClass - 1);
+    CHECK(p == blocks[kept - 1]);
+    CHECK(block_cache::cached_blocks(40) == kept - 1);
     ::operator delete(p);
-    CHECK(block_cache::cached_blocks(40) == block_cache::kBlocksPerClass);
+    CHECK(block_cache::cached_blocks(40) == kept);
   }
   // Larger blocks are malloc's alone.
   void* big = ::operator new(600);
@@ -70,14 +74,14 @@ TEST_CASE("a thread's cached blocks go back to malloc when it ends", "[block_cac
   std::size_t cached = 0;
   std::thread t([&] {
     std::vector<char*> v;
-    v.reserve(64);
-    for (int i = 0; i < 64; ++i) v.push_back(new char[500]);
+    v.reserve(block_cache::blocks_kept(500));
+    for (std::size_t i = 0; i < block_cache::blocks_kept(500); ++i) v.push_back(new char[500]);
     for (char* p : v) delete[] p;
     cached = block_cache::cached_blocks(500);
   });
   t.join();
-  CHECK(cached == block_cache::kBlocksPerClass);
-  // 64 blocks of 512 bytes would be 32 KiB still in use.
+  CHECK(cached == block_cache::blocks_kept(500));
+  // 256 blocks of 512 bytes would be 128 KiB still in use.
   const std::size_t after = mallinfo2().uordblks;
   CHECK(after < before + 16 * 1024);
 #endif
