@@ -16,8 +16,14 @@ namespace extract {
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
 // The code point at s[i] and its length in bytes; {-1, 0} when s[i] starts
-// no valid sequence.
-std::pair<long, std::size_t> utf8_decode(std::string_view s, std::size_t i);
+// no valid sequence. `i` must be inside `s`. (An ASCII byte inline, the
+// rest out of line.)
+std::pair<long, std::size_t> utf8_decode_multibyte(std::string_view s, std::size_t i);
+inline std::pair<long, std::size_t> utf8_decode(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return {c, 1};
+  return utf8_decode_multibyte(s, i);
+}
 
 // Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates,
 // code points above U+10FFFF, truncated or stray continuation bytes), or nullopt.

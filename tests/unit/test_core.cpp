@@ -17,6 +17,28 @@ TEST_CASE("find_invalid_utf8 accepts valid text and finds each kind of invalid s
   CHECK(find_invalid_utf8("ok\xFF") == 2u);
 }
 
+TEST_CASE("find_invalid_utf8 finds an invalid byte at any offset in long ASCII runs", "[core][utf8]") {
+  // Read eight ASCII bytes at a time: the bad byte before, inside and after
+  // each group of eight, and a valid sequence between runs of ASCII.
+  for (std::size_t k = 0; k < 40; ++k) {
+    for (const char* bad : {"\x80", "\xC3", "\xE2\x82", "\xFF"}) {
+      const std::string text = std::string(k, 'a') + bad + std::string(17, 'b');
+      CHECK(find_invalid_utf8(text) == k);
+    }
+    CHECK_FALSE(find_invalid_utf8(std::string(k, 'a') + "\xC3\xA9" + std::string(k, 'c')));
+    CHECK(find_invalid_utf8(std::string(k, 'a') + "\xC3\xA9" + std::string(k, 'c') + "\x80") == 2 * k + 2);
+  }
+}
+
+TEST_CASE("utf8_decode reads ASCII, multi-byte sequences and invalid bytes", "[core][utf8]") {
+  CHECK(utf8_decode("a", 0) == std::pair<long, std::size_t>{'a', 1});
+  CHECK(utf8_decode("x\xC3\xA9", 1) == std::pair<long, std::size_t>{0xE9, 2});
+  CHECK(utf8_decode("\xE2\x82\xAC", 0) == std::pair<long, std::size_t>{0x20AC, 3});
+  CHECK(utf8_decode("\xF0\x9D\x84\x9E", 0) == std::pair<long, std::size_t>{0x1D11E, 4});
+  CHECK(utf8_decode("\x80", 0) == std::pair<long, std::size_t>{-1, 0});
+  CHECK(utf8_decode("\xE2\x82", 0) == std::pair<long, std::size_t>{-1, 0});
+}
+
 TEST_CASE("repair_utf8 replaces each invalid byte and keeps valid text", "[core][utf8]") {
   CHECK(repair_utf8("a\x80" "b") == "a\xEF\xBF\xBD" "b");
   CHECK(repair_utf8("€") == "€");
