@@ -405,13 +405,16 @@ int steps_without_token(const TokenPattern::Inst& i, std::uint32_t pc, std::uint
 }
 }  // namespace
 
-void TokenPattern::Anchor::close() {
+void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
   const std::size_t n = back_program.size();
   next_at.assign(n + 1, 0);
   next.clear();
+  word_at.assign(n + 1, 0);
+  word_next.clear();
   std::vector<std::uint32_t> seen(n, kNone), stack;
   for (std::uint32_t pc = 0; pc < n; ++pc) {
     next_at[pc] = static_cast<std::uint32_t>(next.size());
+    word_at[pc] = static_cast<std::uint32_t>(word_next.size());
     // A walk goes on only from the start and after a step that read a
     // token: the other steps' lists stay empty (most of a program is the
     // splits, jumps and saves between tokens).
@@ -423,7 +426,15 @@ void TokenPattern::Anchor::close() {
       stack.pop_back();
       std::uint32_t to[2];
       const int count = steps_without_token(back_program[at], at, to);
-      if (count == 0) next.push_back(at);
+      if (count == 0) {
+        const Inst& inst = back_program[at];
+        const Pred* word = inst.op == Inst::kTok && inst.arg < preds.size() ? &preds[inst.arg] : nullptr;
+        if (word && !word->regex && !word->number) {
+          word_next.emplace_back(word->hash, at);
+        } else {
+          next.push_back(at);
+        }
+      }
       for (int k = 0; k < count; ++k) {
         if (to[k] < n && seen[to[k]] != pc) {
           seen[to[k]] = pc;
@@ -431,8 +442,10 @@ void TokenPattern::Anchor::close() {
         }
       }
     }
+    std::sort(word_next.begin() + word_at[pc], word_next.end());
   }
   next_at[n] = static_cast<std::uint32_t>(next.size());
+  word_at[n] = static_cast<std::uint32_t>(word_next.size());
 }
 
 // The parsed pattern, before it becomes a program.
@@ -516,7 +529,7 @@ class TokenPatternCompiler {
           emit(reversed(d.prefix));
           push({TokenPattern::Inst::kMatch});
           prog_ = &out_.program_;
-          a.close();
+          a.close(out_.preds_);
         }
         out_.anchors_.push_back(std::move(a));
       }
@@ -1526,7 +1539,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
     if (!a.back_program.empty() &&
         !program_valid(a.back_program, out->preds_.size(), out->lexicons_.size(), out->slots_))
       return nullptr;
-    a.close();
+    a.close(out->preds_);
     const std::uint32_t check = r.u32();
     if (check != kNone && check >= out->lexicons_.size()) return nullptr;
     a.check = check == kNone ? nullptr : out->lexicons_[check].get();
@@ -1939,6 +1952,13 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
     if (at <= covered_to && prune) return;
     for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k)
       if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
+    // The steps that read a word: only those of the word before.
+    if (at == 0 || an.word_at[pc] == an.word_at[pc + 1]) return;
+    const std::uint64_t h = tokens[at - 1].folded;
+    const auto end = an.word_next.begin() + an.word_at[pc + 1];
+    for (auto it = std::lower_bound(an.word_next.begin() + an.word_at[pc], end, std::make_pair(h, std::uint32_t{0}));
+         it != end && it->first == h; ++it)
+      if (m.visit(it->second, at)) m.stack.push_back({it->second, at, kNone});
   };
   go_on(0, static_cast<std::uint32_t>(anchor));
   std::size_t states = 0;

@@ -215,7 +215,14 @@ class TokenPattern {
     // next_at[pc + 1]]; empty for the others (made from back_program by
     // close()).
     std::vector<std::uint32_t> next_at, next;
-    void close();
+    // Of those, the steps that read one given word (most are alternatives
+    // of a word list: "proposed | planned | pending | ..."), kept apart by
+    // the word's fold_hash: (hash, pc) in word_next[word_at[pc] ..
+    // word_at[pc + 1]], sorted, so that a walk goes on only to those whose
+    // word the token has, instead of trying each one.
+    std::vector<std::uint32_t> word_at;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> word_next;
+    void close(const std::vector<Pred>& preds);
     // A lexicon anchor with forms of several words and elements before it:
     // the lexicon, one of whose forms must start at the anchor's token
     // before the walk back is worth it; else null.
