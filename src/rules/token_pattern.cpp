@@ -1834,11 +1834,24 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           next = true;
           break;
         }
-        case Inst::kSplit:
+        case Inst::kSplit: {
+          // A first branch that reads a word the token does not have fails
+          // at once (most are alternatives of a word list): on to the
+          // second, as after that failure, without stacking it.
+          const Inst& first = program_[inst.x];
+          if (first.op == Inst::kTok) {
+            const Pred& p = preds_[first.arg];
+            if (!p.regex && !p.number && (i >= n || tokens[i].folded != p.hash)) {
+              pc = inst.y;
+              next = true;
+              break;
+            }
+          }
           m.stack.push_back({inst.y, i, kNone});
           pc = inst.x;
           next = true;
           break;
+        }
         case Inst::kJmp:
           pc = inst.x;
           next = true;
