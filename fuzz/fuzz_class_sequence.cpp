@@ -3,7 +3,8 @@
 // ClassSequence takes the pattern, RE2 must take it too, and for every word
 // that ClassSequence answers (valid UTF-8), the answer must be RE2's
 // FullMatch: a failure would be a token rule that matches where its regex
-// does not, or misses where it does.
+// does not, or misses where it does. A word RE2 matches must start with a
+// byte first_bytes() allows.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t end = std::min(words.find('\n'), words.size());
     const std::string_view word = words.substr(0, end);
     const int mine = cs->full_match(word);
+    if (!word.empty() && RE2::FullMatch(re2::StringPiece(word.data(), word.size()), re))
+      FUZZ_CHECK(cs->first_bytes().has(static_cast<unsigned char>(word[0])),
+                 "'" + std::string(word) + "' matches /" + std::string(pattern) + "/ from a first byte not listed");
     if (mine < 0) {
       FUZZ_CHECK(find_invalid_utf8(word).has_value(), "no answer on valid UTF-8");
     } else {

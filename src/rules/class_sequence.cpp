@@ -257,6 +257,18 @@ std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
   return out;
 }
 
+ClassSequence::FirstBytes ClassSequence::first_bytes() const {
+  FirstBytes f;
+  const std::uint64_t reading = (std::uint64_t{1} << slots_.size()) - 1;
+  for (std::uint64_t m = closure_[0] & reading; m != 0; m &= m - 1) {
+    const Class& c = classes_[slots_[static_cast<std::size_t>(__builtin_ctzll(m))].cls];
+    f.ascii[0] |= c.ascii[0];
+    f.ascii[1] |= c.ascii[1];
+    if (!c.ranges.empty()) f.multibyte = true;
+  }
+  return f;
+}
+
 int ClassSequence::full_match(std::string_view word) const {
   const std::size_t n = slots_.size();
   const std::uint64_t reading = (std::uint64_t{1} << n) - 1;

@@ -27,6 +27,15 @@ class ClassSequence {
   // RE2::FullMatch(word, pattern): 1 or 0; -1 for a word that is not
   // valid UTF-8 (RE2's to answer).
   int full_match(std::string_view word) const;
+  // The bytes a word it matches can start with: the ASCII ones (bit c of
+  // ascii[c / 64]), and whether a code point from 128 can start it (any
+  // byte from 128 is then allowed).
+  struct FirstBytes {
+    std::uint64_t ascii[2] = {0, 0};
+    bool multibyte = false;
+    bool has(unsigned char b) const { return b < 128 ? ((ascii[b >> 6] >> (b & 63)) & 1) != 0 : multibyte; }
+  };
+  FirstBytes first_bytes() const;
 
  private:
   friend class ClassSequenceParser;

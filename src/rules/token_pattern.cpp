@@ -350,6 +350,10 @@ struct TokenPattern::Pred {
   std::shared_ptr<const RE2> regex;
   // The regex without RE2, when it is only classes in a row (most are).
   std::optional<ClassSequence> simple;
+  // The bytes a word it matches can start with, when `simple` knows them:
+  // a token that starts with another fails without asking.
+  std::optional<ClassSequence::FirstBytes> first;
+  bool first_fails(unsigned char b) const { return first && !first->has(b); }
   bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
   bool full_match(std::string_view token) const {
     if (simple) {
@@ -409,6 +413,7 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
   const std::size_t n = back_program.size();
   next_at.assign(n + 1, 0);
   next.clear();
+  next_first.clear();
   word_at.assign(n + 1, 0);
   word_next.clear();
   std::vector<std::uint32_t> seen(n, kNone), stack;
@@ -433,6 +438,7 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
           word_next.emplace_back(word->hash, at);
         } else {
           next.push_back(at);
+          next_first.push_back(word && word->first ? inst.arg : kNoPred);
         }
       }
       for (int k = 0; k < count; ++k) {
@@ -854,6 +860,7 @@ class TokenPatternCompiler {
         out_.names_.push_back(name);
       }
       p.simple = ClassSequence::of(re->pattern());
+      if (p.simple) p.first = p.simple->first_bytes();
       p.regex = std::move(re);
       p.number = number;
       return add_pred(std::move(p), atom);
@@ -1517,6 +1524,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
       p.regex = regex_in(env, pattern);
       if (!p.regex->ok()) return nullptr;
       p.simple = ClassSequence::of(pattern);
+      if (p.simple) p.first = p.simple->first_bytes();
     }
     p.inner.resize(r.count(8));
     for (auto& [index, group] : p.inner) {
@@ -1776,6 +1784,7 @@ bool TokenPattern::regex_holds(const Pred& p, std::uint32_t pred, std::string_vi
                                const std::vector<Token>& tokens, std::uint32_t at, TokenMatcher& m) const {
   const Token& t = tokens[at];
   if (p.number && !is_digit(static_cast<unsigned char>(text[t.start]))) return false;
+  if (p.first_fails(static_cast<unsigned char>(text[t.start]))) return false;
   if (p.regex) {
     const std::string_view word = text.substr(t.start, t.end - t.start);
     if (std::uint8_t* row = m.answers ? m.row_of(pred, p.regex.get()) : nullptr) return p.answer_in(row, at, word);
@@ -1835,13 +1844,15 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           break;
         }
         case Inst::kSplit: {
-          // A first branch that reads a word the token does not have fails
-          // at once (most are alternatives of a word list): on to the
-          // second, as after that failure, without stacking it.
+          // A first branch that reads a word the token does not have, or a
+          // regex's word that cannot start with its first byte, fails at
+          // once (most are alternatives of a word list): on to the second,
+          // as after that failure, without stacking it.
           const Inst& first = program_[inst.x];
           if (first.op == Inst::kTok) {
             const Pred& p = preds_[first.arg];
-            if (!p.regex && !p.number && (i >= n || tokens[i].folded != p.hash)) {
+            if (i >= n || (!p.regex && !p.number && tokens[i].folded != p.hash) ||
+                p.first_fails(static_cast<unsigned char>(text[tokens[i].start]))) {
               pc = inst.y;
               next = true;
               break;
@@ -1963,8 +1974,13 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
   // none is stacked twice.
   auto go_on = [&](std::uint32_t pc, std::uint32_t at) {
     if (at <= covered_to && prune) return;
-    for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k)
+    for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k) {
+      // (Nor a step whose regex cannot start with the token's first byte.)
+      if (an.next_first[k] != kNoPred &&
+          (at == 0 || preds_[an.next_first[k]].first_fails(static_cast<unsigned char>(text[tokens[at - 1].start]))))
+        continue;
       if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
+    }
     // The steps that read a word: only those of the word before.
     if (at == 0 || an.word_at[pc] == an.word_at[pc + 1]) return;
     const std::uint64_t h = tokens[at - 1].folded;

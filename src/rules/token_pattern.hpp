@@ -221,6 +221,10 @@ class TokenPattern {
     // word_at[pc + 1]], sorted, so that a walk goes on only to those whose
     // word the token has, instead of trying each one.
     std::vector<std::uint32_t> word_at;
+    // Per entry of `next`: the predicate of a step that reads a regex's
+    // word whose first bytes are known (Pred::first), tried only on a token
+    // that starts with one of them; else kNoPred.
+    std::vector<std::uint32_t> next_first;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> word_next;
     void close(const std::vector<Pred>& preds);
     // A lexicon anchor with forms of several words and elements before it:

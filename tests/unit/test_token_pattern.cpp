@@ -1063,7 +1063,7 @@ TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns
   REQUIRE(said->regexes().size() == 1);
   REQUIRE(met->regexes() == said->regexes());
   const RE2* word = said->regexes()[0];
-  const std::string text = "Ann Lee said she met Bo, then quiet Cy said no and met quiet.";
+  const std::string text = "Ann Lee said she met Bo, then QUIET Cy said no, met quiet and met QUIET.";
   const auto tokens = tokenize(text);
   auto all = [&](const TokenPattern& p, RegexAnswers* answers) {
     std::vector<std::string> out;
@@ -1079,21 +1079,27 @@ TEST_CASE("the answers of a /regex/ are kept per text and shared by the patterns
   CHECK(met_alone == std::vector<std::string>{"Bo"});
   CHECK(all(*said, &answers) == said_alone);
   // What the first pattern asked is there for the second: "Cy" (token 9)
-  // a word, "quiet" (token 8) not.
+  // a word, "QUIET" (token 8) not.
   std::uint8_t* row = answers.row(word);
   REQUIRE(row != nullptr);
-  REQUIRE(text.substr(tokens[8].start, 5) == "quiet");
+  REQUIRE(text.substr(tokens[8].start, 5) == "QUIET");
   CHECK(RegexAnswers::get(row, 8) == 1);
   CHECK(RegexAnswers::get(row, 9) == 2);
   // The second reads them rather than asking again: an answer planted for
-  // the last "quiet" (which the first never asked about) is taken as given.
+  // the last "QUIET" (which the first never asked about) is taken as given.
   const std::size_t last_quiet = tokens.size() - 2;
+  REQUIRE(text.substr(tokens[last_quiet].start, 5) == "QUIET");
   CHECK(RegexAnswers::get(row, last_quiet) == 0);
   RegexAnswers::set(row, last_quiet, true);
-  CHECK(all(*met, &answers) == std::vector<std::string>{"Bo", "quiet"});
+  CHECK(all(*met, &answers) == std::vector<std::string>{"Bo", "QUIET"});
   RegexAnswers fresh(tokens.size());
   CHECK(all(*met, &fresh) == met_alone);
   CHECK(RegexAnswers::get(fresh.row(word), last_quiet) == 1);
+  // A word that starts with a byte the regex's words cannot start with
+  // ("quiet" after the second "met") is answered without asking it.
+  const std::size_t lower_quiet = last_quiet - 3;
+  REQUIRE(text.substr(tokens[lower_quiet].start, 5) == "quiet");
+  CHECK(RegexAnswers::get(fresh.row(word), lower_quiet) == 0);
   // Past the budget a regex gets no row, and a search remembers its own.
   RegexAnswers full(4 * RegexAnswers::kMaxAnswers);
   const RE2 other("x");
@@ -1181,6 +1187,8 @@ TEST_CASE("a regex of classes in a row answers as RE2 does, without it", "[token
     for (const std::string& w : sample_words()) {
       INFO(w);
       const int mine = cs->full_match(w);
+      // A word RE2 matches starts with a byte first_bytes() allows.
+      if (RE2::FullMatch(w, re)) CHECK(cs->first_bytes().has(static_cast<unsigned char>(w[0])));
       if (mine < 0) {
         CHECK(find_invalid_utf8(w));  // only invalid text is left to RE2
         continue;
@@ -1192,6 +1200,27 @@ TEST_CASE("a regex of classes in a row answers as RE2 does, without it", "[token
     INFO(p);
     CHECK_FALSE(ClassSequence::of(p));
   }
+}
+
+TEST_CASE("a regex of classes in a row knows the bytes its words can start with", "[tokens]") {
+  auto first = [](const char* p) {
+    const auto cs = ClassSequence::of(p);
+    REQUIRE(cs);
+    const auto f = cs->first_bytes();
+    std::string ascii;
+    for (int b = 1; b < 128; ++b)
+      if (f.has(static_cast<unsigned char>(b))) ascii += static_cast<char>(b);
+    return std::make_pair(ascii, f.has(0xC3));
+  };
+  CHECK(first("[A-Z][a-z]*") == std::make_pair(std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), false));
+  // Past optional and starred slots, to the first one a word must read.
+  CHECK(first("\\d*[a-c]?x") == std::make_pair(std::string("0123456789abcx"), false));
+  CHECK(first("[a-c]{0,2}[\u00e9]") == std::make_pair(std::string("abc"), true));
+  // A negated class takes every byte from 128.
+  const auto [ascii, multibyte] = first("[^,;()]+");
+  CHECK(ascii.size() == 127 - 4);
+  CHECK(ascii.find(',') == std::string::npos);
+  CHECK(multibyte);
 }
 
 TEST_CASE("the shipped token rules' word regexes answer as RE2 does without it", "[tokens]") {
@@ -1217,6 +1246,7 @@ TEST_CASE("the shipped token rules' word regexes answer as RE2 does without it",
       INFO(w);
       const int mine = cs->full_match(w);
       if (mine >= 0) CHECK((mine == 1) == RE2::FullMatch(w, *re));
+      if (RE2::FullMatch(w, *re)) CHECK(cs->first_bytes().has(static_cast<unsigned char>(w[0])));
     }
   }
   // Most of them (a parser that took fewer would still answer right, and
