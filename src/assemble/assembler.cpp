@@ -10,6 +10,8 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 bool names_entity(const Entity& e, const std::string& name) {
@@ -43,7 +45,7 @@ void reconcile_parties(std::string_view text, Record& record) {
     for (const char* key : {"acquirer", "target", "seller"}) {
       if (!deal.contains(key) || !deal[key].is_string()) continue;
       const std::string name = deal[key].get<std::string>();
-      auto is_org = [](const Entity& e) { return e.type == "organization"; };
+      auto is_org = [](const Entity& e) { return e.type == "organization"sv; };
       auto it = std::find_if(record.entities.begin(), record.entities.end(),
                              [&](const Entity& e) { return is_org(e) && names_entity(e, name); });
       if (it == record.entities.end()) {
@@ -56,7 +58,7 @@ void reconcile_parties(std::string_view text, Record& record) {
           std::sort(it->aliases.begin(), it->aliases.end());
           it->name = name;
           for (auto& f : record.facts)
-            if (f.type == "role" && f.value.contains("organization") && f.value["organization"] == old)
+            if (f.type == "role"sv && f.value.contains("organization") && f.value["organization"] == old)
               f.value["organization"] = name;
           for (const Span& s : occurrences(text, name))
             if (std::none_of(it->mentions.begin(), it->mentions.end(),
@@ -76,7 +78,7 @@ void reconcile_parties(std::string_view text, Record& record) {
           added = true;
         }
       }
-      if (std::string(key) == "target" && deal.contains("target_aliases")) {
+      if (std::string(key) == "target"sv && deal.contains("target_aliases")) {
         std::set<std::string> aliases;
         for (const auto& a : deal["target_aliases"]) aliases.insert(a.get<std::string>());
         aliases.insert(it->aliases.begin(), it->aliases.end());

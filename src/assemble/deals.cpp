@@ -15,6 +15,8 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 const char* const kStatuses[] = {"rumored", "negotiating", "announced", "completed", "terminated"};
@@ -114,7 +116,7 @@ bool is_title(const DealLexicons& lex, std::string_view word) { return in(lex.ti
 // `personal`: it may stand for a person who spoke ("he", "she").
 bool is_pronoun(const DealLexicons& lex, std::string_view name, bool* personal = nullptr) {
   const Json* kind = plain(name) ? lex.pronoun.lookup(name) : nullptr;
-  if (personal) *personal = kind && kind->is_string() && kind->get_ref<const std::string&>() == "person";
+  if (personal) *personal = kind && kind->is_string() && kind->get_ref<const std::string&>() == "person"sv;
   return kind != nullptr;
 }
 
@@ -208,25 +210,25 @@ class DealBuilder {
     facts_sorted_ = std::is_sorted(record_.facts.begin(), record_.facts.end(),
                                    [](const Fact& a, const Fact& b) { return a.span.start < b.span.start; });
     for (const Entity& e : record_.entities) {
-      if (e.type != "person") continue;
+      if (e.type != "person"sv) continue;
       person_names_.insert(e.name);
       person_aliases_.insert(e.aliases.begin(), e.aliases.end());
     }
     for (const auto& f : record_.hidden)
-      if (f.type == "cue" && get_string(f.value, "cue") == "unit_of") unit_of_cues_.push_back(&f);
+      if (f.type == "cue"sv && get_string(f.value, "cue") == "unit_of"sv) unit_of_cues_.push_back(&f);
     collect_forms();
     mark_money_cues();
     std::vector<Mention> mentions;
     for (std::size_t i = 0; i < record_.facts.size(); ++i) {
       Fact& f = record_.facts[i];
-      if (f.type == "purchase") classify_purchase(f);
-      if (f.type != "acquisition" && f.type != "purchase") continue;
+      if (f.type == "purchase"sv) classify_purchase(f);
+      if (f.type != "acquisition"sv && f.type != "purchase"sv) continue;
       Mention m = read_mention(i);
       const std::string second = second_party(f, "target");  // before write_back cleans the capture
       m.co_acquirer = second_party(f, "acquirer");
       if (m.co_acquirer == m.acquirer || m.co_acquirer == m.target || m.co_acquirer == m.seller) m.co_acquirer.clear();
       write_back(f, m);
-      if (f.type != "acquisition") continue;
+      if (f.type != "acquisition"sv) continue;
       if (m.target.empty() && m.acquirer.empty() && m.seller.empty()) continue;
       if (!m.target.empty() && m.target == m.acquirer) continue;
       // "acquired Acme Inc of Ohio and Widget Corp": two bought companies, two deals.
@@ -273,7 +275,7 @@ class DealBuilder {
 
   void collect_forms() {
     for (const auto& f : record_.facts) {
-      if (f.type != "acquisition" && f.type != "purchase") continue;
+      if (f.type != "acquisition"sv && f.type != "purchase"sv) continue;
       for (const char* field : {"acquirer", "target", "seller"}) {
         std::string n = clean_capture(f, field);
         if (n.empty() || is_pronoun(lex_, n) || is_non_name(lex_, n) || in_headline(f, field)) continue;
@@ -283,10 +285,10 @@ class DealBuilder {
       }
     }
     for (const auto& f : record_.hidden)
-      if (f.type == "cue" && get_string(f.value, "cue") == "unit_of")
+      if (f.type == "cue"sv && get_string(f.value, "cue") == "unit_of"sv)
         parents_.emplace(clean_capture(f, "unit"), clean_capture(f, "parent"));
     for (const auto& f : record_.hidden) {
-      if (f.type != "cue" || get_string(f.value, "cue") != "sayer") continue;
+      if (f.type != "cue"sv || get_string(f.value, "cue") != "sayer"sv) continue;
       std::string n = clean_capture(f, "name");
       if (is_pronoun(lex_, n)) pronoun_sayers_.push_back(f.span.start);
       // "... Pellow Gas Co.\n Investor Martin Quayle said": a name pattern
@@ -305,7 +307,7 @@ class DealBuilder {
       sayers_.emplace_back(start, n);
     }
     for (const auto& e : record_.entities) {
-      if (e.type != "organization") continue;
+      if (e.type != "organization"sv) continue;
       forms_.insert(e.name);
       for (const auto& a : e.aliases) forms_.insert(a);
       for (const auto& m : e.mentions) {
@@ -325,7 +327,7 @@ class DealBuilder {
   // rule's head lexicon: "ten pizza restaurants") is an acquisition of its
   // `target`; any other purchase keeps no target.
   static void classify_purchase(Fact& f) {
-    if (get_string(f.value, "kind") == "business" && !get_string(f.value, "target").empty())
+    if (get_string(f.value, "kind") == "business"sv && !get_string(f.value, "target").empty())
       f.type = "acquisition";
     else
       f.value.erase("target");
@@ -368,7 +370,7 @@ class DealBuilder {
     // An organization entity that has the name as a form gives its own name
     // when that name is the same or a word-extension of it.
     for (const auto& e : record_.entities) {
-      if (e.type != "organization") continue;
+      if (e.type != "organization"sv) continue;
       bool has = e.name == best || std::find(e.aliases.begin(), e.aliases.end(), best) != e.aliases.end();
       if (has && e.name.size() > best.size() && e.name.compare(0, best.size() + 1, best + " ") == 0) best = e.name;
     }
@@ -431,7 +433,7 @@ class DealBuilder {
     if (n.empty()) return n;
     // "from Acme Corp's Widget Inc unit": the seller is the owner (for a
     // buyer, "to Acme Corp's Widget Inc unit", the answer keys go both ways).
-    if (field == "seller") {
+    if (field == "seller"sv) {
       const Span* s = capture_of(f, field);
       if (s && found(re_.unit_after, text_.substr(s->end, 20)))
         if (std::string owner = owner_in(f, field.c_str()); !owner.empty()) return owner;
@@ -453,7 +455,7 @@ class DealBuilder {
     }
     // "... sold to U.K. Defence Minister George Younger": a person, alone or
     // after a title, is no company that is bought.
-    if (field == "target" && is_titled_person(n)) return std::string();
+    if (field == "target"sv && is_titled_person(n)) return std::string();
     if (is_place(n) || is_non_name(lex_, n)) {
       // "Reuters", "May", "Delhi" are non-names or places alone, but the
       // document may name the company in full ("Reuters Holdings Plc", "May
@@ -473,7 +475,7 @@ class DealBuilder {
     const std::size_t at = name.rfind(" of ");
     if (at == std::string::npos) return name;
     const std::vector<std::string> before = split_words(name.substr(0, at));
-    if (before.size() < 3 && !(before.size() == 2 && before.back() == "Group")) return name;
+    if (before.size() < 3 && !(before.size() == 2 && before.back() == "Group"sv)) return name;
     const std::string place = name.substr(at + 4);
     const Lexicon* places = rules_.lexicon("place_gazetteer");
     // A bank or a savings association is named after its town ("First
@@ -509,8 +511,8 @@ class DealBuilder {
     bool place = false;
     for (const auto& e : record_.entities) {
       bool has = e.name == name || std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end();
-      if (has && e.type == "organization") return false;
-      if (has && e.type == "place") place = true;
+      if (has && e.type == "organization"sv) return false;
+      if (has && e.type == "place"sv) place = true;
     }
     return place;
   }
@@ -565,7 +567,7 @@ class DealBuilder {
     for (std::size_t pos = raw.find("'s "); pos != std::string::npos; pos = raw.find("'s ", pos + 1)) {
       std::string owner = raw.substr(0, pos);
       std::vector<std::string> w = split_words(owner);
-      if (w.empty() || !(is_legal_suffix(lex_, w.back()) || w.back() == "Group")) continue;
+      if (w.empty() || !(is_legal_suffix(lex_, w.back()) || w.back() == "Group"sv)) continue;
       owner = clean_party_name(owner, lex_);
       if (!owner.empty() && !is_non_name(lex_, owner) && !is_place(owner)) return clean_party_name(complete(owner), lex_);
     }
@@ -576,7 +578,7 @@ class DealBuilder {
   // company named right after "from" later in the sentence sells.
   std::string seller_after(const Fact& f, const Span& sentence) {
     for (const auto& e : record_.entities) {
-      if (e.type != "organization") continue;
+      if (e.type != "organization"sv) continue;
       for (const auto& mspan : e.mentions) {
         if (mspan.start <= f.span.end || mspan.start >= sentence.end || mspan.start > f.span.end + 100) continue;
         std::string_view gap = text_.substr(f.span.end, mspan.start - f.span.end);
@@ -595,16 +597,16 @@ class DealBuilder {
     std::size_t later_at = std::string_view::npos;
     std::string later;
     for (const auto& c : record_.hidden) {
-      if (c.type != "cue" || get_string(c.value, "cue") != "sold_to" || c.span.start < f.span.start) continue;
+      if (c.type != "cue"sv || get_string(c.value, "cue") != "sold_to"sv || c.span.start < f.span.start) continue;
       if (c.span.start < sentence.end) {
         std::string b = party(c, "buyer");
         if (!b.empty()) return b;
         continue;
       }
-      if (c.span.start > later_at || text_.substr(c.span.start, 5) != "sale ") continue;
+      if (c.span.start > later_at || text_.substr(c.span.start, 5) != "sale "sv) continue;
       const Span other = sentence_of(lex_, text_, c.span.start);
       bool names_deal = std::any_of(record_.facts.begin(), record_.facts.end(), [&](const Fact& g) {
-        return (g.type == "acquisition" || g.type == "purchase") && g.span.start >= other.start && g.span.start < other.end;
+        return (g.type == "acquisition"sv || g.type == "purchase"sv) && g.span.start >= other.start && g.span.start < other.end;
       });
       if (!names_deal) later = party(c, "buyer"), later_at = c.span.start;
     }
@@ -621,9 +623,9 @@ class DealBuilder {
     std::vector<Span> per_share, before, after;
     for (const auto& c : record_.hidden) {
       const std::string kind = get_string(c.value, "cue");
-      if (kind == "per_share") per_share.push_back(c.span);
-      else if (kind == "price_before") before.push_back(c.span);
-      else if (kind == "price_after") after.push_back(c.span);
+      if (kind == "per_share"sv) per_share.push_back(c.span);
+      else if (kind == "price_before"sv) before.push_back(c.span);
+      else if (kind == "price_after"sv) after.push_back(c.span);
     }
     // Nothing but white space from `from` to `to` (and not backwards).
     auto blank_between = [&](std::size_t from, std::size_t to) {
@@ -632,7 +634,7 @@ class DealBuilder {
       return std::all_of(gap.begin(), gap.end(), is_space);
     };
     for (const auto& g : record_.facts) {
-      if (g.type != "money") continue;
+      if (g.type != "money"sv) continue;
       for (const Span& c : per_share)
         if (blank_between(g.span.end, c.start)) per_share_money_.insert(g.span.start);
       for (const Span& c : before)
@@ -664,7 +666,7 @@ class DealBuilder {
     const auto& facts = record_.facts;
     for (std::size_t i = first_fact_at(f.span.start); i < facts.size(); ++i) {
       const Fact& g = facts[i];
-      if (g.type != "money" || g.value.contains("per") || per_share_after(g)) continue;
+      if (g.type != "money"sv || g.value.contains("per") || per_share_after(g)) continue;
       if (g.span.start < f.span.start) continue;
       if (g.span.start >= sentence.end) break;
       if (g.span.start > f.span.end + 120) break;
@@ -679,7 +681,7 @@ class DealBuilder {
       for (std::size_t k = first_fact_at(f.span.start + 1); k < facts.size() && !other; ++k) {
         const Fact& h = facts[k];
         if (all_after(h, g.span.start - 1)) break;
-        if ((h.type == "acquisition" || h.type == "purchase") && h.span.start > f.span.start &&
+        if ((h.type == "acquisition"sv || h.type == "purchase"sv) && h.span.start > f.span.start &&
             h.span.start < g.span.start)
           other = true;
       }
@@ -698,7 +700,7 @@ class DealBuilder {
     for (std::size_t i = first_fact_at(f.span.start); i < record_.facts.size(); ++i) {
       const Fact& g = record_.facts[i];
       if (all_after(g, f.span.end)) break;
-      if (g.type == "percent" && g.span.start >= f.span.start && g.span.end <= f.span.end && g.value.contains("percent"))
+      if (g.type == "percent"sv && g.span.start >= f.span.start && g.span.end <= f.span.end && g.value.contains("percent"))
         return g.value["percent"];
     }
     return nullptr;
@@ -710,7 +712,7 @@ class DealBuilder {
     for (std::size_t i = first_fact_at(sentence.start); i < record_.facts.size(); ++i) {
       const Fact& g = record_.facts[i];
       if (all_after(g, sentence.end)) break;
-      if (g.type != "date" || g.span.start < sentence.start || g.span.end > sentence.end) continue;
+      if (g.type != "date"sv || g.span.start < sentence.start || g.span.end > sentence.end) continue;
       if (is_dateline(g)) continue;
       std::string d = get_string(g.value, "date");
       if (d.size() >= 7 && d > best) best = d;
@@ -720,8 +722,8 @@ class DealBuilder {
 
   void write_back(Fact& f, const Mention& m) {
     for (const char* field : {"acquirer", "target", "seller"}) {
-      const std::string& v = std::string(field) == "acquirer" ? m.acquirer
-                             : std::string(field) == "target" ? m.target : m.seller;
+      const std::string& v = std::string(field) == "acquirer"sv ? m.acquirer
+                             : std::string(field) == "target"sv ? m.target : m.seller;
       if (!v.empty()) f.value[field] = v;
       else if (f.value.contains(field)) f.value.erase(field);
     }
@@ -761,7 +763,7 @@ class DealBuilder {
   Json price_elsewhere() const {
     Json best = nullptr;
     for (const auto& g : record_.facts) {
-      if (g.type != "money" || g.value.contains("per") || !g.value.contains("amount") || per_share_after(g)) continue;
+      if (g.type != "money"sv || g.value.contains("per") || !g.value.contains("amount") || per_share_after(g)) continue;
       std::size_t from = g.span.start > 60 ? g.span.start - 60 : 0;
       std::string_view before = text_.substr(from, g.span.start - from);
       if (found(re_.market_value, before)) continue;
@@ -776,7 +778,7 @@ class DealBuilder {
   std::string deal_day_elsewhere() const {
     std::string best;
     for (const auto& g : record_.facts) {
-      if (g.type != "date" || is_dateline(g)) continue;
+      if (g.type != "date"sv || is_dateline(g)) continue;
       std::string d = get_string(g.value, "date");
       if (d.size() != 10 || d <= best) continue;
       const Span s = sentence_of(lex_, text_, g.span.start);
@@ -880,7 +882,7 @@ class DealBuilder {
     for (std::size_t i = 0; i < mentions.size(); ++i) groups[root(i)].push_back(&mentions[i]);
 
     const bool undisclosed = std::any_of(record_.hidden.begin(), record_.hidden.end(), [](const Fact& f) {
-      return f.type == "cue" && get_string(f.value, "cue") == "undisclosed";
+      return f.type == "cue"sv && get_string(f.value, "cue") == "undisclosed"sv;
     });
     std::vector<Json> deals;
     // What does not depend on the deal, found once: a price and a day stated
@@ -903,7 +905,7 @@ class DealBuilder {
       for (const auto* m : ms)
         for (const auto& a : m->target_forms) aliases.insert(a);
       for (const auto& e : record_.entities) {
-        if (e.type != "organization" || target.empty()) continue;
+        if (e.type != "organization"sv || target.empty()) continue;
         if (e.name == target || std::find(e.aliases.begin(), e.aliases.end(), target) != e.aliases.end()) {
           aliases.insert(e.name);
           aliases.insert(e.aliases.begin(), e.aliases.end());
@@ -991,7 +993,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   std::string s = Lexicon::fold(raw, false);
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
   std::vector<std::string> w = split_words(s);
-  if (w.size() > 1 && (w[0] == "The" || w[0] == "the")) w.erase(w.begin());
+  if (w.size() > 1 && (w[0] == "The"sv || w[0] == "the"sv)) w.erase(w.begin());
   // "On Friday TWA", "In February Alleghany", "Earlier USAir": a time
   // phrase opening the sentence is not part of the name. ("In May" stays:
   // May is also a company.)
@@ -1019,7 +1021,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
       break;
     }
   // "Subsidiaries of Acme Corp": the parent speaks for its units.
-  if (w.size() > 2 && w[1] == "of" && in(lex.units_of, w[0]))
+  if (w.size() > 2 && w[1] == "of"sv && in(lex.units_of, w[0]))
     w.erase(w.begin(), w.begin() + 2);
   // "Acme Corp's Widget Co", "Winn Enterprises' Widget Co": the unit named
   // after its parent is the party.
@@ -1028,7 +1030,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
     const bool plural = i > 0 && ends_with(base, "s'") && is_legal_suffix(lex, w.back());
     if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.resize(base.size() - (base[base.size() - 2] == '\'' ? 2 : 4));
     else if (!plural) continue;
-    if (plural || is_legal_suffix(lex, base) || base == "Group") {
+    if (plural || is_legal_suffix(lex, base) || base == "Group"sv) {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
       break;
     }
@@ -1044,8 +1046,8 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   // "Acme Inc and Widget Inc", "Acme Inc of Ohio and Widget Inc": two
   // parties; the first one is taken.
   for (std::size_t i = 1; i + 2 < w.size(); ++i)
-    if ((w[i + 1] == "and" || w[i + 1] == "&") && is_legal_suffix(lex, w.back()) &&
-        (w[i] == "Group" || std::any_of(w.begin() + 1, w.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+    if ((w[i + 1] == "and"sv || w[i + 1] == "&"sv) && is_legal_suffix(lex, w.back()) &&
+        (w[i] == "Group"sv || std::any_of(w.begin() + 1, w.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                                         [&](const std::string& x) { return is_legal_suffix(lex, x); }))) {
       w.resize(i + 1);
       break;
@@ -1058,8 +1060,8 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   // "Coastal Bancorp of Portland", "Measurement Systems Division of Acme
   // Corp"; "Ardley Bancorp of West Virginia Inc" is one name.
   for (std::size_t i = 1; i + 1 < w.size(); ++i)
-    if (w[i + 1] == "of" &&
-        (w[i] == "Division" || (in(lex.place_after, w[i]) && !suffix_after(i + 2)))) {
+    if (w[i + 1] == "of"sv &&
+        (w[i] == "Division"sv || (in(lex.place_after, w[i]) && !suffix_after(i + 2)))) {
       w.resize(i + 1);
       break;
     }
@@ -1068,8 +1070,8 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
     // "Acme Inc of Ohio": the place after a legal suffix is not part of the
     // name, unless the name goes on to its own suffix ("Sara Lee Corp of
     // Canada Ltd") or is "... of America".
-    if ((w[i + 1] == "of" || w[i + 1] == "in") && !suffix_after(i + 2) &&
-        !(i + 3 == w.size() && w[i + 2] == "America")) {
+    if ((w[i + 1] == "of"sv || w[i + 1] == "in"sv) && !suffix_after(i + 2) &&
+        !(i + 3 == w.size() && w[i + 2] == "America"sv)) {
       w.resize(i + 1);
       break;
     }

@@ -9,12 +9,14 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 using names::Lexicons;
 
 bool is_entity_type(const std::string& t) {
-  return t == "organization" || t == "person" || t == "product" || t == "place";
+  return t == "organization"sv || t == "person"sv || t == "product"sv || t == "place"sv;
 }
 
 const Span* capture(const Fact& f, const char* name) {
@@ -132,7 +134,7 @@ class Builder {
         std::string name = str_field(f.value, "name");
         bool lexical = !name.empty() && name != surface(s);
         if (!lexical) {
-          s = names::trim(text_, s, lex_, f.type == "person");
+          s = names::trim(text_, s, lex_, f.type == "person"sv);
           if (s.size() == 0 || !valid_name(s)) {
             drop_facts_.push_back(i);
             continue;
@@ -145,7 +147,7 @@ class Builder {
             continue;
           }
           // "its Canadian unit", "the U.S. unit": an adjective or a place, no organization.
-          if (f.type == "organization" && only_generic(s)) {
+          if (f.type == "organization"sv && only_generic(s)) {
             drop_facts_.push_back(i);
             continue;
           }
@@ -153,7 +155,7 @@ class Builder {
             f.span = s;
           }
           f.value["name"] = name;
-          if (f.type == "organization") {
+          if (f.type == "organization"sv) {
             // A legal name of a known company ("Eastman Kodak Co") takes the gazetteer's name.
             if (auto gaz = gazetteer_name(name); !gaz.empty()) {
               lexical = gaz != name;
@@ -162,19 +164,19 @@ class Builder {
             }
           }
         }
-        if (f.type == "person" && lex_.is_org_word(names::last_word(name))) f.type = "organization";
-        if (f.type == "organization" && !lexical) {
+        if (f.type == "person"sv && lex_.is_org_word(names::last_word(name))) f.type = "organization";
+        if (f.type == "organization"sv && !lexical) {
           // "Viacom International Inc and National Widgets Inc": two companies.
           if (auto parts = split_pair(s); parts.second.size() > 0) {
             const std::string kind = str_field(f.value, "kind");
             // The fact keeps the (first) company; a person before it becomes a mention of its own.
-            const Span own = parts.first_type == "organization" ? parts.first : parts.second;
+            const Span own = parts.first_type == "organization"sv ? parts.first : parts.second;
             f.span = own;
             f.value["name"] = surface(own);
             raws_.push_back({own, f.type, surface(own), kind, false, i});
-            if (parts.first_type == "organization") {
+            if (parts.first_type == "organization"sv) {
               raws_.push_back({parts.second, f.type, surface(parts.second), kind, false});
-            } else if (parts.first_type == "person") {
+            } else if (parts.first_type == "person"sv) {
               const Span p = names::trim(text_, parts.first, lex_, true);
               if (p.size() > 0 && valid_name(p)) raws_.push_back({p, "", surface(p), "", false});
             }
@@ -182,15 +184,15 @@ class Builder {
           }
         }
         raws_.push_back({s, f.type, name, str_field(f.value, "kind"), lexical, i});
-      } else if (f.type == "role") {
+      } else if (f.type == "role"sv) {
         add_capture(f, "person", "person");
         add_capture(f, "organization", "organization");
       }
     }
     for (const auto& f : record_.hidden) {
-      if (f.type != "cue") continue;
+      if (f.type != "cue"sv) continue;
       const std::string kind = str_field(f.value, "kind");
-      if (kind == "alias") {
+      if (kind == "alias"sv) {
         const Span* n = capture(f, "name");
         const Span* a = capture(f, "alias");
         if (!n || !a) continue;
@@ -201,7 +203,7 @@ class Builder {
         alias_of_[nf] = af;
         raws_.push_back({ns, "organization", nf, "company", false});
         raws_.push_back({as, "organization", af, "company", false});
-      } else if (kind == "speech") {
+      } else if (kind == "speech"sv) {
         add_capture(f, "speaker", "");
       }
     }
@@ -234,8 +236,8 @@ class Builder {
     auto capital = [&](std::size_t j) { return std::isupper(static_cast<unsigned char>(text_[ws[j].start])) != 0; };
     for (std::size_t k = 0; k + 1 < ws.size(); ++k) {
       const auto w = word(k);
-      if (w.size() > 2 && (w.substr(w.size() - 2) == "'s" || (w.size() > 4 && w.substr(w.size() - 4) == "\xE2\x80\x99s"))) {
-        const std::size_t cut = w.substr(w.size() - 2) == "'s" ? 2 : 4;
+      if (w.size() > 2 && (w.substr(w.size() - 2) == "'s"sv || (w.size() > 4 && w.substr(w.size() - 4) == "\xE2\x80\x99s"sv))) {
+        const std::size_t cut = w.substr(w.size() - 2) == "'s"sv ? 2 : 4;
         const auto owner = w.substr(0, w.size() - cut);
         const Span left{s.start, ws[k].end - cut}, right{ws[k + 1].start, s.end};
         if (!has_suffix(k + 1) || !capital(k + 1)) continue;
@@ -249,7 +251,7 @@ class Builder {
         for (std::size_t j = k + 1; j < ws.size(); ++j) n += !lex_.is_suffix(word(j));
         if (k >= 1 && n >= 2 && !org_word_in(0, k + 1)) return {left, right, ""};
       }
-      if ((w == "and" || w == "&" || w == "dan") && k >= 1 && k + 2 < ws.size() && has_suffix(k + 1) &&
+      if ((w == "and"sv || w == "&"sv || w == "dan"sv) && k >= 1 && k + 2 < ws.size() && has_suffix(k + 1) &&
           !lex_.is_suffix(word(k + 1))) {
         // "Seismic Holdings Inc and Energy Holdings Inc": both sides have a legal form.
         if (lex_.is_suffix(word(k - 1))) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
@@ -268,14 +270,14 @@ class Builder {
       }
       // "First National Bank of Ardmore and Tradesmen and Growers State Bank":
       // after "<company word> of <place>", "and" starts a second company with its own company word.
-      if (w == "and" && k >= 4 && k + 2 < ws.size() && company_word(ws.size() - 1) && capital(k + 1)) {
+      if (w == "and"sv && k >= 4 && k + 2 < ws.size() && company_word(ws.size() - 1) && capital(k + 1)) {
         bool of_place = false;
-        for (std::size_t j = 1; j + 1 < k && !of_place; ++j) of_place = word(j) == "of" && company_word(j - 1);
+        for (std::size_t j = 1; j + 1 < k && !of_place; ++j) of_place = word(j) == "of"sv && company_word(j - 1);
         if (of_place) return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
       }
-      if (w == "of" && k >= 2 && k + 1 < ws.size() && valid_name(Span{ws[k + 1].start, s.end})) {
+      if (w == "of"sv && k >= 2 && k + 1 < ws.size() && valid_name(Span{ws[k + 1].start, s.end})) {
         // "Gauge Systems Division of Marl-Benton Corp": a division and its owner.
-        if (word(k - 1) == "Division" || word(k - 1) == "Unit")
+        if (word(k - 1) == "Division"sv || word(k - 1) == "Unit"sv)
           return {Span{s.start, ws[k - 1].end}, Span{ws[k + 1].start, s.end}, "organization"};
         // "Allan Kaplan of Merrill Lynch and Co": a person's name (no company word) and the firm.
         // Not "United Banks of Colorado Inc" (a generic word) or "Hunter Helicopter of Wisconsin Inc" (a place).
@@ -369,7 +371,7 @@ class Builder {
     add_form(type, form, e);
     std::vector<std::string_view> ws;
     names::word_views(form, ws);
-    if (type == "person") {
+    if (type == "person"sv) {
       std::string last = names::last_word(form);
       if (!last.empty()) last_person_[last] = e;
       if (ws.size() >= 2) {
@@ -378,7 +380,7 @@ class Builder {
       }
       return;
     }
-    if (type != "organization") return;
+    if (type != "organization"sv) return;
     // The core of a company name: without PT and legal forms ("PT Arunika Data Tbk" -> "Arunika Data").
     const std::string core = org_core(form);
     if (!core.empty() && core != form) {
@@ -400,9 +402,9 @@ class Builder {
     thread_local std::vector<std::string_view> ws;
     names::word_views(name, ws);
     std::size_t a = 0, b = ws.size();
-    if (b > 1 && (ws[0] == "PT" || ws[0] == "PT.")) a = 1;
+    if (b > 1 && (ws[0] == "PT"sv || ws[0] == "PT."sv)) a = 1;
     // "Harlow Brightman & Co" -> "Harlow Brightman", "Acme, Inc." -> "Acme".
-    while (b > a + 1 && (lex_.is_suffix(ws[b - 1]) || ws[b - 1] == "&" || ws[b - 1] == "and")) --b;
+    while (b > a + 1 && (lex_.is_suffix(ws[b - 1]) || ws[b - 1] == "&"sv || ws[b - 1] == "and"sv)) --b;
     std::string out;
     for (std::size_t k = a; k < b; ++k) {
       if (k > a) out += ' ';
@@ -432,7 +434,7 @@ class Builder {
     Entity e;
     e.type = type;
     e.name = r.name;
-    if (!r.kind.empty() && r.kind != "alias") e.attributes["kind"] = r.kind;
+    if (!r.kind.empty() && r.kind != "alias"sv) e.attributes["kind"] = r.kind;
     ents().push_back(std::move(e));
     lexical_name_.push_back(r.lexical);
     const std::size_t idx = ents().size() - 1;
@@ -445,15 +447,15 @@ class Builder {
     const std::string form = surface(r.span);
     ent.mentions.push_back(r.span);
     taken_[r.span.start] = {r.span.end, e};
-    if (ent.attributes.find("kind") == ent.attributes.end() && !r.kind.empty() && r.kind != "alias")
+    if (ent.attributes.find("kind") == ent.attributes.end() && !r.kind.empty() && r.kind != "alias"sv)
       ent.attributes["kind"] = r.kind;
     // A longer name upgrades a one-word person name (Sastry -> Aakash Sastry) or
     // an organization's short name (Kestrel -> Kestrel Robotics Inc).
     const auto new_words = names::split_words(r.name);
     const auto old_words = names::split_words(ent.name);
     if (!lexical_name_[e] && !r.lexical && new_words.size() > old_words.size() &&
-        ((ent.type == "person" && old_words.size() == 1 && names::last_word(r.name) == names::last_word(ent.name)) ||
-         (ent.type == "organization" && std::equal(old_words.begin(), old_words.end(), new_words.begin())))) {
+        ((ent.type == "person"sv && old_words.size() == 1 && names::last_word(r.name) == names::last_word(ent.name)) ||
+         (ent.type == "organization"sv && std::equal(old_words.begin(), old_words.end(), new_words.begin())))) {
       ent.name = r.name;
     }
     if (r.lexical) {
@@ -480,31 +482,31 @@ class Builder {
       }
     }
     const auto ws = names::split_words(r.name);
-    if (e == SIZE_MAX && r.type == "organization" && !r.lexical && ws.size() == 1 && r.kind != "alias") {
+    if (e == SIZE_MAX && r.type == "organization"sv && !r.lexical && ws.size() == 1 && r.kind != "alias"sv) {
       // "talks with Edelman" after "Asher B. Edelman": the person, not a company.
       if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
     }
-    if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() == 1) {
+    if (e == SIZE_MAX && (r.type == "person"sv || r.type.empty()) && ws.size() == 1) {
       if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
     }
-    if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() == 1) {
+    if (e == SIZE_MAX && (r.type == "person"sv || r.type.empty()) && ws.size() == 1) {
       // A first name alone (Indonesian copy often says "Budi" for Budi Santoso).
       if (auto it = first_person_.find(ws[0]); it != first_person_.end()) e = it->second;
     }
-    if (e == SIZE_MAX && r.type == "organization") {
+    if (e == SIZE_MAX && r.type == "organization"sv) {
       const std::string core = org_core(r.name);
       if (!core.empty() && core != r.name) e = find("organization", core);
     }
-    if (e == SIZE_MAX && (r.type == "person" || r.type.empty()) && ws.size() >= 2) {
+    if (e == SIZE_MAX && (r.type == "person"sv || r.type.empty()) && ws.size() >= 2) {
       // A full name after its surname alone ("Sastry" ... "Aakash Sastry").
       if (auto it = any_form_.find(names::last_word(r.name)); it != any_form_.end() &&
-          ents()[it->second].type == "person" && names::split_words(ents()[it->second].name).size() == 1)
+          ents()[it->second].type == "person"sv && names::split_words(ents()[it->second].name).size() == 1)
         e = it->second;
     }
-    if (e == SIZE_MAX && (r.type == "organization" || r.type.empty())) {
+    if (e == SIZE_MAX && (r.type == "organization"sv || r.type.empty())) {
       if (auto it = org_prefix_.find(r.name); it != org_prefix_.end()) e = it->second;
     }
-    if (e == SIZE_MAX && r.type == "organization" && ws.size() >= 2) {
+    if (e == SIZE_MAX && r.type == "organization"sv && ws.size() >= 2) {
       // A longer name whose beginning is a known organization (Gulf Applied ... Gulf Applied Technologies Inc).
       std::string prefix;
       for (std::size_t k = 0; k + 1 < ws.size() && k < kMaxPrefixWords && e == SIZE_MAX; ++k) {
@@ -552,10 +554,10 @@ class Builder {
         if (f.size() < 3 || !valid_surface(f)) continue;
         add(f, e, false);
         auto ws = names::split_words(f);
-        if (ent.type == "person" && ws.size() >= 2) {
+        if (ent.type == "person"sv && ws.size() >= 2) {
           const std::string last = names::last_word(f);
           if (distinctive(last)) add(last, e, true);
-        } else if (ent.type == "organization" && ws.size() >= 2) {
+        } else if (ent.type == "organization"sv && ws.size() >= 2) {
           // Without legal forms: "Kestrel Robotics Inc" -> "Kestrel Robotics".
           std::size_t n = ws.size();
           while (n > 1 && lex_.is_suffix(ws[n - 1])) --n;
@@ -620,13 +622,13 @@ class Builder {
 
   void roles() {
     for (auto& f : record_.facts) {
-      if (f.type != "role") continue;
+      if (f.type != "role"sv) continue;
       const Span* p = capture(f, "person");
       if (!p) continue;
       Span ps = names::trim(text_, *p, lex_, true);
       if (ps.size() == 0) continue;
       const std::size_t pe = entity_at(ps);
-      if (pe == SIZE_MAX || ents()[pe].type != "person") continue;
+      if (pe == SIZE_MAX || ents()[pe].type != "person"sv) continue;
       Json role = Json::object();
       role["title"] = str_field(f.value, "title");
       if (const Span* o = capture(f, "organization")) {
@@ -652,7 +654,7 @@ class Builder {
     if (m.start < 6) return {};
     std::size_t i = m.start;
     while (i > 0 && (text_[i - 1] == ' ' || text_[i - 1] == '\t')) --i;
-    if (i == m.start || i < 4 || text_.substr(i - 3, 3) != "The") return {};
+    if (i == m.start || i < 4 || text_.substr(i - 3, 3) != "The"sv) return {};
     std::size_t j = i - 3;
     if (j > 0 && names::word_bounded(text_, j, i) == false) return {};
     while (j > 0 && (text_[j - 1] == ' ' || text_[j - 1] == '\t')) --j;
@@ -680,7 +682,7 @@ class Builder {
       std::set<std::string> aliases;
       for (const auto& m : e.mentions) aliases.insert(surface(m));
       if (auto a = alias_of_.find(e.name); a != alias_of_.end()) aliases.insert(a->second);
-      if (e.type == "organization") {
+      if (e.type == "organization"sv) {
         // "Dynamics Corp of America" is also "Dynamics Corp"; "Acme Corp." at
         // the end of a sentence is also "Acme Corp".
         // "The Vons Companies" in mid-sentence: the article is part of the name.
@@ -700,9 +702,9 @@ class Builder {
           auto ws = names::split_words(b);
           // "Dynamics Corp of America" -> "Dynamics Corp"; "Coastal Bancorp of Portland" -> "Coastal Bancorp".
           // "Compagnie des Machines Bull of France" -> "Compagnie des Machines Bull".
-          const bool place_last = ws.size() >= 3 && lex_.places && lex_.places->contains(ws.back()) && ws[ws.size() - 2] == "of";
+          const bool place_last = ws.size() >= 3 && lex_.places && lex_.places->contains(ws.back()) && ws[ws.size() - 2] == "of"sv;
           for (std::size_t k = 1; k + 1 < ws.size(); ++k)
-            if (ws[k + 1] == "of" && (lex_.is_suffix(ws[k]) || (lex_.descriptor && lex_.descriptor->contains(ws[k])) ||
+            if (ws[k + 1] == "of"sv && (lex_.is_suffix(ws[k]) || (lex_.descriptor && lex_.descriptor->contains(ws[k])) ||
                                       (place_last && k + 2 == ws.size() - 1))) {
               std::string s;
               for (std::size_t m = 0; m <= k; ++m) s += (m ? " " : "") + ws[m];

@@ -6,6 +6,8 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 // Quotation-mark families. A quote opens with an opener of a family and closes
@@ -213,7 +215,7 @@ class Attributor {
   void run() {
     quotes_ = find_quotes(text_);
     for (const auto& f : record_.hidden)
-      if (f.type == "cue" && str_field(f.value, "kind") == "speech" && !inside_quote(f.span)) cues_.push_back({f.span, &f});
+      if (f.type == "cue"sv && str_field(f.value, "kind") == "speech"sv && !inside_quote(f.span)) cues_.push_back({f.span, &f});
     std::sort(cues_.begin(), cues_.end(), [](const Cue& a, const Cue& b) { return a.span.start < b.span.start; });
     for (std::size_t e = 0; e < record_.entities.size(); ++e)
       for (const auto& m : record_.entities[e].mentions)
@@ -383,7 +385,7 @@ class Attributor {
     for (; it != mentions_.end() && it->span.start < s.end; ++it) {
       if (!it->span.overlaps(s)) continue;
       any = it->entity;
-      if (record_.entities[it->entity].type == "person") person = it->entity;
+      if (record_.entities[it->entity].type == "person"sv) person = it->entity;
     }
     return person != SIZE_MAX ? person : any;
   }
@@ -400,7 +402,7 @@ class Attributor {
     }
     const std::string refers = str_field(f.value, "refers");
     const std::size_t limit = std::min(quote_start, c.span.start);
-    if (refers == "organization") return last_of("organization", limit, false);
+    if (refers == "organization"sv) return last_of("organization", limit, false);
     return last_of("person", limit, true);
   }
 

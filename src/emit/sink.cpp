@@ -8,6 +8,8 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 void Output::write(const std::string& s) {
   if (err_) return;
   if (std::fwrite(s.data(), 1, s.size(), f_) != s.size()) err_ = errno ? errno : EIO;
@@ -133,13 +135,13 @@ class DelimitedSink : public Sink {
   }
   // The value's main scalar and its unit, for spreadsheet users.
   static std::pair<std::string, std::string> main_value(const std::string& type, const Json& v) {
-    if (type == "money") return {str(v, "amount"), str(v, "currency")};
-    if (type == "date") return {str(v, "date"), ""};
-    if (type == "percent") return {str(v, "percent"), "%"};
-    if (type == "duration") return {str(v, "duration"), ""};
-    if (type == "quantity" || type == "number") return {str(v, "amount"), str(v, "unit")};
-    if (type == "quote") return {str(v, "quote"), str(v, "speaker")};
-    if (type == "acquisition" || type == "purchase") return {str(v, "target"), str(v, "acquirer")};
+    if (type == "money"sv) return {str(v, "amount"), str(v, "currency")};
+    if (type == "date"sv) return {str(v, "date"), ""};
+    if (type == "percent"sv) return {str(v, "percent"), "%"};
+    if (type == "duration"sv) return {str(v, "duration"), ""};
+    if (type == "quantity"sv || type == "number"sv) return {str(v, "amount"), str(v, "unit")};
+    if (type == "quote"sv) return {str(v, "quote"), str(v, "speaker")};
+    if (type == "acquisition"sv || type == "purchase"sv) return {str(v, "target"), str(v, "acquirer")};
     return {str(v, "name"), ""};
   }
   Output& out_;
@@ -150,10 +152,10 @@ class DelimitedSink : public Sink {
 
 std::unique_ptr<Sink> make_sink(const std::string& format, Output& out, const RuleSet& rules,
                                 const SinkOptions& opts) {
-  if (format == "json") return std::make_unique<JsonArraySink>(out, rules, opts);
-  if (format == "text") return std::make_unique<TextSink>(out, rules, opts);
-  if (format == "csv") return std::make_unique<DelimitedSink>(out, Delimited::csv);
-  if (format == "tsv") return std::make_unique<DelimitedSink>(out, Delimited::tsv);
+  if (format == "json"sv) return std::make_unique<JsonArraySink>(out, rules, opts);
+  if (format == "text"sv) return std::make_unique<TextSink>(out, rules, opts);
+  if (format == "csv"sv) return std::make_unique<DelimitedSink>(out, Delimited::csv);
+  if (format == "tsv"sv) return std::make_unique<DelimitedSink>(out, Delimited::tsv);
   return std::make_unique<JsonLinesSink>(out, rules, opts);
 }
 

@@ -9,6 +9,8 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 struct Style {
@@ -103,27 +105,27 @@ std::string summarize_value(const std::string& type, const Json& v) {
   std::string hedge = q.empty() ? "" : " (" + q + ")";
   for (auto& c : hedge)
     if (c == '_') c = ' ';
-  if (type == "date") return str(v, "date") + (v.contains("modifier") ? " (" + str(v, "modifier") + ")" : "");
-  if (type == "money") {
+  if (type == "date"sv) return str(v, "date") + (v.contains("modifier") ? " (" + str(v, "modifier") + ")" : "");
+  if (type == "money"sv) {
     std::string per = v.contains("per") ? " per " + str(v, "per") : "";
     return with_commas(v.value("amount", Json(0))) + " " + str(v, "currency") + per + hedge;
   }
-  if (type == "percent") return str(v, "percent") + "%" + hedge;
-  if (type == "duration") return str(v, "duration") + hedge;
-  if (type == "quantity" || type == "number") {
+  if (type == "percent"sv) return str(v, "percent") + "%" + hedge;
+  if (type == "duration"sv) return str(v, "duration") + hedge;
+  if (type == "quantity"sv || type == "number"sv) {
     if (v.contains("width")) return str(v, "width") + "×" + str(v, "height") + " " + str(v, "unit");
     std::string amount = v.contains("amount") ? with_commas(v["amount"]) : "approx.";
     return amount + (v.contains("unit") ? " " + str(v, "unit") : "") + hedge;
   }
-  if (type == "quote") return "— " + (v.contains("speaker") && !v["speaker"].is_null() ? str(v, "speaker") : "?");
-  if (type == "role") {
+  if (type == "quote"sv) return "— " + (v.contains("speaker") && !v["speaker"].is_null() ? str(v, "speaker") : "?");
+  if (type == "role"sv) {
     std::string s = str(v, "person");
     if (!str(v, "title").empty()) s += (s.empty() ? "" : ": ") + str(v, "title");
     if (!str(v, "organization").empty()) s += ", " + str(v, "organization");
     return s;
   }
   if (v.contains("name")) return str(v, "name");
-  if (type == "acquisition" || type == "purchase") {
+  if (type == "acquisition"sv || type == "purchase"sv) {
     std::string what = str(v, "target");
     if (what.empty()) what = str(v, "item");
     if (what.empty()) what = str(v, "object");
@@ -177,7 +179,7 @@ std::string render_text(const Document& doc, const Record& rec, const RuleSet& r
       }
       continue;
     }
-    if (type == "person" || type == "organization" || type == "product" || type == "place") {
+    if (type == "person"sv || type == "organization"sv || type == "product"sv || type == "place"sv) {
       if (!rec.entities.empty()) continue;  // shown above from the merged entities
     }
     auto it = by_type.find(type);
@@ -185,7 +187,7 @@ std::string render_text(const Document& doc, const Record& rec, const RuleSet& r
     out += st.heading("  " + heading) + "\n";
     for (const Fact* f : it->second) {
       std::string text = doc.text.substr(f->span.start, f->span.size());
-      if (type == "quote") {
+      if (type == "quote"sv) {
         // Quotes are read, not scanned: the whole quotation, wrapped.
         const std::string q = f->value.contains("quote") ? str(f->value, "quote") : text;
         out += "    “" + wrap(q, width - 8, "     ") + "”\n";

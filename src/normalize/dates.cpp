@@ -6,6 +6,8 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -104,9 +106,9 @@ namespace {
 int place_month(int month, std::optional<long> day, const std::string& direction, const CivilDate& ref) {
   int y = ref.year;
   const int ref_m = ref.month;
-  if (direction == "past") {
+  if (direction == "past"sv) {
     if (month > ref_m || (month == ref_m && (!day || *day >= ref.day))) --y;
-  } else if (direction == "future") {
+  } else if (direction == "future"sv) {
     if (month < ref_m || (month == ref_m && (!day || *day <= ref.day))) ++y;
   } else {
     const int ahead = ((month - ref_m) % 12 + 12) % 12;
@@ -163,14 +165,14 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
       if (count && sign) offset = *count * *sign;
     }
     if (!offset) return std::nullopt;
-    if (unit != "day" && unit != "week" && unit != "month" && unit != "year") return std::nullopt;
+    if (unit != "day"sv && unit != "week"sv && unit != "month"sv && unit != "year"sv) return std::nullopt;
     // Anchored to the previous date of the text ("tiga bulan kemudian"): left
     // for resolve_anchored_dates, which sees the other facts.
-    if (!reference || get_str(fields, "anchor") == "previous") return unresolved();
+    if (!reference || get_str(fields, "anchor") == "previous"sv) return unresolved();
     const CivilDate r = *reference;
-    if (unit == "day") return finish(format_iso(add_days(r, *offset)));
-    if (unit == "week") return finish(iso_week(add_days(r, *offset * 7)));
-    if (unit == "month") {
+    if (unit == "day"sv) return finish(format_iso(add_days(r, *offset)));
+    if (unit == "week"sv) return finish(iso_week(add_days(r, *offset * 7)));
+    if (unit == "month"sv) {
       long m = r.year * 12L + (r.month - 1) + *offset;
       return finish(fmt::format("{:04d}-{:02d}", m / 12, m % 12 + 1));
     }
@@ -214,12 +216,12 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
     if (!reference) return unresolved();
     const int ref_w = weekday(*reference);
     long delta;
-    if (direction == "future") {
+    if (direction == "future"sv) {
       delta = (*wday - ref_w + 7) % 7;
       if (delta == 0) delta = 7;
     } else {
       delta = -((ref_w - *wday + 7) % 7);
-      if (delta == 0 && direction == "past") delta = -7;  // "last Monday" said on a Monday
+      if (delta == 0 && direction == "past"sv) delta = -7;  // "last Monday" said on a Monday
     }
     return finish(format_iso(add_days(*reference, delta)));
   }
@@ -239,26 +241,26 @@ std::optional<std::string> shift_date(const std::string& anchor, const std::stri
   if (precision == 2 && (std::stoi(anchor.substr(5, 2)) < 1 || std::stoi(anchor.substr(5, 2)) > 12)) precision = 0;
   if (precision == 0) return std::nullopt;
   const int y = std::stoi(anchor.substr(0, 4));
-  if (unit == "year") return fmt::format("{:04d}", y + offset);
-  if (unit == "month") {
+  if (unit == "year"sv) return fmt::format("{:04d}", y + offset);
+  if (unit == "month"sv) {
     if (precision < 2) return std::nullopt;
     long m = y * 12L + (std::stoi(anchor.substr(5, 2)) - 1) + offset;
     return fmt::format("{:04d}-{:02d}", m / 12, m % 12 + 1);
   }
   if (precision < 3) return std::nullopt;
   const CivilDate d = *parse_iso_date(anchor);
-  if (unit == "day") return format_iso(add_days(d, offset));
-  if (unit == "week") return iso_week(add_days(d, offset * 7));
+  if (unit == "day"sv) return format_iso(add_days(d, offset));
+  if (unit == "week"sv) return iso_week(add_days(d, offset * 7));
   return std::nullopt;
 }
 
 void resolve_anchored_dates(std::vector<Fact>& facts) {
   const Fact* previous = nullptr;  // the last date fact with a calendar value
   for (auto& f : facts) {
-    if (f.type != "date") continue;
+    if (f.type != "date"sv) continue;
     const Json& v = f.value;
     auto anchor = v.find("anchor");
-    if (anchor != v.end() && *anchor == "previous" && v.value("resolved", true) == false) {
+    if (anchor != v.end() && *anchor == "previous"sv && v.value("resolved", true) == false) {
       if (!previous) continue;
       auto offset = get_int(v, "offset");
       if (!offset) {

@@ -9,13 +9,15 @@
 
 namespace extract {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 NumberStyle style_for(Normalizer normalizer, const Rule& rule, const std::string& doc_lang) {
   if (normalizer == Normalizer::number_id) return NumberStyle::id;
   if (normalizer == Normalizer::number_en) return NumberStyle::en;
   const std::string& lang = rule.lang.empty() ? doc_lang : rule.lang;
-  return lang == "id" ? NumberStyle::id : NumberStyle::en;
+  return lang == "id"sv ? NumberStyle::id : NumberStyle::en;
 }
 
 std::string collapse(std::string_view s) { return Lexicon::fold(s, false); }
@@ -113,12 +115,12 @@ std::optional<Json> build_duration(const Json& f, std::string* why) {
 std::optional<std::string> iso_duration(double amount, std::string_view unit) {
   if (!(amount >= 0) || amount >= 1e9) return std::nullopt;
   std::string n = number_json(amount).dump();
-  if (unit == "Y" || unit == "M" || unit == "W" || unit == "D") return "P" + n + std::string(unit);
-  if (unit == "H") return "PT" + n + "H";
-  if (unit == "MIN") return "PT" + n + "M";
-  if (unit == "S") return "PT" + n + "S";
-  if (unit == "DEC") return "P" + number_json(amount * 10).dump() + "Y";
-  if (unit == "CENT") return "P" + number_json(amount * 100).dump() + "Y";
+  if (unit == "Y"sv || unit == "M"sv || unit == "W"sv || unit == "D"sv) return "P" + n + std::string(unit);
+  if (unit == "H"sv) return "PT" + n + "H";
+  if (unit == "MIN"sv) return "PT" + n + "M";
+  if (unit == "S"sv) return "PT" + n + "S";
+  if (unit == "DEC"sv) return "P" + number_json(amount * 10).dump() + "Y";
+  if (unit == "CENT"sv) return "P" + number_json(amount * 100).dump() + "Y";
   return std::nullopt;
 }
 
