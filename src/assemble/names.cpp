@@ -178,6 +178,10 @@ bool in_capitals_block(std::string_view text, std::size_t pos) {
   std::size_t a = line_start(pos);
   std::size_t b = line_end(pos);
   if (a == kFar || b == kFar) return false;
+  // The block holds pos's line: a small letter there (most lines of body
+  // text) answers before the lines around it are looked for.
+  for (std::size_t i = a; i < b; ++i)
+    if (std::islower(static_cast<unsigned char>(text[i]))) return false;
   while (a > 0) {
     const std::size_t prev = line_start(a - 1);
     if (prev == kFar || blank(prev, a - 1) || pos - prev > kBlockReach) break;
