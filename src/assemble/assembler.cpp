@@ -101,8 +101,8 @@ void reconcile_parties(std::string_view text, Record& record) {
 }  // namespace
 
 void assemble(const RuleSet& rules, const DealLexicons& deal_lexicons, std::string_view text, Record& record) {
-  assemble_entities(rules, text, record);
-  assemble_quotes(rules, text, record);
+  assemble_entities(rules, deal_lexicons.names, text, record);
+  assemble_quotes(deal_lexicons.names, text, record);
   assemble_deals(rules, deal_lexicons, text, record);
   reconcile_parties(text, record);
 }

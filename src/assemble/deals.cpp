@@ -1105,7 +1105,8 @@ DealLexicons::DealLexicons(const RuleSet& rules)
       units_of(rules, "deal_units_of"),
       legal_prefix(rules, "deal_legal_prefix"),
       town_named(rules, "deal_town_named"),
-      place_after(rules, "deal_place_after") {}
+      place_after(rules, "deal_place_after"),
+      names(names::Lexicons::from(rules)) {}
 
 bool is_non_party_name(std::string_view name, const DealLexicons& lex) { return is_non_name(lex, name); }
 

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "assemble/names.hpp"
 #include "core/document.hpp"
 #include "rules/rule_set.hpp"
 
@@ -48,6 +49,9 @@ struct DealLexicons {
   LexiconList legal_prefix;    // deal_legal_prefix: a legal form before a name ("PT", "CV")
   LexiconList town_named;      // deal_town_named: a last word of a name with its town ("National Bank of Salem")
   LexiconList place_after;     // deal_place_after: "Bancorp" of "Coastal Bancorp of Portland", whose place is cut
+  // The name lexicons of the entity and quote assembly, looked up here once
+  // for them too.
+  names::Lexicons names;
 
   DealLexicons() = default;
   explicit DealLexicons(const RuleSet& rules);

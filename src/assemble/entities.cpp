@@ -42,9 +42,9 @@ struct Raw {
 
 class Builder {
  public:
-  Builder(const RuleSet& rules, std::string_view text, Record& record)
-      : rules_(rules), text_(text), record_(record), lex_(Lexicons::from(rules)) {
-    generic_ = rules.lexicon("org_generic_words");
+  Builder(const RuleSet& rules, const Lexicons& lex, std::string_view text, Record& record)
+      : rules_(rules), text_(text), record_(record), lex_(lex) {
+    generic_ = lex.generic;
   }
 
   void run() {
@@ -64,7 +64,7 @@ class Builder {
   const RuleSet& rules_;
   std::string_view text_;
   Record& record_;
-  Lexicons lex_;
+  const Lexicons& lex_;
   const Lexicon* generic_ = nullptr;
 
   std::vector<Raw> raws_;
@@ -729,8 +729,12 @@ class Builder {
 }  // namespace
 
 void assemble_entities(const RuleSet& rules, std::string_view text, Record& record) {
+  assemble_entities(rules, names::Lexicons::from(rules), text, record);
+}
+
+void assemble_entities(const RuleSet& rules, const names::Lexicons& lex, std::string_view text, Record& record) {
   record.entities.clear();
-  Builder(rules, text, record).run();
+  Builder(rules, lex, text, record).run();
 }
 
 }  // namespace extract

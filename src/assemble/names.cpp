@@ -37,6 +37,7 @@ Lexicons Lexicons::from(const RuleSet& rules) {
   l.descriptor = rules.lexicon("corp_descriptor");
   l.places = rules.lexicon("place_gazetteer");
   l.orgs = rules.lexicon("org_gazetteer");
+  l.generic = rules.lexicon("org_generic_words");
   l.tails = LexiconList(rules, "name_tail");
   return l;
 }

@@ -28,7 +28,10 @@ struct Lexicons {
   const Lexicon* descriptor = nullptr;
   const Lexicon* places = nullptr;
   const Lexicon* orgs = nullptr;
+  const Lexicon* generic = nullptr;  // org_generic_words: words no organization is named by alone
   LexiconList tails;
+  // Looked up by name in the rules: once per rule set (DealLexicons keeps
+  // them for the assembly), not per document.
   static Lexicons from(const RuleSet& rules);
   bool is_stop(std::string_view w) const;
   bool is_honorific(std::string_view w) const;

@@ -209,8 +209,8 @@ struct Mention {
 
 class Attributor {
  public:
-  Attributor(const RuleSet& rules, std::string_view text, Record& record)
-      : text_(text), record_(record), lex_(names::Lexicons::from(rules)) {}
+  Attributor(const names::Lexicons& lex, std::string_view text, Record& record)
+      : text_(text), record_(record), lex_(lex) {}
 
   void run() {
     quotes_ = find_quotes(text_);
@@ -270,7 +270,7 @@ class Attributor {
  private:
   std::string_view text_;
   Record& record_;
-  names::Lexicons lex_;
+  const names::Lexicons& lex_;
   std::vector<QuoteSpan> quotes_;
   std::vector<Cue> cues_;
   std::vector<Mention> mentions_;
@@ -435,7 +435,11 @@ class Attributor {
 }  // namespace
 
 void assemble_quotes(const RuleSet& rules, std::string_view text, Record& record) {
-  Attributor(rules, text, record).run();
+  assemble_quotes(names::Lexicons::from(rules), text, record);
+}
+
+void assemble_quotes(const names::Lexicons& lex, std::string_view text, Record& record) {
+  Attributor(lex, text, record).run();
 }
 
 }  // namespace extract
