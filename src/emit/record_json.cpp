@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "core/utf8.hpp"
 
 namespace extract {
@@ -133,10 +135,17 @@ void append_string(std::string& out, std::string_view s) {
   else append_valid_string(out, s);
 }
 
-void append_key(std::string& out, const char* key) {
+void append_key(std::string& out, std::string_view key) {
   out += '"';
   out += key;
   out += "\":";
+}
+
+// A span's offset, without a string of its own.
+void append_offset(std::string& out, std::size_t n) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 // `"key":"value",`
@@ -160,10 +169,10 @@ void append_span(std::string& out, const Document& doc, const Span& s, bool text
     out += ',';
   }
   append_key(out, "start");
-  out += std::to_string(s.start);
+  append_offset(out, s.start);
   out += ',';
   append_key(out, "end");
-  out += std::to_string(s.end);
+  append_offset(out, s.end);
   if (!text_first) {
     out += ',';
     text();
