@@ -1,4 +1,5 @@
-// Word regexes without RE2 (rules/class_sequence.hpp): the input is a
+// Word regexes without RE2 (rules/class_sequence.hpp: classes in a row, and
+// words in alternation): the input is a
 // pattern, a newline and words separated by newlines (any bytes). Where
 // ClassSequence takes the pattern, RE2 must take it too, and for every word
 // that ClassSequence answers (valid UTF-8), the answer must be RE2's
@@ -25,11 +26,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (nl == std::string_view::npos) return 0;
   const std::string_view pattern = input.substr(0, nl);
   const auto cs = ClassSequence::of(pattern);
-  if (!cs) return 0;
+  const auto wa = WordAlternation::of(pattern);
+  if (!cs && !wa) return 0;
   RE2::Options o;
   o.set_log_errors(false);
   const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), o);
   FUZZ_CHECK(re.ok(), "taken without RE2, refused by RE2: " + std::string(pattern));
+  if (!cs) {
+    // Words in alternation: each word's answer is RE2's, and a word RE2
+    // matches starts with a byte first_bytes() allows.
+    std::string_view words = input.substr(nl + 1);
+    for (int count = 0; count < 64; ++count) {
+      const std::size_t end = std::min(words.find('\n'), words.size());
+      const std::string_view word = words.substr(0, end);
+      const bool theirs = RE2::FullMatch(re2::StringPiece(word.data(), word.size()), re);
+      FUZZ_CHECK(wa->full_match(word) == theirs, "'" + std::string(word) + "' against /" + std::string(pattern) +
+                                                     "/: " + (theirs ? "RE2 matches" : "RE2 does not match"));
+      if (theirs && !word.empty())
+        FUZZ_CHECK(wa->first_bytes().has(static_cast<unsigned char>(word[0])),
+                   "'" + std::string(word) + "' matches /" + std::string(pattern) + "/ from a first byte not listed");
+      if (end >= words.size()) break;
+      words = words.substr(end + 1);
+    }
+    return 0;
+  }
   std::string_view words = input.substr(nl + 1);
   for (int count = 0; count < 64; ++count) {
     const std::size_t end = std::min(words.find('\n'), words.size());

@@ -293,4 +293,44 @@ int ClassSequence::full_match(std::string_view word) const {
   return static_cast<int>((at >> n) & 1);
 }
 
+std::optional<WordAlternation> WordAlternation::of(std::string_view pattern) {
+  if (pattern.size() >= 4 && pattern.substr(0, 3) == "(?:" && pattern.back() == ')')
+    pattern = pattern.substr(3, pattern.size() - 4);
+  WordAlternation out;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= pattern.size(); ++i) {
+    if (i < pattern.size() && pattern[i] != '|') {
+      const auto c = static_cast<unsigned char>(pattern[i]);
+      const bool literal = is_letter(static_cast<char>(c)) || is_digit(static_cast<char>(c)) || c == '_' ||
+                           c == '&' || c == '\'' || c == '-' || c >= 0x80;
+      if (!literal) return std::nullopt;
+      continue;
+    }
+    if (i == from) return std::nullopt;  // an empty alternative
+    out.words_.emplace_back(pattern.substr(from, i - from));
+    from = i + 1;
+  }
+  // (A pattern RE2 accepted is valid UTF-8; this checks it for other callers.)
+  for (const std::string& w : out.words_)
+    if (find_invalid_utf8(w)) return std::nullopt;
+  std::sort(out.words_.begin(), out.words_.end());
+  out.words_.erase(std::unique(out.words_.begin(), out.words_.end()), out.words_.end());
+  return out;
+}
+
+bool WordAlternation::full_match(std::string_view word) const {
+  return std::binary_search(words_.begin(), words_.end(), word,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+ClassSequence::FirstBytes WordAlternation::first_bytes() const {
+  ClassSequence::FirstBytes f;
+  for (const std::string& w : words_) {
+    const auto b = static_cast<unsigned char>(w[0]);
+    if (b < 128) f.ascii[b >> 6] |= std::uint64_t{1} << (b & 63);
+    else f.multibyte = true;
+  }
+  return f;
+}
+
 }  // namespace extract

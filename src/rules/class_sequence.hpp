@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -54,6 +55,21 @@ class ClassSequence {
   std::vector<Class> classes_;
   std::vector<Slot> slots_;
   std::vector<std::uint64_t> closure_;  // per slot index (and the end): it and the skippable slots after it
+};
+
+// A token rule's `/regex/` that is only words in alternation ("Inc|Co|Corp",
+// "(?:and|of|de)"), matched whole without RE2: RE2::FullMatch is then the
+// word being one of them. Each word is ASCII letters, digits, `_`, `&`, `'`,
+// `-` and non-ASCII characters (literal in RE2); anything else (an escape,
+// a class, a flag, an empty alternative) is left to RE2: of() gives nullopt.
+class WordAlternation {
+ public:
+  static std::optional<WordAlternation> of(std::string_view pattern);
+  bool full_match(std::string_view word) const;
+  ClassSequence::FirstBytes first_bytes() const;
+
+ private:
+  std::vector<std::string> words_;  // sorted, each once
 };
 
 }  // namespace extract

@@ -350,8 +350,10 @@ struct TokenPattern::Pred {
   std::shared_ptr<const RE2> regex;
   // The regex without RE2, when it is only classes in a row (most are).
   std::optional<ClassSequence> simple;
-  // The bytes a word it matches can start with, when `simple` knows them:
-  // a token that starts with another fails without asking.
+  // Or without RE2 when it is words in alternation.
+  std::optional<WordAlternation> words;
+  // The bytes a word it matches can start with, when `simple` or `words`
+  // knows them: a token that starts with another fails without asking.
   std::optional<ClassSequence::FirstBytes> first;
   bool first_fails(unsigned char b) const { return first && !first->has(b); }
   bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
@@ -359,6 +361,7 @@ struct TokenPattern::Pred {
     if (simple) {
       if (const int answer = simple->full_match(token); answer >= 0) return answer == 1;
     }
+    if (words) return words->full_match(token);
     return WordAnswers::full_match(*regex, token);
   }
   // full_match() on token `at` (the text `token`), read from a text's
@@ -860,7 +863,9 @@ class TokenPatternCompiler {
         out_.names_.push_back(name);
       }
       p.simple = ClassSequence::of(re->pattern());
+      if (!p.simple) p.words = WordAlternation::of(re->pattern());
       if (p.simple) p.first = p.simple->first_bytes();
+      if (p.words) p.first = p.words->first_bytes();
       p.regex = std::move(re);
       p.number = number;
       return add_pred(std::move(p), atom);
@@ -1524,7 +1529,9 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
       p.regex = regex_in(env, pattern);
       if (!p.regex->ok()) return nullptr;
       p.simple = ClassSequence::of(pattern);
+      if (!p.simple) p.words = WordAlternation::of(pattern);
       if (p.simple) p.first = p.simple->first_bytes();
+      if (p.words) p.first = p.words->first_bytes();
     }
     p.inner.resize(r.count(8));
     for (auto& [index, group] : p.inner) {

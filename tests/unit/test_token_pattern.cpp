@@ -1202,6 +1202,42 @@ TEST_CASE("a regex of classes in a row answers as RE2 does, without it", "[token
   }
 }
 
+TEST_CASE("a regex of words in alternation answers as RE2 does, without it", "[tokens]") {
+  const std::vector<std::string> taken = {"Inc|Co|Corp|Ltd", "(?:and|of|de|du|&)", "a|an|the", "it's|its",
+                                          "co|com|id|io|ai", "\u00c9cole|Zo\u00eb", "A-1|B_2", "x", "(?:PT)",
+                                          "and|and|of"};
+  const std::vector<std::string> refused = {"a|", "|a", "a||b", "(?i:a|b)", "[Tt]he", "a.b|c", "Inc\\.|Co",
+                                            "(?:a)|(?:b)", "a|b*", "(a|b)", "", "(?:)", "^a|b", "a b|c"};
+  for (const std::string& p : taken) {
+    INFO(p);
+    const auto wa = WordAlternation::of(p);
+    REQUIRE(wa);
+    const RE2 re(p);
+    REQUIRE(re.ok());
+    std::vector<std::string> words = sample_words();
+    for (const char* w : {"Inc", "inc", "Corp", "Corpo", "and", "an", "the", "it's", "its", "com", "ai", "A-1", "B_2",
+                          "x", "PT", "of", "\u00c9cole", "Zo\u00eb", "Zo"})
+      words.emplace_back(w);
+    for (const std::string& w : words) {
+      INFO(w);
+      CHECK(wa->full_match(w) == RE2::FullMatch(w, re));
+      if (RE2::FullMatch(w, re)) CHECK(wa->first_bytes().has(static_cast<unsigned char>(w[0])));
+    }
+  }
+  for (const std::string& p : refused) {
+    INFO(p);
+    CHECK_FALSE(WordAlternation::of(p));
+  }
+  // The first bytes of "Inc|Co|Corp|Ltd": I, C and L, and no other.
+  const auto f = WordAlternation::of("Inc|Co|Corp|Ltd")->first_bytes();
+  std::string ascii;
+  for (int b = 1; b < 128; ++b)
+    if (f.has(static_cast<unsigned char>(b))) ascii += static_cast<char>(b);
+  CHECK(ascii == "CIL");
+  CHECK_FALSE(f.has(0xC3));
+  CHECK(WordAlternation::of("\u00c9cole|x")->first_bytes().has(0xC3));
+}
+
 TEST_CASE("a regex of classes in a row knows the bytes its words can start with", "[tokens]") {
   auto first = [](const char* p) {
     const auto cs = ClassSequence::of(p);
