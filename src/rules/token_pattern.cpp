@@ -2080,7 +2080,19 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   // instead of one each time a list grows.
   thread_local std::vector<std::vector<std::uint32_t>> out;
   if (out.size() < patterns_.size()) out.resize(patterns_.size());
-  for (std::size_t k = 0; k < patterns_.size(); ++k) out[k].clear();
+  // The patterns with starts, each once (most of a short text's are none):
+  // only their lists are read and cleared.
+  thread_local std::vector<std::size_t> touched;
+  thread_local std::vector<char> is_touched;
+  touched.clear();
+  if (is_touched.size() < patterns_.size()) is_touched.resize(patterns_.size(), 0);
+  auto list = [&](std::size_t k) -> std::vector<std::uint32_t>& {
+    if (!is_touched[k]) {
+      is_touched[k] = 1;
+      touched.push_back(k);
+    }
+    return out[k];
+  };
   const std::size_t mask = table_.size() - 1;
   struct Range {
     std::size_t pattern;
@@ -2127,7 +2139,7 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
         // a walk back that gives up: every token from where it could
         // reach (kept as a range, added once below).
         if (anchor.max_back == 0) {
-          out[k].push_back(static_cast<std::uint32_t>(t));
+          list(k).push_back(static_cast<std::uint32_t>(t));
         } else {
           walks.push_back({k, a, static_cast<std::uint32_t>(t)});
         }
@@ -2156,8 +2168,9 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     const bool same_pattern = w > 0 && walks[w - 1].pattern == walk.pattern;
     const bool again = same_pattern && walks[w - 1].anchor == walk.anchor;
     if (!same_pattern) lo = SIZE_MAX, hi = 0;
+    // (Listed as touched first: the walk may add to it.)
     const std::size_t from =
-        patterns_[walk.pattern]->starts_before(text, tokens, walk.anchor, walk.at, out[walk.pattern], again, lo, hi,
+        patterns_[walk.pattern]->starts_before(text, tokens, walk.anchor, walk.at, list(walk.pattern), again, lo, hi,
                                                answers);
     if (from != SIZE_MAX) {
       spans.push_back({walk.pattern, static_cast<std::uint32_t>(from), walk.at});
@@ -2174,16 +2187,18 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     const std::size_t k = spans[r].pattern;
     std::uint32_t from = spans[r].from, to = spans[r].to;
     for (++r; r < spans.size() && spans[r].pattern == k && spans[r].from <= to + 1; ++r) to = std::max(to, spans[r].to);
-    for (std::uint32_t s = from; s <= to; ++s) out[k].push_back(s);
+    for (std::uint32_t s = from; s <= to; ++s) list(k).push_back(s);
   }
   // In order, once each (several anchors, or walks back, may repeat or
   // precede tokens already listed).
-  for (std::size_t k = 0; k < patterns_.size(); ++k) {
-    if (patterns_[k] && (patterns_[k]->anchors().size() >= 2 || patterns_[k]->max_back() > 0)) {
+  for (const std::size_t k : touched) {
+    if (patterns_[k]->anchors().size() >= 2 || patterns_[k]->max_back() > 0) {
       std::sort(out[k].begin(), out[k].end());
       out[k].erase(std::unique(out[k].begin(), out[k].end()), out[k].end());
     }
     result[k].assign(out[k].begin(), out[k].end());
+    out[k].clear();
+    is_touched[k] = 0;
     // (A long text's lists are not kept for the short ones after it.)
     if (out[k].capacity() > kKeptStarts) std::vector<std::uint32_t>().swap(out[k]);
   }
