@@ -451,8 +451,9 @@ class Builder {
       ent.attributes["kind"] = r.kind;
     // A longer name upgrades a one-word person name (Sastry -> Aakash Sastry) or
     // an organization's short name (Kestrel -> Kestrel Robotics Inc).
-    const auto new_words = names::split_words(r.name);
-    const auto old_words = names::split_words(ent.name);
+    std::vector<std::string_view> new_words, old_words;
+    names::word_views(r.name, new_words);
+    names::word_views(ent.name, old_words);
     if (!lexical_name_[e] && !r.lexical && new_words.size() > old_words.size() &&
         ((ent.type == "person"sv && old_words.size() == 1 && names::last_word(r.name) == names::last_word(ent.name)) ||
          (ent.type == "organization"sv && std::equal(old_words.begin(), old_words.end(), new_words.begin())))) {
@@ -481,17 +482,20 @@ class Builder {
         if (auto a = alias_of_.find(f); a != alias_of_.end()) e = find(r.type, a->second);
       }
     }
-    const auto ws = names::split_words(r.name);
+    std::vector<std::string_view> ws;
+    names::word_views(r.name, ws);
+    // (The maps are keyed by strings: one copy of the only word.)
+    const std::string only = ws.size() == 1 ? std::string(ws[0]) : std::string();
     if (e == SIZE_MAX && r.type == "organization"sv && !r.lexical && ws.size() == 1 && r.kind != "alias"sv) {
       // "talks with Edelman" after "Asher B. Edelman": the person, not a company.
-      if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
+      if (auto it = last_person_.find(only); it != last_person_.end()) e = it->second;
     }
     if (e == SIZE_MAX && (r.type == "person"sv || r.type.empty()) && ws.size() == 1) {
-      if (auto it = last_person_.find(ws[0]); it != last_person_.end()) e = it->second;
+      if (auto it = last_person_.find(only); it != last_person_.end()) e = it->second;
     }
     if (e == SIZE_MAX && (r.type == "person"sv || r.type.empty()) && ws.size() == 1) {
       // A first name alone (Indonesian copy often says "Budi" for Budi Santoso).
-      if (auto it = first_person_.find(ws[0]); it != first_person_.end()) e = it->second;
+      if (auto it = first_person_.find(only); it != first_person_.end()) e = it->second;
     }
     if (e == SIZE_MAX && r.type == "organization"sv) {
       const std::string core = org_core(r.name);
@@ -499,8 +503,10 @@ class Builder {
     }
     if (e == SIZE_MAX && (r.type == "person"sv || r.type.empty()) && ws.size() >= 2) {
       // A full name after its surname alone ("Sastry" ... "Aakash Sastry").
+      std::vector<std::string_view> their_words;
       if (auto it = any_form_.find(names::last_word(r.name)); it != any_form_.end() &&
-          ents()[it->second].type == "person"sv && names::split_words(ents()[it->second].name).size() == 1)
+          ents()[it->second].type == "person"sv &&
+          (names::word_views(ents()[it->second].name, their_words), their_words.size() == 1))
         e = it->second;
     }
     if (e == SIZE_MAX && (r.type == "organization"sv || r.type.empty())) {
@@ -510,8 +516,9 @@ class Builder {
       // A longer name whose beginning is a known organization (Gulf Applied ... Gulf Applied Technologies Inc).
       std::string prefix;
       for (std::size_t k = 0; k + 1 < ws.size() && k < kMaxPrefixWords && e == SIZE_MAX; ++k) {
-        prefix += (k ? " " : "") + ws[k];
-        if (k == 0 && !distinctive(ws[0])) continue;
+        if (k) prefix += ' ';
+        prefix += ws[k];
+        if (k == 0 && !distinctive(prefix)) continue;
         std::size_t c = find("organization", prefix);
         if (c != SIZE_MAX && !lexical_name_[c]) e = c;
       }
