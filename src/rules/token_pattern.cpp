@@ -414,19 +414,33 @@ int steps_without_token(const TokenPattern::Inst& i, std::uint32_t pc, std::uint
 
 void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
   const std::size_t n = back_program.size();
-  next_at.assign(n + 1, 0);
+  next_range.assign(n, Range{});
+  word_range.assign(n, Range{});
   next.clear();
   next_first.clear();
-  word_at.assign(n + 1, 0);
   word_next.clear();
-  std::vector<std::uint32_t> seen(n, kNone), stack;
+  // done_at[c]: the pc whose lists were made from instruction c.
+  std::vector<std::uint32_t> seen(n, kNone), stack, done_at(n, kNone);
   for (std::uint32_t pc = 0; pc < n; ++pc) {
-    next_at[pc] = static_cast<std::uint32_t>(next.size());
-    word_at[pc] = static_cast<std::uint32_t>(word_next.size());
     // A walk goes on only from the start and after a step that read a
     // token: the other steps' lists stay empty (most of a program is the
     // splits, jumps and saves between tokens).
     if (pc > 0 && back_program[pc - 1].op != Inst::kTok && back_program[pc - 1].op != Inst::kLex) continue;
+    // Where pc comes by jumps and saves alone: its lists are those of any
+    // other pc that comes there (a word list's fifty steps, one list).
+    std::uint32_t c = pc;
+    for (std::size_t hops = 0; c < n && hops < n; ++hops) {
+      if (back_program[c].op == Inst::kJmp) c = back_program[c].x;
+      else if (back_program[c].op == Inst::kSave) ++c;
+      else break;
+    }
+    if (c < n && done_at[c] != kNone) {
+      next_range[pc] = next_range[done_at[c]];
+      word_range[pc] = word_range[done_at[c]];
+      continue;
+    }
+    const auto next_from = static_cast<std::uint32_t>(next.size());
+    const auto word_from = static_cast<std::uint32_t>(word_next.size());
     stack.assign(1, pc);
     seen[pc] = pc;
     while (!stack.empty()) {
@@ -451,10 +465,11 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
         }
       }
     }
-    std::sort(word_next.begin() + word_at[pc], word_next.end());
+    std::sort(word_next.begin() + word_from, word_next.end());
+    next_range[pc] = Range{next_from, static_cast<std::uint32_t>(next.size())};
+    word_range[pc] = Range{word_from, static_cast<std::uint32_t>(word_next.size())};
+    if (c < n) done_at[c] = pc;
   }
-  next_at[n] = static_cast<std::uint32_t>(next.size());
-  word_at[n] = static_cast<std::uint32_t>(word_next.size());
 }
 
 // The parsed pattern, before it becomes a program.
@@ -1981,7 +1996,8 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
   // none is stacked twice.
   auto go_on = [&](std::uint32_t pc, std::uint32_t at) {
     if (at <= covered_to && prune) return;
-    for (std::uint32_t k = an.next_at[pc]; k < an.next_at[pc + 1]; ++k) {
+    const Anchor::Range steps = an.next_range[pc], words = an.word_range[pc];
+    for (std::uint32_t k = steps.begin; k < steps.end; ++k) {
       // (Nor a step whose regex cannot start with the token's first byte.)
       if (an.next_first[k] != kNoPred &&
           (at == 0 || preds_[an.next_first[k]].first_fails(static_cast<unsigned char>(text[tokens[at - 1].start]))))
@@ -1989,10 +2005,10 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
       if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
     }
     // The steps that read a word: only those of the word before.
-    if (at == 0 || an.word_at[pc] == an.word_at[pc + 1]) return;
+    if (at == 0 || words.begin == words.end) return;
     const std::uint64_t h = tokens[at - 1].folded;
-    const auto end = an.word_next.begin() + an.word_at[pc + 1];
-    for (auto it = std::lower_bound(an.word_next.begin() + an.word_at[pc], end, std::make_pair(h, std::uint32_t{0}));
+    const auto end = an.word_next.begin() + words.end;
+    for (auto it = std::lower_bound(an.word_next.begin() + words.begin, end, std::make_pair(h, std::uint32_t{0}));
          it != end && it->first == h; ++it)
       if (m.visit(it->second, at)) m.stack.push_back({it->second, at, kNone});
   };

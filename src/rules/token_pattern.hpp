@@ -211,16 +211,21 @@ class TokenPattern {
     // For the walk back, which needs no captures and no order: per
     // instruction pc where a walk goes on (0, and each one right after a
     // step that reads a token), the instructions that read a token or match
-    // that it leads to without reading one, next[next_at[pc] ..
-    // next_at[pc + 1]]; empty for the others (made from back_program by
-    // close()).
-    std::vector<std::uint32_t> next_at, next;
+    // that it leads to without reading one, next[next_range[pc]]; empty for
+    // the others (made from back_program by close()). Steps that come to the
+    // same instruction by jumps and saves alone share one range (the steps
+    // of a word list all jump back to its loop).
+    struct Range {
+      std::uint32_t begin = 0, end = 0;
+    };
+    std::vector<Range> next_range;
+    std::vector<std::uint32_t> next;
     // Of those, the steps that read one given word (most are alternatives
     // of a word list: "proposed | planned | pending | ..."), kept apart by
-    // the word's fold_hash: (hash, pc) in word_next[word_at[pc] ..
-    // word_at[pc + 1]], sorted, so that a walk goes on only to those whose
-    // word the token has, instead of trying each one.
-    std::vector<std::uint32_t> word_at;
+    // the word's fold_hash: (hash, pc) in word_next[word_range[pc]], sorted,
+    // so that a walk goes on only to those whose word the token has,
+    // instead of trying each one.
+    std::vector<Range> word_range;
     // Per entry of `next`: the predicate of a step that reads a regex's
     // word whose first bytes are known (Pred::first), tried only on a token
     // that starts with one of them; else kNoPred.
