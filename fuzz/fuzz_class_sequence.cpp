@@ -1,11 +1,12 @@
-// Word regexes without RE2 (rules/class_sequence.hpp: classes in a row, and
-// words in alternation): the input is a
+// Word regexes without RE2 (rules/class_sequence.hpp: classes in a row,
+// words in alternation, and context patterns of them): the input is a
 // pattern, a newline and words separated by newlines (any bytes). Where
 // ClassSequence takes the pattern, RE2 must take it too, and for every word
 // that ClassSequence answers (valid UTF-8), the answer must be RE2's
 // FullMatch: a failure would be a token rule that matches where its regex
 // does not, or misses where it does. A word RE2 matches must start with a
-// byte first_bytes() allows.
+// byte first_bytes() allows. Wrapped as a rule's context, `(?:p)$` and
+// `^(?:p)`, each line must get RE2::PartialMatch's answer.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -27,11 +28,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view pattern = input.substr(0, nl);
   const auto cs = ClassSequence::of(pattern);
   const auto wa = WordAlternation::of(pattern);
-  if (!cs && !wa) return 0;
+  // (An alternation of sequences may make a context without being either.)
+  const bool alternation = pattern.find('|') != std::string_view::npos;
+  if (!cs && !wa && !alternation) return 0;
   RE2::Options o;
   o.set_log_errors(false);
   const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), o);
-  FUZZ_CHECK(re.ok(), "taken without RE2, refused by RE2: " + std::string(pattern));
+  if (cs || wa) FUZZ_CHECK(re.ok(), "taken without RE2, refused by RE2: " + std::string(pattern));
+  // As a rule's context: (?:p)$ before a match, ^(?:p) after it, each
+  // answered as RE2::PartialMatch answers, where AnchoredClasses takes it.
+  for (const bool before : {true, false}) {
+    const std::string wrapped = before ? "(?:" + std::string(pattern) + ")$" : "^(?:" + std::string(pattern) + ")";
+    const auto fast = AnchoredClasses::of(wrapped, before);
+    if (!fast) continue;
+    const RE2 context(wrapped, o);
+    FUZZ_CHECK(context.ok(), "context taken without RE2, refused by RE2: " + wrapped);
+    std::string_view windows = input.substr(nl + 1);
+    for (int count = 0; count < 64; ++count) {
+      const std::size_t end = std::min(windows.find('\n'), windows.size());
+      const std::string_view window = windows.substr(0, end);
+      const int mine = fast->partial_match(window);
+      if (mine >= 0) {
+        const bool theirs = RE2::PartialMatch(re2::StringPiece(window.data(), window.size()), context);
+        FUZZ_CHECK((mine == 1) == theirs, "'" + std::string(window) + "' against " + wrapped + ": " +
+                                              (theirs ? "RE2 matches" : "RE2 does not match"));
+      }
+      if (end >= windows.size()) break;
+      windows = windows.substr(end + 1);
+    }
+  }
+  if (!cs && !wa) return 0;
   if (!cs) {
     // Words in alternation: each word's answer is RE2's, and a word RE2
     // matches starts with a byte first_bytes() allows.

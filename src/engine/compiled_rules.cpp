@@ -44,21 +44,29 @@ std::uint64_t ns_since(Clock::time_point start) {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
 }
 
-bool context_ok(const Rule& rule, std::string_view text, const Span& span) {
+// RE2::PartialMatch(window, *re), from `fast` when it can answer.
+bool context_matches(std::string_view window, const RE2& re, const std::optional<AnchoredClasses>& fast) {
+  if (fast) {
+    if (const int answer = fast->partial_match(window); answer >= 0) return answer == 1;
+  }
+  return RE2::PartialMatch(window, re);
+}
+
+bool context_ok(const Rule& rule, const Scanner::ContextFast& fast, std::string_view text, const Span& span) {
   const auto& c = rule.context;
   if (c.before || c.not_before) {
     std::size_t from = span.start > kContextWindow ? span.start - kContextWindow : 0;
     while (from < span.start && is_continuation(static_cast<unsigned char>(text[from]))) ++from;
     auto window = text.substr(from, span.start - from);
-    if (c.before && !RE2::PartialMatch(window, *c.before)) return false;
-    if (c.not_before && RE2::PartialMatch(window, *c.not_before)) return false;
+    if (c.before && !context_matches(window, *c.before, fast[0])) return false;
+    if (c.not_before && context_matches(window, *c.not_before, fast[1])) return false;
   }
   if (c.after || c.not_after) {
     std::size_t to = std::min(text.size(), span.end + kContextWindow);
     while (to > span.end && to < text.size() && is_continuation(static_cast<unsigned char>(text[to]))) --to;
     auto window = text.substr(span.end, to - span.end);
-    if (c.after && !RE2::PartialMatch(window, *c.after)) return false;
-    if (c.not_after && RE2::PartialMatch(window, *c.not_after)) return false;
+    if (c.after && !context_matches(window, *c.after, fast[2])) return false;
+    if (c.not_after && context_matches(window, *c.not_after, fast[3])) return false;
   }
   return true;
 }
@@ -78,27 +86,10 @@ bool first_group_is_match(std::string_view p) {
       else return i;
     }
   };
-  std::size_t i = skip_assertions(0);
+  const std::size_t i = skip_assertions(0);
   if (p.compare(i, 4, "(?P<") != 0) return false;
-  int depth = 0;
-  bool in_class = false;
-  for (; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      ++i;
-    } else if (in_class) {
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ']' is a literal
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return skip_assertions(i + 1) == p.size();
-    }
-  }
-  return false;
+  const std::size_t end = regex_group_end(p, i);
+  return end != std::string_view::npos && skip_assertions(end + 1) == p.size();
 }
 
 }  // namespace
@@ -121,6 +112,14 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     if (rule.tokens) mine.push_back(rule.tokens.get());
   }
   for (const auto& patterns : token_patterns) token_indexes_.push_back(std::make_unique<TokenIndex>(patterns));
+  for (const Rule& rule : rules_.rules) {
+    ContextFast fast;
+    const auto& c = rule.context;
+    const std::shared_ptr<const RE2>* res[4] = {&c.before, &c.not_before, &c.after, &c.not_after};
+    for (std::size_t k = 0; k < 4; ++k)
+      if (*res[k]) fast[k] = AnchoredClasses::of((*res[k])->pattern(), k < 2);
+    context_fast_.push_back(std::move(fast));
+  }
   for (std::size_t i = 0; i < rules_.rules.size(); ++i)
     if (!rules_.rules[i].tokens) scan_order_.push_back(i);
   gate_slot_.assign(rules_.rules.size(), SIZE_MAX);
@@ -653,7 +652,7 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
     }
     pos = found + groups[0].size();
     const Span span = span_of(groups[0]);
-    if (!context_ok(rule, text, span)) {
+    if (!context_ok(rule, context_fast_[rule_index], text, span)) {
       // Try again from the next character: a later start may satisfy the context.
       pos = found + 1;
       while (pos < searched.size() && is_continuation(static_cast<unsigned char>(searched[pos]))) ++pos;

@@ -20,6 +20,7 @@
 // called from many threads at once.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -35,6 +36,7 @@
 
 #include "core/document.hpp"
 #include "engine/atom_matcher.hpp"
+#include "rules/class_sequence.hpp"
 #include "rules/rule_set.hpp"
 #include "rules/token_pattern.hpp"
 
@@ -107,6 +109,9 @@ class Scanner {
   // on up to `compile_threads` threads (0: the machine's cores, at most 8).
   explicit Scanner(const RuleSet& rules, int compile_threads = 0);
   ~Scanner();
+  // A rule's context patterns (before, not_before, after, not_after) where
+  // they are classes in a row, answered without RE2 (AnchoredClasses).
+  using ContextFast = std::array<std::optional<AnchoredClasses>, 4>;
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
 
@@ -300,6 +305,7 @@ class Scanner {
 
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
+  std::vector<ContextFast> context_fast_;  // per rule
   // Per rule, its slot among the token rules of its unit (DocumentTokens::
   // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
   // first words of the token rules that run on that text.

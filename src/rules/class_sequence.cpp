@@ -241,6 +241,28 @@ bool ClassSequence::Class::has(long cp) const {
   return it != ranges.begin() && std::prev(it)->second >= cp;
 }
 
+std::size_t regex_group_end(std::string_view p, std::size_t open) {
+  int depth = 0;
+  bool in_class = false;
+  for (std::size_t i = open; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ']' is a literal
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
   ClassSequence out;
   ClassSequenceParser parser(pattern);
@@ -269,22 +291,46 @@ ClassSequence::FirstBytes ClassSequence::first_bytes() const {
   return f;
 }
 
+// (Inlined into the loops that call it: a call per character cost 1% of a run.)
+[[gnu::always_inline]] inline std::uint64_t ClassSequence::step(std::uint64_t at, long cp) const {
+  const std::uint64_t reading = (std::uint64_t{1} << slots_.size()) - 1;
+  std::uint64_t next = 0;
+  for (std::uint64_t m = at & reading; m != 0; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(__builtin_ctzll(m));
+    if (!classes_[slots_[k].cls].has(cp)) continue;
+    next |= closure_[k + 1];
+    if (slots_[k].star) next |= closure_[k];
+  }
+  return next;
+}
+
+int ClassSequence::matches_prefix(std::string_view text) const {
+  const std::size_t n = slots_.size();
+  std::uint64_t at = closure_[0];
+  for (std::size_t i = 0;;) {
+    if ((at >> n) & 1) return 1;
+    if (at == 0 || i >= text.size()) return 0;
+    const auto [cp, len] = utf8_decode(text, i);
+    if (len == 0) return -1;
+    i += len;
+    at = step(at, cp);
+  }
+}
+
+std::size_t ClassSequence::max_chars() const {
+  for (const Slot& s : slots_)
+    if (s.star) return SIZE_MAX;
+  return slots_.size();
+}
+
 int ClassSequence::full_match(std::string_view word) const {
   const std::size_t n = slots_.size();
-  const std::uint64_t reading = (std::uint64_t{1} << n) - 1;
   std::uint64_t at = closure_[0];
   for (std::size_t i = 0; i < word.size();) {
     const auto [cp, len] = utf8_decode(word, i);
     if (len == 0) return -1;
     i += len;
-    std::uint64_t next = 0;
-    for (std::uint64_t m = at & reading; m != 0; m &= m - 1) {
-      const auto k = static_cast<std::size_t>(__builtin_ctzll(m));
-      if (!classes_[slots_[k].cls].has(cp)) continue;
-      next |= closure_[k + 1];
-      if (slots_[k].star) next |= closure_[k];
-    }
-    at = next;
+    at = step(at, cp);
     if (at == 0) {
       // (The rest must still be valid UTF-8 for the answer to be RE2's.)
       return find_invalid_utf8(word.substr(i)) ? -1 : 0;
@@ -331,6 +377,113 @@ ClassSequence::FirstBytes WordAlternation::first_bytes() const {
     else f.multibyte = true;
   }
   return f;
+}
+
+namespace {
+
+// Whether `e` is one group `(?:...)` whose `)` is its last byte.
+bool one_group(std::string_view e) {
+  return e.size() >= 4 && e.substr(0, 3) == "(?:" && regex_group_end(e, 0) == e.size() - 1;
+}
+
+// Whether `e` ends with a `$` that is not escaped.
+bool ends_with_anchor(std::string_view e) {
+  if (e.empty() || e.back() != '$') return false;
+  std::size_t slashes = 0;
+  while (slashes + 1 < e.size() && e[e.size() - 2 - slashes] == '\\') ++slashes;
+  return slashes % 2 == 0;
+}
+
+}  // namespace
+
+std::optional<AnchoredClasses> AnchoredClasses::of(std::string_view pattern, bool before) {
+  // Without the anchor at its end, the groups around the rest, and an
+  // anchor of its own at the same end (`(?:(?:X$))$` is X at the end).
+  std::string_view e = pattern;
+  if (before ? !ends_with_anchor(e) : (e.empty() || e.front() != '^')) return std::nullopt;
+  for (bool again = true; again;) {
+    again = false;
+    if (before && ends_with_anchor(e)) {
+      e.remove_suffix(1);
+      again = true;
+    } else if (!before && !e.empty() && e.front() == '^') {
+      e.remove_prefix(1);
+      again = true;
+    }
+    if (one_group(e)) {
+      e = e.substr(3, e.size() - 4);
+      again = true;
+    }
+  }
+  // Alternatives at the top level: `|` outside a class and not escaped;
+  // a group anywhere leaves the pattern to RE2.
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    const char c = e[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      // A `]` first in a class (after `^`) is a member, not its end.
+      if (i + 1 < e.size() && e[i + 1] == '^') ++i;
+      if (i + 1 < e.size() && e[i + 1] == ']') ++i;
+    } else if (c == '(' || c == ')') {
+      return std::nullopt;
+    } else if (c == '|') {
+      parts.push_back(e.substr(from, i - from));
+      from = i + 1;
+    }
+  }
+  if (in_class) return std::nullopt;
+  parts.push_back(e.substr(from));
+  AnchoredClasses out;
+  out.before_ = before;
+  for (std::string_view part : parts) {
+    auto cs = ClassSequence::of(part);
+    if (!cs) return std::nullopt;
+    if (before) {
+      const std::size_t most = cs->max_chars();
+      if (most > 16) return std::nullopt;  // (a suffix of each length is tried)
+      out.max_chars_ = std::max(out.max_chars_, most);
+    }
+    out.alternatives_.push_back(std::move(*cs));
+  }
+  return out;
+}
+
+int AnchoredClasses::partial_match(std::string_view window) const {
+  if (!before_) {
+    int answer = 0;
+    for (const ClassSequence& cs : alternatives_) {
+      const int one = cs.matches_prefix(window);
+      if (one == 1) return 1;
+      if (one < 0) answer = -1;
+    }
+    return answer;
+  }
+  // The starts of the window's last 0, 1, ... max_chars_ characters.
+  std::size_t starts[17];
+  std::size_t count = 0, at = window.size();
+  starts[count++] = at;
+  while (count <= max_chars_ && at > 0) {
+    std::size_t lead = at - 1;
+    while (lead > 0 && at - lead < 4 && (static_cast<unsigned char>(window[lead]) & 0xC0) == 0x80) --lead;
+    if (utf8_sequence_length(window, lead) != at - lead) return -1;
+    at = lead;
+    starts[count++] = at;
+  }
+  for (const ClassSequence& cs : alternatives_)
+    for (std::size_t k = 0; k < count; ++k)
+      if (cs.full_match(window.substr(starts[k])) == 1) return 1;
+  return 0;
 }
 
 }  // namespace extract

@@ -20,6 +20,10 @@
 
 namespace extract {
 
+// The index of the `)` that closes the `(` at p[open], escapes and classes
+// skipped (RE2 syntax), or npos: for reading the shape of a pattern.
+std::size_t regex_group_end(std::string_view p, std::size_t open);
+
 class ClassSequence {
  public:
   // The matcher of `pattern` (RE2 syntax, UTF-8, case-sensitive), or
@@ -37,6 +41,12 @@ class ClassSequence {
     bool has(unsigned char b) const { return b < 128 ? ((ascii[b >> 6] >> (b & 63)) & 1) != 0 : multibyte; }
   };
   FirstBytes first_bytes() const;
+  // RE2::PartialMatch(text, "^(?:pattern)"): whether some prefix of `text`
+  // (the empty one too) is a whole match: 1 or 0; -1 when invalid UTF-8
+  // comes before the answer (RE2's to give). For a rule's `after` context.
+  int matches_prefix(std::string_view text) const;
+  // The most characters a match has (SIZE_MAX: no bound, a starred class).
+  std::size_t max_chars() const;
 
  private:
   friend class ClassSequenceParser;
@@ -52,6 +62,8 @@ class ClassSequence {
     bool star = false, optional = false;
   };
   static constexpr std::size_t kMaxSlots = 62;
+  // The slots reached from those in `at` by reading code point cp.
+  std::uint64_t step(std::uint64_t at, long cp) const;
   std::vector<Class> classes_;
   std::vector<Slot> slots_;
   std::vector<std::uint64_t> closure_;  // per slot index (and the end): it and the skippable slots after it
@@ -70,6 +82,25 @@ class WordAlternation {
 
  private:
   std::vector<std::string> words_;  // sorted, each once
+};
+
+// A rule's context pattern as the loader compiles it, `(?:E)$` for a
+// `before` and `^(?:E)` for an `after`, answered without RE2 when E is
+// classes in a row or an alternation of them (`[\w.,-]$`, `^(?:[.,]\d|\w)`,
+// `\w['’]?$`): RE2::PartialMatch over the window is then whether one of
+// them matches a suffix (before; each of bounded length) or a prefix
+// (after) of it. of() gives nullopt for any other pattern.
+class AnchoredClasses {
+ public:
+  static std::optional<AnchoredClasses> of(std::string_view pattern, bool before);
+  // RE2::PartialMatch(window, pattern): 1 or 0; -1 for invalid UTF-8 where
+  // it decides (RE2's to answer).
+  int partial_match(std::string_view window) const;
+
+ private:
+  bool before_ = false;
+  std::vector<ClassSequence> alternatives_;
+  std::size_t max_chars_ = 0;  // before: the most characters a match has
 };
 
 }  // namespace extract

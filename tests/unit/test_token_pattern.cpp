@@ -1238,6 +1238,59 @@ TEST_CASE("a regex of words in alternation answers as RE2 does, without it", "[t
   CHECK(WordAlternation::of("\u00c9cole|x")->first_bytes().has(0xC3));
 }
 
+TEST_CASE("a context pattern of classes answers as RE2 does, without it", "[tokens]") {
+  // Windows before and after a match: words, marks, spaces, non-ASCII,
+  // the empty window, and invalid UTF-8 (left to RE2).
+  std::vector<std::string> windows = {"", " ", "a", "rose 5", "rose 5,", "at $", "the Acme", "x-", "-4", "-a",
+                                      ".5 mln", ",3", "% of", "\u00e9t\u00e9", "caf\u00e9", "Zo\u00eb's",
+                                      "O\u2019", "\xff", "ab\xc3", "\xc3\xa9", "tail \xe2\x82", "said on",
+                                      "  2", "5pct", "Inc.'", "x"};
+  for (const std::string& w : sample_words()) windows.push_back(w), windows.push_back("word " + w);
+  auto check = [&](const std::string& pattern, bool before) {
+    INFO(pattern);
+    const auto fast = AnchoredClasses::of(pattern, before);
+    REQUIRE(fast);
+    const RE2 re(pattern);
+    REQUIRE(re.ok());
+    for (const std::string& w : windows) {
+      INFO(w);
+      const int mine = fast->partial_match(w);
+      if (mine < 0) {
+        CHECK(find_invalid_utf8(w));  // only invalid text is left to RE2
+        continue;
+      }
+      CHECK((mine == 1) == RE2::PartialMatch(w, re));
+    }
+  };
+  // As the loader wraps them: (?:E)$ before a match, ^(?:E) after it.
+  for (const char* e : {"[\\w.,-]$", "(?:[\\w.,-]$)", "[\\w.,]$", "\\w['\u2019]?$", "\\d-", "[$\u00a3]\\s?",
+                        "x|\\d\\d", "(?:(?:[.,]$))", "\\s?"})
+    check("(?:" + std::string(e) + ")$", true);
+  for (const char* e : {"^(?:[.,]\\d|\\w)", "(?:^(?:[.,]\\d|\\w))", "^(?:\\$|-\\w)", "-\\w|\\.\\w", "\\s*\\d",
+                        "\\s+[A-Z]", "[^,\\n]+,", "%", "[]x]+"})
+    check("^(?:" + std::string(e) + ")", false);
+  // Refused: alternatives in groups, flags, words, lookarounds RE2 has not,
+  // unbounded suffixes, and patterns the loader does not make.
+  for (const auto& [pattern, before] : std::vector<std::pair<std::string, bool>>{
+           {"(?:\\b(?i:since|ended)\\s+$)$", true}, {"(?:x*$)$", true}, {"(?:[a-z]+$)$", true}, {"(?:\\s*)$", true},
+           {"^(?:^\\s+(?:be|have)\\b|^\\s*\\d)", false}, {"^(?:(?:a)|(?:b))", false}, {"(?:a)", true},
+           {"(?:a)", false}, {"^(?:a\\$)", true}, {"(?:a\\$)", true}})
+    CHECK_FALSE(AnchoredClasses::of(pattern, before));
+  // The shipped rules' contexts that it takes answer as RE2 does, and the
+  // most frequent ones are among them.
+  std::size_t taken = 0;
+  for (const Rule& rule : testing::shipped().rules().rules) {
+    const auto& c = rule.context;
+    const std::shared_ptr<const RE2>* res[4] = {&c.before, &c.not_before, &c.after, &c.not_after};
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (!*res[k] || !AnchoredClasses::of((*res[k])->pattern(), k < 2)) continue;
+      ++taken;
+      check((*res[k])->pattern(), k < 2);
+    }
+  }
+  CHECK(taken >= 15);
+}
+
 TEST_CASE("a regex of classes in a row knows the bytes its words can start with", "[tokens]") {
   auto first = [](const char* p) {
     const auto cs = ClassSequence::of(p);
