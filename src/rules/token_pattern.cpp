@@ -356,6 +356,13 @@ struct TokenPattern::Pred {
   // knows them: a token that starts with another fails without asking.
   std::optional<ClassSequence::FirstBytes> first;
   bool first_fails(unsigned char b) const { return first && !first->has(b); }
+  // simple, words and first, from the regex's pattern.
+  void read_shape(std::string_view pattern) {
+    simple = ClassSequence::of(pattern);
+    if (!simple) words = WordAlternation::of(pattern);
+    if (simple) first = simple->first_bytes();
+    if (words) first = words->first_bytes();
+  }
   bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
   bool full_match(std::string_view token) const {
     if (simple) {
@@ -877,10 +884,7 @@ class TokenPatternCompiler {
         p.inner.emplace_back(index, static_cast<std::uint32_t>(out_.names_.size()));
         out_.names_.push_back(name);
       }
-      p.simple = ClassSequence::of(re->pattern());
-      if (!p.simple) p.words = WordAlternation::of(re->pattern());
-      if (p.simple) p.first = p.simple->first_bytes();
-      if (p.words) p.first = p.words->first_bytes();
+      p.read_shape(re->pattern());
       p.regex = std::move(re);
       p.number = number;
       return add_pred(std::move(p), atom);
@@ -1543,10 +1547,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
       if (!r.ok()) return nullptr;
       p.regex = regex_in(env, pattern);
       if (!p.regex->ok()) return nullptr;
-      p.simple = ClassSequence::of(pattern);
-      if (!p.simple) p.words = WordAlternation::of(pattern);
-      if (p.simple) p.first = p.simple->first_bytes();
-      if (p.words) p.first = p.words->first_bytes();
+      p.read_shape(pattern);
     }
     p.inner.resize(r.count(8));
     for (auto& [index, group] : p.inner) {
