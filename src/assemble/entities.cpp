@@ -43,9 +43,7 @@ struct Raw {
 class Builder {
  public:
   Builder(const RuleSet& rules, const Lexicons& lex, std::string_view text, Record& record)
-      : rules_(rules), text_(text), record_(record), lex_(lex) {
-    generic_ = lex.generic;
-  }
+      : rules_(rules), text_(text), record_(record), lex_(lex) {}
 
   void run() {
     collect();
@@ -65,7 +63,6 @@ class Builder {
   std::string_view text_;
   Record& record_;
   const Lexicons& lex_;
-  const Lexicon* generic_ = nullptr;
 
   std::vector<Raw> raws_;
   std::vector<Entity>& ents() { return record_.entities; }
@@ -284,7 +281,7 @@ class Builder {
         auto plain = [&](std::size_t j) {
           std::string_view w = word(j);
           while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
-          return !(generic_ && generic_->contains(w)) && !(lex_.places && lex_.places->contains(w));
+          return !(lex_.generic && lex_.generic->contains(w)) && !(lex_.places && lex_.places->contains(w));
         };
         bool person = k <= 3 && has_suffix(k + 1) && !org_word_in(0, k) && plain(k + 1);
         for (std::size_t j = 0; j < k && person; ++j) person = plain(j);
@@ -315,7 +312,7 @@ class Builder {
     for (const auto& w : names::words(text_, s)) {
       const auto word = text_.substr(w.start, w.size());
       if (lex_.is_org_word(word)) return false;
-      if (!(generic_ && generic_->contains(word)) && !(lex_.places && lex_.places->contains(word))) return false;
+      if (!(lex_.generic && lex_.generic->contains(word)) && !(lex_.places && lex_.places->contains(word))) return false;
     }
     return true;
   }
@@ -424,7 +421,7 @@ class Builder {
     auto it = distinctive_.find(w);
     if (it == distinctive_.end()) {
       const bool yes = !(lex_.is_stop(w) || lex_.is_honorific(w) || lex_.is_org_word(w) ||
-                         (lex_.places && lex_.places->contains(w)) || (generic_ && generic_->contains(w)));
+                         (lex_.places && lex_.places->contains(w)) || (lex_.generic && lex_.generic->contains(w)));
       it = distinctive_.emplace(w, yes).first;
     }
     return it->second;

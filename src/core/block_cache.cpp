@@ -43,8 +43,8 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// The most blocks of class c kept.
-constexpr std::size_t kept_of_class(std::size_t c) { return kBytesPerClass / ((c + 1) * kGrain); }
+// The most blocks of class c kept (its blocks are (c + 1) * kGrain bytes).
+constexpr std::size_t kept_of_class(std::size_t c) { return blocks_kept((c + 1) * kGrain); }
 
 struct Cache {
   FreeBlock* head[kClasses];

@@ -356,6 +356,8 @@ struct TokenPattern::Pred {
   // knows them: a token that starts with another fails without asking.
   std::optional<ClassSequence::FirstBytes> first;
   bool first_fails(unsigned char b) const { return first && !first->has(b); }
+  // A word (compared by hash and text), not a regex or a number.
+  bool is_word() const { return !regex && !number; }
   // simple, words and first, from the regex's pattern.
   void read_shape(std::string_view pattern) {
     simple = ClassSequence::of(pattern);
@@ -458,7 +460,7 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
       if (count == 0) {
         const Inst& inst = back_program[at];
         const Pred* word = inst.op == Inst::kTok && inst.arg < preds.size() ? &preds[inst.arg] : nullptr;
-        if (word && !word->regex && !word->number) {
+        if (word && word->is_word()) {
           word_next.emplace_back(word->hash, at);
         } else {
           next.push_back(at);
@@ -1108,7 +1110,7 @@ class TokenPatternCompiler {
           for (; k < n.kids.size() && follow.size() < kMaxFollow; ++k) {
             if (n.kids[k].kind != Node::kPred) break;
             const TokenPattern::Pred& p = out_.preds_[n.kids[k].arg];
-            if (p.regex || p.number) break;
+            if (!p.is_word()) break;
             follow.push_back(p.hash);
           }
           std::vector<std::uint64_t> then;
@@ -1798,7 +1800,7 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
 inline bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
                                      std::uint32_t at, TokenMatcher& m) const {
   const Pred& p = preds_[pred];
-  if (p.regex || p.number) return regex_holds(p, pred, text, tokens, at, m);
+  if (!p.is_word()) return regex_holds(p, pred, text, tokens, at, m);
   const Token& t = tokens[at];
   return t.folded == p.hash && token_is(text, t, p.text, p.fold);
 }
@@ -1874,7 +1876,7 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           const Inst& first = program_[inst.x];
           if (first.op == Inst::kTok) {
             const Pred& p = preds_[first.arg];
-            if (i >= n || (!p.regex && !p.number && tokens[i].folded != p.hash) ||
+            if (i >= n || (p.is_word() && tokens[i].folded != p.hash) ||
                 p.first_fails(static_cast<unsigned char>(text[tokens[i].start]))) {
               pc = inst.y;
               next = true;
