@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "core/utf8.hpp"
 
@@ -98,12 +100,46 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
 
 namespace {
 
+// How many bytes `s` starts with that a JSON string holds as they are and
+// that are valid UTF-8 alone: ASCII from U+0020 but `"` and `\`. Eight
+// at a time (a byte from 0x80, below 0x20, `"` or `\` among them: one by
+// one from there).
+std::size_t plain_prefix(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if ((x & kHigh) | ((x - 0x20 * kOnes) & ~x & kHigh) | has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes)))
+      break;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i;
+}
+
+// `"s"` for a string of plain bytes (plain_prefix), in one append.
+void append_plain(std::string& out, std::string_view s) {
+  const std::size_t n = out.size();
+  out.resize(n + s.size() + 2);
+  char* p = out.data() + n;
+  *p = '"';
+  std::memcpy(p + 1, s.data(), s.size());
+  p[s.size() + 1] = '"';
+}
+
 // Valid UTF-8 as dump_json writes it: `"` and `\` escaped, control
 // characters as \b \f \n \r \t or \u00XX, everything else as it is.
 void append_valid_string(std::string& out, std::string_view s) {
+  const std::size_t plain = plain_prefix(s);
+  if (plain == s.size()) return append_plain(out, s);
   out += '"';
-  std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  out.append(s.data(), plain);
+  std::size_t run = plain;  // start of the bytes not yet copied
+  for (std::size_t i = plain; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s, run, i - run);
@@ -131,14 +167,16 @@ void append_valid_string(std::string& out, std::string_view s) {
 // Any string as dump_json writes it: invalid UTF-8 is left to dump_json,
 // which replaces it.
 void append_string(std::string& out, std::string_view s) {
-  if (find_invalid_utf8(s)) out += dump_json(Json(std::string(s)));
+  const std::size_t plain = plain_prefix(s);
+  if (plain == s.size()) append_plain(out, s);
+  else if (find_invalid_utf8(s.substr(plain))) out += dump_json(Json(std::string(s)));  // (from a character's start)
   else append_valid_string(out, s);
 }
 
+// `"key":` (keys are plain: plain_prefix).
 void append_key(std::string& out, std::string_view key) {
-  out += '"';
-  out += key;
-  out += "\":";
+  append_plain(out, key);
+  out += ':';
 }
 
 // A span's offset, without a string of its own.

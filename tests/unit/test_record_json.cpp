@@ -151,3 +151,29 @@ TEST_CASE("append_json writes what dump_json writes, on random values", "[emit]"
     REQUIRE(out == "prefix" + dump_json(j));
   }
 }
+
+TEST_CASE("append_json writes strings as dump_json does, a special byte at every offset", "[emit]") {
+  // The plain bytes are copied eight at a time: a byte that needs an escape
+  // or is not ASCII must be seen wherever it falls in a group of eight.
+  const std::vector<std::string> specials = {"\"", "\\", std::string(1, '\0'), "\x01", "\x1f", "\n",
+                                             "\xc3\xa9", "\xe2\x80\x9d", "\xff", "\xc3"};
+  for (std::size_t size = 0; size <= 40; ++size) {
+    // Plain bytes around the edges of the range that needs no escape.
+    std::string base;
+    for (std::size_t i = 0; i < size; ++i) base += " !#[]~\x7f" "a"[i % 8];
+    {
+      std::string out;
+      append_json(out, Json(base));
+      REQUIRE(out == dump_json(Json(base)));
+    }
+    for (std::size_t at = 0; at <= size; ++at)
+      for (const std::string& special : specials) {
+        std::string s = base;
+        s.insert(at, special);
+        std::string out = "x";
+        append_json(out, Json(s));
+        INFO("size " << size << " at " << at << " special " << dump_json(Json(special)));
+        REQUIRE(out == "x" + dump_json(Json(s)));
+      }
+  }
+}
