@@ -276,7 +276,30 @@ std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
     out.closure_[k] = std::uint64_t{1} << k;
     if (out.slots_[k].star || out.slots_[k].optional) out.closure_[k] |= out.closure_[k + 1];
   }
+  out.build_dfa();
   return out;
+}
+
+void ClassSequence::build_dfa() {
+  dfa_masks_ = {0, closure_[0]};
+  dfa_next_.assign(2 * 128, 0);
+  for (std::size_t id = 1; id < dfa_masks_.size(); ++id) {
+    for (long b = 0; b < 128; ++b) {
+      const std::uint64_t next = step(dfa_masks_[id], b);
+      std::size_t to = 0;
+      while (to < dfa_masks_.size() && dfa_masks_[to] != next) ++to;
+      if (to == dfa_masks_.size()) {
+        if (to == kMaxDfaStates) {  // (a rare, long pattern: step() alone)
+          dfa_masks_.clear();
+          dfa_next_.clear();
+          return;
+        }
+        dfa_masks_.push_back(next);
+        dfa_next_.resize(dfa_next_.size() + 128, 0);
+      }
+      dfa_next_[id * 128 + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(to);
+    }
+  }
 }
 
 ClassSequence::FirstBytes ClassSequence::first_bytes() const {
@@ -326,7 +349,19 @@ std::size_t ClassSequence::max_chars() const {
 int ClassSequence::full_match(std::string_view word) const {
   const std::size_t n = slots_.size();
   std::uint64_t at = closure_[0];
-  for (std::size_t i = 0; i < word.size();) {
+  std::size_t i = 0;
+  if (!dfa_next_.empty()) {
+    // ASCII by the table, up to the first other byte.
+    std::size_t id = 1;
+    for (; i < word.size(); ++i) {
+      const auto b = static_cast<unsigned char>(word[i]);
+      if (b >= 0x80) break;
+      id = dfa_next_[id * 128 + b];
+      if (id == 0) return find_invalid_utf8(word.substr(i + 1)) ? -1 : 0;
+    }
+    at = dfa_masks_[id];
+  }
+  while (i < word.size()) {
     const auto [cp, len] = utf8_decode(word, i);
     if (len == 0) return -1;
     i += len;

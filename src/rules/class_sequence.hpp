@@ -67,6 +67,16 @@ class ClassSequence {
   std::vector<Class> classes_;
   std::vector<Slot> slots_;
   std::vector<std::uint64_t> closure_;  // per slot index (and the end): it and the skippable slots after it
+  // The automaton on ASCII bytes as a table, for the words most tokens are
+  // (a step per byte instead of a decode and a loop over the slots): the
+  // sets of slots reached from closure_[0] by ASCII bytes, numbered from 1
+  // in the order found (0: none, the dead end), dfa_masks_[id] each one's
+  // slots, dfa_next_[id * 128 + b] where byte b leads. Empty when there are
+  // more than kMaxDfaStates of them (a step is then always step()).
+  static constexpr std::size_t kMaxDfaStates = 32;
+  std::vector<std::uint64_t> dfa_masks_;
+  std::vector<std::uint8_t> dfa_next_;
+  void build_dfa();
 };
 
 // A token rule's `/regex/` that is only words in alternation ("Inc|Co|Corp",
