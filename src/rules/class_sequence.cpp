@@ -281,23 +281,40 @@ std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
 }
 
 void ClassSequence::build_dfa() {
+  // The ASCII bytes in groups that the same slots read (a step depends on
+  // nothing else): the table has a column per group, not per byte.
+  std::uint64_t read_by[128] = {};  // bit k: slot k reads the byte
+  for (std::size_t k = 0; k < slots_.size(); ++k)
+    for (std::size_t w = 0; w < 2; ++w)
+      for (std::uint64_t m = classes_[slots_[k].cls].ascii[w]; m != 0; m &= m - 1)
+        read_by[w * 64 + static_cast<std::size_t>(__builtin_ctzll(m))] |= std::uint64_t{1} << k;
+  std::vector<std::pair<std::uint64_t, long>> groups;  // the slots that read it, a byte of it
+  dfa_group_.resize(128);
+  for (long b = 0; b < 128; ++b) {
+    std::size_t g = 0;
+    while (g < groups.size() && groups[g].first != read_by[b]) ++g;
+    if (g == groups.size()) groups.emplace_back(read_by[b], b);
+    dfa_group_[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(g);
+  }
+  dfa_groups_ = groups.size();
   dfa_masks_ = {0, closure_[0]};
-  dfa_next_.assign(2 * 128, 0);
+  dfa_next_.assign(2 * dfa_groups_, 0);
   for (std::size_t id = 1; id < dfa_masks_.size(); ++id) {
-    for (long b = 0; b < 128; ++b) {
-      const std::uint64_t next = step(dfa_masks_[id], b);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::uint64_t next = step(dfa_masks_[id], groups[g].second);
       std::size_t to = 0;
       while (to < dfa_masks_.size() && dfa_masks_[to] != next) ++to;
       if (to == dfa_masks_.size()) {
         if (to == kMaxDfaStates) {  // (a rare, long pattern: step() alone)
           dfa_masks_.clear();
           dfa_next_.clear();
+          dfa_group_.clear();
           return;
         }
         dfa_masks_.push_back(next);
-        dfa_next_.resize(dfa_next_.size() + 128, 0);
+        dfa_next_.resize(dfa_next_.size() + dfa_groups_, 0);
       }
-      dfa_next_[id * 128 + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(to);
+      dfa_next_[id * dfa_groups_ + g] = static_cast<std::uint8_t>(to);
     }
   }
 }
@@ -356,7 +373,7 @@ int ClassSequence::full_match(std::string_view word) const {
     for (; i < word.size(); ++i) {
       const auto b = static_cast<unsigned char>(word[i]);
       if (b >= 0x80) break;
-      id = dfa_next_[id * 128 + b];
+      id = dfa_next_[id * dfa_groups_ + dfa_group_[b]];
       if (id == 0) return find_invalid_utf8(word.substr(i + 1)) ? -1 : 0;
     }
     at = dfa_masks_[id];

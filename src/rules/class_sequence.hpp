@@ -71,11 +71,15 @@ class ClassSequence {
   // (a step per byte instead of a decode and a loop over the slots): the
   // sets of slots reached from closure_[0] by ASCII bytes, numbered from 1
   // in the order found (0: none, the dead end), dfa_masks_[id] each one's
-  // slots, dfa_next_[id * 128 + b] where byte b leads. Empty when there are
-  // more than kMaxDfaStates of them (a step is then always step()).
+  // slots; the bytes in groups that the same slots read, dfa_group_[b] the
+  // group of byte b, and dfa_next_[id * dfa_groups_ + group] where a byte
+  // of the group leads. Empty when there are more than kMaxDfaStates
+  // states (a step is then always step()).
   static constexpr std::size_t kMaxDfaStates = 32;
   std::vector<std::uint64_t> dfa_masks_;
   std::vector<std::uint8_t> dfa_next_;
+  std::vector<std::uint8_t> dfa_group_;
+  std::size_t dfa_groups_ = 0;
   void build_dfa();
 };
 
