@@ -46,6 +46,23 @@ bool token_is(std::string_view text, const Token& t, std::string_view key, bool 
   return true;
 }
 
+// `bytes` and the bytes a token that is `key` (lowered when `fold`) can
+// start with.
+ClassSequence::FirstBytes first_bytes_of_word(std::string_view key, bool fold, ClassSequence::FirstBytes bytes) {
+  if (key.empty()) return bytes;
+  const auto b = static_cast<unsigned char>(key[0]);
+  if (b >= 0x80) {
+    bytes.multibyte = true;
+    return bytes;
+  }
+  bytes.ascii[b >> 6] |= std::uint64_t{1} << (b & 63);
+  if (fold && b >= 'a' && b <= 'z') {
+    const unsigned char upper = static_cast<unsigned char>(b - 'a' + 'A');
+    bytes.ascii[upper >> 6] |= std::uint64_t{1} << (upper & 63);
+  }
+  return bytes;
+}
+
 std::string lowered(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(lower(static_cast<unsigned char>(c)));
@@ -242,6 +259,8 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon) {
     std::stable_sort(n.children.begin(), n.children.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return out->nodes_[a].hash < out->nodes_[b].hash; });
   out->index_root();
+  for (const std::uint32_t c : out->nodes_[0].children)
+    out->first_bytes_ = first_bytes_of_word(out->nodes_[c].key, out->case_insensitive_, out->first_bytes_);
   return out;
 }
 
@@ -1311,7 +1330,54 @@ std::shared_ptr<const TokenPattern> TokenPattern::compile(std::string_view sourc
     error_at = 0;
     return nullptr;
   }
+  out->close_program();
   return out;
+}
+
+void TokenPattern::close_program() {
+  const std::size_t n = program_.size();
+  ClassSequence::FirstBytes any;
+  any.ascii[0] = any.ascii[1] = ~std::uint64_t{0};
+  any.multibyte = true;
+  ClassSequence::FirstBytes digits;
+  for (unsigned char d = '0'; d <= '9'; ++d) digits.ascii[0] |= std::uint64_t{1} << d;
+  auto join = [](const FirstToken& a, const FirstToken& b) {
+    FirstToken f;
+    f.bytes.ascii[0] = a.bytes.ascii[0] | b.bytes.ascii[0];
+    f.bytes.ascii[1] = a.bytes.ascii[1] | b.bytes.ascii[1];
+    f.bytes.multibyte = a.bytes.multibyte || b.bytes.multibyte;
+    f.none = a.none || b.none;
+    return f;
+  };
+  auto same = [](const FirstToken& a, const FirstToken& b) {
+    return a.bytes.ascii[0] == b.bytes.ascii[0] && a.bytes.ascii[1] == b.bytes.ascii[1] &&
+           a.bytes.multibyte == b.bytes.multibyte && a.none == b.none;
+  };
+  first_of_.assign(n, FirstToken{});
+  // To a fixed point: each pass can only add bytes (loops jump back).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t pc = n; pc-- > 0;) {
+      const Inst& inst = program_[pc];
+      FirstToken f;
+      switch (inst.op) {
+        case Inst::kTok: {
+          const Pred& p = preds_[inst.arg];
+          f.bytes = p.number ? digits : p.regex ? (p.first ? *p.first : any) : first_bytes_of_word(p.text, p.fold, {});
+          break;
+        }
+        case Inst::kLex: f.bytes = lexicons_[inst.arg]->first_bytes(); break;
+        case Inst::kMatch: f.none = true; break;
+        case Inst::kSplit: f = join(first_of_[inst.x], first_of_[inst.y]); break;
+        case Inst::kJmp: f = first_of_[inst.x]; break;
+        case Inst::kSave: f = first_of_[pc + 1]; break;
+      }
+      if (!same(f, first_of_[pc])) {
+        first_of_[pc] = f;
+        changed = true;
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1587,6 +1653,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
   out->back_words_.resize(r.count(4));
   for (auto& words : out->back_words_) words = r.words();
   if (!r.done() || (!out->anchors_.empty() && out->back_words_.size() != out->lexicons_.size())) return nullptr;
+  out->close_program();
   return out;
 }
 
@@ -1883,7 +1950,14 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
               break;
             }
           }
-          m.stack.push_back({inst.y, i, kNone});
+          // Nor a branch whose first token cannot start with the token's
+          // first byte (nor the second: it is not stacked).
+          if (!may_start(inst.x, i, text, tokens)) {
+            pc = inst.y;
+            next = true;
+            break;
+          }
+          if (may_start(inst.y, i, text, tokens)) m.stack.push_back({inst.y, i, kNone});
           pc = inst.x;
           next = true;
           break;
@@ -1922,9 +1996,10 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
   bool found = false;
   if (starts) {
     auto it = std::lower_bound(starts->begin(), starts->end(), static_cast<std::uint32_t>(first));
-    for (; it != starts->end() && !found; ++it) found = match_at(text, tokens, *it, m);
+    for (; it != starts->end() && !found; ++it) found = may_start(0, *it, text, tokens) && match_at(text, tokens, *it, m);
   } else {
-    for (std::size_t t = first; t < tokens.size() && !found; ++t) found = match_at(text, tokens, t, m);
+    for (std::size_t t = first; t < tokens.size() && !found; ++t)
+      found = may_start(0, static_cast<std::uint32_t>(t), text, tokens) && match_at(text, tokens, t, m);
   }
   if (!found) return false;
   out.assign(names_.size(), Span{SIZE_MAX, SIZE_MAX});

@@ -32,6 +32,7 @@
 #include <re2/re2.h>
 
 #include "core/document.hpp"
+#include "rules/class_sequence.hpp"
 
 namespace extract {
 
@@ -124,6 +125,9 @@ class TokenLexicon {
   std::vector<std::uint64_t> all_words() const;
   // The most tokens a form has.
   std::size_t max_tokens() const { return max_tokens_; }
+  // The bytes a form's first token can start with (as the text has it:
+  // both cases of an ASCII letter when case-insensitive).
+  const ClassSequence::FirstBytes& first_bytes() const { return first_bytes_; }
   bool case_insensitive() const { return case_insensitive_; }
 
  private:
@@ -148,6 +152,7 @@ class TokenLexicon {
   void index_root();
   bool case_insensitive_ = true;
   std::size_t max_tokens_ = 0;
+  ClassSequence::FirstBytes first_bytes_;
 };
 
 class TokenPattern {
@@ -300,6 +305,23 @@ class TokenPattern {
                    std::uint32_t at, TokenMatcher& m) const;
 
   std::vector<Inst> program_;
+  // Per instruction pc of program_: the bytes a token read first from
+  // there (by the steps that read one, through splits, jumps and saves)
+  // can start with, and whether a match may come before any is read. A
+  // branch of a split whose first token cannot start with the token's
+  // first byte is not tried (a search's alternatives, mostly, fail at
+  // their first word). Made from the program by close_program().
+  struct FirstToken {
+    ClassSequence::FirstBytes bytes;
+    bool none = false;  // a match without reading a token
+  };
+  std::vector<FirstToken> first_of_;
+  void close_program();
+  // Whether what follows pc may match at token i.
+  bool may_start(std::uint32_t pc, std::uint32_t i, std::string_view text, const std::vector<Token>& tokens) const {
+    const FirstToken& f = first_of_[pc];
+    return f.none || (i < tokens.size() && f.bytes.has(static_cast<unsigned char>(text[tokens[i].start])));
+  }
   std::vector<Pred> preds_;
   std::vector<std::shared_ptr<const TokenLexicon>> lexicons_;
   std::vector<std::string> lexicon_names_;  // per lexicons_ index: the `%{name}` it was written as

@@ -198,6 +198,27 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     CHECK(matches(*greedy.pattern, "x y") == std::vector<std::string>{"x y|-"});
     CHECK(matches(*lazy.pattern, "x a b") == std::vector<std::string>{"x a|-"});
   }
+  SECTION("a branch is skipped only when its first token cannot start with the token's first byte") {
+    // Alternatives whose first tokens start differently: a case-insensitive
+    // word and lexicon (either case of the letter), a case-sensitive one, a
+    // number, a regex of classes, one RE2 answers, and a branch that may
+    // match without a token more (an optional last element).
+    Compiled c("(Zeta | %{acq} | /[0-9][a-z]+/ | # | \"Qx\" | /(?:q|r)\\w+/ | foo (bar)?) (?P<t>end)?",
+               {lexicon_of("acq", {"buys", "takes over"}), lexicon_of("cs", {"Exact"}, false)});
+    REQUIRE(c.pattern);
+    CHECK(matches_text(*c.pattern, "zeta ZETA Buys TAKES over 5th 42 Qx qx rest Rest foo foo bar end") ==
+          std::vector<std::string>{"zeta", "ZETA", "Buys", "TAKES over", "5th", "42", "Qx", "qx", "rest", "foo",
+                                   "foo bar end"});
+    Compiled cs("a? (%{cs} | x)", {lexicon_of("cs", {"Exact"}, false)});
+    REQUIRE(cs.pattern);
+    CHECK(matches_text(*cs.pattern, "exact Exact a Exact a x") == std::vector<std::string>{"Exact", "a Exact", "a x"});
+    // A branch that may match with no token more, deep in an alternative,
+    // before another token and at the end.
+    Compiled opt("a ((b)? | c) d?");
+    REQUIRE(opt.pattern);
+    // (The empty first alternative wins over "c", as in RE2.)
+    CHECK(matches_text(*opt.pattern, "a e a c a b d a") == std::vector<std::string>{"a", "a", "a b d", "a"});
+  }
   SECTION("counted repetition") {
     Compiled c("a{2,3} b");
     REQUIRE(c.pattern);
