@@ -80,6 +80,8 @@ void Lexicon::add(std::string form, Json value, Json attrs) {
   if (!key.empty()) {
     const auto b = static_cast<unsigned char>(key[0]);
     first_bytes_[b >> 6] |= std::uint64_t{1} << (b & 63);
+    const std::size_t pair = pair_bit(b, key.size() > 1 ? static_cast<unsigned char>(key[1]) : 0);
+    pairs_[pair >> 6] |= std::uint64_t{1} << (pair & 63);
   }
   lengths_ |= std::uint64_t{1} << std::min<std::size_t>(key.size(), 63);
   max_length_ = std::max(max_length_, key.size());
@@ -131,6 +133,13 @@ std::size_t Lexicon::find(std::string_view text) const {
   if (!text.empty() && !c_space(text[0])) {
     const auto b = static_cast<unsigned char>(case_insensitive ? c_lower(text[0]) : text[0]);
     if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) return SIZE_MAX;
+    // The second byte too, when the text's is its key's (not white space).
+    if (text.size() == 1 || !c_space(text[1])) {
+      const auto b1 =
+          text.size() == 1 ? 0 : static_cast<unsigned char>(case_insensitive ? c_lower(text[1]) : text[1]);
+      const std::size_t pair = pair_bit(b, b1);
+      if (!(pairs_[pair >> 6] >> (pair & 63) & 1)) return SIZE_MAX;
+    }
   }
   // One pass, without a copy: the hash and length of the text as folding
   // makes it (white space at the ends dropped, each run of it one space,

@@ -108,6 +108,11 @@ class Lexicon {
   // are no key away before hashing them: bit b of first_bytes_[b / 64] for
   // a first byte b, bit n of lengths_ for a length n (63: 63 or more).
   std::uint64_t first_bytes_[4] = {0, 0, 0, 0};
+  // And the first two bytes together: bit pair_bit(b0, b1) of pairs_, b1
+  // 0 for a key of one byte (most texts looked up are no key, and most
+  // start with a byte some key starts with).
+  std::uint64_t pairs_[64] = {};
+  static std::size_t pair_bit(unsigned char b0, unsigned char b1) { return (std::size_t{b0} & 63) << 6 | (b1 & 63); }
   std::uint64_t lengths_ = 0;
   std::size_t max_length_ = 0;
 };
