@@ -23,8 +23,8 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : natoms_(atoms.
         if (cls_[c] == 0) cls_[c] = static_cast<std::uint8_t>(nclasses_++);
       }
   for (int c = 'A'; c <= 'Z'; ++c) cls_[c] = cls_[c + 32];
-  // The trie, with -1 for missing edges.
-  next_.assign(nclasses_, -1);
+  // The trie, with -1 for missing edges: state * nclasses_ + class -> state.
+  std::vector<std::int32_t> next(static_cast<std::size_t>(nclasses_), -1);
   out_.assign(1, -1);
   out_next_.assign(atoms.size(), -1);
   for (std::size_t i = 0; i < atoms.size(); ++i) {
@@ -34,13 +34,13 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : natoms_(atoms.
     }
     std::int32_t s = 0;
     for (unsigned char c : atoms[i]) {
-      std::int32_t& t = next_[s * nclasses_ + cls_[lower(c)]];
+      std::int32_t& t = next[s * nclasses_ + cls_[lower(c)]];
       if (t < 0) {
         t = static_cast<std::int32_t>(out_.size());
         out_.push_back(-1);
-        next_.resize(next_.size() + nclasses_, -1);
+        next.resize(next.size() + nclasses_, -1);
       }
-      s = next_[s * nclasses_ + cls_[lower(c)]];
+      s = next[s * nclasses_ + cls_[lower(c)]];
     }
     out_next_[i] = out_[s];
     out_[s] = static_cast<std::int32_t>(i);
@@ -51,7 +51,7 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : natoms_(atoms.
   link_out_.assign(nstates, -1);
   std::deque<std::int32_t> queue;
   for (int c = 0; c < nclasses_; ++c) {
-    std::int32_t& t = next_[c];
+    std::int32_t& t = next[c];
     if (t < 0) t = 0;
     else queue.push_back(t);
   }
@@ -59,8 +59,8 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : natoms_(atoms.
     const std::int32_t s = queue.front();
     queue.pop_front();
     for (int c = 0; c < nclasses_; ++c) {
-      std::int32_t& t = next_[s * nclasses_ + c];
-      const std::int32_t via_fail = next_[fail[s] * nclasses_ + c];
+      std::int32_t& t = next[s * nclasses_ + c];
+      const std::int32_t via_fail = next[fail[s] * nclasses_ + c];
       if (t < 0) {
         t = via_fail;
         continue;
@@ -71,13 +71,22 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : natoms_(atoms.
     }
   }
   // Class 0 (a byte in no atom) always returns to the root.
-  for (std::size_t s = 0; s < nstates; ++s) next_[s * nclasses_] = 0;
+  for (std::size_t s = 0; s < nstates; ++s) next[s * nclasses_] = 0;
+  step_.resize(next.size());
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    const std::int32_t t = next[i];
+    const bool reports = out_[static_cast<std::size_t>(t)] >= 0 || link_out_[static_cast<std::size_t>(t)] >= 0;
+    step_[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(t * nclasses_) | (reports ? 0x80000000u : 0u));
+  }
 }
 
 void AtomMatcher::scan(std::string_view text, AtomFlags& seen) const {
-  std::int32_t s = 0;
+  std::int32_t row = 0;  // the state times nclasses_
   for (unsigned char c : text) {
-    s = next_[s * nclasses_ + cls_[c]];
+    const std::int32_t t = step_[static_cast<std::size_t>(row + cls_[c])];
+    row = t & 0x7fffffff;
+    if (t >= 0) continue;
+    const std::int32_t s = row / nclasses_;
     for (std::int32_t o = out_[s] >= 0 ? s : link_out_[s]; o >= 0; o = link_out_[o]) {
       for (std::int32_t a = out_[o]; a >= 0; a = out_next_[a]) seen[a] = 1;
     }

@@ -36,10 +36,14 @@ class AtomMatcher {
 
   std::array<std::uint8_t, 256> cls_{};       // byte -> symbol class (0: no atom has it)
   int nclasses_ = 1;
-  std::vector<std::int32_t> next_;            // state * nclasses_ + class -> state
   std::vector<std::int32_t> out_;             // state -> first atom ending there, or -1
   std::vector<std::int32_t> out_next_;        // atom -> next atom ending at the same states, or -1
   std::vector<std::int32_t> link_out_;        // state -> nearest suffix state with an atom, or -1
+  // The automaton as scan() reads it: step_[s * nclasses_ + class] is the
+  // next state t times nclasses_ (where its row starts), with the sign bit
+  // set when an atom ends at t or at a suffix state of it: one load and
+  // one test a byte.
+  std::vector<std::int32_t> step_;
   std::vector<int> always_;                   // atoms reported whatever the text
   std::size_t natoms_ = 0;
 };
