@@ -197,11 +197,14 @@ std::vector<Token> tokenize(std::string_view text) {
       for (;;) {
         for (std::size_t k = 0; k < len; ++k) h = (h ^ kBytes.lowered[p[j + k]]) * kFnvPrime;
         j += len;
+        // (ASCII letters and digits, most of a word, one after the other.)
+        while (j < n && (kBytes.of[p[j]] == kWord || kBytes.of[p[j]] == kDigit)) {
+          h = (h ^ kBytes.lowered[p[j]]) * kFnvPrime;
+          ++j;
+        }
         if (j >= n) break;
         const std::uint8_t k = kBytes.of[p[j]];
-        if (k == kWord || k == kDigit) {
-          len = 1;
-        } else if ((p[j] == '.' || p[j] == ',') && kBytes.of[p[j - 1]] == kDigit && j + 1 < n && kBytes.of[p[j + 1]] == kDigit) {
+        if ((p[j] == '.' || p[j] == ',') && kBytes.of[p[j - 1]] == kDigit && j + 1 < n && kBytes.of[p[j + 1]] == kDigit) {
           len = 1;  // "1,500.25"
         } else if (k == kHigh) {
           if ((len = word_at(j)) == 0) break;
