@@ -16,26 +16,29 @@ std::string detect_language(std::string_view text, const RuleSet& rules) {
   std::vector<std::pair<const Lexicon*, int*>> lists;
   for (const auto& lang : rules.languages)
     if (const Lexicon* stop = rules.lexicon(lang.stopwords)) lists.emplace_back(stop, &hits[lang.code]);
-  std::string word;
-  auto flush = [&]() {
-    if (word.empty()) return;
-    // (The word is its own key: lower-case letters only.)
-    const std::uint64_t h = Lexicon::key_hash(word);
+  // Each word (a run of ASCII letters), lowered, is its own key: hashed as
+  // it is read, and looked up in place.
+  std::size_t start = std::string_view::npos;
+  std::uint64_t h = 0;
+  auto flush = [&](std::size_t end) {
+    if (start == std::string_view::npos) return;
+    const std::string_view word = text.substr(start, end - start);
     for (const auto& [stop, n] : lists)
-      if (stop->contains_key(word, h)) ++*n;
-    word.clear();
+      if (stop->contains_lowered(word, h)) ++*n;
+    start = std::string_view::npos;
   };
   // Letters as std::isalpha and std::tolower take them in the "C" locale
   // (the program never sets another), without their locale lookups.
-  for (char c : text) {
-    const char lower = static_cast<char>(c | 0x20);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char lower = static_cast<char>(text[i] | 0x20);
     if (lower >= 'a' && lower <= 'z') {
-      word += lower;
+      if (start == std::string_view::npos) start = i, h = Lexicon::kKeyHashSeed;
+      h = Lexicon::key_hash_step(h, lower);
     } else {
-      flush();
+      flush(i);
     }
   }
-  flush();
+  flush(text.size());
   std::string best;
   int best_n = 0, second_n = 0;
   for (const auto& [code, n] : hits) {

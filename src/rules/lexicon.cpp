@@ -50,10 +50,8 @@ void fold_into(std::string_view text, bool case_insensitive, std::string& out) {
 }
 
 // FNV-1a over the bytes of a folded key.
-constexpr std::uint64_t kHashSeed = 0xcbf29ce484222325ull;
-std::uint64_t hash_step(std::uint64_t h, char c) {
-  return (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
-}
+constexpr std::uint64_t kHashSeed = Lexicon::kKeyHashSeed;
+std::uint64_t hash_step(std::uint64_t h, char c) { return Lexicon::key_hash_step(h, c); }
 std::uint64_t hash_key(std::string_view key) {
   std::uint64_t h = kHashSeed;
   for (char c : key) h = hash_step(h, c);
@@ -178,6 +176,16 @@ std::size_t Lexicon::find(std::string_view text) const {
     }
     return true;
   });
+}
+
+bool Lexicon::contains_lowered(std::string_view word, std::uint64_t hash) const {
+  if (slots_.empty() || word.empty() || word.size() > max_length_) return false;
+  const auto b = static_cast<unsigned char>(c_lower(word[0]));
+  if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) return false;
+  const std::size_t pair = pair_bit(b, word.size() == 1 ? 0 : static_cast<unsigned char>(c_lower(word[1])));
+  if (!(pairs_[pair >> 6] >> (pair & 63) & 1)) return false;
+  if (!(lengths_ >> std::min<std::size_t>(word.size(), 63) & 1)) return false;
+  return entry_of(hash, word, true) != SIZE_MAX;
 }
 
 const Json* Lexicon::lookup(std::string_view text) const {

@@ -53,11 +53,16 @@ class Lexicon {
   const std::vector<Json>& values() const { return values_; }
   const std::vector<Json>& attribute_values() const { return attributes_; }
   bool contains(std::string_view text) const { return lookup(text) != nullptr; }
-  // contains() for a text that is its own lookup key (one word, lower case
-  // if the lexicon folds case) whose key_hash is known: one hash for many
-  // lexicons.
-  bool contains_key(std::string_view key, std::uint64_t hash) const { return entry_of(hash, key, false) != SIZE_MAX; }
   static std::uint64_t key_hash(std::string_view key);
+  // contains() for a word of ASCII letters as lowered (A-Z to a-z) it is
+  // its own key; `hash` is the key_hash of it lowered, made a byte at a
+  // time from kKeyHashSeed by key_hash_step (a text read once for many
+  // lexicons, with no copy).
+  bool contains_lowered(std::string_view word, std::uint64_t hash) const;
+  static constexpr std::uint64_t kKeyHashSeed = 0xcbf29ce484222325ull;
+  static std::uint64_t key_hash_step(std::uint64_t h, char c) {
+    return (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  }
 
   static std::string fold(std::string_view text, bool case_insensitive);
   // A form's words, white space collapsed; none for a blank form.

@@ -32,6 +32,10 @@ TEST_CASE("language detection tells English from Indonesian and gives up on too 
   CHECK(detect_language("The company said that the acquisition would be completed by the end of the year.", rules) == "en");
   CHECK(detect_language("Hotshot xAI Colossus", rules) == "unknown");
   CHECK(detect_language("", rules) == "unknown");
+  // Words in capitals, between digits and marks, and a word at the very end.
+  CHECK(detect_language("THE COMPANY SAID THAT IT WOULD BE SOLD TO THE BUYER", rules) == "en");
+  CHECK(detect_language("2025:the,the;and(that)9of-the", rules) == "en");
+  CHECK(detect_language("Yang dan di DARI yang", rules) == "id");
 }
 
 TEST_CASE("the publication date comes from the dateline and anchors relative dates", "[pipeline]") {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <random>
 
 #include <catch2/catch.hpp>
@@ -95,6 +96,37 @@ TEST_CASE("Lexicon lookup finds exactly the form whose folded text is the folded
       }
     }
     CHECK(found > 1500);
+  }
+}
+
+TEST_CASE("Lexicon::contains_lowered answers as contains() on the word lowered", "[rules][lexicon]") {
+  // Keys of one and several letters, sharing first bytes and lengths, in
+  // lexicons that fold case and one that does not (its keys in capitals
+  // are found by no lowered word).
+  const std::vector<std::string> forms = {"a", "an", "and", "the", "then", "Them", "yang", "di", "ke", "Dari", "x"};
+  for (bool ci : {true, false}) {
+    Lexicon lex;
+    lex.case_insensitive = ci;
+    for (const std::string& f : forms) lex.add(f, Json(f));
+    std::mt19937 rng(ci ? 3 : 5);
+    const std::string letters = "aAbdDeEhHiIkKmnNrRtTxXyYg";
+    std::size_t found = 0;
+    for (int i = 0; i < 20000; ++i) {
+      std::string word = i % 4 == 0 ? forms[rng() % forms.size()] : "";
+      for (std::size_t n = word.empty() ? 1 + rng() % 5 : 0; n > 0; --n) word += letters[rng() % letters.size()];
+      if (i % 3 == 0)
+        for (char& c : word)
+          if (rng() % 2) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string lowered = word;
+      for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::uint64_t h = Lexicon::kKeyHashSeed;
+      for (char c : lowered) h = Lexicon::key_hash_step(h, c);
+      CHECK(h == Lexicon::key_hash(lowered));
+      INFO("ci " << ci << ", word '" << word << "'");
+      REQUIRE(lex.contains_lowered(word, h) == lex.contains(lowered));
+      found += lex.contains(lowered) ? 1 : 0;
+    }
+    CHECK(found > 2000);
   }
 }
 
