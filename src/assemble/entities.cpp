@@ -67,18 +67,14 @@ class Builder {
   std::vector<Raw> raws_;
   std::vector<Entity>& ents() { return record_.entities; }
   std::vector<bool> lexical_name_;                       // per entity: canonical from a gazetteer
-  // (type, form) -> entity; looked up by views of them, without copies.
-  struct FormLess {
-    using is_transparent = void;
-    using Views = std::pair<std::string_view, std::string_view>;
-    static Views views(const std::pair<std::string, std::string>& k) { return {k.first, k.second}; }
-    static const Views& views(const Views& k) { return k; }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const {
-      return views(a) < views(b);
-    }
-  };
-  std::map<std::pair<std::string, std::string>, std::size_t, FormLess> by_form_;
+  // (type, form) -> entity, keyed by the type, a line break and the form
+  // (a type has no line break: its first one ends it), made in form_key_.
+  std::unordered_map<std::string, std::size_t> by_form_;
+  mutable std::string form_key_;
+  const std::string& form_key(std::string_view type, std::string_view form) const {
+    form_key_.assign(type).append(1, '\n').append(form);
+    return form_key_;
+  }
   std::unordered_map<std::string, std::size_t> any_form_;              // form -> first entity
   std::unordered_map<std::string, std::size_t> last_person_;           // last word -> entity (latest)
   std::unordered_map<std::string, std::size_t> org_prefix_;            // word prefix -> org entity
@@ -351,15 +347,13 @@ class Builder {
       auto it = any_form_.find(form);
       return it == any_form_.end() ? SIZE_MAX : it->second;
     }
-    auto it = by_form_.find(FormLess::Views{type, form});
+    auto it = by_form_.find(form_key(type, form));
     return it == by_form_.end() ? SIZE_MAX : it->second;
   }
 
   // The first entity registered under (type, form) keeps it.
   void add_form(const std::string& type, const std::string& form, std::size_t e) {
-    const FormLess::Views key{type, form};
-    auto it = by_form_.lower_bound(key);
-    if (it == by_form_.end() || FormLess()(key, it->first)) by_form_.emplace_hint(it, std::make_pair(type, form), e);
+    by_form_.try_emplace(form_key(type, form), e);
     any_form_.try_emplace(form, e);
   }
 
