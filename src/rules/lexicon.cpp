@@ -130,13 +130,12 @@ std::size_t Lexicon::find(std::string_view text) const {
   // when the lexicon folds case) as the first byte of its key.
   if (!text.empty() && !c_space(text[0])) {
     const auto b = static_cast<unsigned char>(case_insensitive ? c_lower(text[0]) : text[0]);
-    if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) return SIZE_MAX;
+    if (!first_byte_known(b)) return SIZE_MAX;
     // The second byte too, when the text's is its key's (not white space).
     if (text.size() == 1 || !c_space(text[1])) {
       const auto b1 =
           text.size() == 1 ? 0 : static_cast<unsigned char>(case_insensitive ? c_lower(text[1]) : text[1]);
-      const std::size_t pair = pair_bit(b, b1);
-      if (!(pairs_[pair >> 6] >> (pair & 63) & 1)) return SIZE_MAX;
+      if (!pair_known(b, b1)) return SIZE_MAX;
     }
   }
   // One pass, without a copy: the hash and length of the text as folding
@@ -181,9 +180,8 @@ std::size_t Lexicon::find(std::string_view text) const {
 bool Lexicon::contains_lowered(std::string_view word, std::uint64_t hash) const {
   if (slots_.empty() || word.empty() || word.size() > max_length_) return false;
   const auto b = static_cast<unsigned char>(c_lower(word[0]));
-  if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) return false;
-  const std::size_t pair = pair_bit(b, word.size() == 1 ? 0 : static_cast<unsigned char>(c_lower(word[1])));
-  if (!(pairs_[pair >> 6] >> (pair & 63) & 1)) return false;
+  if (!first_byte_known(b) || !pair_known(b, word.size() == 1 ? 0 : static_cast<unsigned char>(c_lower(word[1]))))
+    return false;
   if (!(lengths_ >> std::min<std::size_t>(word.size(), 63) & 1)) return false;
   return entry_of(hash, word, true) != SIZE_MAX;
 }

@@ -118,6 +118,13 @@ class Lexicon {
   // start with a byte some key starts with).
   std::uint64_t pairs_[64] = {};
   static std::size_t pair_bit(unsigned char b0, unsigned char b1) { return (std::size_t{b0} & 63) << 6 | (b1 & 63); }
+  // Whether some key starts with byte b; with b0 then b1 (0: a key of one
+  // byte). Both as the keys have them.
+  bool first_byte_known(unsigned char b) const { return (first_bytes_[b >> 6] >> (b & 63) & 1) != 0; }
+  bool pair_known(unsigned char b0, unsigned char b1) const {
+    const std::size_t pair = pair_bit(b0, b1);
+    return (pairs_[pair >> 6] >> (pair & 63) & 1) != 0;
+  }
   std::uint64_t lengths_ = 0;
   std::size_t max_length_ = 0;
 };
