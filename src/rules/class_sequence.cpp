@@ -423,11 +423,7 @@ bool WordAlternation::full_match(std::string_view word) const {
 
 ClassSequence::FirstBytes WordAlternation::first_bytes() const {
   ClassSequence::FirstBytes f;
-  for (const std::string& w : words_) {
-    const auto b = static_cast<unsigned char>(w[0]);
-    if (b < 128) f.ascii[b >> 6] |= std::uint64_t{1} << (b & 63);
-    else f.multibyte = true;
-  }
+  for (const std::string& w : words_) f.add(static_cast<unsigned char>(w[0]));
   return f;
 }
 

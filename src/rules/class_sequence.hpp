@@ -39,6 +39,20 @@ class ClassSequence {
     std::uint64_t ascii[2] = {0, 0};
     bool multibyte = false;
     bool has(unsigned char b) const { return b < 128 ? ((ascii[b >> 6] >> (b & 63)) & 1) != 0 : multibyte; }
+    // Byte b allowed too (any from 128: multibyte).
+    void add(unsigned char b) {
+      if (b >= 128) multibyte = true;
+      else ascii[b >> 6] |= std::uint64_t{1} << (b & 63);
+    }
+    FirstBytes& operator|=(const FirstBytes& o) {
+      ascii[0] |= o.ascii[0];
+      ascii[1] |= o.ascii[1];
+      multibyte = multibyte || o.multibyte;
+      return *this;
+    }
+    bool operator==(const FirstBytes& o) const {
+      return ascii[0] == o.ascii[0] && ascii[1] == o.ascii[1] && multibyte == o.multibyte;
+    }
   };
   FirstBytes first_bytes() const;
   // RE2::PartialMatch(text, "^(?:pattern)"): whether some prefix of `text`

@@ -51,15 +51,8 @@ bool token_is(std::string_view text, const Token& t, std::string_view key, bool 
 ClassSequence::FirstBytes first_bytes_of_word(std::string_view key, bool fold, ClassSequence::FirstBytes bytes) {
   if (key.empty()) return bytes;
   const auto b = static_cast<unsigned char>(key[0]);
-  if (b >= 0x80) {
-    bytes.multibyte = true;
-    return bytes;
-  }
-  bytes.ascii[b >> 6] |= std::uint64_t{1} << (b & 63);
-  if (fold && b >= 'a' && b <= 'z') {
-    const unsigned char upper = static_cast<unsigned char>(b - 'a' + 'A');
-    bytes.ascii[upper >> 6] |= std::uint64_t{1} << (upper & 63);
-  }
+  bytes.add(b);
+  if (fold && b >= 'a' && b <= 'z') bytes.add(static_cast<unsigned char>(b - 'a' + 'A'));
   return bytes;
 }
 
@@ -1343,19 +1336,13 @@ void TokenPattern::close_program() {
   any.ascii[0] = any.ascii[1] = ~std::uint64_t{0};
   any.multibyte = true;
   ClassSequence::FirstBytes digits;
-  for (unsigned char d = '0'; d <= '9'; ++d) digits.ascii[0] |= std::uint64_t{1} << d;
-  auto join = [](const FirstToken& a, const FirstToken& b) {
-    FirstToken f;
-    f.bytes.ascii[0] = a.bytes.ascii[0] | b.bytes.ascii[0];
-    f.bytes.ascii[1] = a.bytes.ascii[1] | b.bytes.ascii[1];
-    f.bytes.multibyte = a.bytes.multibyte || b.bytes.multibyte;
-    f.none = a.none || b.none;
-    return f;
+  for (unsigned char d = '0'; d <= '9'; ++d) digits.add(d);
+  auto join = [](FirstToken a, const FirstToken& b) {
+    a.bytes |= b.bytes;
+    a.none = a.none || b.none;
+    return a;
   };
-  auto same = [](const FirstToken& a, const FirstToken& b) {
-    return a.bytes.ascii[0] == b.bytes.ascii[0] && a.bytes.ascii[1] == b.bytes.ascii[1] &&
-           a.bytes.multibyte == b.bytes.multibyte && a.none == b.none;
-  };
+  auto same = [](const FirstToken& a, const FirstToken& b) { return a.bytes == b.bytes && a.none == b.none; };
   first_of_.assign(n, FirstToken{});
   // To a fixed point: each pass can only add bytes (loops jump back).
   for (bool changed = true; changed;) {
