@@ -6,7 +6,10 @@
 // FullMatch: a failure would be a token rule that matches where its regex
 // does not, or misses where it does. A word RE2 matches must start with a
 // byte first_bytes() allows. Wrapped as a rule's context, `(?:p)$` and
-// `^(?:p)`, each line must get RE2::PartialMatch's answer.
+// `^(?:p)`, each line must get RE2::PartialMatch's answer. And wherever
+// RE2 takes the pattern, its existence core (rules/regex_shape.hpp, what
+// the gate's set holds) must compile and match somewhere in each line
+// exactly where the pattern does.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +21,7 @@
 #include "core/utf8.hpp"
 #include "fuzz_check.hpp"
 #include "rules/class_sequence.hpp"
+#include "rules/regex_shape.hpp"
 
 using namespace extract;
 
@@ -26,14 +30,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t nl = input.find('\n');
   if (nl == std::string_view::npos) return 0;
   const std::string_view pattern = input.substr(0, nl);
+  RE2::Options o;
+  o.set_log_errors(false);
+  const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), o);
+  if (re.ok()) {
+    const std::string core = regex_existence_core(pattern);
+    const RE2 part(core, o);
+    FUZZ_CHECK(part.ok(), "the core /" + core + "/ of /" + std::string(pattern) + "/ does not compile");
+    std::string_view lines = input.substr(nl + 1);
+    for (int count = 0; count < 64; ++count) {
+      const std::size_t end = std::min(lines.find('\n'), lines.size());
+      const re2::StringPiece line(lines.data(), end);
+      FUZZ_CHECK(RE2::PartialMatch(line, re) == RE2::PartialMatch(line, part),
+                 "'" + std::string(lines.substr(0, end)) + "': /" + std::string(pattern) + "/ and its core /" + core +
+                     "/ differ");
+      if (end >= lines.size()) break;
+      lines = lines.substr(end + 1);
+    }
+  }
   const auto cs = ClassSequence::of(pattern);
   const auto wa = WordAlternation::of(pattern);
   // (An alternation of sequences may make a context without being either.)
   const bool alternation = pattern.find('|') != std::string_view::npos;
   if (!cs && !wa && !alternation) return 0;
-  RE2::Options o;
-  o.set_log_errors(false);
-  const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), o);
   if (cs || wa) FUZZ_CHECK(re.ok(), "taken without RE2, refused by RE2: " + std::string(pattern));
   // As a rule's context: (?:p)$ before a match, ^(?:p) after it, each
   // answered as RE2::PartialMatch answers, where AnchoredClasses takes it.

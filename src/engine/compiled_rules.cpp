@@ -13,6 +13,7 @@
 #endif
 
 #include "core/parallel.hpp"
+#include "rules/regex_shape.hpp"
 #include "rules/word_list.hpp"
 
 namespace extract {
@@ -128,6 +129,7 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     if (rule.words || rule.tokens || rule.unit >= 0 || !rule.needs.always()) continue;
     gate_slot_[i] = gated_.size();
     gated_.push_back(i);
+    gate_patterns_.push_back(regex_existence_core(rule.pattern));
     if (!rule.lang.empty() && std::find(gate_languages_.begin(), gate_languages_.end(), rule.lang) == gate_languages_.end())
       gate_languages_.push_back(rule.lang);
   }
@@ -272,7 +274,7 @@ std::vector<bool> Scanner::gate_in(Automata& a, std::string_view text, const std
           const Rule& rule = rules_.rules[gated_[slot]];
           if (!applies(rule, lang)) continue;
           g.slots.push_back(slot);
-          g.failed = g.failed || set->Add(rule.pattern, nullptr) < 0;
+          g.failed = g.failed || set->Add(gate_patterns_[slot], nullptr) < 0;
         }
         g.failed = g.failed || (!g.slots.empty() && !set->Compile());
         if (!g.failed && !g.slots.empty()) g.set = std::move(set);

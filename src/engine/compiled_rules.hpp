@@ -324,6 +324,10 @@ class Scanner {
   // them, or SIZE_MAX.
   std::vector<std::size_t> gated_;
   std::vector<std::size_t> gate_slot_;
+  // What each of gated_'s patterns the set holds: the part that decides
+  // whether it matches anywhere (regex_existence_core; an optional
+  // qualifier before an amount was most of the set's DFA states).
+  std::vector<std::string> gate_patterns_;
   std::vector<std::string> gate_languages_;  // the languages of gated_'s rules that have one
   std::size_t compile_threads_;
   mutable std::mutex automata_mutex_;

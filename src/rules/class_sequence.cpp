@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "core/utf8.hpp"
+#include "rules/regex_shape.hpp"
 
 namespace extract {
 
@@ -241,28 +242,6 @@ bool ClassSequence::Class::has(long cp) const {
   return it != ranges.begin() && std::prev(it)->second >= cp;
 }
 
-std::size_t regex_group_end(std::string_view p, std::size_t open) {
-  int depth = 0;
-  bool in_class = false;
-  for (std::size_t i = open; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      ++i;
-    } else if (in_class) {
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ']' is a literal
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return i;
-    }
-  }
-  return std::string_view::npos;
-}
-
 std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
   ClassSequence out;
   ClassSequenceParser parser(pattern);
@@ -467,30 +446,15 @@ std::optional<AnchoredClasses> AnchoredClasses::of(std::string_view pattern, boo
   // a group anywhere leaves the pattern to RE2.
   std::vector<std::string_view> parts;
   std::size_t from = 0;
-  bool in_class = false;
-  for (std::size_t i = 0; i < e.size(); ++i) {
-    const char c = e[i];
-    if (c == '\\') {
-      ++i;
-      continue;
-    }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      // A `]` first in a class (after `^`) is a member, not its end.
-      if (i + 1 < e.size() && e[i + 1] == '^') ++i;
-      if (i + 1 < e.size() && e[i + 1] == ']') ++i;
-    } else if (c == '(' || c == ')') {
-      return std::nullopt;
-    } else if (c == '|') {
+  for (std::size_t i = 0; i < e.size();) {
+    if (e[i] == '(' || e[i] == ')') return std::nullopt;
+    if (e[i] == '|') {
       parts.push_back(e.substr(from, i - from));
       from = i + 1;
     }
+    i = regex_skip(e, i);  // past an escape or a class whole
+    if (i == std::string_view::npos) return std::nullopt;
   }
-  if (in_class) return std::nullopt;
   parts.push_back(e.substr(from));
   AnchoredClasses out;
   out.before_ = before;

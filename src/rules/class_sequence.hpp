@@ -20,10 +20,6 @@
 
 namespace extract {
 
-// The index of the `)` that closes the `(` at p[open], escapes and classes
-// skipped (RE2 syntax), or npos: for reading the shape of a pattern.
-std::size_t regex_group_end(std::string_view p, std::size_t open);
-
 class ClassSequence {
  public:
   // The matcher of `pattern` (RE2 syntax, UTF-8, case-sensitive), or
