@@ -30,47 +30,53 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "extract rule-set snapshot 5\n";
+constexpr std::string_view kMagic = "extract rule-set snapshot 6\n";
 constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
-// 64-bit hash of `data` (MurmurHash64A's mixing); two seeds give the
-// 128-bit keys and checksums. Not for adversaries: a snapshot is only ever
-// written by extract itself.
-std::uint64_t hash64(std::string_view data, std::uint64_t seed) {
-  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
-  constexpr int r = 47;
-  std::uint64_t h = seed ^ (data.size() * m);
-  std::size_t i = 0;
-  for (; i + 8 <= data.size(); i += 8) {
-    std::uint64_t k;
-    std::memcpy(&k, data.data() + i, 8);
+// A 128-bit hash of pieces of bytes, for the snapshots' keys and checksums:
+// two 64-bit lanes with MurmurHash64A's mixing, each taking every other
+// eight bytes of a piece (so that a piece is read once: a snapshot's
+// checksum reads all of it at every load). Not for adversaries: a snapshot
+// is only ever written by extract itself.
+struct Hash128 {
+  std::uint64_t a = 0x9e3779b97f4a7c15ULL, b = 0x2545f4914f6cdd1dULL;
+  static constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
+  static constexpr int r = 47;
+  static std::uint64_t step(std::uint64_t h, std::uint64_t k) {
     k *= m;
     k ^= k >> r;
     k *= m;
     h ^= k;
-    h *= m;
+    return h * m;
   }
-  std::uint64_t tail = 0;
-  for (std::size_t j = data.size(); j > i; --j) tail = (tail << 8) | static_cast<unsigned char>(data[j - 1]);
-  if (i < data.size()) {
-    h ^= tail;
+  static std::uint64_t finish(std::uint64_t h) {
+    h ^= h >> r;
     h *= m;
+    return h ^ (h >> r);
   }
-  h ^= h >> r;
-  h *= m;
-  h ^= h >> r;
-  return h;
-}
-
-struct Hash128 {
-  std::uint64_t a = 0x9e3779b97f4a7c15ULL, b = 0x2545f4914f6cdd1dULL;
   void add(std::string_view data) {
     // Length first, so that concatenations of different pieces differ.
-    const std::string len = std::to_string(data.size()) + ":";
-    a = hash64(len, a);
-    b = hash64(len, b);
-    a = hash64(data, a);
-    b = hash64(data, b);
+    a = step(a, data.size());
+    b = step(b, ~std::uint64_t{data.size()});
+    std::size_t i = 0;
+    for (; i + 16 <= data.size(); i += 16) {
+      std::uint64_t k1, k2;
+      std::memcpy(&k1, data.data() + i, 8);
+      std::memcpy(&k2, data.data() + i + 8, 8);
+      a = step(a, k1);
+      b = step(b, k2);
+    }
+    if (i < data.size()) {
+      unsigned char tail[16] = {};
+      std::memcpy(tail, data.data() + i, data.size() - i);
+      std::uint64_t k1, k2;
+      std::memcpy(&k1, tail, 8);
+      std::memcpy(&k2, tail + 8, 8);
+      a = step(a, k1);
+      b = step(b, k2);
+    }
+    a = finish(a);
+    b = finish(b);
   }
   std::string hex() const { return fmt::format("{:016x}{:016x}", a, b); }
 };
@@ -487,11 +493,6 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
   return rs;
 }
 
-std::string checksum(std::string_view payload) {
-  Hash128 h;
-  h.add(payload);
-  return h.hex();
-}
 
 // What a snapshot file holds between its magic line and its checksum;
 // nullopt when it does not start with the magic line.
@@ -562,6 +563,12 @@ std::string default_cache_dir() {
   return "";
 }
 
+std::string snapshot_checksum(std::string_view payload) {
+  Hash128 h;
+  h.add(payload);
+  return h.hex();
+}
+
 std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, std::string_view key) {
   std::string values;
   const std::string body = encode_body(rules, messages, values);
@@ -571,13 +578,13 @@ std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, s
   w.str(body);
   std::string out(kMagic);
   out += w.bytes();
-  out += checksum(w.bytes());
+  out += snapshot_checksum(w.bytes());
   return out;
 }
 
 std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages) {
   const auto payload = payload_of(bytes);
-  if (!payload || checksum(*payload) != bytes.substr(bytes.size() - kChecksumSize)) return std::nullopt;
+  if (!payload || snapshot_checksum(*payload) != bytes.substr(bytes.size() - kChecksumSize)) return std::nullopt;
   std::string read_key;
   Diagnostics replay;
   auto rs = decode_snapshot_unchecked(bytes, replay, &read_key);

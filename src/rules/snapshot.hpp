@@ -56,6 +56,9 @@ RuleSet load_rules_cached(const std::string& dir, Diagnostics& diags, const Load
 // whole, intact snapshot with that key. Exposed for tests and fuzzing.
 std::string encode_snapshot(const RuleSet& rules, const Diagnostics& messages, std::string_view key);
 std::optional<RuleSet> decode_snapshot(std::string_view bytes, std::string_view key, Diagnostics& messages);
+// The checksum a snapshot ends with, of the bytes between its magic line and
+// it: 32 hex digits (exposed for tests).
+std::string snapshot_checksum(std::string_view payload);
 // decode_snapshot() without the checksum, whatever the key (stored in `key`
 // when given): for fuzzing the reader, which a checksum would otherwise
 // keep every mutated input from.

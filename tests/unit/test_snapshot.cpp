@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -207,6 +208,26 @@ TEST_CASE("a damaged, truncated or foreign snapshot is refused", "[snapshot]") {
   }
   CHECK_FALSE(decode_snapshot_unchecked(std::string_view(bytes).substr(0, bytes.size() / 2), d));
   CHECK(d.items().empty());
+}
+
+TEST_CASE("the snapshot checksum sees every bit of every byte and the length", "[snapshot]") {
+  // Payloads of 0 to 40 bytes: every byte read (the eight-byte words of
+  // both lanes and a tail of fewer than sixteen), and the length.
+  std::set<std::string> seen;
+  std::string payload;
+  for (std::size_t n = 0; n <= 40; ++n) {
+    const std::string sum = snapshot_checksum(payload);
+    CHECK(sum.size() == 32);
+    CHECK(seen.insert(sum).second);
+    for (std::size_t at = 0; at < n; ++at)
+      for (int bit = 0; bit < 8; ++bit) {
+        std::string bad = payload;
+        bad[at] = static_cast<char>(bad[at] ^ (1 << bit));
+        CHECK(snapshot_checksum(bad) != sum);
+      }
+    payload += static_cast<char>(n * 37 + 11);
+  }
+  CHECK(snapshot_checksum(std::string(16, '\0')) != snapshot_checksum(std::string(17, '\0')));
 }
 
 TEST_CASE("a snapshot keeps the messages of its load", "[snapshot]") {
