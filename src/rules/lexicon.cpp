@@ -50,11 +50,9 @@ void fold_into(std::string_view text, bool case_insensitive, std::string& out) {
 }
 
 // FNV-1a over the bytes of a folded key.
-constexpr std::uint64_t kHashSeed = Lexicon::kKeyHashSeed;
-std::uint64_t hash_step(std::uint64_t h, char c) { return Lexicon::key_hash_step(h, c); }
 std::uint64_t hash_key(std::string_view key) {
-  std::uint64_t h = kHashSeed;
-  for (char c : key) h = hash_step(h, c);
+  std::uint64_t h = Lexicon::kKeyHashSeed;
+  for (char c : key) h = Lexicon::key_hash_step(h, c);
   return h;
 }
 
@@ -141,7 +139,7 @@ std::size_t Lexicon::find(std::string_view text) const {
   // One pass, without a copy: the hash and length of the text as folding
   // makes it (white space at the ends dropped, each run of it one space,
   // lowered when the lexicon folds case). Longer than the longest key: none.
-  std::uint64_t h = kHashSeed;
+  std::uint64_t h = Lexicon::kKeyHashSeed;
   std::size_t n = 0;
   bool plain = true, gap = false;
   for (char c : text) {
@@ -151,12 +149,12 @@ std::size_t Lexicon::find(std::string_view text) const {
       continue;
     }
     if (gap) {
-      h = hash_step(h, ' ');
+      h = Lexicon::key_hash_step(h, ' ');
       ++n;
       gap = false;
     }
     if (++n > max_length_) return SIZE_MAX;
-    h = hash_step(h, case_insensitive ? c_lower(c) : c);
+    h = Lexicon::key_hash_step(h, case_insensitive ? c_lower(c) : c);
   }
   if (!(lengths_ >> std::min<std::size_t>(n, 63) & 1)) return SIZE_MAX;
   if (plain) return entry_of(h, text, case_insensitive);
