@@ -46,6 +46,13 @@ class ClassSequence {
       multibyte = multibyte || o.multibyte;
       return *this;
     }
+    FirstBytes operator&(const FirstBytes& o) const {
+      FirstBytes out;
+      out.ascii[0] = ascii[0] & o.ascii[0];
+      out.ascii[1] = ascii[1] & o.ascii[1];
+      out.multibyte = multibyte && o.multibyte;
+      return out;
+    }
     bool operator==(const FirstBytes& o) const {
       return ascii[0] == o.ascii[0] && ascii[1] == o.ascii[1] && multibyte == o.multibyte;
     }

@@ -1353,7 +1353,9 @@ void TokenPattern::close_program() {
       switch (inst.op) {
         case Inst::kTok: {
           const Pred& p = preds_[inst.arg];
-          f.bytes = p.number ? digits : p.regex ? (p.first ? *p.first : any) : first_bytes_of_word(p.text, p.fold, {});
+          // (A `#/regex/` reads a digit its regex can start with.)
+          const ClassSequence::FirstBytes regex = p.regex && p.first ? *p.first : any;
+          f.bytes = p.number ? (digits & regex) : p.regex ? regex : first_bytes_of_word(p.text, p.fold, {});
           break;
         }
         case Inst::kLex: f.bytes = lexicons_[inst.arg]->first_bytes(); break;
@@ -1926,23 +1928,16 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
           break;
         }
         case Inst::kSplit: {
-          // A first branch that reads a word the token does not have, or a
-          // regex's word that cannot start with its first byte, fails at
-          // once (most are alternatives of a word list): on to the second,
-          // as after that failure, without stacking it.
+          // A first branch that reads a word the token does not have fails
+          // at once (most are alternatives of a word list): on to the
+          // second, as after that failure, without stacking it. So does a
+          // branch whose first token cannot start with the token's first
+          // byte, or that needs a token past the last (nor is the second
+          // stacked when it cannot start there).
           const Inst& first = program_[inst.x];
-          if (first.op == Inst::kTok) {
-            const Pred& p = preds_[first.arg];
-            if (i >= n || (p.is_word() && tokens[i].folded != p.hash) ||
-                p.first_fails(static_cast<unsigned char>(text[tokens[i].start]))) {
-              pc = inst.y;
-              next = true;
-              break;
-            }
-          }
-          // Nor a branch whose first token cannot start with the token's
-          // first byte (nor the second: it is not stacked).
-          if (!may_start(inst.x, i, text, tokens)) {
+          if ((first.op == Inst::kTok && preds_[first.arg].is_word() && i < n &&
+               tokens[i].folded != preds_[first.arg].hash) ||
+              !may_start(inst.x, i, text, tokens)) {
             pc = inst.y;
             next = true;
             break;

@@ -209,6 +209,10 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     CHECK(matches_text(*c.pattern, "zeta ZETA Buys TAKES over 5th 42 Qx qx rest Rest foo foo bar end") ==
           std::vector<std::string>{"zeta", "ZETA", "Buys", "TAKES over", "5th", "42", "Qx", "qx", "rest", "foo",
                                    "foo bar end"});
+    // A number whose regex starts with some digits only.
+    Compiled num("(#/[5-9]\\d*/ | #/1\\d/) x");
+    REQUIRE(num.pattern);
+    CHECK(matches_text(*num.pattern, "57 x 12 x 42 x 5a x 9 x") == std::vector<std::string>{"57 x", "12 x", "9 x"});
     Compiled cs("a? (%{cs} | x)", {lexicon_of("cs", {"Exact"}, false)});
     REQUIRE(cs.pattern);
     CHECK(matches_text(*cs.pattern, "exact Exact a Exact a x") == std::vector<std::string>{"Exact", "a Exact", "a x"});
