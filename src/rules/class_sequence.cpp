@@ -242,6 +242,26 @@ bool ClassSequence::Class::has(long cp) const {
   return it != ranges.begin() && std::prev(it)->second >= cp;
 }
 
+WordShape WordShape::of(std::string_view pattern) {
+  WordShape out;
+  out.simple = ClassSequence::of(pattern);
+  if (!out.simple) out.words = WordAlternation::of(pattern);
+  return out;
+}
+
+std::shared_ptr<const WordShape> WordShape::of(std::string_view pattern, const void* key, Known* known) {
+  std::shared_ptr<const WordShape>* slot = known ? &(*known)[key] : nullptr;
+  if (slot && *slot) return *slot;
+  auto shape = std::make_shared<const WordShape>(of(pattern));
+  if (slot) *slot = shape;
+  return shape;
+}
+
+void WordShape::copy_to(std::optional<ClassSequence>& s, std::optional<WordAlternation>& w) const {
+  s = simple;
+  w = words;
+}
+
 std::optional<ClassSequence> ClassSequence::of(std::string_view pattern) {
   ClassSequence out;
   ClassSequenceParser parser(pattern);

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,6 +115,21 @@ class WordAlternation {
 
  private:
   std::vector<std::string> words_;  // sorted, each once
+};
+
+// A token rule's `/regex/` as matchers that need no RE2, when its pattern
+// has their shape: classes in a row, or words in alternation; neither for
+// any other.
+struct WordShape {
+  std::optional<ClassSequence> simple;
+  std::optional<WordAlternation> words;
+  static WordShape of(std::string_view pattern);
+  // The shape of `pattern`, read once per `key` when `known` is given (the
+  // shapes read so far, by key).
+  using Known = std::map<const void*, std::shared_ptr<const WordShape>>;
+  static std::shared_ptr<const WordShape> of(std::string_view pattern, const void* key, Known* known);
+  // Copies of the two into `s` and `w`.
+  void copy_to(std::optional<ClassSequence>& s, std::optional<WordAlternation>& w) const;
 };
 
 // A rule's context pattern as the loader compiles it, `(?:E)$` for a

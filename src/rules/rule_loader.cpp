@@ -202,6 +202,7 @@ class Loader {
   // The valid regexes compiled so far, by text: a context many rules share
   // and a token rule's `/regex/` (TokenPattern::Env::regexes) compile once.
   std::map<std::string, std::shared_ptr<const RE2>> shared_regexes_;
+  WordShape::Known shared_shapes_;  // (TokenPattern::Env::shapes)
   // Units by name (index into set_.units); while a rule's pattern is
   // expanded, unit_refs_ collects the units it uses and each becomes
   // kUnitMarkPattern (elsewhere a unit is expanded in full). Sub-patterns
@@ -1002,6 +1003,7 @@ class Loader {
   bool compile_tokens(const RawFile& f, const YAML::Node& node, Rule& rule) {
     TokenPattern::Env env;
     env.regexes = &shared_regexes_;
+    env.shapes = &shared_shapes_;
     env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
       const Lexicon* lexicon = set_.lexicon(name);
       return lexicon ? TokenLexicon::of(*lexicon, token_lexicons_) : nullptr;

@@ -391,6 +391,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
   // Each phrase compiled once, however many variants have it (as at load),
   // and so every other regex.
   Regexes regexes;
+  WordShape::Known shapes;  // (TokenPattern::Env::shapes)
   for (std::size_t n = 0; n < rs.units.size(); ++n) {
     Unit& u = rs.units[n];
     u.name = r.str();
@@ -459,6 +460,7 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
       // again was most of a snapshot's load (docs/performance.md).
       TokenPattern::Env env;
       env.regexes = &regexes;
+      env.shapes = &shapes;
       env.lexicon = [&](const std::string& name) -> std::shared_ptr<const TokenLexicon> {
         const Lexicon* lexicon = rs.lexicon(name);
         return lexicon ? TokenLexicon::of(*lexicon, token_lexicons) : nullptr;

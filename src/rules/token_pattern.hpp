@@ -175,6 +175,9 @@ class TokenPattern {
     // shared by the patterns of one load: a sub-pattern's word regex written
     // in many rules is compiled once. Null: each compiles its own.
     std::map<std::string, std::shared_ptr<const RE2>>* regexes = nullptr;
+    // What those `/regex/`s are without RE2 (WordShape), read once per
+    // regex and shared the same way. Null: each reads its own.
+    WordShape::Known* shapes = nullptr;
   };
   // Compiles `source`; on failure null, with `error` and the byte offset
   // in `source` it is about.

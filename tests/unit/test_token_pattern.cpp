@@ -119,6 +119,48 @@ TEST_CASE("tokenize: words, numbers, punctuation, white space", "[tokens]") {
   CHECK(toks[0].folded != fold_hash("b"));
 }
 
+TEST_CASE("token patterns of one load share each regex's shape, and match as on their own", "[token_pattern]") {
+  std::map<std::string, std::shared_ptr<const RE2>> regexes;
+  WordShape::Known shapes;
+  TokenPattern::Env env;
+  env.options = rule_regex_options(8 << 20);
+  env.regexes = &regexes;
+  env.shapes = &shapes;
+  const char* sources[] = {"/[A-Z][a-z]+/ x", "/\\d+/ y", "/[A-Z][a-z]+/ z", "w /(?:Inc|Corp)/"};
+  std::vector<std::shared_ptr<const TokenPattern>> compiled;
+  for (const char* source : sources) {
+    std::string error;
+    std::size_t at = 0;
+    compiled.push_back(TokenPattern::compile(source, env, error, at));
+    REQUIRE(compiled.back());
+  }
+  CHECK(regexes.size() == 3);
+  CHECK(shapes.size() == 3);  // one per regex, read once
+  // Restored into another load, sharing again.
+  std::map<std::string, std::shared_ptr<const RE2>> regexes2;
+  WordShape::Known shapes2;
+  TokenPattern::Env env2 = env;
+  env2.regexes = &regexes2;
+  env2.shapes = &shapes2;
+  std::vector<std::shared_ptr<const TokenPattern>> restored;
+  for (const auto& p : compiled) {
+    restored.push_back(TokenPattern::restore(p->save(), env2));
+    REQUIRE(restored.back());
+  }
+  CHECK(shapes2.size() == 3);
+  const std::string text = "Acme x 42 y Bolt z w Corp 7 x ACME z w Inc Zeta y";
+  const std::vector<std::vector<std::string>> expected = {
+      {"Acme x"}, {"42 y"}, {"Bolt z"}, {"w Corp", "w Inc"}};
+  for (std::size_t k = 0; k < compiled.size(); ++k) {
+    INFO(sources[k]);
+    CHECK(matches_text(*compiled[k], text) == expected[k]);
+    CHECK(matches_text(*restored[k], text) == expected[k]);
+    Compiled alone(sources[k]);
+    REQUIRE(alone.pattern);
+    CHECK(matches_text(*alone.pattern, text) == expected[k]);
+  }
+}
+
 TEST_CASE("token patterns: words, quoted texts, lexicons and regexes", "[tokens]") {
   SECTION("a bare word matches its token in any ASCII case, whole") {
     Compiled c("acquired");
