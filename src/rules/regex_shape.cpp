@@ -106,16 +106,14 @@ std::size_t quantifier_end(std::string_view p, std::size_t i, bool& zero) {
     };
     std::size_t k = number(i + 1);
     if (k == i + 1) return i;
-    zero = k == i + 2 && p[i + 1] == '0';
+    const bool min_zero = k == i + 2 && p[i + 1] == '0';
     if (k < p.size() && p[k] == ',') {
       const std::size_t m = number(k + 1);
       if (m == k + 1 && m < p.size() && is_digit(p[m])) return i;  // a leading zero
       k = m;
     }
-    if (k >= p.size() || p[k] != '}') {
-      zero = false;
-      return i;
-    }
+    if (k >= p.size() || p[k] != '}') return i;
+    zero = min_zero;
     j = k + 1;
   } else {
     return i;

@@ -70,6 +70,9 @@ TEST_CASE("regex_existence_core drops what can match empty at the sides", "[rege
   // with no `}`.)
   CHECK(regex_existence_core("xa{00,1}") == "xa{00,1}");
   CHECK(regex_existence_core("xa{0,01}") == "xa{0,01}");
+  CHECK(regex_existence_core("\\d{0,03") == "\\d{0,03");  // (found by the fuzz target)
+  CHECK(regex_existence_core("\\d{0,03}") == "\\d{0,03}");
+  CHECK(regex_existence_core("\\d{0,") == "\\d{0,");
   CHECK(regex_existence_core("\\d{11234*") == "\\d{1123");
   // A character is all of its bytes.
   CHECK(regex_existence_core("\xC3\xA9?x\xC3\xA9*") == "x");
@@ -100,7 +103,7 @@ std::string random_pattern(std::mt19937& rng, int depth) {
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   static const char* const atoms[] = {"a", "b", "c", " ", "[ab]", "[^a ]", "\\s", "\\w", ".", "\\b",
                                       "\\B", "^", "$", "\xC3\xA9", "\\d", "(?i)"};
-  static const char* const quantifiers[] = {"", "", "", "?", "*", "+", "{0,2}", "{1,2}", "{2}", "??", "*?", "{10}", "{00,1}"};
+  static const char* const quantifiers[] = {"", "", "", "?", "*", "+", "{0,2}", "{1,2}", "{2}", "??", "*?", "{10}", "{00,1}", "{0,01}", "{0,"};
   std::string out;
   const int elements = 1 + pick(4);
   for (int e = 0; e < elements; ++e) {
@@ -117,7 +120,7 @@ std::string random_pattern(std::mt19937& rng, int depth) {
     }
     // (RE2 refuses a repeated empty-width assertion in some forms: any
     // pattern it refuses is skipped below.)
-    out += atom + quantifiers[pick(13)];
+    out += atom + quantifiers[pick(15)];
   }
   if (depth > 0 && pick(4) == 0) out += "|" + random_pattern(rng, depth - 1);
   return out;
