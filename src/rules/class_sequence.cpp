@@ -8,13 +8,6 @@
 
 namespace extract {
 
-namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-
-}  // namespace
-
 // Reads a pattern left to right into classes and slots; every step returns
 // false on what it does not take (the pattern is then RE2's alone).
 class ClassSequenceParser {
@@ -103,7 +96,7 @@ class ClassSequenceParser {
       case 'r': cp = '\r'; break;
       case 'f': cp = '\f'; break;
       default:
-        if (is_letter(e) || is_digit(e) || static_cast<unsigned char>(e) >= 0x80) return false;
+        if (regex_ascii_letter(e) || regex_ascii_digit(e) || static_cast<unsigned char>(e) >= 0x80) return false;
         cp = static_cast<unsigned char>(e);
     }
     ++i_;
@@ -213,7 +206,7 @@ class ClassSequenceParser {
       hi = lo;
       if (eat(",")) {
         hi = -1;
-        if (!done() && is_digit(peek()) && !number(hi)) return false;
+        if (!done() && regex_ascii_digit(peek()) && !number(hi)) return false;
       }
       if (!eat("}") || (hi >= 0 && hi < lo)) return false;
     } else {
@@ -227,9 +220,9 @@ class ClassSequenceParser {
   bool number(int& v) {
     v = 0;
     const std::size_t start = i_;
-    while (!done() && is_digit(peek()) && i_ - start < 2) v = v * 10 + (p_[i_++] - '0');
+    while (!done() && regex_ascii_digit(peek()) && i_ - start < 2) v = v * 10 + (p_[i_++] - '0');
     if (i_ - start == 2 && p_[start] == '0') return false;
-    return i_ > start && (done() || !is_digit(peek()));
+    return i_ > start && (done() || !regex_ascii_digit(peek()));
   }
 
   std::string_view p_;
@@ -398,7 +391,7 @@ std::optional<WordAlternation> WordAlternation::of(std::string_view pattern) {
   for (std::size_t i = 0; i <= pattern.size(); ++i) {
     if (i < pattern.size() && pattern[i] != '|') {
       const auto c = static_cast<unsigned char>(pattern[i]);
-      const bool literal = is_letter(static_cast<char>(c)) || is_digit(static_cast<char>(c)) || c == '_' ||
+      const bool literal = regex_ascii_letter(static_cast<char>(c)) || regex_ascii_digit(static_cast<char>(c)) || c == '_' ||
                            c == '&' || c == '\'' || c == '-' || c >= 0x80;
       if (!literal) return std::nullopt;
       continue;

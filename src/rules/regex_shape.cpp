@@ -9,9 +9,6 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-
 // Past the UTF-8 sequence that starts at p[i] (its continuation bytes).
 std::size_t past_sequence(std::string_view p, std::size_t i) {
   std::size_t j = i + 1;
@@ -54,7 +51,7 @@ std::size_t skip_class(std::string_view p, std::size_t i) {
       // `[:alpha:]`, `[:^digit:]`; else the `[` is a member
       std::size_t k = j + 2;
       if (k < n && p[k] == '^') ++k;
-      while (k < n && is_letter(p[k])) ++k;
+      while (k < n && regex_ascii_letter(p[k])) ++k;
       j = p.compare(k, 2, ":]") == 0 ? k + 2 : j + 1;
     } else {
       ++j;
@@ -99,20 +96,17 @@ std::size_t quantifier_end(std::string_view p, std::size_t i, bool& zero) {
   } else if (p[i] == '{') {
     // {n}, {n,}, {n,m}, the numbers without a leading zero (RE2 reads any
     // other `{` as a literal: `{01}`, `{,2}`, `{1`).
+    // Past the digits at p[k]; npos for a number with a leading zero.
     auto number = [&](std::size_t k) {
       std::size_t e = k;
-      while (e < p.size() && is_digit(p[e])) ++e;
-      return e > k + 1 && p[k] == '0' ? k : e;
+      while (e < p.size() && regex_ascii_digit(p[e])) ++e;
+      return e > k + 1 && p[k] == '0' ? npos : e;
     };
     std::size_t k = number(i + 1);
-    if (k == i + 1) return i;
+    if (k == npos || k == i + 1) return i;
     const bool min_zero = k == i + 2 && p[i + 1] == '0';
-    if (k < p.size() && p[k] == ',') {
-      const std::size_t m = number(k + 1);
-      if (m == k + 1 && m < p.size() && is_digit(p[m])) return i;  // a leading zero
-      k = m;
-    }
-    if (k >= p.size() || p[k] != '}') return i;
+    if (k < p.size() && p[k] == ',') k = number(k + 1);  // (no number: `{n,}`)
+    if (k >= p.size() || p[k] != '}') return i;  // (npos too)
     zero = min_zero;
     j = k + 1;
   } else {

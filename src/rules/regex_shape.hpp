@@ -9,6 +9,10 @@
 
 namespace extract {
 
+// ASCII digits and letters, as a pattern's syntax reads them.
+inline bool regex_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool regex_ascii_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
 // The index just past the escape (`\d`, `\b`, `\pL`, `\p{Greek}`, `\x41`,
 // `\x{263a}`, `\101`) or the class (`[^]a-z\]]`, `[[:alpha:]x]`) that starts
 // at p[i], or i + 1 for any other byte; npos when it runs past the end, and

@@ -495,7 +495,6 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
   return rs;
 }
 
-
 // What a snapshot file holds between its magic line and its checksum;
 // nullopt when it does not start with the magic line.
 std::optional<std::string_view> payload_of(std::string_view bytes) {

@@ -373,10 +373,11 @@ struct TokenPattern::Pred {
   bool first_fails(unsigned char b) const { return first && !first->has(b); }
   // A word (compared by hash and text), not a regex or a number.
   bool is_word() const { return !regex && !number; }
-  // simple, words and first, from the regex's pattern (its WordShape read
-  // once per `key` with `known`, and copied: matching reads it in place).
-  void read_shape(std::string_view pattern, const void* key, WordShape::Known* known) {
-    WordShape::of(pattern, key, known)->copy_to(simple, words);
+  // simple, words and first, from the regex's pattern: its WordShape read
+  // once per load (Env::shapes, keyed by the RE2, which env.regexes keeps
+  // alive for the load) and copied, so that matching reads it in place.
+  void read_shape(const RE2& re, const Env& env) {
+    WordShape::of(re.pattern(), &re, env.regexes ? env.shapes : nullptr)->copy_to(simple, words);
     if (simple) first = simple->first_bytes();
     if (words) first = words->first_bytes();
   }
@@ -901,8 +902,7 @@ class TokenPatternCompiler {
         p.inner.emplace_back(index, static_cast<std::uint32_t>(out_.names_.size()));
         out_.names_.push_back(name);
       }
-      // (Keyed by the RE2, which env.regexes keeps alive for the load.)
-      p.read_shape(re->pattern(), re.get(), env_.regexes ? env_.shapes : nullptr);
+      p.read_shape(*re, env_);
       p.regex = std::move(re);
       p.number = number;
       return add_pred(std::move(p), atom);
@@ -1608,7 +1608,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
       if (!r.ok()) return nullptr;
       p.regex = regex_in(env, pattern);
       if (!p.regex->ok()) return nullptr;
-      p.read_shape(pattern, p.regex.get(), env.regexes ? env.shapes : nullptr);
+      p.read_shape(*p.regex, env);
     }
     p.inner.resize(r.count(8));
     for (auto& [index, group] : p.inner) {
