@@ -359,17 +359,21 @@ std::vector<std::uint64_t> TokenLexicon::first_words() const {
 // A predicate on one token: its text (lowered when `fold`), or a regex it
 // matches whole.
 struct TokenPattern::Pred {
-  std::string text;
+  // (What every test of a token reads comes first, in one cache line: the
+  // hash, the kind, the first bytes; a program's predicates are many, and
+  // four sets of rules hold four times as many.)
   std::uint64_t hash = 0;
-  bool fold = true;
   std::shared_ptr<const RE2> regex;
+  bool fold = true;
+  bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
+  // The bytes a word it matches can start with, when `simple` or `words`
+  // knows them: a token that starts with another fails without asking.
+  std::optional<ClassSequence::FirstBytes> first;
+  std::string text;
   // The regex without RE2, when it is only classes in a row (most are).
   std::optional<ClassSequence> simple;
   // Or without RE2 when it is words in alternation.
   std::optional<WordAlternation> words;
-  // The bytes a word it matches can start with, when `simple` or `words`
-  // knows them: a token that starts with another fails without asking.
-  std::optional<ClassSequence::FirstBytes> first;
   bool first_fails(unsigned char b) const { return first && !first->has(b); }
   // A word (compared by hash and text), not a regex or a number.
   bool is_word() const { return !regex && !number; }
@@ -381,7 +385,6 @@ struct TokenPattern::Pred {
     if (simple) first = simple->first_bytes();
     if (words) first = words->first_bytes();
   }
-  bool number = false;  // `#`: the token starts with an ASCII digit (and matches `regex`, if any)
   bool full_match(std::string_view token) const {
     if (simple) {
       if (const int answer = simple->full_match(token); answer >= 0) return answer == 1;

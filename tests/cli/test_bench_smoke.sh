@@ -8,6 +8,19 @@
 # GNU time measures every row (scripts/install-deps.sh --test installs it).
 if [ ! -x /usr/bin/time ]; then echo "skipped: /usr/bin/time (Debian package time) not installed"; exit 77; fi
 
+# The median of runs: the run of median wall time, with the median CPU time
+# of all (its own median) and the largest peak RSS; and measure()'s CPU
+# time is the command's own (a shell that spins for about 0.3 s of CPU).
+expect_eq "median_run: median wall, median CPU, largest RSS" "2 2 3" "$(python3 -c "
+import sys; sys.path.insert(0, 'bench'); import bench
+r = bench.median_run([{'wall': 1, 'cpu': 5, 'rss_mb': 1, 'status': 0}, {'wall': 2, 'cpu': 1, 'rss_mb': 2, 'status': 0},
+                      {'wall': 3, 'cpu': 2, 'rss_mb': 3, 'status': 0}])
+print(r['wall'], r['cpu'], r['rss_mb'])")"
+expect_eq "measure: the command's CPU time" "ok" "$(python3 -c "
+import sys; sys.path.insert(0, 'bench'); import bench
+r = bench.measure(['python3', '-c', 'import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass'])
+print('ok' if r['status'] == 0 and 0.25 < r['cpu'] < 5 else r)")"
+
 C="$TMP/corpus"
 mkdir -p "$C"
 for i in 1 2 3 4 5; do
@@ -22,10 +35,15 @@ check "folder row, -j1" grep -Eq "^reuters +folder 1x +extract -j1 +0\.[0-9]+ +6
 check "folder row, -j2" grep -Eq "^reuters +folder 1x +extract -j2 +0\.[0-9]+ +60 +[0-9.]+ " "$TMP/out"
 check "JSON Lines 4x row" grep -Eq "^size +jsonl 4x +extract -j1 +[0-9.]+ +240 +[0-9.]+ " "$TMP/out"
 check "rule-count row, 4x" grep -Eq "^rules +10 docs +extract rules 4x " "$TMP/out"
-check "rule-count rows: the three sets in turn, the median of five rounds" \
-  grep -Eq "^rules +10 docs +extract rules 1x .*median of 5, sets in turn$" "$TMP/out"
+check "rule-count rows: the three sets in turn, the median of seven rounds" \
+  grep -Eq "^rules +10 docs +extract rules 1x .*median of 7, sets in turn$" "$TMP/out"
+# Each rule-count row has its CPU time (the median of the rounds'), shown to
+# the millisecond: a number, not "-" nor 0.000.
+check "rule-count row: CPU time measured" \
+  grep -Eq "^rules +10 docs +extract rules 4x +[0-9.]+ +10 +[0-9]+\.[0-9]{3} +(0\.00[1-9]|0\.0[1-9][0-9]|0\.[1-9][0-9]{2}|[1-9][0-9]*\.[0-9]{3}) " "$TMP/out"
 check "ratios" grep -q "^Ratios$" "$TMP/out"
 check "rule-count ratio" grep -Eq "^  time rules 4x / rules 1x +[0-9.]+ \(target < 2\)$" "$TMP/out"
+check "rule-count CPU ratio" grep -Eq "^  CPU time rules 4x / rules 1x +[0-9.]+ *$" "$TMP/out"
 check "startup" grep -Eq "^  startup with the shipped rules \(ms\) +[0-9]+ \(target < 50\)$" "$TMP/out"
 check "no distinct folder: said" grep -q "distinct: $TMP/none not found, skipped" "$TMP/err"
 expect_eq "TSV header" "group	input	tool	mb	docs	wall	cpu	mbps	docsps	rss_mb	status	note" "$(head -1 "$TMP/rows.tsv")"
