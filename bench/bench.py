@@ -39,8 +39,8 @@ import argparse
 import glob
 import json
 import math
-import resource
 import os
+import resource
 import shutil
 import signal
 import statistics

@@ -10,7 +10,7 @@ if [ ! -x /usr/bin/time ]; then echo "skipped: /usr/bin/time (Debian package tim
 
 # The median of runs: the run of median wall time, with the median CPU time
 # of all (its own median) and the largest peak RSS; and measure()'s CPU
-# time is the command's own (a shell that spins for about 0.3 s of CPU).
+# time is the command's own (a Python loop that spins for 0.3 s of CPU).
 expect_eq "median_run: median wall, median CPU, largest RSS" "2 2 3" "$(python3 -c "
 import sys; sys.path.insert(0, 'bench'); import bench
 r = bench.median_run([{'wall': 1, 'cpu': 5, 'rss_mb': 1, 'status': 0}, {'wall': 2, 'cpu': 1, 'rss_mb': 2, 'status': 0},
