@@ -359,9 +359,9 @@ std::vector<std::uint64_t> TokenLexicon::first_words() const {
 // A predicate on one token: its text (lowered when `fold`), or a regex it
 // matches whole.
 struct TokenPattern::Pred {
-  // (What every test of a token reads comes first, in one cache line: the
-  // hash, the kind, the first bytes; a program's predicates are many, and
-  // four sets of rules hold four times as many.)
+  // (What every test of a token reads comes first, in its first 64 bytes:
+  // the hash, the kind, the first bytes; a program's predicates are many,
+  // and four sets of rules hold four times as many.)
   std::uint64_t hash = 0;
   std::shared_ptr<const RE2> regex;
   bool fold = true;
