@@ -592,6 +592,8 @@ class TokenPatternCompiler {
         out_.back_words_.push_back(std::move(w));
       }
     }
+    if (const NeedTree needs = need_within(without_anchors(need_of(root, 0)), TokenPattern::kMaxNeeds, 0); !needs.any)
+      need_flatten(needs, out_.needs_);
     out_.expanded_.append(src_.substr(copied_));
     // Capture slots: two per group, then one per regex with groups.
     out_.slots_ = 2 * out_.names_.size();
@@ -1047,6 +1049,132 @@ class TokenPatternCompiler {
         return first_words(n.kids[0], out);
     }
     return false;
+  }
+
+  // TokenPattern::needs_ of `root`, as a tree first: `any` when nothing
+  // is needed (true), else a word or an "and" / "or" of kids.
+  struct NeedTree {
+    bool any = true;
+    TokenPattern::Need::Op op = TokenPattern::Need::kWord;
+    std::uint64_t hash = 0;
+    std::vector<NeedTree> kids;
+    std::size_t size() const {
+      std::size_t n = 1;
+      for (const NeedTree& k : kids) n += k.size();
+      return n;
+    }
+  };
+  static NeedTree need_word(std::uint64_t h) {
+    NeedTree t;
+    t.any = false;
+    t.hash = h;
+    return t;
+  }
+  // An "and" or "or" of `kids`, flattened and without repeats: an "and"
+  // drops the kids that need nothing, an "or" with one needs nothing, and
+  // so does an "or" of more than kMaxNeedWords.
+  static NeedTree need_join(TokenPattern::Need::Op op, std::vector<NeedTree> kids) {
+    static constexpr std::size_t kMaxNeedWords = 32;
+    NeedTree t;
+    t.op = op;
+    for (NeedTree& k : kids) {
+      if (k.any) {
+        if (op == TokenPattern::Need::kOr) return NeedTree{};
+        continue;
+      }
+      if (k.op == op) {
+        for (NeedTree& g : k.kids) t.kids.push_back(std::move(g));
+      } else {
+        t.kids.push_back(std::move(k));
+      }
+    }
+    auto same_word = [](const NeedTree& a, const NeedTree& b) {
+      return a.op == TokenPattern::Need::kWord && b.op == TokenPattern::Need::kWord && a.hash == b.hash;
+    };
+    std::vector<NeedTree> once;
+    for (NeedTree& k : t.kids)
+      if (std::none_of(once.begin(), once.end(), [&](const NeedTree& o) { return same_word(o, k); }))
+        once.push_back(std::move(k));
+    t.kids = std::move(once);
+    if (t.kids.empty()) return NeedTree{};
+    if (t.kids.size() == 1) return std::move(t.kids[0]);
+    if (op == TokenPattern::Need::kOr && t.kids.size() > kMaxNeedWords) return NeedTree{};
+    t.any = false;
+    return t;
+  }
+  NeedTree need_of(const Node& n, std::size_t depth) const {
+    if (depth > 2 * TokenPattern::kMaxNeedDepth) return NeedTree{};
+    std::vector<NeedTree> kids;
+    switch (n.kind) {
+      case Node::kPred: {
+        const TokenPattern::Pred& p = out_.preds_[n.arg];
+        if (p.number) return need_word(kNumberWord);
+        if (p.regex) return NeedTree{};
+        return need_word(p.hash);
+      }
+      case Node::kLex:
+        for (std::uint64_t h : out_.lexicons_[n.arg]->first_words()) kids.push_back(need_word(h));
+        return need_join(TokenPattern::Need::kOr, std::move(kids));
+      case Node::kSeq:
+      case Node::kAlt:
+        for (const Node& k : n.kids) kids.push_back(need_of(k, depth + 1));
+        return need_join(n.kind == Node::kSeq ? TokenPattern::Need::kAnd : TokenPattern::Need::kOr, std::move(kids));
+      case Node::kGroup:
+        return need_of(n.kids[0], depth + 1);
+      case Node::kRepeat:
+        return n.min == 0 ? NeedTree{} : need_of(n.kids[0], depth + 1);
+    }
+    return NeedTree{};
+  }
+  // `t` within `budget` entries and kMaxNeedDepth levels below `depth`: an
+  // "and" keeps its smallest kids that fit (fewer words needed: still a
+  // weakening), an "or" that does not fit needs nothing.
+  static NeedTree need_within(NeedTree t, std::size_t budget, std::size_t depth) {
+    if (t.any || t.op == TokenPattern::Need::kWord) return t;
+    if (depth >= TokenPattern::kMaxNeedDepth) return NeedTree{};
+    std::vector<NeedTree> kids;
+    for (NeedTree& k : t.kids) {
+      NeedTree within = need_within(std::move(k), budget - 1, depth + 1);
+      if (within.any && t.op == TokenPattern::Need::kAnd) continue;
+      kids.push_back(std::move(within));
+    }
+    if (t.op == TokenPattern::Need::kAnd) {
+      std::stable_sort(kids.begin(), kids.end(), [](const NeedTree& a, const NeedTree& b) { return a.size() < b.size(); });
+      std::size_t used = 1, fit = 0;
+      while (fit < kids.size() && used + kids[fit].size() <= budget) used += kids[fit++].size();
+      kids.resize(fit);
+    }
+    NeedTree out = need_join(t.op, std::move(kids));
+    return out.size() <= budget ? out : NeedTree{};
+  }
+  // `t` without what the anchors' tokens already say: TokenIndex::starts
+  // asks about needs only where one of the anchors' words is, so that "one
+  // of the words W" is known to hold when W has all of them.
+  NeedTree without_anchors(NeedTree t) const {
+    if (out_.anchors_.empty() || t.any) return t;
+    std::vector<std::uint64_t> anchor_words;
+    for (const TokenPattern::Anchor& a : out_.anchors_) anchor_words.insert(anchor_words.end(), a.words.begin(), a.words.end());
+    auto implied = [&](const NeedTree& c) {
+      std::vector<std::uint64_t> w;
+      if (c.op == TokenPattern::Need::kWord) w.push_back(c.hash);
+      if (c.op == TokenPattern::Need::kOr)
+        for (const NeedTree& k : c.kids) {
+          if (k.op != TokenPattern::Need::kWord) return false;
+          w.push_back(k.hash);
+        }
+      std::sort(w.begin(), w.end());
+      return std::all_of(anchor_words.begin(), anchor_words.end(),
+                         [&](std::uint64_t h) { return std::binary_search(w.begin(), w.end(), h); });
+    };
+    if (t.op != TokenPattern::Need::kAnd) return implied(t) ? NeedTree{} : t;
+    std::vector<NeedTree> kids;
+    for (NeedTree& k : t.kids)
+      if (!implied(k)) kids.push_back(std::move(k));
+    return need_join(TokenPattern::Need::kAnd, std::move(kids));
+  }
+  static void need_flatten(const NeedTree& t, std::vector<TokenPattern::Need>& out) {
+    out.push_back({t.op, static_cast<std::uint32_t>(t.size()), t.op == TokenPattern::Need::kWord ? t.hash : 0});
+    for (const NeedTree& k : t.kids) need_flatten(k, out);
   }
 
   // An anchor found in the tree: its words and the elements before it in
@@ -1545,6 +1673,40 @@ bool program_valid(const std::vector<TokenPattern::Inst>& program, std::size_t p
 
 }  // namespace
 
+// Whether `needs` is a tree TokenPattern's compiler could have made: each
+// "and" and "or" of at least two kids whose sizes add up to its own, a
+// word of size 1, no deeper than kMaxNeedDepth (need_holds recurses).
+static bool needs_valid(const std::vector<TokenPattern::Need>& needs) {
+  if (needs.size() > TokenPattern::kMaxNeeds) return false;
+  if (needs.empty()) return true;
+  struct Open {
+    std::size_t end, kids;
+  };
+  std::vector<Open> open;  // the "and" and "or" entries around entry i
+  if (needs[0].size != needs.size()) return false;
+  for (std::size_t i = 0; i < needs.size(); ++i) {
+    while (!open.empty() && open.back().end == i) {
+      if (open.back().kids < 2) return false;
+      open.pop_back();
+    }
+    const TokenPattern::Need& n = needs[i];
+    if (n.size == 0 || n.size > needs.size() - i) return false;
+    if (!open.empty()) {
+      if (i + n.size > open.back().end) return false;
+      ++open.back().kids;
+    }
+    if (n.op == TokenPattern::Need::kWord) {
+      if (n.size != 1) return false;
+    } else {
+      if (n.size < 3 || open.size() >= TokenPattern::kMaxNeedDepth) return false;
+      open.push_back({i + n.size, 0});
+    }
+  }
+  for (const Open& o : open)
+    if (o.kids < 2) return false;
+  return true;
+}
+
 std::string TokenPattern::save() const {
   ProgramWriter w;
   w.str(expanded_);
@@ -1580,6 +1742,12 @@ std::string TokenPattern::save() const {
   }
   w.count(back_words_.size());
   for (const auto& words : back_words_) w.words(words);
+  w.count(needs_.size());
+  for (const Need& n : needs_) {
+    w.u8(n.op);
+    w.u32(n.size);
+    w.u64(n.hash);
+  }
   return w.take();
 }
 
@@ -1648,6 +1816,15 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
   }
   out->back_words_.resize(r.count(4));
   for (auto& words : out->back_words_) words = r.words();
+  out->needs_.resize(r.count(13));
+  for (Need& n : out->needs_) {
+    const std::uint8_t op = r.u8();
+    n.size = r.u32();
+    n.hash = r.u64();
+    if (op > Need::kOr) return nullptr;
+    n.op = static_cast<Need::Op>(op);
+  }
+  if (!r.ok() || !needs_valid(out->needs_)) return nullptr;
   if (!r.done() || (!out->anchors_.empty() && out->back_words_.size() != out->lexicons_.size())) return nullptr;
   out->close_program();
   return out;
@@ -2139,6 +2316,7 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
         by_word[h].emplace_back(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(a));
   }
   has_numbers_ = by_word.count(kNumberWord) > 0;
+  for (const TokenPattern* p : patterns) needs_.push_back(p && !p->needs().empty());
   std::size_t size = 16;
   while (size < 2 * by_word.size()) size *= 2;
   table_.assign(size, Slot{});
@@ -2189,11 +2367,66 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   };
   thread_local std::vector<Walk> walks;
   walks.clear();
+  // The text's words, made the first time a pattern's needs are asked
+  // about: the fold_hash of each token (and kNumberWord when one starts
+  // with a digit), in an open-addressing set of twice as many slots or
+  // more, 0 meaning empty (a 0 hash is kept apart).
+  thread_local std::vector<std::uint64_t> words;
+  bool words_made = false, has_zero = false;
+  std::size_t words_mask = 0;
+  const std::uint64_t* word_slots = nullptr;
+  auto has = [&](std::uint64_t h) {
+    if (h == 0) return has_zero;
+    for (std::size_t i = slot_of(h, words_mask);; i = (i + 1) & words_mask) {
+      if (word_slots[i] == h) return true;
+      if (word_slots[i] == 0) return false;
+    }
+  };
+  auto make_words = [&] {
+    words_made = true;
+    std::size_t size = 16;
+    while (size < 2 * (tokens.size() + 1)) size *= 2;
+    words.assign(size, 0);
+    words_mask = size - 1;
+    auto insert = [&](std::uint64_t h) {
+      if (h == 0) {
+        has_zero = true;
+        return;
+      }
+      std::size_t i = slot_of(h, words_mask);
+      while (words[i] != 0 && words[i] != h) i = (i + 1) & words_mask;
+      words[i] = h;
+    };
+    bool number = false;
+    for (const Token& t : tokens) {
+      insert(t.folded);
+      number = number || is_digit(static_cast<unsigned char>(text[t.start]));
+    }
+    if (number) insert(kNumberWord);
+    word_slots = words.data();
+    // (A long text's set is not kept for the short ones after it.)
+  };
+  // Per pattern: 0 not asked yet, 1 its needs hold in the text, 2 not (no
+  // start is listed for it, no walk back made); `asked` to reset them.
+  thread_local std::vector<std::uint8_t> verdicts;
+  thread_local std::vector<std::size_t> asked;
+  if (verdicts.size() < patterns_.size()) verdicts.resize(patterns_.size(), 0);
+  std::uint8_t* const verdict = verdicts.data();
+  asked.clear();
+  auto possible = [&](std::size_t k) {
+    if (verdict[k] == 0) {
+      if (!words_made) make_words();
+      asked.push_back(k);
+      verdict[k] = patterns_[k]->needs_hold(has) ? 1 : 2;
+    }
+    return verdict[k] == 1;
+  };
   // The anchors whose words hash to h, at token t.
   auto add = [&](std::uint64_t h, std::size_t t) {
     for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
+        if (needs_[k] && !possible(k)) continue;
         const TokenPattern::Anchor& anchor = patterns_[k]->anchors()[a];
         // Nor a word without the words that follow it in every match.
         if (!anchor.follow.empty()) {
@@ -2285,6 +2518,8 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     // (A long text's lists are not kept for the short ones after it.)
     if (out[k].capacity() > kKeptStarts) std::vector<std::uint32_t>().swap(out[k]);
   }
+  for (const std::size_t k : asked) verdict[k] = 0;
+  if (words.capacity() > 2 * kKeptStarts) std::vector<std::uint64_t>().swap(words);
   return result;
 }
 

@@ -259,6 +259,31 @@ class TokenPattern {
   };
   static constexpr std::uint32_t kNoPred = 0xFFFFFFFFu;
   bool anchored() const { return !anchors_.empty(); }
+  // The words every match has: a condition on a text's words (the
+  // fold_hash of its tokens, and kNumberWord when a token starts with a
+  // digit) made of the pattern's words (a lexicon: one of its first
+  // words), "and" for a sequence, "or" for an alternation; a regex, a
+  // repetition that may be empty and an optional element need nothing.
+  // A weakening of the pattern (what it cannot tell, or would make too
+  // large, needs nothing), so that a text without those words has no match
+  // and TokenIndex::starts lists no start in it: the rule's walks back and
+  // searches are not run there. In prefix order, an "and" or "or" followed
+  // by its kids, `size` the entries of its subtree; empty: nothing needed.
+  struct Need {
+    enum Op : std::uint8_t { kWord, kAnd, kOr };
+    Op op = kWord;
+    std::uint32_t size = 1;
+    std::uint64_t hash = 0;  // kWord
+  };
+  static constexpr std::size_t kMaxNeeds = 64;     // entries
+  static constexpr std::size_t kMaxNeedDepth = 8;  // nested "and" and "or"
+  const std::vector<Need>& needs() const { return needs_; }
+  // Whether a text whose words are those for which has(hash) is true has
+  // what every match needs.
+  template <typename Has>
+  bool needs_hold(const Has& has) const {
+    return needs_.empty() || need_holds(0, has);
+  }
   // Whether the token `at` can be anchor `a`'s (its number_regex, if any,
   // matches it; `answers` as in find()).
   bool anchor_holds(std::size_t a, std::string_view text, const std::vector<Token>& tokens, std::size_t at,
@@ -307,7 +332,18 @@ class TokenPattern {
   bool regex_holds(const Pred& p, std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
                    std::uint32_t at, TokenMatcher& m) const;
 
+  template <typename Has>
+  bool need_holds(std::size_t i, const Has& has) const {
+    const Need& n = needs_[i];
+    if (n.op == Need::kWord) return has(n.hash);
+    const bool all = n.op == Need::kAnd;
+    for (std::size_t k = i + 1; k < i + n.size; k += needs_[k].size)
+      if (need_holds(k, has) != all) return !all;
+    return all;
+  }
+
   std::vector<Inst> program_;
+  std::vector<Need> needs_;
   // Per instruction pc of program_: the bytes a token read first from
   // there (by the steps that read one, through splits, jumps and saves)
   // can start with, and whether a match may come before any is read. A
@@ -356,6 +392,7 @@ class TokenIndex {
   };
   std::vector<Slot> table_;  // open addressing, a power of two
   bool has_numbers_ = false;  // some anchor is `#` (kNumberWord)
+  std::vector<char> needs_;   // per pattern: whether it has needs (TokenPattern::needs)
   // Per word: the (pattern, anchor) pairs it anchors.
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists_;
   std::vector<const TokenPattern*> patterns_;

@@ -1455,3 +1455,125 @@ TEST_CASE("a token lexicon finds the forms starting at a token among thousands o
   CHECK(ends_at("mid", 1) == std::vector<std::uint32_t>{2});  // "mid year", not "mid-"
   CHECK(ends_at("Acmes").empty());
 }
+
+namespace {
+
+// Whether `p`'s needs hold for a text with exactly the words of `words`.
+bool needs_hold_for(const TokenPattern& p, std::string_view words) {
+  std::set<std::uint64_t> have;
+  for (const Token& t : tokenize(words)) {
+    have.insert(t.folded);
+    if (words[t.start] >= '0' && words[t.start] <= '9') have.insert(kNumberWord);
+  }
+  return p.needs_hold([&](std::uint64_t h) { return have.count(h) > 0; });
+}
+
+// The whole matches of `p` in `text` tried at the index's starts alone.
+std::vector<std::string> indexed_matches(const TokenPattern& p, std::string_view text) {
+  const auto tokens = tokenize(text);
+  const auto starts = TokenIndex({&p}).starts(text, tokens)[0];
+  std::vector<std::string> out;
+  std::vector<Span> groups;
+  for (std::size_t pos = 0; p.find(text, tokens, pos, &starts, groups); pos = groups[0].end)
+    out.emplace_back(text.substr(groups[0].start, groups[0].size()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a token pattern needs the words every match has, beyond its anchors' own", "[tokens]") {
+  // A sequence needs each element's words, an alternation one branch's.
+  Compiled c("@said ^(that | whether) (^/[a-z]+/)? ^today");
+  REQUIRE(c.pattern);
+  CHECK_FALSE(c.pattern->needs().empty());
+  CHECK(needs_hold_for(*c.pattern, "that today"));
+  CHECK(needs_hold_for(*c.pattern, "Today, WHETHER"));  // words compare folded
+  CHECK_FALSE(needs_hold_for(*c.pattern, "said today"));
+  CHECK_FALSE(needs_hold_for(*c.pattern, "said that"));
+  // No start is listed in a text without them, and the matches stay those
+  // of trying every token.
+  for (std::string text : {"she said that today", "she said so today; he said whether soon today", "she said today",
+                           "he said that, and said whether not"}) {
+    INFO(text);
+    CHECK(indexed_matches(*c.pattern, text) == matches_text(*c.pattern, text));
+  }
+  CHECK(TokenIndex({c.pattern.get()}).starts("she said today", tokenize("she said today"))[0].empty());
+  CHECK(indexed_matches(*c.pattern, "she said so today; he said whether soon today") ==
+        std::vector<std::string>{"said whether soon today"});
+
+  // The anchor's own words are known to be there: a pattern whose other
+  // elements are a regex, optional or repeated from none needs nothing.
+  Compiled loose("@said (^that)? ^/[A-Z][a-z]+/ (^very)* (^(now | then))?");
+  REQUIRE(loose.pattern);
+  CHECK(loose.pattern->needs().empty());
+  Compiled either("(bought | sold) ^it");
+  REQUIRE(either.pattern);
+  REQUIRE(either.pattern->needs().size() == 1);
+  CHECK(needs_hold_for(*either.pattern, "it"));
+  CHECK_FALSE(needs_hold_for(*either.pattern, "bought sold"));
+
+  // A number (`#`) needs a token that starts with a digit; a lexicon one of
+  // its first words.
+  Compiled number("@said ^# ^pct");
+  REQUIRE(number.pattern);
+  CHECK(needs_hold_for(*number.pattern, "3rd pct"));
+  CHECK_FALSE(needs_hold_for(*number.pattern, "three pct"));
+  Compiled lex("@said ^%{days}", {lexicon_of("days", {"on Monday", "today"})});
+  REQUIRE(lex.pattern);
+  CHECK(needs_hold_for(*lex.pattern, "on"));
+  CHECK(needs_hold_for(*lex.pattern, "today"));
+  CHECK_FALSE(needs_hold_for(*lex.pattern, "Monday"));
+  CHECK(indexed_matches(*lex.pattern, "she said Monday, he said on Monday") == std::vector<std::string>{"said on Monday"});
+
+  // Too many to be worth asking (an alternation of more than 32 words):
+  // nothing needed, never a wrong answer.
+  std::string many = "@said ^(";
+  for (int i = 0; i < 40; ++i) many += (i ? " | w" : "w") + std::to_string(i);
+  Compiled wide(many + ")");
+  REQUIRE(wide.pattern);
+  CHECK(wide.pattern->needs().empty());
+  CHECK(indexed_matches(*wide.pattern, "she said w39") == std::vector<std::string>{"said w39"});
+}
+
+TEST_CASE("the shipped token rules find the same matches from the index, needs and all, as at every token",
+          "[tokens]") {
+  Diagnostics diags;
+  const RuleSet rs = load_rules(EXTRACT_TEST_RULES_DIR, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  // Texts of this test's own: runs of 3 to 10 words picked at random from a
+  // few sentences that have the words the rules look for, so that some
+  // texts have what a rule needs and others lack part of it.
+  const std::vector<std::string> words = texts_of(
+      "Vantor Holdings Inc said on Tuesday it agreed to acquire Pellam Systems Corp , a unit of Orrin Group plc , "
+      "for 42.5 mln dlrs in cash , or 12 dlrs a share . The offer of 3.1 billion euros was not disclosed . "
+      "Kiran Dass , chief executive of Vantor , said the merger would close by March 2027 , and that its "
+      "shares were tendered in response to the bid . He told the Securities and Exchange Commission on "
+      "Monday next week that it had sold its stake to Brisk Labs for an undisclosed sum , according to Dass .");
+  std::uint32_t seed = 7;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u, (seed >> 8) & 0xffffff; };
+  std::size_t rules = 0, found = 0, skipped = 0;
+  for (const Rule& rule : rs.rules) {
+    if (!rule.tokens || rule.tokens->needs().empty()) continue;
+    INFO(rule.id);
+    ++rules;
+    for (int n = 0; n < 100; ++n) {
+      std::string text;
+      for (int run = 0; run < 6; ++run) {
+        const std::size_t from = next() % words.size(), size = 3 + next() % 8;
+        for (std::size_t w = from; w < std::min(words.size(), from + size); ++w) text += words[w] + " ";
+        text += next() % 4 == 0 ? "\n" : "";
+      }
+      INFO(text);
+      const auto every = matches_text(*rule.tokens, text);
+      CHECK(indexed_matches(*rule.tokens, text) == every);
+      found += every.size();
+      if (!needs_hold_for(*rule.tokens, text)) {
+        CHECK(every.empty());
+        ++skipped;
+      }
+    }
+  }
+  CHECK(rules > 40);
+  CHECK(found > 100);    // matches were compared, not only empty lists
+  CHECK(skipped > 1000);  // and texts without a rule's needs were among them
+}
