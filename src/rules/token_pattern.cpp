@@ -2015,8 +2015,15 @@ RegexAnswers::RegexAnswers(std::size_t tokens) : tokens_(tokens) {
 }
 
 std::uint8_t* RegexAnswers::row(const RE2* re) {
-  for (const auto& [known, row] : rows_)
-    if (known == re) return row;
+  const auto slot = [this](const RE2* r) {
+    const std::size_t mask = rows_.size() - 1;
+    std::size_t i = slot_of(reinterpret_cast<std::uintptr_t>(r) >> 4, mask);
+    while (rows_[i].first != nullptr && rows_[i].first != r) i = (i + 1) & mask;
+    return i;
+  };
+  if (rows_.empty()) rows_.resize(64);
+  const std::size_t at = slot(re);
+  if (rows_[at].first == re) return rows_[at].second;
   // A regex not asked about yet: a row of its own, while the budget lasts
   // (a refused one is asked about again, and refused, each time).
   const std::size_t bytes = (tokens_ + 3) / 4;  // two bits an answer
@@ -2031,7 +2038,13 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
   block_at_ += bytes;
   block_left_ -= bytes;
   used_ += bytes;
-  rows_.emplace_back(re, row);
+  rows_[at] = {re, row};
+  if (2 * ++rows_used_ > rows_.size()) {  // twice as many slots
+    std::vector<std::pair<const RE2*, std::uint8_t*>> old(2 * rows_.size());
+    old.swap(rows_);
+    for (const auto& entry : old)
+      if (entry.first) rows_[slot(entry.first)] = entry;
+  }
   return row;
 }
 

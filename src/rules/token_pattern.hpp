@@ -97,8 +97,11 @@ class RegexAnswers {
   std::size_t tokens_;
   std::uint64_t serial_;
   // (A matcher looks a regex's row up once per search, and a text has a few
-  // dozen: a list, searched in order, with no node to allocate for each.)
+  // dozen, each looked up by every rule that reads it: an open-addressing
+  // table by address, a power of two at most half full, no node to
+  // allocate for each.)
   std::vector<std::pair<const RE2*, std::uint8_t*>> rows_;
+  std::size_t rows_used_ = 0;
   std::vector<std::unique_ptr<std::uint8_t[]>> owned_;  // blocks of rows
   std::uint8_t* block_at_ = nullptr;                     // the last block's free part
   std::size_t block_left_ = 0;
