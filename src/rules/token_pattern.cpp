@@ -1463,6 +1463,9 @@ std::shared_ptr<const TokenPattern> TokenPattern::compile(std::string_view sourc
 }
 
 void TokenPattern::close_program() {
+  inner_preds_.clear();
+  for (std::size_t k = 0; k < preds_.size(); ++k)
+    if (!preds_[k].inner.empty()) inner_preds_.push_back(static_cast<std::uint32_t>(k));
   const std::size_t n = program_.size();
   ClassSequence::FirstBytes any;
   any.ascii[0] = any.ascii[1] = ~std::uint64_t{0};
@@ -1917,6 +1920,7 @@ struct TokenMatcher {
   // (null: not yet; &kNoRow: none, the budget spent).
   RegexAnswers* answers = nullptr;
   std::vector<std::uint8_t*> rows;
+  std::vector<std::uint32_t> rows_set;  // the predicates whose row is looked up
   static inline std::uint8_t kNoRow = 0;
   // The pattern and answers (by serial number: an address may come back)
   // that `rows` are for: the searches of one rule in one text, one after
@@ -1927,13 +1931,18 @@ struct TokenMatcher {
     answers = a;
     if (!a) return;
     if (pattern == rows_pattern && a->serial() == rows_serial) return;
-    rows.assign(preds, nullptr);
+    // (Only the rows looked up are forgotten: a program has many
+    // predicates, and a search reads the rows of a few.)
+    for (const std::uint32_t pred : rows_set) rows[pred] = nullptr;
+    rows_set.clear();
+    if (rows.size() < preds) rows.resize(preds, nullptr);
     rows_pattern = pattern;
     rows_serial = a->serial();
   }
   std::uint8_t* row_of(std::uint32_t pred, const RE2* re) {
     std::uint8_t*& r = rows[pred];
     if (r == nullptr) {
+      rows_set.push_back(pred);
       r = answers->row(re);
       if (r == nullptr) r = &kNoRow;
     }
@@ -2189,8 +2198,9 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
     out[g] = Span{bs, e > s ? std::size_t{tokens[e - 1].end} : bs};
   }
   // The groups inside a regex, from the token it matched last.
-  for (const Pred& p : preds_) {
-    if (p.inner.empty() || m.caps[p.slot] == kNone) continue;
+  for (const std::uint32_t k : inner_preds_) {
+    const Pred& p = preds_[k];
+    if (m.caps[p.slot] == kNone) continue;
     const Token& t = tokens[m.caps[p.slot]];
     const std::string_view token = text.substr(t.start, t.end - t.start);
     std::vector<re2::StringPiece> groups(static_cast<std::size_t>(p.regex->NumberOfCapturingGroups()) + 1);
@@ -2374,12 +2384,15 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   };
   thread_local std::vector<Range> spans;
   spans.clear();
+  // The walks back to make, by pattern: (anchor, token) in token order,
+  // and the patterns that have some, each once.
   struct Walk {
-    std::size_t pattern, anchor;
-    std::uint32_t at;
+    std::uint32_t anchor, at;
   };
-  thread_local std::vector<Walk> walks;
-  walks.clear();
+  thread_local std::vector<std::vector<Walk>> walks;
+  thread_local std::vector<std::size_t> walked;
+  if (walks.size() < patterns_.size()) walks.resize(patterns_.size());
+  walked.clear();
   // The text's words, made the first time a pattern's needs are asked
   // about: the fold_hash of each token (and kNumberWord when one starts
   // with a digit), in an open-addressing set of twice as many slots or
@@ -2470,7 +2483,8 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
         if (anchor.max_back == 0) {
           list(k).push_back(static_cast<std::uint32_t>(t));
         } else {
-          walks.push_back({k, a, static_cast<std::uint32_t>(t)});
+          if (walks[k].empty()) walked.push_back(k);
+          walks[k].push_back({a, static_cast<std::uint32_t>(t)});
         }
       }
       return;
@@ -2488,23 +2502,24 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   // stopping at a range of tokens listed whole by a walk that gave up.
   // Without both, a page of capitalised words before many legal forms
   // ("Acme Corp Acme Corp ...") is walked back over from each of them.
-  std::stable_sort(walks.begin(), walks.end(), [](const Walk& x, const Walk& y) {
-    return x.pattern != y.pattern ? x.pattern < y.pattern : x.anchor < y.anchor;
-  });
-  std::size_t lo = SIZE_MAX, hi = 0;  // the range of the last walk of the pattern that gave up
-  for (std::size_t w = 0; w < walks.size(); ++w) {
-    const Walk& walk = walks[w];
-    const bool same_pattern = w > 0 && walks[w - 1].pattern == walk.pattern;
-    const bool again = same_pattern && walks[w - 1].anchor == walk.anchor;
-    if (!same_pattern) lo = SIZE_MAX, hi = 0;
-    // (Listed as touched first: the walk may add to it.)
-    const std::size_t from =
-        patterns_[walk.pattern]->starts_before(text, tokens, walk.anchor, walk.at, list(walk.pattern), again, lo, hi,
-                                               answers);
-    if (from != SIZE_MAX) {
-      spans.push_back({walk.pattern, static_cast<std::uint32_t>(from), walk.at});
-      lo = from, hi = walk.at;
+  for (const std::size_t k : walked) {
+    std::vector<Walk>& mine = walks[k];
+    if (patterns_[k]->anchors().size() > 1)
+      std::stable_sort(mine.begin(), mine.end(), [](const Walk& x, const Walk& y) { return x.anchor < y.anchor; });
+    std::size_t lo = SIZE_MAX, hi = 0;  // the range of the last walk of the pattern that gave up
+    for (std::size_t w = 0; w < mine.size(); ++w) {
+      const Walk& walk = mine[w];
+      const bool again = w > 0 && mine[w - 1].anchor == walk.anchor;
+      // (Listed as touched first: the walk may add to it.)
+      const std::size_t from =
+          patterns_[k]->starts_before(text, tokens, walk.anchor, walk.at, list(k), again, lo, hi, answers);
+      if (from != SIZE_MAX) {
+        spans.push_back({k, static_cast<std::uint32_t>(from), walk.at});
+        lo = from, hi = walk.at;
+      }
     }
+    mine.clear();
+    if (mine.capacity() > kKeptStarts) std::vector<Walk>().swap(mine);
   }
   // The ranges of the walks that gave up, each token once: a page of
   // capitalised words before many legal forms ("Acme Corp Acme Corp ...")

@@ -358,6 +358,7 @@ class TokenPattern {
     bool none = false;  // a match without reading a token
   };
   std::vector<FirstToken> first_of_;
+  std::vector<std::uint32_t> inner_preds_;  // the predicates with groups inside their regex (Pred::inner)
   void close_program();
   // Whether what follows pc may match at token i.
   bool may_start(std::uint32_t pc, std::uint32_t i, std::string_view text, const std::vector<Token>& tokens) const {
