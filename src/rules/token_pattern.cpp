@@ -2062,7 +2062,19 @@ std::uint8_t* RegexAnswers::row(const RE2* re) {
 inline bool TokenPattern::pred_holds(std::uint32_t pred, std::string_view text, const std::vector<Token>& tokens,
                                      std::uint32_t at, TokenMatcher& m) const {
   const Pred& p = preds_[pred];
-  if (!p.is_word()) return regex_holds(p, pred, text, tokens, at, m);
+  if (!p.is_word()) {
+    // A regex this text has answered on the token already: read in place
+    // (its answer says what the first byte would; a number's first digit
+    // is a test of its own).
+    if (m.answers) {
+      const std::uint8_t* row = m.rows[pred];
+      if (row != nullptr && row != &TokenMatcher::kNoRow) {
+        if (const int answer = RegexAnswers::get(row, at); answer != 0)
+          return answer == 2 && (!p.number || is_digit(static_cast<unsigned char>(text[tokens[at].start])));
+      }
+    }
+    return regex_holds(p, pred, text, tokens, at, m);
+  }
   const Token& t = tokens[at];
   return t.folded == p.hash && token_is(text, t, p.text, p.fold);
 }
