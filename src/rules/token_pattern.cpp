@@ -285,11 +285,11 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon, Bui
   return it->second;
 }
 
-void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
-                         std::vector<std::uint32_t>& ends) const {
-  const std::size_t first = ends.size();
-  // Depth first; a form's nodes are few, and forms rarely share a prefix
-  // with a different spacing, so the walk is nearly a single path.
+// Depth first; a form's nodes are few, and forms rarely share a prefix
+// with a different spacing, so the walk is nearly a single path. Each
+// form's end is given to `found`, which says whether to stop there.
+template <typename Found>
+void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found) const {
   struct Step {
     std::uint32_t node;
     std::size_t at;
@@ -299,7 +299,7 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
   stack[depth++] = {0, at};
   while (depth > 0) {
     const Step s = stack[--depth];
-    if (s.node != 0 && nodes_[s.node].end) ends.push_back(static_cast<std::uint32_t>(s.at));
+    if (s.node != 0 && nodes_[s.node].end && found(s.at)) return;
     if (s.at >= tokens.size()) continue;
     const Token& t = tokens[s.at];
     const auto& children = nodes_[s.node].children;
@@ -324,9 +324,24 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
       if (depth < 64) stack[depth++] = {c, s.at + 1};
     }
   }
+}
+
+void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
+                         std::vector<std::uint32_t>& ends) const {
+  const std::size_t first = ends.size();
+  walk(text, tokens, at, [&](std::size_t end) {
+    ends.push_back(static_cast<std::uint32_t>(end));
+    return false;
+  });
   if (ends.size() - first < 2) return;  // (most words start no form, or one)
   std::sort(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end(), std::greater<>());
   ends.erase(std::unique(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end()), ends.end());
+}
+
+bool TokenLexicon::starts_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at) const {
+  bool any = false;
+  walk(text, tokens, at, [&](std::size_t) { return any = true; });
+  return any;
 }
 
 std::vector<std::uint64_t> TokenLexicon::all_words() const {
@@ -2483,12 +2498,7 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
         if (anchor.number_regex != TokenPattern::kNoPred && !patterns_[k]->anchor_holds(a, text, tokens, t, answers))
           continue;
         // A lexicon's first word without one of its forms is no anchor.
-        if (anchor.check) {
-          thread_local std::vector<std::uint32_t> ends;
-          ends.clear();
-          anchor.check->match(text, tokens, t, ends);
-          if (ends.empty()) continue;
-        }
+        if (anchor.check && !anchor.check->starts_at(text, tokens, t)) continue;
         // The anchor's token, or where the elements before it may start;
         // a walk back that gives up: every token from where it could
         // reach (kept as a range, added once below).

@@ -123,6 +123,8 @@ class TokenLexicon {
   // together together ("took over", "mid-", "year's end").
   void match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
              std::vector<std::uint32_t>& ends) const;
+  // Whether a form starts at token `at` (match() would find one).
+  bool starts_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at) const;
   // The fold_hash of every form's first token; of every token of every form.
   std::vector<std::uint64_t> first_words() const;
   std::vector<std::uint64_t> all_words() const;
@@ -142,6 +144,8 @@ class TokenLexicon {
     std::vector<std::uint32_t> children;
   };
   std::size_t count_max_tokens() const;
+  template <typename Found>
+  void walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found) const;
   std::vector<Node> nodes_;  // [0]: the root
   // The root's children by first word: an open-addressing table of the
   // runs of nodes_[0].children with one hash (a lexicon has up to
