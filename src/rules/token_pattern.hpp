@@ -266,7 +266,8 @@ class TokenPattern {
   };
   static constexpr std::uint32_t kNoPred = 0xFFFFFFFFu;
   bool anchored() const { return !anchors_.empty(); }
-  // The words every match has: a condition on a text's words (the
+  // The words every match has besides what its anchors' words say (the
+  // index asks only where an anchor is): a condition on a text's words (the
   // fold_hash of its tokens, and kNumberWord when a token starts with a
   // digit) made of the pattern's words (a lexicon: one of its first
   // words), "and" for a sequence, "or" for an alternation; a regex, a
