@@ -2380,6 +2380,51 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
 
 namespace {
 constexpr std::size_t kKeptStarts = 4096;  // the most starts a thread's list keeps room for
+
+// A text's words, for TokenPattern::needs_hold: the fold_hash of each token
+// (and kNumberWord when one starts with a digit) in an open-addressing set
+// of twice as many slots or more, 0 meaning empty (a 0 hash is kept apart).
+class WordSet {
+ public:
+  bool made() const { return made_; }
+  void make(std::string_view text, const std::vector<Token>& tokens) {
+    made_ = true;
+    std::size_t size = 16;
+    while (size < 2 * (tokens.size() + 1)) size *= 2;
+    slots_.assign(size, 0);
+    bool number = false;
+    for (const Token& t : tokens) {
+      insert(t.folded);
+      number = number || is_digit(static_cast<unsigned char>(text[t.start]));
+    }
+    if (number) insert(kNumberWord);
+  }
+  bool has(std::uint64_t h) const { return h == 0 ? has_zero_ : slots_[slot(h)] == h; }
+  // Done with the text (a long text's slots are not kept for the short
+  // ones after it).
+  void done() {
+    made_ = has_zero_ = false;
+    if (slots_.capacity() > 2 * kKeptStarts) std::vector<std::uint64_t>().swap(slots_);
+  }
+
+ private:
+  // Where h is, or the empty slot where it would go.
+  std::size_t slot(std::uint64_t h) const {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = slot_of(h, mask);
+    while (slots_[i] != 0 && slots_[i] != h) i = (i + 1) & mask;
+    return i;
+  }
+  void insert(std::uint64_t h) {
+    if (h == 0) {
+      has_zero_ = true;
+      return;
+    }
+    slots_[slot(h)] = h;
+  }
+  std::vector<std::uint64_t> slots_;
+  bool made_ = false, has_zero_ = false;
+};
 }  // namespace
 
 std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens,
@@ -2420,45 +2465,10 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   thread_local std::vector<std::size_t> walked;
   if (walks.size() < patterns_.size()) walks.resize(patterns_.size());
   walked.clear();
-  // The text's words, made the first time a pattern's needs are asked
-  // about: the fold_hash of each token (and kNumberWord when one starts
-  // with a digit), in an open-addressing set of twice as many slots or
-  // more, 0 meaning empty (a 0 hash is kept apart).
-  thread_local std::vector<std::uint64_t> words;
-  bool words_made = false, has_zero = false;
-  std::size_t words_mask = 0;
-  const std::uint64_t* word_slots = nullptr;
-  auto has = [&](std::uint64_t h) {
-    if (h == 0) return has_zero;
-    for (std::size_t i = slot_of(h, words_mask);; i = (i + 1) & words_mask) {
-      if (word_slots[i] == h) return true;
-      if (word_slots[i] == 0) return false;
-    }
-  };
-  auto make_words = [&] {
-    words_made = true;
-    std::size_t size = 16;
-    while (size < 2 * (tokens.size() + 1)) size *= 2;
-    words.assign(size, 0);
-    words_mask = size - 1;
-    auto insert = [&](std::uint64_t h) {
-      if (h == 0) {
-        has_zero = true;
-        return;
-      }
-      std::size_t i = slot_of(h, words_mask);
-      while (words[i] != 0 && words[i] != h) i = (i + 1) & words_mask;
-      words[i] = h;
-    };
-    bool number = false;
-    for (const Token& t : tokens) {
-      insert(t.folded);
-      number = number || is_digit(static_cast<unsigned char>(text[t.start]));
-    }
-    if (number) insert(kNumberWord);
-    word_slots = words.data();
-    // (A long text's set is not kept for the short ones after it.)
-  };
+  // The text's words, made the first time a pattern's needs are asked about.
+  thread_local WordSet set;
+  WordSet& words = set;
+  auto has = [&words](std::uint64_t h) { return words.has(h); };
   // Per pattern: 0 not asked yet, 1 its needs hold in the text, 2 not (no
   // start is listed for it, no walk back made); `asked` to reset them.
   thread_local std::vector<std::uint8_t> verdicts;
@@ -2468,7 +2478,7 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
   asked.clear();
   auto possible = [&](std::size_t k) {
     if (verdict[k] == 0) {
-      if (!words_made) make_words();
+      if (!words.made()) words.make(text, tokens);
       asked.push_back(k);
       verdict[k] = patterns_[k]->needs_hold(has) ? 1 : 2;
     }
@@ -2569,7 +2579,7 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     if (out[k].capacity() > kKeptStarts) std::vector<std::uint32_t>().swap(out[k]);
   }
   for (const std::size_t k : asked) verdict[k] = 0;
-  if (words.capacity() > 2 * kKeptStarts) std::vector<std::uint64_t>().swap(words);
+  words.done();
   return result;
 }
 
