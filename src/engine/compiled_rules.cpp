@@ -72,27 +72,6 @@ bool context_ok(const Rule& rule, const Scanner::ContextFast& fast, std::string_
   return true;
 }
 
-// Whether the pattern is `Z*(?P<name>X)Z*` with only zero-width assertions
-// (`\b`, `^`, `$`, `\A`, `\z`) and flags around its first group: then group 1
-// always spans the whole match. RE2 finds a match's bounds with its DFAs, but
-// any further group needs the NFA (BitState only fits small programs), which
-// on a large pattern such as a gazetteer costs far more than the search.
-bool first_group_is_match(std::string_view p) {
-  if (p.find("\\Q") != std::string_view::npos) return false;  // quoted text: not parsed here
-  auto skip_assertions = [&](std::size_t i) {
-    for (;;) {
-      if (p.compare(i, 4, "(?i)") == 0) i += 4;
-      else if (p.compare(i, 2, "\\b") == 0 || p.compare(i, 2, "\\A") == 0 || p.compare(i, 2, "\\z") == 0) i += 2;
-      else if (i < p.size() && (p[i] == '^' || p[i] == '$')) i += 1;
-      else return i;
-    }
-  };
-  const std::size_t i = skip_assertions(0);
-  if (p.compare(i, 4, "(?P<") != 0) return false;
-  const std::size_t end = regex_group_end(p, i);
-  return end != std::string_view::npos && skip_assertions(end + 1) == p.size();
-}
-
 }  // namespace
 
 Scanner::Scanner(const RuleSet& rules, int compile_threads)
@@ -102,7 +81,7 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     int last = 0;
     for (std::size_t g = 1; g < rule.group_fields.size(); ++g)
       if (!rule.group_fields[g].empty()) last = static_cast<int>(g);
-    const bool whole = last == 1 && first_group_is_match(rule.pattern);
+    const bool whole = last == 1 && regex_first_group_is_match(rule.pattern);
     plans_.push_back(Plan{whole ? 1 : last + 1, whole});
   }
   if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);

@@ -232,6 +232,22 @@ std::size_t regex_group_end(std::string_view p, std::size_t open) {
   return npos;
 }
 
+bool regex_first_group_is_match(std::string_view p) {
+  if (p.find("\\Q") != std::string_view::npos) return false;  // quoted text: not parsed here
+  auto skip_assertions = [&](std::size_t i) {
+    for (;;) {
+      if (p.compare(i, 4, "(?i)") == 0) i += 4;
+      else if (p.compare(i, 2, "\\b") == 0 || p.compare(i, 2, "\\A") == 0 || p.compare(i, 2, "\\z") == 0) i += 2;
+      else if (i < p.size() && (p[i] == '^' || p[i] == '$')) i += 1;
+      else return i;
+    }
+  };
+  const std::size_t i = skip_assertions(0);
+  if (p.compare(i, 4, "(?P<") != 0) return false;
+  const std::size_t end = regex_group_end(p, i);
+  return end != npos && skip_assertions(end + 1) == p.size();
+}
+
 std::string regex_existence_core(std::string_view pattern) {
   const auto c = core(pattern, 0, pattern.size(), true, true);
   return c ? *c : std::string(pattern);

@@ -23,6 +23,14 @@ std::size_t regex_skip(std::string_view p, std::size_t i);
 // skipped, or npos.
 std::size_t regex_group_end(std::string_view p, std::size_t open);
 
+// Whether the pattern is `Z*(?P<name>X)Z*` with only zero-width assertions
+// (`\b`, `^`, `$`, `\A`, `\z`) and flags around its first group: then group 1
+// always spans the whole match, and no matcher need be asked for it. RE2
+// finds a match's bounds with its DFAs, but any group needs the NFA or
+// BitState, which on a large pattern such as a gazetteer costs far more
+// than the search, and on a token's short word several times the match.
+bool regex_first_group_is_match(std::string_view pattern);
+
 // A pattern that matches somewhere in a text exactly when `pattern` does:
 // `pattern` without the elements at the start and the end of each of its
 // alternatives that can match the empty string anywhere (`(?:about\s+)?`,

@@ -6,6 +6,7 @@
 
 #include "core/utf8.hpp"
 #include "rules/class_sequence.hpp"
+#include "rules/regex_shape.hpp"
 #include "rules/rule_set.hpp"
 
 namespace extract {
@@ -399,6 +400,7 @@ struct TokenPattern::Pred {
     WordShape::of(re.pattern(), &re, env.regexes ? env.shapes : nullptr)->copy_to(simple, words);
     if (simple) first = simple->first_bytes();
     if (words) first = words->first_bytes();
+    group_is_token = regex_first_group_is_match(re.pattern());
   }
   bool full_match(std::string_view token) const {
     if (simple) {
@@ -421,6 +423,8 @@ struct TokenPattern::Pred {
   // from the token it matched, whose index the matcher saves in `slot`.
   std::vector<std::pair<int, std::uint32_t>> inner;
   std::uint32_t slot = 0;
+  // Group 1 is the whole regex (`(?P<amount>...)`): it spans the token.
+  bool group_is_token = false;
 };
 
 // kTok: token `arg` of preds_, then pc + 1. kLex: a form of lexicons_[arg]
@@ -2229,8 +2233,13 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
     const Pred& p = preds_[k];
     if (m.caps[p.slot] == kNone) continue;
     const Token& t = tokens[m.caps[p.slot]];
+    if (p.group_is_token && p.inner.size() == 1 && p.inner[0].first == 1) {
+      out[p.inner[0].second] = Span{t.start, t.end};
+      continue;
+    }
     const std::string_view token = text.substr(t.start, t.end - t.start);
-    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(p.regex->NumberOfCapturingGroups()) + 1);
+    thread_local std::vector<re2::StringPiece> groups;
+    groups.assign(static_cast<std::size_t>(p.regex->NumberOfCapturingGroups()) + 1, re2::StringPiece());
     if (!p.regex->Match(token, 0, token.size(), RE2::ANCHOR_BOTH, groups.data(), static_cast<int>(groups.size())))
       continue;  // cannot happen: the token matched it
     for (const auto& [index, g] : p.inner) {

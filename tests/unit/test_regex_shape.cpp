@@ -161,3 +161,51 @@ TEST_CASE("regex_existence_core matches somewhere exactly where the pattern does
   CHECK(compared > 100000);
   CHECK(changed > 1000);
 }
+
+TEST_CASE("regex_first_group_is_match: only a first group that is the whole pattern", "[regex_shape]") {
+  CHECK(regex_first_group_is_match("(?P<amount>\\d+(?:[.,]\\d+)?)"));
+  CHECK(regex_first_group_is_match("\\b(?P<name>a|b)\\b"));
+  CHECK(regex_first_group_is_match("(?i)^(?P<x>[)(]+)$"));
+  CHECK(regex_first_group_is_match("\\A(?P<x>a\\)b)\\z"));
+  CHECK_FALSE(regex_first_group_is_match("(?:(?P<day>[0-3]?\\d)(?:st|nd|rd|th)?)"));
+  CHECK_FALSE(regex_first_group_is_match("(?P<amount>\\d+)(?P<unit>%)"));
+  CHECK_FALSE(regex_first_group_is_match("(?P<a>x)|y"));
+  CHECK_FALSE(regex_first_group_is_match("(?P<a>x)y"));
+  CHECK_FALSE(regex_first_group_is_match("(x)"));
+  CHECK_FALSE(regex_first_group_is_match("(?P<a>\\Qx)\\E)"));
+  CHECK_FALSE(regex_first_group_is_match("(?P<a>x"));
+  CHECK_FALSE(regex_first_group_is_match(""));
+}
+
+TEST_CASE("regex_first_group_is_match: group 1 spans RE2's whole match", "[regex_shape]") {
+  // Generated patterns, with a group around them and after them: where the
+  // shape says group 1 is the whole match, RE2 agrees on every text.
+  std::mt19937 rng(20261207);
+  RE2::Options o;
+  o.set_log_errors(false);
+  int whole = 0, not_whole = 0, compared = 0;
+  const char* around[] = {"", "\\b", "^", "(?i)"};
+  for (int round = 0; round < 3000; ++round) {
+    const std::string body = random_pattern(rng, 2);
+    const std::string before = around[rng() % 4], after = rng() % 2 ? "" : "\\b";
+    const std::string tail = rng() % 3 == 0 ? random_pattern(rng, 1) : "";
+    const std::string pattern = before + "(?P<g>" + body + ")" + tail + after;
+    const RE2 re(pattern, o);
+    if (!re.ok() || re.NumberOfCapturingGroups() < 1) continue;
+    const bool said = regex_first_group_is_match(pattern);
+    said ? ++whole : ++not_whole;
+    if (!said) continue;
+    for (int t = 0; t < 20; ++t) {
+      const std::string text = random_text(rng);
+      re2::StringPiece groups[2];
+      if (!re.Match(text, 0, text.size(), RE2::UNANCHORED, groups, 2)) continue;
+      INFO("pattern /" << pattern << "/, text '" << text << "'");
+      REQUIRE(groups[1].data() == groups[0].data());
+      REQUIRE(groups[1].size() == groups[0].size());
+      ++compared;
+    }
+  }
+  CHECK(whole > 500);
+  CHECK(not_whole > 200);
+  CHECK(compared > 1000);
+}
