@@ -967,9 +967,31 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   if (profile_)
     for (std::size_t k = first_token; k < scan_order_.size(); ++k) account(scan_order_[k], tallies[k - first_token]);
   // Back in rule order (each rule's matches in the order it found them).
-  for (std::vector<Candidate>& found_in : out)
-    std::stable_sort(found_in.begin(), found_in.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.rule_index < b.rule_index; });
+  // A rule's matches in a document are a run (it ran once there): the runs
+  // are put in order, and each match moved once.
+  for (std::vector<Candidate>& found_in : out) {
+    struct Run {
+      std::size_t rule, from, to;
+    };
+    std::vector<Run> runs;
+    bool in_order = true;
+    for (std::size_t i = 0; i < found_in.size(); ++i) {
+      const std::size_t rule = found_in[i].rule_index;
+      if (!runs.empty() && runs.back().rule == rule) {
+        runs.back().to = i + 1;
+        continue;
+      }
+      in_order = in_order && (runs.empty() || runs.back().rule < rule);
+      runs.push_back({rule, i, i + 1});
+    }
+    if (in_order) continue;
+    std::stable_sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.rule < b.rule; });
+    std::vector<Candidate> sorted;
+    sorted.reserve(found_in.size());
+    for (const Run& r : runs)
+      for (std::size_t i = r.from; i < r.to; ++i) sorted.push_back(std::move(found_in[i]));
+    found_in.swap(sorted);
+  }
   return out;
 }
 

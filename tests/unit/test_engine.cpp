@@ -74,6 +74,38 @@ TEST_CASE("the scanner finds every match of the rules that can match", "[engine]
   }
 }
 
+TEST_CASE("a document's candidates come in rule order, each rule's in the order it found them",
+          "[engine][scanner]") {
+  // Token rules run after the regex rules (and the words rules) whatever
+  // their place in the file: the scanner puts the runs back in rule order.
+  const char* rules = R"(
+rules:
+  - id: o.tok_b
+    type: cue
+    tokens: 'beta'
+  - id: o.num
+    type: number
+    pattern: '\d+'
+  - id: o.tok_a
+    type: cue
+    tokens: 'alpha'
+  - id: o.word
+    type: cue
+    pattern: 'gamma'
+)";
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", rules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  Scanner scanner(set);
+  const std::string text = "alpha 1 beta gamma 22 alpha beta 333 gamma alpha";
+  const auto cs = scanner.scan(text, "en");
+  std::vector<std::string> got;
+  for (const auto& c : cs) got.push_back(set.rules[c.rule_index].id + "@" + std::to_string(c.span.start));
+  CHECK(got == std::vector<std::string>{"o.tok_b@8", "o.tok_b@28", "o.num@6", "o.num@19", "o.num@33", "o.tok_a@0",
+                                        "o.tok_a@22", "o.tok_a@43", "o.word@13", "o.word@37"});
+}
+
 TEST_CASE("context conditions stand in for lookaround", "[engine][scanner]") {
   TempDir dir;
   Diagnostics diags;
