@@ -593,7 +593,7 @@ class TokenPatternCompiler {
         a.follow = std::move(d.follow);
         a.then = std::move(d.then);
         a.number_regex = d.number_regex;
-        if (d.lexicon >= 0 && a.max_back > 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
+        if (d.lexicon >= 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
           a.check = out_.lexicons_[static_cast<std::size_t>(d.lexicon)].get();
         if (!d.prefix.kids.empty()) {
           prog_ = &a.back_program;

@@ -247,9 +247,10 @@ class TokenPattern {
     std::vector<std::uint32_t> next_first;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> word_next;
     void close(const std::vector<Pred>& preds);
-    // A lexicon anchor with forms of several words and elements before it:
-    // the lexicon, one of whose forms must start at the anchor's token
-    // before the walk back is worth it; else null.
+    // A lexicon anchor with forms of several words: the lexicon, one of
+    // whose forms must start at the anchor's token before anything is tried
+    // there (a walk back, or a search from it: most first words of a
+    // gazetteer's forms, "New" or "General", start none); else null.
     const TokenLexicon* check = nullptr;
     // The fold_hash of the words every match has right after a one-word
     // anchor ("will" of `will ^pay`): the next tokens must have them
