@@ -592,6 +592,8 @@ class TokenPatternCompiler {
         a.max_back = max_tokens(d.prefix);
         a.follow = std::move(d.follow);
         a.then = std::move(d.then);
+        a.then_bytes = d.then_bytes;
+        a.then_bytes_known = d.then_bytes_known;
         a.number_regex = d.number_regex;
         if (d.lexicon >= 0 && out_.lexicons_[static_cast<std::size_t>(d.lexicon)]->max_tokens() > 1)
           a.check = out_.lexicons_[static_cast<std::size_t>(d.lexicon)].get();
@@ -1070,6 +1072,46 @@ class TokenPatternCompiler {
     return false;
   }
 
+  // Adds the bytes the first token of `n` can start with to `out`; false
+  // when they are not known (a regex that may start with any byte).
+  bool first_bytes(const Node& n, ClassSequence::FirstBytes& out) const {
+    switch (n.kind) {
+      case Node::kPred: {
+        const TokenPattern::Pred& p = out_.preds_[n.arg];
+        ClassSequence::FirstBytes digits;
+        for (unsigned char d = '0'; d <= '9'; ++d) digits.add(d);
+        if (p.number) {
+          out |= p.regex && p.first ? (digits & *p.first) : digits;
+          return true;
+        }
+        if (p.regex) {
+          if (!p.first) return false;
+          out |= *p.first;
+          return true;
+        }
+        out = first_bytes_of_word(p.text, p.fold, out);
+        return true;
+      }
+      case Node::kLex:
+        out |= out_.lexicons_[n.arg]->first_bytes();
+        return true;
+      case Node::kSeq:
+        for (const Node& k : n.kids) {
+          if (!first_bytes(k, out)) return false;
+          if (!nullable(k)) return true;
+        }
+        return true;
+      case Node::kAlt:
+        for (const Node& k : n.kids)
+          if (!first_bytes(k, out)) return false;
+        return true;
+      case Node::kGroup:
+      case Node::kRepeat:
+        return first_bytes(n.kids[0], out);
+    }
+    return false;
+  }
+
   // TokenPattern::needs_ of `root`, as a tree first: `any` when nothing
   // is needed (true), else a word or an "and" / "or" of kids.
   struct NeedTree {
@@ -1205,6 +1247,8 @@ class TokenPatternCompiler {
     int lexicon = -1;          // a lexicon anchor's index into lexicons_ (Anchor::check)
     std::vector<std::uint64_t> follow;  // Anchor::follow
     std::vector<std::uint64_t> then;    // Anchor::then
+    ClassSequence::FirstBytes then_bytes;  // Anchor::then_bytes
+    bool then_bytes_known = false;
     std::uint32_t number_regex = TokenPattern::kNoPred;  // Anchor::number_regex
   };
   static constexpr std::size_t kMaxFollow = 4;
@@ -1268,7 +1312,7 @@ class TokenPatternCompiler {
         // An anchor that is one of several words ("(bought | purchased)")
         // is one token too: each of its words gets them.
         const bool plain = std::all_of(chosen.begin(), chosen.end(), [](const AnchorDraft& d) {
-          return d.follow.empty() && d.then.empty() && d.prefix.kids.empty();
+          return d.follow.empty() && d.then.empty() && !d.then_bytes_known && d.prefix.kids.empty();
         });
         if (plain && one_token(n.kids[at])) {
           std::vector<std::uint64_t> follow;
@@ -1279,18 +1323,33 @@ class TokenPatternCompiler {
             if (!p.is_word()) break;
             follow.push_back(p.hash);
           }
+          // The first words of the next token, or the bytes it starts
+          // with: through the elements that may be missing ("." of `~"."?`)
+          // to the first that every match has there; unknown when all may
+          // be missing (what comes next is outside this sequence).
           std::vector<std::uint64_t> then;
+          ClassSequence::FirstBytes bytes;
+          bool words_known = k < n.kids.size() && follow.size() < kMaxFollow, bytes_known = words_known;
+          std::size_t j = k;
+          for (; j < n.kids.size() && (words_known || bytes_known); ++j) {
+            words_known = words_known && first_words(n.kids[j], then);
+            bytes_known = bytes_known && first_bytes(n.kids[j], bytes);
+            if (!nullable(n.kids[j])) break;
+          }
+          if (j >= n.kids.size()) words_known = bytes_known = false;
           // (Not a number: `#` is a word of the index only, no token's hash.)
-          if (k < n.kids.size() && follow.size() < kMaxFollow && !nullable(n.kids[k]) &&
-              first_words(n.kids[k], then) && std::find(then.begin(), then.end(), kNumberWord) == then.end()) {
+          if (words_known && std::find(then.begin(), then.end(), kNumberWord) == then.end()) {
             std::sort(then.begin(), then.end());
             then.erase(std::unique(then.begin(), then.end()), then.end());
+            bytes_known = false;  // the words say more
           } else {
             then.clear();
           }
           for (AnchorDraft& d : chosen) {
             d.follow = follow;
             d.then = then;
+            d.then_bytes = bytes;
+            d.then_bytes_known = bytes_known;
           }
         }
         for (AnchorDraft& d : chosen) {
@@ -1776,6 +1835,9 @@ std::string TokenPattern::save() const {
     w.u32(check);
     w.words(a.follow);
     w.words(a.then);
+    w.u64(a.then_bytes.ascii[0]);
+    w.u64(a.then_bytes.ascii[1]);
+    w.u8(static_cast<std::uint8_t>((a.then_bytes.multibyte ? 1 : 0) | (a.then_bytes_known ? 2 : 0)));
     w.u32(a.number_regex);
   }
   w.count(back_words_.size());
@@ -1832,7 +1894,7 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
   }
   out->program_ = read_program(r);
   if (!r.ok() || !program_valid(out->program_, out->preds_.size(), out->lexicons_.size(), out->slots_)) return nullptr;
-  out->anchors_.resize(r.count(28));
+  out->anchors_.resize(r.count(45));
   for (Anchor& a : out->anchors_) {
     a.words = r.words();
     a.max_back = static_cast<std::size_t>(r.u64());
@@ -1846,6 +1908,12 @@ std::shared_ptr<const TokenPattern> TokenPattern::restore(std::string_view bytes
     a.check = check == kNone ? nullptr : out->lexicons_[check].get();
     a.follow = r.words();
     a.then = r.words();
+    a.then_bytes.ascii[0] = r.u64();
+    a.then_bytes.ascii[1] = r.u64();
+    const std::uint8_t bytes_flags = r.u8();
+    if (bytes_flags > 3) return nullptr;
+    a.then_bytes.multibyte = bytes_flags & 1;
+    a.then_bytes_known = bytes_flags & 2;
     a.number_regex = r.u32();
     if (a.number_regex != kNoPred &&
         (a.number_regex >= out->preds_.size() || !out->preds_[a.number_regex].regex ||
@@ -2527,6 +2595,11 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
           const std::size_t next = t + 1 + anchor.follow.size();
           if (next >= tokens.size() ||
               !std::binary_search(anchor.then.begin(), anchor.then.end(), tokens[next].folded))
+            continue;
+        }
+        if (anchor.then_bytes_known) {
+          const std::size_t next = t + 1 + anchor.follow.size();
+          if (next >= tokens.size() || !anchor.then_bytes.has(static_cast<unsigned char>(text[tokens[next].start])))
             continue;
         }
         // Nor a number that its `#/regex/` does not match.

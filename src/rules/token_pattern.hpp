@@ -260,6 +260,12 @@ class TokenPattern {
     // of the element every match has next, when they are known ("and" of
     // `and ^%{legal_forms}` is tried only before a legal form).
     std::vector<std::uint64_t> then;
+    // Or, when those first words are not known (a regex or a number may
+    // come next), the bytes that token can start with, when they are
+    // (`then_bytes_known`): "the" of `the ^%{NAME}` is tried only before a
+    // capital.
+    ClassSequence::FirstBytes then_bytes;
+    bool then_bytes_known = false;
     // A `#/regex/` anchor: its predicate (an index into the pattern's
     // predicates), whose regex the number must match before anything is
     // tried there ("5pct" of `#/\d+pct/`, not every number); else kNoPred.

@@ -1069,7 +1069,9 @@ TEST_CASE("an anchor of several one-token choices is tried only before what foll
   REQUIRE(lex.pattern);
   REQUIRE(lex.pattern->anchors().size() == 1);
   CHECK(lex.pattern->anchors()[0].follow.empty());
-  CHECK(lex.pattern->anchors()[0].then.empty());  // `(in ^cash)?` may be missing: no first word known
+  // `(in ^cash)?` may be missing: the next token is "in" or "for".
+  CHECK(lex.pattern->anchors()[0].then ==
+        std::vector<std::uint64_t>{std::min(fold_hash("in"), fold_hash("for")), std::max(fold_hash("in"), fold_hash("for"))});
   Compiled seq("(bought | purchased) ^for ^(cash | stock)", {});
   REQUIRE(seq.pattern);
   for (const auto& a : seq.pattern->anchors()) {
@@ -1085,6 +1087,61 @@ TEST_CASE("an anchor of several one-token choices is tried only before what foll
   const auto tokens = tokenize(text);
   CHECK(TokenIndex({words.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{4, 8});
   CHECK(matches_text(*words.pattern, text) == std::vector<std::string>{"purchased the stake", "bought its stake"});
+}
+
+TEST_CASE("a one-token anchor is tried only before what may come next, through elements that may be missing",
+          "[tokens]") {
+  // Anchor::then through `~"."?` and `the?`: the words that may come next.
+  Compiled words("%{months} ~\".\"? the? (first | second)", {lexicon_of("months", {"may", "june"})});
+  REQUIRE(words.pattern);
+  std::vector<std::uint64_t> then{fold_hash("."), fold_hash("the"), fold_hash("first"), fold_hash("second")};
+  std::sort(then.begin(), then.end());
+  CHECK(words.pattern->anchors()[0].then == then);
+  CHECK_FALSE(words.pattern->anchors()[0].then_bytes_known);
+  // Anchor::then_bytes when a regex or a number may come next: the bytes
+  // it starts with.
+  Compiled caps("the ^/[A-Z][a-z]+/ ^said");
+  REQUIRE(caps.pattern);
+  const auto& a = caps.pattern->anchors()[0];
+  CHECK(a.then.empty());
+  REQUIRE(a.then_bytes_known);
+  CHECK(a.then_bytes.has('Q'));
+  CHECK_FALSE(a.then_bytes.has('q'));
+  Compiled number("%{months} ~\".\"? #", {lexicon_of("months", {"may", "june"})});
+  REQUIRE(number.pattern);
+  REQUIRE(number.pattern->anchors()[0].then_bytes_known);
+  CHECK(number.pattern->anchors()[0].then_bytes.has('.'));
+  CHECK(number.pattern->anchors()[0].then_bytes.has('7'));
+  CHECK_FALSE(number.pattern->anchors()[0].then_bytes.has('b'));
+  // Nothing known when a regex of any first byte, or nothing at all, may come next.
+  Compiled any("the ^/.+/ ^said");
+  REQUIRE(any.pattern);
+  CHECK_FALSE(any.pattern->anchors()[0].then_bytes_known);
+  Compiled optional("(said | told) ^/[A-Z]\\w*/?");
+  REQUIRE(optional.pattern);
+  for (const auto& o : optional.pattern->anchors()) {
+    CHECK(o.then.empty());
+    CHECK_FALSE(o.then_bytes_known);
+  }
+  const std::string text = "The Quill said the end said the Rook said , May 5 and may be June. 7 ; may first";
+  // Tokens: The(0) Quill(1) said(2) the(3) end(4) said(5) the(6) Rook(7) said(8) ,(9) May(10) 5(11)
+  // and(12) may(13) be(14) June(15) .(16) 7(17) ;(18) may(19) first(20)
+  const auto tokens = tokenize(text);
+  CHECK(TokenIndex({caps.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 6});
+  CHECK(matches_text(*caps.pattern, text) == std::vector<std::string>{"The Quill said", "the Rook said"});
+  CHECK(TokenIndex({number.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{10, 15});
+  CHECK(matches_text(*number.pattern, text) == std::vector<std::string>{"May 5", "June. 7"});
+  // (At "June" the "." may be followed by "the": tried there, and fails.)
+  CHECK(TokenIndex({words.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{15, 19});
+  CHECK(matches_text(*words.pattern, text) == std::vector<std::string>{"may first"});
+  // Saved and restored with them.
+  TokenPattern::Env env;
+  env.options = rule_regex_options(8 << 20);
+  const auto back = TokenPattern::restore(caps.pattern->save(), env);
+  REQUIRE(back);
+  CHECK(back->anchors()[0].then_bytes_known);
+  CHECK(back->anchors()[0].then_bytes == caps.pattern->anchors()[0].then_bytes);
+  CHECK(TokenIndex({back.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 6});
 }
 
 TEST_CASE("a number anchor with a regex is tried only at the numbers it matches", "[tokens]") {
