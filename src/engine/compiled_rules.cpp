@@ -599,7 +599,7 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
   // (A thread's buffers: this runs once per rule and document.)
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<Span> token_groups;
-  groups.assign(static_cast<std::size_t>(ngroups), re2::StringPiece());
+  groups.resize(static_cast<std::size_t>(ngroups));  // (each match below sets all ngroups)
   const std::vector<std::uint32_t>* starts = nullptr;
   if (rule.tokens && rule.tokens->anchored()) starts = &tokens->starts[token_slot_[rule_index]];
   // The text searched, and its spans as spans of the document.

@@ -2290,7 +2290,7 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
                         const std::vector<std::uint32_t>* starts, std::vector<Span>& out,
                         RegexAnswers* answers) const {
   thread_local TokenMatcher m;
-  m.caps.assign(slots_, kNone);
+  m.caps.resize(slots_);  // (each match_at sets them all)
   m.reset(program_.size(), tokens.size());
   m.use(answers, this, preds_.size());
   const auto first = static_cast<std::size_t>(
@@ -2305,7 +2305,8 @@ bool TokenPattern::find(std::string_view text, const std::vector<Token>& tokens,
       found = may_start(0, static_cast<std::uint32_t>(t), text, tokens) && match_at(text, tokens, t, m);
   }
   if (!found) return false;
-  out.assign(names_.size(), Span{SIZE_MAX, SIZE_MAX});
+  out.resize(names_.size());
+  for (Span& span : out) span = Span{SIZE_MAX, SIZE_MAX};
   for (std::size_t g = 0; g < names_.size(); ++g) {
     const std::uint32_t s = m.caps[2 * g], e = m.caps[2 * g + 1];
     if (s == kNone || e == kNone) continue;
