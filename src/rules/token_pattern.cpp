@@ -465,6 +465,7 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
   word_range.assign(n, Range{});
   next.clear();
   next_first.clear();
+  next_bytes.clear();
   word_next.clear();
   // done_at[c]: the pc whose lists were made from instruction c.
   std::vector<std::uint32_t> seen(n, kNone), stack, done_at(n, kNone);
@@ -503,6 +504,10 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
         } else {
           next.push_back(at);
           next_first.push_back(word && word->first ? inst.arg : kNoPred);
+          ClassSequence::FirstBytes bytes;
+          bytes.ascii[0] = bytes.ascii[1] = ~std::uint64_t{0};
+          bytes.multibyte = true;
+          next_bytes.push_back(word && word->first ? *word->first : bytes);
         }
       }
       for (int k = 0; k < count; ++k) {
@@ -2385,13 +2390,15 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
   auto go_on = [&](std::uint32_t pc, std::uint32_t at) {
     if (at <= covered_to && prune) return;
     const Anchor::Range steps = an.next_range[pc], words = an.word_range[pc];
-    for (std::uint32_t k = steps.begin; k < steps.end; ++k) {
-      // (Nor a step whose regex cannot start with the token's first byte.)
-      if (an.next_first[k] != kNoPred &&
-          (at == 0 || preds_[an.next_first[k]].first_fails(static_cast<unsigned char>(text[tokens[at - 1].start]))))
-        continue;
-      if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
+    if (at == 0) {
+      for (std::uint32_t k = steps.begin; k < steps.end; ++k)
+        if (an.next_first[k] == kNoPred && m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
+      return;
     }
+    // (Nor a step whose regex cannot start with the token's first byte.)
+    const auto b = static_cast<unsigned char>(text[tokens[at - 1].start]);
+    for (std::uint32_t k = steps.begin; k < steps.end; ++k)
+      if (an.next_bytes[k].has(b) && m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
     // The steps that read a word: only those of the word before.
     if (at == 0 || words.begin == words.end) return;
     const std::uint64_t h = tokens[at - 1].folded;

@@ -245,6 +245,9 @@ class TokenPattern {
     // word whose first bytes are known (Pred::first), tried only on a token
     // that starts with one of them; else kNoPred.
     std::vector<std::uint32_t> next_first;
+    // And those bytes themselves per entry (every byte for kNoPred), read
+    // in place: a walk asks about each step at each token.
+    std::vector<ClassSequence::FirstBytes> next_bytes;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> word_next;
     void close(const std::vector<Pred>& preds);
     // A lexicon anchor with forms of several words: the lexicon, one of
