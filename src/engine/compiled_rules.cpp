@@ -877,7 +877,14 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   // a document is cut depends on the order its rules ran in).
   auto run = [&](std::size_t i, std::size_t d, Tally& tally) {
     const int unit = rules_.rules[i].unit;
-    if (cut[d] != std::string_view::npos || !runs(i, languages[d], found[d], marked_found[d])) return;
+    if (cut[d] != std::string_view::npos) return;
+    // A token rule with no start in the text's tokens, once they are made,
+    // is done before its literals are asked about.
+    if (const Rule& rule = rules_.rules[i]; rule.tokens && rule.tokens->anchored() && !doc_tokens[d].empty()) {
+      const std::unique_ptr<const DocumentTokens>& made = doc_tokens[d][static_cast<std::size_t>(unit + 1)];
+      if (made && made->starts[token_slot_[i]].empty()) return;
+    }
+    if (!runs(i, languages[d], found[d], marked_found[d])) return;
     const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
     if (gate_slot_[i] != SIZE_MAX && !gate[d][gate_slot_[i]]) return;
     const std::size_t before = out[d].size();
