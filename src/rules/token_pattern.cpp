@@ -286,18 +286,26 @@ std::shared_ptr<const TokenLexicon> TokenLexicon::of(const Lexicon& lexicon, Bui
   return it->second;
 }
 
+std::pair<std::uint32_t, std::uint32_t> TokenLexicon::first_nodes(std::uint64_t hash) const {
+  const std::size_t mask = root_.size() - 1;
+  std::size_t k = slot_of(hash, mask);
+  while (root_[k].end != 0 && root_[k].hash != hash) k = (k + 1) & mask;
+  return {root_[k].begin, root_[k].end};  // (an empty slot: 0, 0)
+}
+
 // Depth first; a form's nodes are few, and forms rarely share a prefix
 // with a different spacing, so the walk is nearly a single path. Each
 // form's end is given to `found`, which says whether to stop there.
 template <typename Found>
-void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found) const {
+void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found,
+                        std::uint32_t from) const {
   struct Step {
     std::uint32_t node;
     std::size_t at;
   };
   Step stack[64];
   std::size_t depth = 0;
-  stack[depth++] = {0, at};
+  stack[depth++] = {from, at};
   while (depth > 0) {
     const Step s = stack[--depth];
     if (s.node != 0 && nodes_[s.node].end && found(s.at)) return;
@@ -307,12 +315,10 @@ void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens,
     auto it = children.begin(), last = children.end();
     if (s.node == 0) {
       if (root_.empty()) continue;  // (not indexed: no forms)
-      const std::size_t mask = root_.size() - 1;
-      std::size_t k = slot_of(t.folded, mask);
-      while (root_[k].end != 0 && root_[k].hash != t.folded) k = (k + 1) & mask;
-      if (root_[k].end == 0) continue;  // no form starts with this word
-      last = children.begin() + root_[k].end;
-      it = children.begin() + root_[k].begin;
+      const auto [from, to] = first_nodes(t.folded);
+      if (from == to) continue;  // no form starts with this word
+      last = children.begin() + to;
+      it = children.begin() + from;
     } else {
       it = std::lower_bound(children.begin(), children.end(), t.folded,
                             [&](std::uint32_t c, std::uint64_t h) { return nodes_[c].hash < h; });
@@ -330,19 +336,45 @@ void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens,
 void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
                          std::vector<std::uint32_t>& ends) const {
   const std::size_t first = ends.size();
-  walk(text, tokens, at, [&](std::size_t end) {
-    ends.push_back(static_cast<std::uint32_t>(end));
-    return false;
-  });
+  // The first word here (most forms are one word: no walk), then the walk
+  // from each node that goes on.
+  if (root_.empty() || at >= tokens.size()) return;
+  const Token& t = tokens[at];
+  const auto [from, to] = first_nodes(t.folded);
+  const std::vector<std::uint32_t>& firsts = nodes_[0].children;
+  for (std::uint32_t i = from; i < to; ++i) {
+    const Node& n = nodes_[firsts[i]];
+    if (!token_is(text, t, n.key, case_insensitive_)) continue;
+    if (n.children.empty()) {
+      if (n.end) ends.push_back(static_cast<std::uint32_t>(at + 1));
+      continue;
+    }
+    walk(text, tokens, at + 1, [&](std::size_t end) {
+      ends.push_back(static_cast<std::uint32_t>(end));
+      return false;
+    }, firsts[i]);
+  }
   if (ends.size() - first < 2) return;  // (most words start no form, or one)
   std::sort(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end(), std::greater<>());
   ends.erase(std::unique(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end()), ends.end());
 }
 
 bool TokenLexicon::starts_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at) const {
-  bool any = false;
-  walk(text, tokens, at, [&](std::size_t) { return any = true; });
-  return any;
+  // The first word here (a form of one word, the most frequent, ends the
+  // search at once), and only after it the walk.
+  if (root_.empty() || at >= tokens.size()) return false;
+  const Token& t = tokens[at];
+  const auto [from, to] = first_nodes(t.folded);
+  const std::vector<std::uint32_t>& firsts = nodes_[0].children;
+  for (std::uint32_t i = from; i < to; ++i) {
+    const Node& n = nodes_[firsts[i]];
+    if (!token_is(text, t, n.key, case_insensitive_)) continue;
+    if (n.end) return true;
+    bool any = false;
+    walk(text, tokens, at + 1, [&](std::size_t) { return any = true; }, firsts[i]);
+    if (any) return true;
+  }
+  return false;
 }
 
 std::vector<std::uint64_t> TokenLexicon::all_words() const {

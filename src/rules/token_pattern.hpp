@@ -144,8 +144,10 @@ class TokenLexicon {
     std::vector<std::uint32_t> children;
   };
   std::size_t count_max_tokens() const;
+  // From node `from` (the root: a form's start) at token `at`.
   template <typename Found>
-  void walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found) const;
+  void walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found,
+            std::uint32_t from = 0) const;
   std::vector<Node> nodes_;  // [0]: the root
   // The root's children by first word: an open-addressing table of the
   // runs of nodes_[0].children with one hash (a lexicon has up to
@@ -156,6 +158,9 @@ class TokenLexicon {
     std::uint32_t begin = 0, end = 0;
   };
   std::vector<RootSlot> root_;
+  // The range of nodes_[0].children whose word has this hash (root_ not
+  // empty); empty when none.
+  std::pair<std::uint32_t, std::uint32_t> first_nodes(std::uint64_t hash) const;
   void index_root();
   bool case_insensitive_ = true;
   std::size_t max_tokens_ = 0;
