@@ -293,11 +293,12 @@ std::pair<std::uint32_t, std::uint32_t> TokenLexicon::first_nodes(std::uint64_t 
   return {root_[k].begin, root_[k].end};  // (an empty slot: 0, 0)
 }
 
-// Depth first; a form's nodes are few, and forms rarely share a prefix
-// with a different spacing, so the walk is nearly a single path. Each
-// form's end is given to `found`, which says whether to stop there.
+// Depth first, from a form's first word; a form's nodes are few, and forms
+// rarely share a prefix with a different spacing, so the walk is nearly a
+// single path. Each end of a form below `from` (its own is the caller's) is
+// given to `found`, which says whether to stop there; true when it did.
 template <typename Found>
-void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found,
+bool TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found& found,
                         std::uint32_t from) const {
   struct Step {
     std::uint32_t node;
@@ -308,36 +309,27 @@ void TokenLexicon::walk(std::string_view text, const std::vector<Token>& tokens,
   stack[depth++] = {from, at};
   while (depth > 0) {
     const Step s = stack[--depth];
-    if (s.node != 0 && nodes_[s.node].end && found(s.at)) return;
+    if (s.node != from && nodes_[s.node].end && found(s.at)) return true;
     if (s.at >= tokens.size()) continue;
     const Token& t = tokens[s.at];
     const auto& children = nodes_[s.node].children;
-    auto it = children.begin(), last = children.end();
-    if (s.node == 0) {
-      if (root_.empty()) continue;  // (not indexed: no forms)
-      const auto [from, to] = first_nodes(t.folded);
-      if (from == to) continue;  // no form starts with this word
-      last = children.begin() + to;
-      it = children.begin() + from;
-    } else {
-      it = std::lower_bound(children.begin(), children.end(), t.folded,
-                            [&](std::uint32_t c, std::uint64_t h) { return nodes_[c].hash < h; });
-    }
-    for (; it != last && nodes_[*it].hash == t.folded; ++it) {
-      const std::uint32_t c = *it;
-      const Node& n = nodes_[c];
-      if (s.node != 0 && n.space_before != t.space_before()) continue;
+    auto it = std::lower_bound(children.begin(), children.end(), t.folded,
+                               [&](std::uint32_t c, std::uint64_t h) { return nodes_[c].hash < h; });
+    for (; it != children.end() && nodes_[*it].hash == t.folded; ++it) {
+      const Node& n = nodes_[*it];
+      if (n.space_before != t.space_before()) continue;
       if (!token_is(text, t, n.key, case_insensitive_)) continue;
-      if (depth < 64) stack[depth++] = {c, s.at + 1};
+      if (depth < 64) stack[depth++] = {*it, s.at + 1};
     }
   }
+  return false;
 }
 
-void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
-                         std::vector<std::uint32_t>& ends) const {
-  const std::size_t first = ends.size();
-  // The first word here (most forms are one word: no walk), then the walk
-  // from each node that goes on.
+// The first word read here (most forms are one word: no walk), then a
+// walk from each first word's node that goes on.
+template <typename Found>
+void TokenLexicon::forms_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
+                            Found found) const {
   if (root_.empty() || at >= tokens.size()) return;
   const Token& t = tokens[at];
   const auto [from, to] = first_nodes(t.folded);
@@ -345,36 +337,27 @@ void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens
   for (std::uint32_t i = from; i < to; ++i) {
     const Node& n = nodes_[firsts[i]];
     if (!token_is(text, t, n.key, case_insensitive_)) continue;
-    if (n.children.empty()) {
-      if (n.end) ends.push_back(static_cast<std::uint32_t>(at + 1));
-      continue;
-    }
-    walk(text, tokens, at + 1, [&](std::size_t end) {
-      ends.push_back(static_cast<std::uint32_t>(end));
-      return false;
-    }, firsts[i]);
+    if (n.end && found(at + 1)) return;
+    if (!n.children.empty() && walk(text, tokens, at + 1, found, firsts[i])) return;
   }
+}
+
+void TokenLexicon::match(std::string_view text, const std::vector<Token>& tokens, std::size_t at,
+                         std::vector<std::uint32_t>& ends) const {
+  const std::size_t first = ends.size();
+  forms_at(text, tokens, at, [&](std::size_t end) {
+    ends.push_back(static_cast<std::uint32_t>(end));
+    return false;
+  });
   if (ends.size() - first < 2) return;  // (most words start no form, or one)
   std::sort(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end(), std::greater<>());
   ends.erase(std::unique(ends.begin() + static_cast<std::ptrdiff_t>(first), ends.end()), ends.end());
 }
 
 bool TokenLexicon::starts_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at) const {
-  // The first word here (a form of one word, the most frequent, ends the
-  // search at once), and only after it the walk.
-  if (root_.empty() || at >= tokens.size()) return false;
-  const Token& t = tokens[at];
-  const auto [from, to] = first_nodes(t.folded);
-  const std::vector<std::uint32_t>& firsts = nodes_[0].children;
-  for (std::uint32_t i = from; i < to; ++i) {
-    const Node& n = nodes_[firsts[i]];
-    if (!token_is(text, t, n.key, case_insensitive_)) continue;
-    if (n.end) return true;
-    bool any = false;
-    walk(text, tokens, at + 1, [&](std::size_t) { return any = true; }, firsts[i]);
-    if (any) return true;
-  }
-  return false;
+  bool any = false;
+  forms_at(text, tokens, at, [&](std::size_t) { return any = true; });
+  return any;
 }
 
 std::vector<std::uint64_t> TokenLexicon::all_words() const {

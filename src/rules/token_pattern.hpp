@@ -144,10 +144,13 @@ class TokenLexicon {
     std::vector<std::uint32_t> children;
   };
   std::size_t count_max_tokens() const;
-  // From node `from` (the root: a form's start) at token `at`.
+  // Each end of a form starting at token `at` to found(end), which says
+  // whether to stop.
   template <typename Found>
-  void walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found,
-            std::uint32_t from = 0) const;
+  void forms_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found found) const;
+  template <typename Found>
+  bool walk(std::string_view text, const std::vector<Token>& tokens, std::size_t at, Found& found,
+            std::uint32_t from) const;
   std::vector<Node> nodes_;  // [0]: the root
   // The root's children by first word: an open-addressing table of the
   // runs of nodes_[0].children with one hash (a lexicon has up to
