@@ -268,8 +268,11 @@ class TokenPattern {
     // before anything is tried there.
     std::vector<std::uint64_t> follow;
     // Then, after those words, one of these first words (sorted fold_hash)
-    // of the element every match has next, when they are known ("and" of
-    // `and ^%{legal_forms}` is tried only before a legal form).
+    // of what may come next: through the elements that may be missing to
+    // the first that every match has, when all their first words are known
+    // ("and" of `and ^%{legal_forms}` is tried only before a legal form;
+    // a month of `%{months} ~"."? the? %{ordinal}` only before ".", "the"
+    // or an ordinal).
     std::vector<std::uint64_t> then;
     // Or, when those first words are not known (a regex or a number may
     // come next), the bytes that token can start with, when they are
