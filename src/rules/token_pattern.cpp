@@ -1059,77 +1059,75 @@ class TokenPatternCompiler {
     return true;
   }
 
-  // Adds the first words of `n` to `out`; false when a regex may start it.
-  bool first_words(const Node& n, std::vector<std::uint64_t>& out) const {
+  // Each element that may read the first token of `n` (a predicate or a
+  // lexicon: through a sequence's elements that may be missing, each
+  // branch of an alternation) given to leaf(element), which says whether
+  // what it adds is known; false when one is not.
+  template <typename Leaf>
+  bool each_first(const Node& n, const Leaf& leaf) const {
     switch (n.kind) {
       case Node::kPred:
-        if (out_.preds_[n.arg].number) {
-          out.push_back(kNumberWord);
-          return true;
-        }
-        if (out_.preds_[n.arg].regex) return false;
-        out.push_back(out_.preds_[n.arg].hash);
-        return true;
-      case Node::kLex: {
-        auto w = out_.lexicons_[n.arg]->first_words();
-        out.insert(out.end(), w.begin(), w.end());
-        return true;
-      }
+      case Node::kLex:
+        return leaf(n);
       case Node::kSeq:
         for (const Node& k : n.kids) {
-          if (!first_words(k, out)) return false;
+          if (!each_first(k, leaf)) return false;
           if (!nullable(k)) return true;
         }
         return true;
       case Node::kAlt:
         for (const Node& k : n.kids)
-          if (!first_words(k, out)) return false;
+          if (!each_first(k, leaf)) return false;
         return true;
       case Node::kGroup:
       case Node::kRepeat:
-        return first_words(n.kids[0], out);
+        return each_first(n.kids[0], leaf);
     }
     return false;
+  }
+
+  // Adds the first words of `n` to `out`; false when a regex may start it.
+  bool first_words(const Node& n, std::vector<std::uint64_t>& out) const {
+    return each_first(n, [&](const Node& e) {
+      if (e.kind == Node::kLex) {
+        auto w = out_.lexicons_[e.arg]->first_words();
+        out.insert(out.end(), w.begin(), w.end());
+        return true;
+      }
+      const TokenPattern::Pred& p = out_.preds_[e.arg];
+      if (p.number) {
+        out.push_back(kNumberWord);
+        return true;
+      }
+      if (p.regex) return false;
+      out.push_back(p.hash);
+      return true;
+    });
   }
 
   // Adds the bytes the first token of `n` can start with to `out`; false
   // when they are not known (a regex that may start with any byte).
   bool first_bytes(const Node& n, ClassSequence::FirstBytes& out) const {
-    switch (n.kind) {
-      case Node::kPred: {
-        const TokenPattern::Pred& p = out_.preds_[n.arg];
-        ClassSequence::FirstBytes digits;
-        for (unsigned char d = '0'; d <= '9'; ++d) digits.add(d);
-        if (p.number) {
-          out |= p.regex && p.first ? (digits & *p.first) : digits;
-          return true;
-        }
-        if (p.regex) {
-          if (!p.first) return false;
-          out |= *p.first;
-          return true;
-        }
-        out = first_bytes_of_word(p.text, p.fold, out);
+    return each_first(n, [&](const Node& e) {
+      if (e.kind == Node::kLex) {
+        out |= out_.lexicons_[e.arg]->first_bytes();
         return true;
       }
-      case Node::kLex:
-        out |= out_.lexicons_[n.arg]->first_bytes();
+      const TokenPattern::Pred& p = out_.preds_[e.arg];
+      ClassSequence::FirstBytes digits;
+      for (unsigned char d = '0'; d <= '9'; ++d) digits.add(d);
+      if (p.number) {
+        out |= p.regex && p.first ? (digits & *p.first) : digits;
         return true;
-      case Node::kSeq:
-        for (const Node& k : n.kids) {
-          if (!first_bytes(k, out)) return false;
-          if (!nullable(k)) return true;
-        }
+      }
+      if (p.regex) {
+        if (!p.first) return false;
+        out |= *p.first;
         return true;
-      case Node::kAlt:
-        for (const Node& k : n.kids)
-          if (!first_bytes(k, out)) return false;
-        return true;
-      case Node::kGroup:
-      case Node::kRepeat:
-        return first_bytes(n.kids[0], out);
-    }
-    return false;
+      }
+      out = first_bytes_of_word(p.text, p.fold, out);
+      return true;
+    });
   }
 
   // TokenPattern::needs_ of `root`, as a tree first: `any` when nothing
