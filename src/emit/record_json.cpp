@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -100,6 +101,41 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
 
 namespace {
 
+// The record's bytes as they are written: a std::string whose size runs
+// ahead of what is written (grown by doubling), so that each piece is a
+// copy through a pointer rather than a call into std::string that checks
+// its capacity and, for resize, fills with zeros first. done() gives the
+// string its written size.
+class Out {
+ public:
+  explicit Out(std::string& s) : s_(s), n_(s.size()) { s_.resize(s_.capacity()); }
+  Out(const Out&) = delete;
+  Out& operator=(const Out&) = delete;
+  void done() { s_.resize(n_); }
+  // Room for k more bytes; advance(k) keeps those written.
+  char* room(std::size_t k) {
+    if (s_.size() - n_ < k) s_.resize(std::max(2 * s_.size(), n_ + k + 256));
+    return s_.data() + n_;
+  }
+  void advance(std::size_t k) { n_ += k; }
+  void put(char c) {
+    *room(1) = c;
+    ++n_;
+  }
+  void put(std::string_view v) {
+    std::memcpy(room(v.size()), v.data(), v.size());
+    n_ += v.size();
+  }
+  template <std::size_t N>
+  void lit(const char (&v)[N]) {  // a literal, without its terminating zero
+    put(std::string_view(v, N - 1));
+  }
+
+ private:
+  std::string& s_;
+  std::size_t n_;
+};
+
 // How many bytes `s` starts with that a JSON string holds as they are and
 // that are valid UTF-8 alone: ASCII from U+0020 but `"` and `\`. Eight
 // at a time (a byte from 0x80, below 0x20, `"` or `\` among them: one by
@@ -121,114 +157,126 @@ std::size_t plain_prefix(std::string_view s) {
   return i;
 }
 
-// `"s"` for a string of plain bytes (plain_prefix), in one append.
-void append_plain(std::string& out, std::string_view s) {
-  const std::size_t n = out.size();
-  out.resize(n + s.size() + 2);
-  char* p = out.data() + n;
+// `"s"` for a string of plain bytes (plain_prefix), in one copy.
+void append_plain(Out& out, std::string_view s) {
+  char* p = out.room(s.size() + 2);
   *p = '"';
   std::memcpy(p + 1, s.data(), s.size());
   p[s.size() + 1] = '"';
+  out.advance(s.size() + 2);
 }
 
-// Valid UTF-8 as dump_json writes it: `"` and `\` escaped, control
-// characters as \b \f \n \r \t or \u00XX, everything else as it is.
-void append_valid_string(std::string& out, std::string_view s) {
-  const std::size_t plain = plain_prefix(s);
+// Valid UTF-8 as dump_json writes it, its first `plain` bytes plain
+// (plain_prefix): `"` and `\` escaped, control characters as \b \f \n \r
+// \t or \u00XX, everything else as it is.
+void append_valid_string(Out& out, std::string_view s, std::size_t plain) {
   if (plain == s.size()) return append_plain(out, s);
-  out += '"';
-  out.append(s.data(), plain);
+  out.put('"');
+  out.put(s.substr(0, plain));
   std::size_t run = plain;  // start of the bytes not yet copied
   for (std::size_t i = plain; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, run, i - run);
+    out.put(s.substr(run, i - run));
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': out.lit("\\\""); break;
+      case '\\': out.lit("\\\\"); break;
+      case '\b': out.lit("\\b"); break;
+      case '\f': out.lit("\\f"); break;
+      case '\n': out.lit("\\n"); break;
+      case '\r': out.lit("\\r"); break;
+      case '\t': out.lit("\\t"); break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+        char* p = out.room(6);
+        std::memcpy(p, "\\u00", 4);
+        p[4] = kHex[c >> 4];
+        p[5] = kHex[c & 15];
+        out.advance(6);
       }
     }
   }
-  out.append(s, run, std::string_view::npos);
-  out += '"';
+  out.put(s.substr(run));
+  out.put('"');
 }
 
 // Any string as dump_json writes it: invalid UTF-8 is left to dump_json,
 // which replaces it.
-void append_string(std::string& out, std::string_view s) {
+void append_string(Out& out, std::string_view s) {
   const std::size_t plain = plain_prefix(s);
   if (plain == s.size()) append_plain(out, s);
-  else if (find_invalid_utf8(s.substr(plain))) out += dump_json(Json(std::string(s)));  // (from a character's start)
-  else append_valid_string(out, s);
+  else if (find_invalid_utf8(s.substr(plain))) out.put(dump_json(Json(std::string(s))));  // (from a character's start)
+  else append_valid_string(out, s, plain);
 }
 
-// `"key":` (keys are plain: plain_prefix).
-void append_key(std::string& out, std::string_view key) {
-  append_plain(out, key);
-  out += ':';
+// `"key":` for a key of plain bytes, written as a literal.
+template <std::size_t N>
+void append_key(Out& out, const char (&key)[N]) {
+  char* p = out.room(N + 2);
+  *p = '"';
+  std::memcpy(p + 1, key, N - 1);
+  p[N] = '"';
+  p[N + 1] = ':';
+  out.advance(N + 2);
 }
 
 // A span's offset, without a string of its own.
-void append_offset(std::string& out, std::size_t n) {
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, static_cast<std::size_t>(end - digits));
+void append_offset(Out& out, std::size_t n) {
+  char* p = out.room(24);
+  const auto [end, ec] = std::to_chars(p, p + 24, n);
+  out.advance(static_cast<std::size_t>(end - p));
 }
 
 // `"key":"value",`
-void string_field(std::string& out, const char* key, std::string_view value) {
+template <std::size_t N>
+void string_field(Out& out, const char (&key)[N], std::string_view value) {
   append_key(out, key);
   append_string(out, value);
-  out += ',';
+  out.put(',');
 }
 
 // `"text":...,"start":N,"end":N` (or text last): the text is repaired
 // as span_text repairs it, so it needs no second check.
-void append_span(std::string& out, const Document& doc, const Span& s, bool text_first) {
+void append_span(Out& out, const Document& doc, const Span& s, bool text_first) {
   const auto text = [&] {
     append_key(out, "text");
     const std::string_view piece = std::string_view(doc.text).substr(s.start, s.size());
-    if (find_invalid_utf8(piece)) append_valid_string(out, repair_utf8(piece));
-    else append_valid_string(out, piece);  // (nearly always: no copy)
+    const std::size_t plain = plain_prefix(piece);  // (nearly always all of it: no check, no copy)
+    if (plain < piece.size() && find_invalid_utf8(piece.substr(plain))) {
+      const std::string repaired = repair_utf8(piece);
+      append_valid_string(out, repaired, plain_prefix(repaired));
+    } else {
+      append_valid_string(out, piece, plain);
+    }
   };
   if (text_first) {
     text();
-    out += ',';
+    out.put(',');
   }
   append_key(out, "start");
   append_offset(out, s.start);
-  out += ',';
+  out.put(',');
   append_key(out, "end");
   append_offset(out, s.end);
   if (!text_first) {
-    out += ',';
+    out.put(',');
     text();
   }
 }
 
 // `"key":[...]`: each item written by `write`, commas between them.
-template <typename Items, typename Write>
-void append_array(std::string& out, const char* key, const Items& items, Write write) {
+template <std::size_t N, typename Items, typename Write>
+void append_array(Out& out, const char (&key)[N], const Items& items, Write write) {
   append_key(out, key);
-  out += '[';
+  out.put('[');
   bool first = true;
   for (const auto& item : items) {
-    if (!first) out += ',';
+    if (!first) out.put(',');
     first = false;
     write(item);
   }
-  out += ']';
+  out.put(']');
 }
 
 // An entity whose attributes are named as its own keys is written from its
@@ -239,120 +287,138 @@ bool attributes_shadow_keys(const Entity& e) {
   return false;
 }
 
-}  // namespace
-
-void append_json(std::string& out, const Json& j) {
+void append_json(Out& out, const Json& j) {
   switch (j.type()) {
     case Json::value_t::object: {
-      out += '{';
+      out.put('{');
       bool first = true;
       for (auto it = j.begin(); it != j.end(); ++it) {
-        if (!first) out += ',';
+        if (!first) out.put(',');
         first = false;
         append_string(out, it.key());
-        out += ':';
+        out.put(':');
         append_json(out, it.value());
       }
-      out += '}';
+      out.put('}');
       return;
     }
     case Json::value_t::array: {
-      out += '[';
+      out.put('[');
       bool first = true;
       for (const Json& item : j) {
-        if (!first) out += ',';
+        if (!first) out.put(',');
         first = false;
         append_json(out, item);
       }
-      out += ']';
+      out.put(']');
       return;
     }
     case Json::value_t::string:
       append_string(out, j.get_ref<const std::string&>());
       return;
     case Json::value_t::boolean:
-      out += j.get<bool>() ? "true" : "false";
+      if (j.get<bool>()) out.lit("true");
+      else out.lit("false");
       return;
     case Json::value_t::null:
-      out += "null";
+      out.lit("null");
       return;
-    case Json::value_t::number_integer:
-      out += fmt::format_int(j.get<std::int64_t>()).c_str();
+    case Json::value_t::number_integer: {
+      const fmt::format_int n(j.get<std::int64_t>());
+      out.put(std::string_view(n.data(), n.size()));
       return;
-    case Json::value_t::number_unsigned:
-      out += fmt::format_int(j.get<std::uint64_t>()).c_str();
+    }
+    case Json::value_t::number_unsigned: {
+      const fmt::format_int n(j.get<std::uint64_t>());
+      out.put(std::string_view(n.data(), n.size()));
       return;
+    }
     default:  // a fraction (its shortest form), or a value no record holds
-      out += dump_json(j);
+      out.put(dump_json(j));
   }
 }
 
-std::string record_json_line(const Document& doc, const Record& rec, const RuleSet& rules, bool explain) {
-  std::string out;
-  out.reserve(256 + 160 * rec.facts.size() + 200 * rec.entities.size());
-  out += '{';
+}  // namespace
+
+void append_json(std::string& out, const Json& j) {
+  Out o(out);
+  append_json(o, j);
+  o.done();
+}
+
+void append_record_json_line(std::string& s, const Document& doc, const Record& rec, const RuleSet& rules,
+                             bool explain) {
+  s.reserve(s.size() + 256 + 160 * rec.facts.size() + 200 * rec.entities.size());
+  Out out(s);
+  out.put('{');
   if (doc.id) {
     append_key(out, "id");
     append_json(out, *doc.id);
-    out += ',';
+    out.put(',');
   }
   string_field(out, "source", doc.source);
   string_field(out, "language", rec.language);
   append_key(out, "published");
   if (rec.published) append_string(out, format_iso(*rec.published));
-  else out += "null";
-  out += ',';
+  else out.lit("null");
+  out.put(',');
   if (rec.truncated) {
     append_key(out, "truncated");
     append_json(out, truncation_json(*rec.truncated));
-    out += ',';
+    out.put(',');
   }
   append_array(out, "facts", rec.facts, [&](const Fact& f) {
-    out += '{';
+    out.put('{');
     string_field(out, "type", f.type);
     append_span(out, doc, f.span, true);
-    out += ',';
+    out.put(',');
     string_field(out, "rule", f.rule);
     append_key(out, "value");
     append_json(out, f.value);
     if (explain) {
-      out += ',';
+      out.put(',');
       append_key(out, "explain");
-      out += '{';
+      out.put('{');
       append_array(out, "beat", f.beaten,
                    [&](const Candidate& c) { append_json(out, beaten_json(doc, rules, f, c)); });
-      out += '}';
+      out.put('}');
     }
-    out += '}';
+    out.put('}');
   });
-  out += ',';
+  out.put(',');
   append_array(out, "entities", rec.entities, [&](const Entity& e) {
     if (attributes_shadow_keys(e)) {
       append_json(out, entity_json(doc, e));
       return;
     }
-    out += '{';
+    out.put('{');
     string_field(out, "type", e.type);
     string_field(out, "name", e.name);
     append_array(out, "aliases", e.aliases, [&](const std::string& alias) { append_string(out, alias); });
-    out += ',';
+    out.put(',');
     for (auto it = e.attributes.begin(); it != e.attributes.end(); ++it) {
       append_string(out, it.key());
-      out += ':';
+      out.put(':');
       append_json(out, it.value());
-      out += ',';
+      out.put(',');
     }
     append_array(out, "mentions", e.mentions, [&](const Span& m) {
-      out += '{';
+      out.put('{');
       append_span(out, doc, m, false);
-      out += '}';
+      out.put('}');
     });
-    out += '}';
+    out.put('}');
   });
-  out += ',';
+  out.put(',');
   append_key(out, "deals");
   append_json(out, rec.deals);
-  out += '}';
+  out.put('}');
+  out.done();
+}
+
+std::string record_json_line(const Document& doc, const Record& rec, const RuleSet& rules, bool explain) {
+  std::string out;
+  append_record_json_line(out, doc, rec, rules, explain);
   return out;
 }
 

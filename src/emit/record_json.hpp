@@ -19,6 +19,9 @@ Json record_to_json(const Document& doc, const Record& rec, const RuleSet& rules
 // written directly (the JSON Lines output: building the tree first took
 // a tenth of a run).
 std::string record_json_line(const Document& doc, const Record& rec, const RuleSet& rules, bool explain);
+// record_json_line(...) appended to `out`.
+void append_record_json_line(std::string& out, const Document& doc, const Record& rec, const RuleSet& rules,
+                             bool explain);
 
 // {"id"?, "source", "error"} for an input that could not be processed.
 Json error_record(const std::string& source, const std::optional<Json>& id, const std::string& message);

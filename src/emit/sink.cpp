@@ -29,7 +29,10 @@ class JsonLinesSink : public Sink {
   JsonLinesSink(Output& out, const RuleSet& rules, const SinkOptions& o) : out_(out), rules_(rules), opts_(o) {}
   std::string format_record(const Document& doc, const Record& rec) const override {
     if (opts_.pretty) return dump_json(record_to_json(doc, rec, rules_, opts_.explain), 2) + "\n";
-    return record_json_line(doc, rec, rules_, opts_.explain) + "\n";
+    std::string line;
+    append_record_json_line(line, doc, rec, rules_, opts_.explain);
+    line += '\n';
+    return line;
   }
   std::string format_error(const std::string& source, const std::optional<Json>& id,
                            const std::string& message) const override {
