@@ -28,7 +28,8 @@ std::unique_ptr<Extractor> Extractor::load(const std::string& dir, Diagnostics& 
 Extractor::Extractor(RuleSet rules, int compile_threads)
     : rules_(std::move(rules)),
       scanner_(std::make_unique<Scanner>(rules_, compile_threads)),
-      deal_lexicons_(std::make_unique<const DealLexicons>(rules_)) {
+      deal_lexicons_(std::make_unique<const DealLexicons>(rules_)),
+      language_(std::make_unique<const LanguageDetector>(rules_)) {
   // The patterns compiled at load belong to the scanner's first generation
   // of automata now: without the rule set's own references, replacing it for
   // the memory limit frees them and the DFA states they built.
@@ -106,7 +107,7 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
   std::vector<std::string> languages;
   for (const Document* doc : docs) {
     texts.push_back(doc->text);
-    languages.push_back(doc->language_hint.empty() ? detect_language(doc->text, rules_) : doc->language_hint);
+    languages.push_back(doc->language_hint.empty() ? language_->detect(doc->text) : doc->language_hint);
   }
   std::vector<std::size_t> scanned;
   std::vector<std::vector<Candidate>> candidates = scanner_->scan_batch(texts, languages, opts.max_matches, &scanned);

@@ -11,6 +11,7 @@
 
 #include "core/diagnostic.hpp"
 #include "core/document.hpp"
+#include "assemble/profile.hpp"
 #include "engine/compiled_rules.hpp"
 #include "rules/rule_set.hpp"
 #include "rules/snapshot.hpp"
@@ -74,6 +75,7 @@ class Extractor {
   RuleSet rules_;
   std::unique_ptr<Scanner> scanner_;
   std::unique_ptr<const DealLexicons> deal_lexicons_;  // looked up once, not per document
+  std::unique_ptr<const LanguageDetector> language_;   // the stop word lists in one table
 };
 
 // Directory of the rules when none is given: $EXTRACT_RULES, then
