@@ -7,6 +7,7 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <re2/re2.h>
@@ -306,15 +307,22 @@ class DealBuilder {
       anchors_.emplace_back(start, n);
       sayers_.emplace_back(start, n);
     }
+    // An entity's mentions mostly repeat a few texts: each is cleaned and
+    // judged once (clean_party_name reads nothing else).
+    std::unordered_map<std::string, std::string> cleaned;  // mention text as folded -> its form, or "" for none
     for (const auto& e : record_.entities) {
       if (e.type != "organization"sv) continue;
       forms_.insert(e.name);
       for (const auto& a : e.aliases) forms_.insert(a);
       for (const auto& m : e.mentions) {
-        std::string t = clean_party_name(Lexicon::fold(text_.substr(m.start, m.size()), false), lex_);
-        if (!t.empty() && !is_pronoun(lex_, t) && !is_non_name(lex_, t)) {
-          forms_.insert(t);
-          anchors_.emplace_back(m.start, t);
+        auto [it, fresh] = cleaned.try_emplace(Lexicon::fold(text_.substr(m.start, m.size()), false));
+        if (fresh) {
+          std::string t = clean_party_name(it->first, lex_);
+          if (!t.empty() && !is_pronoun(lex_, t) && !is_non_name(lex_, t)) it->second = std::move(t);
+        }
+        if (!it->second.empty()) {
+          forms_.insert(it->second);
+          anchors_.emplace_back(m.start, it->second);
         }
       }
     }
