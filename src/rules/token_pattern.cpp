@@ -134,7 +134,8 @@ std::uint64_t fold_hash(std::string_view text) {
 namespace {
 
 // What an ASCII byte is to the tokenizer; bytes from 0x80 are decoded.
-enum ByteClass : std::uint8_t { kSpace, kWord, kDigit, kPunct, kHigh };
+// (Word and digit first: a word's bytes are those up to kDigit.)
+enum ByteClass : std::uint8_t { kWord, kDigit, kSpace, kPunct, kHigh };
 struct ByteClasses {
   std::uint8_t of[256];
   unsigned char lowered[256];
@@ -159,7 +160,7 @@ std::vector<Token> tokenize(std::string_view text) {
   // A word character at j: its length in bytes, or 0.
   auto word_at = [&](std::size_t j) -> std::size_t {
     const std::uint8_t k = kBytes.of[p[j]];
-    if (k == kWord || k == kDigit) return 1;
+    if (k <= kDigit) return 1;
     if (k != kHigh) return 0;
     const auto [cp, len] = decode(text, j);
     return is_non_word(cp) ? 0 : len;
@@ -192,7 +193,7 @@ std::vector<Token> tokenize(std::string_view text) {
         for (std::size_t k = 0; k < len; ++k) h = (h ^ kBytes.lowered[p[j + k]]) * kFnvPrime;
         j += len;
         // (ASCII letters and digits, most of a word, one after the other.)
-        while (j < n && (kBytes.of[p[j]] == kWord || kBytes.of[p[j]] == kDigit)) {
+        while (j < n && kBytes.of[p[j]] <= kDigit) {
           h = (h ^ kBytes.lowered[p[j]]) * kFnvPrime;
           ++j;
         }
