@@ -4,13 +4,14 @@
 
 #include <re2/re2.h>
 
+#include "core/ascii.hpp"
 #include "core/utf8.hpp"
 
 namespace extract::names {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) { return is_c_space(c); }
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '_'; }
 

@@ -12,6 +12,7 @@
 #include <malloc.h>
 #endif
 
+#include "core/ascii.hpp"
 #include "core/parallel.hpp"
 #include "rules/regex_shape.hpp"
 #include "rules/word_list.hpp"
@@ -487,7 +488,7 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
   UnitText u;
   re2::StringPiece m;
   std::size_t pos = 0;
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  const auto is_space = is_c_space;
   while (pos <= document.size() && regexes.unit->Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
     std::size_t start = static_cast<std::size_t>(m.data() - document.data());
     std::size_t end = start + m.size();

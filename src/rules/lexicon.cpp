@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "core/ascii.hpp"
 #include "rules/rule_set.hpp"
 
 namespace extract {
@@ -10,9 +11,10 @@ namespace extract {
 namespace {
 
 // std::isspace and std::tolower of the "C" locale (the program never sets
-// another), without the locale lookups: fold runs for every lexicon lookup.
-bool c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-char c_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// another), without the locale lookups, as tables (core/ascii.hpp): fold
+// runs for every lexicon lookup.
+bool c_space(char c) { return is_c_space(c); }
+char c_lower(char c) { return c_lower_byte(c); }
 
 // Whether folding leaves `text` as it is: words apart by single spaces, no
 // white space at either end, nothing to lower.
