@@ -13,6 +13,7 @@
 #include <re2/re2.h>
 
 #include "assemble/names.hpp"
+#include "core/ascii.hpp"
 
 namespace extract {
 
@@ -22,7 +23,7 @@ namespace {
 
 const char* const kStatuses[] = {"rumored", "negotiating", "announced", "completed", "terminated"};
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) { return is_c_space(c); }
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -132,9 +133,9 @@ Span sentence_of(const DealLexicons& lex, std::string_view text, std::size_t pos
     if (c == '.') {
       std::size_t w = i;
       while (w > 0 && !is_space(text[w - 1])) --w;
-      std::string word(text.substr(w, i - w));
+      const std::string_view word = text.substr(w, i - w);
       if (word.size() == 1 && std::isupper(static_cast<unsigned char>(word[0]))) return false;
-      if (word.find('.') != std::string::npos) return false;  // U.S., L.P.
+      if (word.find('.') != std::string_view::npos) return false;  // U.S., L.P.
       if (is_legal_suffix(lex, word) && i + 2 < text.size() &&
           std::islower(static_cast<unsigned char>(text[i + 2])))
         return false;
