@@ -30,11 +30,18 @@ bool is_alnum_at(std::string_view t, std::size_t i) {
 }
 
 // Whether byte c may start a quotation mark (mark_at is asked about every
-// byte of a text: the others are turned away before the call).
-inline bool may_be_mark(char c) {
-  const auto b = static_cast<unsigned char>(c);
-  return b == '"' || b == '\'' || b == 0xC2 || b == 0xE2;
-}
+// byte of a text: the others are turned away before the call), one load a
+// byte.
+struct MarkBytes {
+  bool of[256];
+  constexpr MarkBytes() : of() {
+    for (const unsigned char b : {static_cast<unsigned char>('"'), static_cast<unsigned char>('\''),
+                                  static_cast<unsigned char>(0xC2), static_cast<unsigned char>(0xE2)})
+      of[b] = true;
+  }
+};
+constexpr MarkBytes kMarkBytes;
+inline bool may_be_mark(char c) { return kMarkBytes.of[static_cast<unsigned char>(c)]; }
 
 // The quotation mark starting at text[i], if any, and whether it may open or
 // close a quote here. Straight marks decide by their neighbours; an apostrophe
