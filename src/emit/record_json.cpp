@@ -136,6 +136,15 @@ class Out {
   std::size_t n_;
 };
 
+// The bytes plain_prefix takes one by one: ASCII from U+0020 but `"` and `\`.
+struct PlainBytes {
+  bool of[256];
+  constexpr PlainBytes() : of() {
+    for (int b = 0x20; b < 0x80; ++b) of[b] = b != '"' && b != '\\';
+  }
+};
+constexpr PlainBytes kPlainBytes;
+
 // How many bytes `s` starts with that a JSON string holds as they are and
 // that are valid UTF-8 alone: ASCII from U+0020 but `"` and `\`. Eight
 // at a time (a byte from 0x80, below 0x20, `"` or `\` among them: one by
@@ -150,10 +159,7 @@ std::size_t plain_prefix(std::string_view s) {
     if ((x & kHigh) | ((x - 0x20 * kOnes) & ~x & kHigh) | has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes)))
       break;
   }
-  for (; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-  }
+  while (i < s.size() && kPlainBytes.of[static_cast<unsigned char>(s[i])]) ++i;
   return i;
 }
 
