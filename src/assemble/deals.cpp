@@ -142,10 +142,17 @@ Span sentence_of(const DealLexicons& lex, std::string_view text, std::size_t pos
     }
     return true;
   };
+  // (Only these bytes may end a sentence: the others are passed over
+  // without the checks.)
+  static constexpr struct Ends {
+    bool of[256];
+    constexpr Ends() : of() { of['\n'] = of['.'] = of['!'] = of['?'] = true; }
+  } kEnds;
+  auto may_end = [&](std::size_t i) { return kEnds.of[static_cast<unsigned char>(text[i])]; };
   std::size_t start = std::min(pos, text.size());
-  while (start > 0 && !is_boundary(start - 1)) --start;
+  while (start > 0 && !(may_end(start - 1) && is_boundary(start - 1))) --start;
   std::size_t end = std::min(pos, text.size());
-  while (end < text.size() && !is_boundary(end)) ++end;
+  while (end < text.size() && !(may_end(end) && is_boundary(end))) ++end;
   if (end < text.size()) ++end;
   return {start, end};
 }
