@@ -77,9 +77,17 @@ std::string LanguageDetector::detect(std::string_view text) const {
         return;
       }
     };
+    // Each byte's lowered letter, or 0 for a byte that is no ASCII letter.
+    static constexpr struct Letters {
+      char of[256];
+      constexpr Letters() : of() {
+        for (int b = 'A'; b <= 'Z'; ++b) of[b] = static_cast<char>(b - 'A' + 'a');
+        for (int b = 'a'; b <= 'z'; ++b) of[b] = static_cast<char>(b);
+      }
+    } kLetters;
     for (std::size_t i = 0; i < text.size(); ++i) {
-      const char lower = static_cast<char>(text[i] | 0x20);
-      if (lower >= 'a' && lower <= 'z') {
+      const char lower = kLetters.of[static_cast<unsigned char>(text[i])];
+      if (lower != 0) {
         if (start == std::string_view::npos) start = i, h = Lexicon::kKeyHashSeed;
         h = Lexicon::key_hash_step(h, lower);
       } else if (start != std::string_view::npos) {
