@@ -163,7 +163,7 @@ const Span* capture_of(const Fact& f, const std::string& field) {
   return nullptr;
 }
 
-std::string get_string(const Json& v, const char* key) {
+std::string get_string(const Json& v, std::string_view key) {
   auto it = v.find(key);
   return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
 }

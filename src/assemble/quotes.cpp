@@ -193,13 +193,13 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
   return out;
 }
 
-const Span* capture(const Fact& f, const char* name) {
+const Span* capture(const Fact& f, std::string_view name) {
   for (const auto& [k, s] : f.captures)
     if (k == name) return &s;
   return nullptr;
 }
 
-std::string str_field(const Json& v, const char* key) {
+std::string str_field(const Json& v, std::string_view key) {
   auto it = v.find(key);
   return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
 }

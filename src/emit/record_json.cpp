@@ -288,7 +288,7 @@ void append_array(Out& out, const char (&key)[N], const Items& items, Write writ
 // An entity whose attributes are named as its own keys is written from its
 // tree, where a later key overwrites an earlier one in place.
 bool attributes_shadow_keys(const Entity& e) {
-  for (const char* key : {"type", "name", "aliases", "mentions"})
+  for (const std::string_view key : {"type", "name", "aliases", "mentions"})
     if (e.attributes.contains(key)) return true;
   return false;
 }

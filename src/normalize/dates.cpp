@@ -40,7 +40,7 @@ CivilDate from_days(long z) {
 // that count * sign and offset arithmetic cannot overflow.
 constexpr double kMaxDateField = 1e9;
 
-std::optional<long> get_int(const Json& fields, const char* key) {
+std::optional<long> get_int(const Json& fields, std::string_view key) {
   auto it = fields.find(key);
   if (it == fields.end() || it->is_null()) return std::nullopt;
   if (it->is_number()) {
@@ -60,7 +60,7 @@ std::optional<long> get_int(const Json& fields, const char* key) {
   return std::nullopt;
 }
 
-std::string get_str(const Json& fields, const char* key) {
+std::string get_str(const Json& fields, std::string_view key) {
   auto it = fields.find(key);
   return (it != fields.end() && it->is_string()) ? it->get<std::string>() : std::string();
 }

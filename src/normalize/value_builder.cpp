@@ -29,16 +29,16 @@ std::string clean_name(std::string_view s) {
   return out;
 }
 
-std::optional<double> get_number(const Json& fields, const char* key) {
+std::optional<double> get_number(const Json& fields, std::string_view key) {
   auto it = fields.find(key);
   if (it == fields.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
 }
 
-void copy_except(const Json& from, Json& to, std::initializer_list<const char*> skip) {
+void copy_except(const Json& from, Json& to, std::initializer_list<std::string_view> skip) {
   for (auto it = from.begin(); it != from.end(); ++it) {
     bool skipped = false;
-    for (const char* s : skip) skipped |= it.key() == s;
+    for (const std::string_view s : skip) skipped |= it.key() == s;
     if (!skipped && !to.contains(it.key())) to[it.key()] = it.value();
   }
 }
