@@ -168,32 +168,6 @@ std::string get_string(const Json& v, std::string_view key) {
   return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The assembly's regular expressions, read by name from the rules'
-// `regexes:` (compiled once when the rules load; docs/deals.md, "Patterns").
-// One the rules lack is null and never matches.
-struct DealPatterns {
-  const RE2* price_blocked;    // deal_price_blocked: "sales", "pendapatan" between a mention and money
-  const RE2* price_lead;       // deal_price_lead: "for", "senilai" up to two words before money
-  const RE2* price_elsewhere;  // deal_price_elsewhere: "valuing X at", "nilai transaksinya" before money
-  const RE2* market_value;     // deal_market_value: "market value" before money
-  const RE2* topic;            // deal_topic: a sentence about a deal ("acquisition", "akuisisi")
-  const RE2* official_name;    // deal_official_name: "(formerly X)" after the target; group 1 is X
-  const RE2* unit_after;       // deal_unit_after: " unit" after a seller's name
-  const RE2* seller_gap;       // deal_seller_gap: the words from a mention to "from Y"
-  const RE2* joint_parties;    // deal_joint_parties: " and " between acquirer and target
-
-  explicit DealPatterns(const RuleSet& rules)
-      : price_blocked(rules.regex("deal_price_blocked")),
-        price_lead(rules.regex("deal_price_lead")),
-        price_elsewhere(rules.regex("deal_price_elsewhere")),
-        market_value(rules.regex("deal_market_value")),
-        topic(rules.regex("deal_topic")),
-        official_name(rules.regex("deal_official_name")),
-        unit_after(rules.regex("deal_unit_after")),
-        seller_gap(rules.regex("deal_seller_gap")),
-        joint_parties(rules.regex("deal_joint_parties")) {}
-};
-
 // `re` matches in `text` (partly, or all of it); never when the rules lack it.
 bool found(const RE2* re, std::string_view text) { return re && RE2::PartialMatch(text, *re); }
 bool whole(const RE2* re, std::string_view text) { return re && RE2::FullMatch(text, *re); }
@@ -213,7 +187,7 @@ struct Mention {
 class DealBuilder {
  public:
   DealBuilder(const RuleSet& rules, const DealLexicons& lex, std::string_view text, Record& record)
-      : rules_(rules), lex_(lex), re_(rules), text_(text), record_(record) {}
+      : rules_(rules), lex_(lex), re_(lex.patterns), text_(text), record_(record) {}
 
   void run() {
     facts_sorted_ = std::is_sorted(record_.facts.begin(), record_.facts.end(),
@@ -256,7 +230,7 @@ class DealBuilder {
  private:
   const RuleSet& rules_;
   const DealLexicons& lex_;
-  const DealPatterns re_;
+  const DealPatterns& re_;  // looked up once with the lexicons
   std::string_view text_;
   Record& record_;
   bool facts_sorted_ = false;  // record_.facts by start (set by run())
@@ -1108,6 +1082,17 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   return join_words(w, w.size());
 }
 
+DealPatterns::DealPatterns(const RuleSet& rules)
+    : price_blocked(rules.regex("deal_price_blocked")),
+      price_lead(rules.regex("deal_price_lead")),
+      price_elsewhere(rules.regex("deal_price_elsewhere")),
+      market_value(rules.regex("deal_market_value")),
+      topic(rules.regex("deal_topic")),
+      official_name(rules.regex("deal_official_name")),
+      unit_after(rules.regex("deal_unit_after")),
+      seller_gap(rules.regex("deal_seller_gap")),
+      joint_parties(rules.regex("deal_joint_parties")) {}
+
 DealLexicons::DealLexicons(const RuleSet& rules)
     : legal_suffix(rules, "deal_legal_suffix"),
       non_party(rules, "deal_non_party"),
@@ -1122,7 +1107,8 @@ DealLexicons::DealLexicons(const RuleSet& rules)
       legal_prefix(rules, "deal_legal_prefix"),
       town_named(rules, "deal_town_named"),
       place_after(rules, "deal_place_after"),
-      names(names::Lexicons::from(rules)) {}
+      names(names::Lexicons::from(rules)),
+      patterns(rules) {}
 
 bool is_non_party_name(std::string_view name, const DealLexicons& lex) { return is_non_name(lex, name); }
 

@@ -35,6 +35,24 @@ namespace extract {
 // LexiconList: `deal_title` is `deal_title` and `deal_title_<code>` of each
 // language). docs/deals.md says what each one is for. A list the rules lack
 // is empty; a default-constructed DealLexicons has every list empty.
+// The assembly's regular expressions, read by name from the rules'
+// `regexes:` (compiled once when the rules load; docs/deals.md, "Patterns").
+// One the rules lack is null and never matches.
+struct DealPatterns {
+  const RE2* price_blocked = nullptr;    // deal_price_blocked: "sales", "pendapatan" between a mention and money
+  const RE2* price_lead = nullptr;       // deal_price_lead: "for", "senilai" up to two words before money
+  const RE2* price_elsewhere = nullptr;  // deal_price_elsewhere: "valuing X at", "nilai transaksinya" before money
+  const RE2* market_value = nullptr;     // deal_market_value: "market value" before money
+  const RE2* topic = nullptr;            // deal_topic: a sentence about a deal ("acquisition", "akuisisi")
+  const RE2* official_name = nullptr;    // deal_official_name: "(formerly X)" after the target; group 1 is X
+  const RE2* unit_after = nullptr;       // deal_unit_after: " unit" after a seller's name
+  const RE2* seller_gap = nullptr;       // deal_seller_gap: the words from a mention to "from Y"
+  const RE2* joint_parties = nullptr;    // deal_joint_parties: " and " between acquirer and target
+
+  DealPatterns() = default;
+  explicit DealPatterns(const RuleSet& rules);
+};
+
 struct DealLexicons {
   LexiconList legal_suffix;    // deal_legal_suffix: Inc, Corp, Co, Ltd ... (a final dot aside)
   LexiconList non_party;       // deal_non_party: a whole name that is no party ("Monday", "analysts", "perseroan")
@@ -52,6 +70,8 @@ struct DealLexicons {
   // The name lexicons of the entity and quote assembly, looked up here once
   // for them too.
   names::Lexicons names;
+  // And the assembly's regular expressions (a lookup by name each).
+  DealPatterns patterns;
 
   DealLexicons() = default;
   explicit DealLexicons(const RuleSet& rules);
