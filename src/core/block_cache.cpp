@@ -74,8 +74,16 @@ struct Closer {
 // hold it; kClasses when none does.
 std::size_t class_of_request(std::size_t n) { return (n + kGrain - 1) / kGrain - 1; }
 
-// The class whose blocks a block of `usable` bytes can serve.
-std::size_t class_of_block(std::size_t usable) { return usable / kGrain - 1; }
+// The class whose blocks a block of `usable` bytes can serve. malloc may
+// hand out a few bytes more than asked (a remainder too small to split off
+// stays with the block: up to 31 bytes on 64-bit glibc), so a block of the
+// largest class freed without its size may read as larger: it is still
+// one of that class, not malloc's alone.
+constexpr std::size_t kSlack = 64;
+std::size_t class_of_block(std::size_t usable) {
+  const std::size_t c = usable / kGrain - 1;
+  return c >= kClasses && usable < kClasses * kGrain + kSlack ? kClasses - 1 : c;
+}
 
 void* allocate(std::size_t n) {
   if (n == 0) n = 1;
