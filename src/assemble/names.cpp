@@ -254,7 +254,10 @@ FormMatcher::FormMatcher(const std::vector<std::string>& list) {
   words_.reserve(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     words_.push_back(split_words(list[i]));
-    if (!words_.back().empty()) by_byte_[static_cast<unsigned char>(words_.back()[0][0])].push_back(i);
+    if (words_.back().empty()) continue;
+    const auto b = static_cast<unsigned char>(words_.back()[0][0]);
+    by_byte_[b].push_back(i);
+    starts_[b] = true;
   }
 }
 

@@ -84,11 +84,12 @@ class FormMatcher {
   // End of the first form that matches at text[pos], or npos (pos < size).
   std::size_t match(std::string_view text, std::size_t pos) const;
   // Whether some form starts with byte c (match() is npos where none does).
-  bool may_start(char c) const { return !by_byte_[static_cast<unsigned char>(c)].empty(); }
+  bool may_start(char c) const { return starts_[static_cast<unsigned char>(c)]; }
 
  private:
   std::vector<std::vector<std::string>> words_;
   std::array<std::vector<std::size_t>, 256> by_byte_;  // first byte -> forms, in list order
+  std::array<bool, 256> starts_{};                      // by_byte_[c] has forms (read for every byte of a text)
 };
 
 // Whether RE2 accepts the alternation of the forms, as the rescan compiled it
