@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "assemble/names.hpp"
+#include "core/sort.hpp"
 
 namespace extract {
 
@@ -48,7 +49,7 @@ class Builder {
   void run() {
     collect();
     drop_covered_speakers();
-    std::stable_sort(raws_.begin(), raws_.end(), [](const Raw& a, const Raw& b) {
+    stable_sort_unless_sorted(raws_.begin(), raws_.end(), [](const Raw& a, const Raw& b) {
       if (a.span.start != b.span.start) return a.span.start < b.span.start;
       return a.span.end > b.span.end;
     });
@@ -663,15 +664,29 @@ class Builder {
 
   void finish() {
     // Drop rejected entity facts; keep the rest sorted (trimming moved some starts).
+    // (Each fact is listed at most once: collect() goes on after listing it.
+    // The rest are moved up in one pass.)
     std::sort(drop_facts_.begin(), drop_facts_.end());
     auto& facts = record_.facts;
-    for (auto it = drop_facts_.rbegin(); it != drop_facts_.rend(); ++it) facts.erase(facts.begin() + *it);
-    std::stable_sort(facts.begin(), facts.end(), [](const Fact& a, const Fact& b) {
+    if (!drop_facts_.empty()) {
+      std::size_t kept = 0, d = 0;
+      for (std::size_t i = 0; i < facts.size(); ++i) {
+        if (d < drop_facts_.size() && drop_facts_[d] == i) {
+          ++d;
+          continue;
+        }
+        if (kept != i) facts[kept] = std::move(facts[i]);
+        ++kept;
+      }
+      facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(kept), facts.end());
+    }
+    const auto before = [](const Fact& a, const Fact& b) {
       if (a.span.start != b.span.start) return a.span.start < b.span.start;
       if (a.span.end != b.span.end) return a.span.end < b.span.end;
       if (a.type != b.type) return a.type < b.type;
       return a.rule < b.rule;
-    });
+    };
+    stable_sort_unless_sorted(facts.begin(), facts.end(), before);
     for (auto& e : ents()) {
       std::sort(e.mentions.begin(), e.mentions.end(), [](const Span& a, const Span& b) {
         return a.start != b.start ? a.start < b.start : a.end < b.end;
@@ -715,7 +730,7 @@ class Builder {
       e.aliases.assign(aliases.begin(), aliases.end());
     }
     // Entities in order of first mention; canonical names decide ties.
-    std::stable_sort(ents().begin(), ents().end(), [](const Entity& a, const Entity& b) {
+    stable_sort_unless_sorted(ents().begin(), ents().end(), [](const Entity& a, const Entity& b) {
       const std::size_t fa = a.mentions.empty() ? SIZE_MAX : a.mentions.front().start;
       const std::size_t fb = b.mentions.empty() ? SIZE_MAX : b.mentions.front().start;
       if (fa != fb) return fa < fb;

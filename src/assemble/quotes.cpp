@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "assemble/names.hpp"
+#include "core/sort.hpp"
 
 namespace extract {
 
@@ -266,7 +267,7 @@ class Attributor {
       prev_para = last_line == std::string_view::npos ? 0 : last_line + 1;
       prev_end = q.outer.end;
     }
-    std::stable_sort(record_.facts.begin(), record_.facts.end(), [](const Fact& a, const Fact& b) {
+    stable_sort_unless_sorted(record_.facts.begin(), record_.facts.end(), [](const Fact& a, const Fact& b) {
       if (a.span.start != b.span.start) return a.span.start < b.span.start;
       if (a.span.end != b.span.end) return a.span.end < b.span.end;
       if (a.type != b.type) return a.type < b.type;
