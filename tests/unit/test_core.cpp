@@ -1,7 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <utility>
+#include <vector>
+
+#include "core/ascii.hpp"
 #include "core/diagnostic.hpp"
 #include "core/document.hpp"
+#include "core/sort.hpp"
 #include "core/utf8.hpp"
 
 using namespace extract;
@@ -79,4 +86,36 @@ TEST_CASE("diagnostics format as path:line:col: severity: message", "[core]") {
   CHECK(d.items()[2].format() == "z.yaml:7: error: line only");
   CHECK(d.error_count() == 2);
   CHECK(d.has_errors());
+}
+
+TEST_CASE("stable_sort_unless_sorted gives std::stable_sort's order, ties included", "[core]") {
+  // (key, original position): sorted by key, equal keys keep their order.
+  const auto by_key = [](const std::pair<int, int>& a, const std::pair<int, int>& b) { return a.first < b.first; };
+  std::uint32_t seed = 7;
+  auto next = [&] {
+    seed = seed * 1664525u + 1013904223u;
+    return seed >> 8;
+  };
+  int sorted_before = 0, unsorted_before = 0;
+  for (int round = 0; round < 500; ++round) {
+    std::vector<std::pair<int, int>> v;
+    const auto n = static_cast<int>(next() % 200);
+    for (int i = 0; i < n; ++i) v.emplace_back(static_cast<int>(next() % 6), i);
+    if (round % 3 == 0) std::stable_sort(v.begin(), v.end(), by_key);  // some already in order
+    (std::is_sorted(v.begin(), v.end(), by_key) ? sorted_before : unsorted_before) += 1;
+    std::vector<std::pair<int, int>> expected = v;
+    std::stable_sort(expected.begin(), expected.end(), by_key);
+    stable_sort_unless_sorted(v.begin(), v.end(), by_key);
+    REQUIRE(v == expected);
+  }
+  CHECK(sorted_before > 100);
+  CHECK(unsorted_before > 100);
+}
+
+TEST_CASE("the C-locale byte tables answer as <cctype> does in the C locale", "[core]") {
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    CHECK(is_c_space(c) == (std::isspace(b) != 0));
+    CHECK(static_cast<unsigned char>(c_lower_byte(c)) == static_cast<unsigned char>(std::tolower(b)));
+  }
 }
