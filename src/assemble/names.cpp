@@ -253,7 +253,8 @@ bool in_headline(std::string_view text, std::size_t pos) {
 FormMatcher::FormMatcher(const std::vector<std::string>& list) {
   words_.reserve(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
-    words_.push_back(split_words(list[i]));
+    words_.emplace_back();
+    word_views(list[i], words_.back());
     if (words_.back().empty()) continue;
     const auto b = static_cast<unsigned char>(words_.back()[0][0]);
     by_byte_[b].push_back(i);
@@ -265,13 +266,13 @@ namespace {
 
 bool re2_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
-std::size_t match_form(std::string_view text, std::size_t p, const std::vector<std::string>& words) {
+std::size_t match_form(std::string_view text, std::size_t p, const std::vector<std::string_view>& words) {
   for (std::size_t k = 0; k < words.size(); ++k) {
     if (k) {
       if (p >= text.size() || !re2_space(text[p])) return FormMatcher::npos;
       while (p < text.size() && re2_space(text[p])) ++p;
     }
-    const std::string& w = words[k];
+    const std::string_view w = words[k];
     if (text.size() - p < w.size() || text.compare(p, w.size(), w) != 0) return FormMatcher::npos;
     p += w.size();
   }

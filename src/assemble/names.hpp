@@ -79,6 +79,7 @@ class FormMatcher {
  public:
   static constexpr std::size_t npos = std::string_view::npos;
 
+  // (The forms are read where they are: `list` must outlive the matcher.)
   explicit FormMatcher(const std::vector<std::string>& list);
 
   // End of the first form that matches at text[pos], or npos (pos < size).
@@ -87,7 +88,7 @@ class FormMatcher {
   bool may_start(char c) const { return starts_[static_cast<unsigned char>(c)]; }
 
  private:
-  std::vector<std::vector<std::string>> words_;
+  std::vector<std::vector<std::string_view>> words_;  // each form's words, in `list`
   std::array<std::vector<std::size_t>, 256> by_byte_;  // first byte -> forms, in list order
   std::array<bool, 256> starts_{};                      // by_byte_[c] has forms (read for every byte of a text)
 };
