@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <thread>
@@ -84,5 +85,33 @@ TEST_CASE("a thread's cached blocks go back to malloc when it ends", "[block_cac
   // 256 blocks of 512 bytes would be 128 KiB still in use.
   const std::size_t after = mallinfo2().uordblks;
   CHECK(after < before + 16 * 1024);
+#endif
+}
+
+TEST_CASE("a block of the largest size freed without its size is kept even a few bytes larger", "[block_cache]") {
+  if (!block_cache::enabled()) return;
+#ifdef __GLIBC__
+  // Blocks as malloc hands them out when it leaves a remainder too small
+  // to split with the block: a few bytes more than the 512 asked for. (The
+  // cache's blocks come from malloc, so this one is freed as theirs are.)
+  std::thread t([] {
+    void* slack = std::malloc(530);
+    REQUIRE(slack != nullptr);
+    REQUIRE(malloc_usable_size(slack) >= 528);
+    REQUIRE(malloc_usable_size(slack) < 512 + 64);
+    const std::size_t before = block_cache::cached_blocks(500);
+    ::operator delete(slack);
+    CHECK(block_cache::cached_blocks(500) == before + 1);
+    void* again = ::operator new(500);
+    CHECK(again == slack);  // and handed out again
+    ::operator delete(again, 500);
+    // Far larger blocks are malloc's alone.
+    void* large = std::malloc(1000);
+    REQUIRE(large != nullptr);
+    const std::size_t kept = block_cache::cached_blocks(500);
+    ::operator delete(large);
+    CHECK(block_cache::cached_blocks(500) == kept);
+  });
+  t.join();
 #endif
 }
