@@ -170,12 +170,7 @@ void Extractor::finish(const Document& doc, Record& record, std::vector<Candidat
     if (opts.explain) f.beaten = std::move(r.beaten);
     (rule.emit ? record.facts : record.hidden).push_back(std::move(f));
   }
-  std::sort(record.facts.begin(), record.facts.end(), [](const Fact& a, const Fact& b) {
-    if (a.span.start != b.span.start) return a.span.start < b.span.start;
-    if (a.span.end != b.span.end) return a.span.end < b.span.end;
-    if (a.type != b.type) return a.type < b.type;
-    return a.rule < b.rule;
-  });
+  std::sort(record.facts.begin(), record.facts.end(), fact_before);
   resolve_anchored_dates(record.facts);  // "tiga bulan kemudian": needs the facts before it
   assemble(rules_, *deal_lexicons_, doc.text, record);
 }

@@ -144,28 +144,14 @@ Span sentence_of(const DealLexicons& lex, std::string_view text, std::size_t pos
   };
   // (Only these bytes may end a sentence: the others are passed over
   // without the checks.)
-  static constexpr struct Ends {
-    bool of[256];
-    constexpr Ends() : of() { of['\n'] = of['.'] = of['!'] = of['?'] = true; }
-  } kEnds;
-  auto may_end = [&](std::size_t i) { return kEnds.of[static_cast<unsigned char>(text[i])]; };
+  static constexpr ByteSet kEnds("\n.!?");
+  auto may_end = [&](std::size_t i) { return kEnds.has(text[i]); };
   std::size_t start = std::min(pos, text.size());
   while (start > 0 && !(may_end(start - 1) && is_boundary(start - 1))) --start;
   std::size_t end = std::min(pos, text.size());
   while (end < text.size() && !(may_end(end) && is_boundary(end))) ++end;
   if (end < text.size()) ++end;
   return {start, end};
-}
-
-const Span* capture_of(const Fact& f, const std::string& field) {
-  for (const auto& [name, span] : f.captures)
-    if (name == field) return &span;
-  return nullptr;
-}
-
-std::string get_string(const Json& v, std::string_view key) {
-  auto it = v.find(key);
-  return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // `re` matches in `text` (partly, or all of it); never when the rules lack it.
@@ -198,7 +184,7 @@ class DealBuilder {
       person_aliases_.insert(e.aliases.begin(), e.aliases.end());
     }
     for (const auto& f : record_.hidden)
-      if (f.type == "cue"sv && get_string(f.value, "cue") == "unit_of"sv) unit_of_cues_.push_back(&f);
+      if (f.type == "cue"sv && string_at(f.value, "cue") == "unit_of"sv) unit_of_cues_.push_back(&f);
     collect_forms();
     mark_money_cues();
     std::vector<Mention> mentions;
@@ -251,7 +237,7 @@ class DealBuilder {
   std::set<std::pair<std::string, std::string>> parents_;
 
   std::string clean_capture(const Fact& f, const std::string& field) {
-    std::string raw = get_string(f.value, field.c_str());
+    std::string raw = string_at(f.value, field.c_str());
     if (raw.empty()) return raw;
     return clean_party_name(raw, lex_);
   }
@@ -268,10 +254,10 @@ class DealBuilder {
       }
     }
     for (const auto& f : record_.hidden)
-      if (f.type == "cue"sv && get_string(f.value, "cue") == "unit_of"sv)
+      if (f.type == "cue"sv && string_at(f.value, "cue") == "unit_of"sv)
         parents_.emplace(clean_capture(f, "unit"), clean_capture(f, "parent"));
     for (const auto& f : record_.hidden) {
-      if (f.type != "cue"sv || get_string(f.value, "cue") != "sayer"sv) continue;
+      if (f.type != "cue"sv || string_at(f.value, "cue") != "sayer"sv) continue;
       std::string n = clean_capture(f, "name");
       if (is_pronoun(lex_, n)) pronoun_sayers_.push_back(f.span.start);
       // "... Pellow Gas Co.\n Investor Martin Quayle said": a name pattern
@@ -317,7 +303,7 @@ class DealBuilder {
   // rule's head lexicon: "ten pizza restaurants") is an acquisition of its
   // `target`; any other purchase keeps no target.
   static void classify_purchase(Fact& f) {
-    if (get_string(f.value, "kind") == "business"sv && !get_string(f.value, "target").empty())
+    if (string_at(f.value, "kind") == "business"sv && !string_at(f.value, "target").empty())
       f.type = "acquisition";
     else
       f.value.erase("target");
@@ -525,7 +511,7 @@ class DealBuilder {
     std::string written = clean_capture(f, "target");
     if (!written.empty() && !is_pronoun(lex_, written) && !is_non_name(lex_, written) && !in_headline(f, "target"))
       m.target_forms.push_back(written);
-    m.status = get_string(f.value, "status");
+    m.status = string_at(f.value, "status");
     if (deal_status_rank(m.status) < 0) m.status = "announced";
     m.price = price_for(f, sentence);
     m.stake = stake_for(f);
@@ -537,7 +523,7 @@ class DealBuilder {
   // carry a legal suffix ("Acme Inc of Ohio and Widget Corp"); the first is
   // what clean_party_name keeps.
   std::string second_party(const Fact& f, const char* field) {
-    std::string raw = Lexicon::fold(get_string(f.value, field), false);
+    std::string raw = Lexicon::fold(string_at(f.value, field), false);
     const std::size_t at = raw.rfind(" and ");
     if (at == std::string::npos) return {};
     std::vector<std::string> left = split_words(raw.substr(0, at));
@@ -553,7 +539,7 @@ class DealBuilder {
 
   // "bought Arlen Inc's Dorset Co": the owner named in the target is the seller.
   std::string owner_in(const Fact& f, const char* field) {
-    std::string raw = Lexicon::fold(get_string(f.value, field), false);
+    std::string raw = Lexicon::fold(string_at(f.value, field), false);
     for (std::size_t pos = raw.find("'s "); pos != std::string::npos; pos = raw.find("'s ", pos + 1)) {
       std::string owner = raw.substr(0, pos);
       std::vector<std::string> w = split_words(owner);
@@ -587,7 +573,7 @@ class DealBuilder {
     std::size_t later_at = std::string_view::npos;
     std::string later;
     for (const auto& c : record_.hidden) {
-      if (c.type != "cue"sv || get_string(c.value, "cue") != "sold_to"sv || c.span.start < f.span.start) continue;
+      if (c.type != "cue"sv || string_at(c.value, "cue") != "sold_to"sv || c.span.start < f.span.start) continue;
       if (c.span.start < sentence.end) {
         std::string b = party(c, "buyer");
         if (!b.empty()) return b;
@@ -612,7 +598,7 @@ class DealBuilder {
   void mark_money_cues() {
     std::vector<Span> per_share, before, after;
     for (const auto& c : record_.hidden) {
-      const std::string kind = get_string(c.value, "cue");
+      const std::string kind = string_at(c.value, "cue");
       if (kind == "per_share"sv) per_share.push_back(c.span);
       else if (kind == "price_before"sv) before.push_back(c.span);
       else if (kind == "price_after"sv) after.push_back(c.span);
@@ -683,7 +669,7 @@ class DealBuilder {
   // The dateline gives the publication date, which is the fallback anyway.
   bool is_dateline(const Fact& f) const {
     if (f.rule_index >= rules_.rules.size() || !rules_.rules[f.rule_index].dateline) return false;
-    return record_.published && get_string(f.value, "date") == format_iso(*record_.published);
+    return record_.published && string_at(f.value, "date") == format_iso(*record_.published);
   }
 
   Json stake_for(const Fact& f) const {
@@ -704,7 +690,7 @@ class DealBuilder {
       if (all_after(g, sentence.end)) break;
       if (g.type != "date"sv || g.span.start < sentence.start || g.span.end > sentence.end) continue;
       if (is_dateline(g)) continue;
-      std::string d = get_string(g.value, "date");
+      std::string d = string_at(g.value, "date");
       if (d.size() >= 7 && d > best) best = d;
     }
     return best.empty() ? Json(nullptr) : Json(best);
@@ -769,7 +755,7 @@ class DealBuilder {
     std::string best;
     for (const auto& g : record_.facts) {
       if (g.type != "date"sv || is_dateline(g)) continue;
-      std::string d = get_string(g.value, "date");
+      std::string d = string_at(g.value, "date");
       if (d.size() != 10 || d <= best) continue;
       const Span s = sentence_of(lex_, text_, g.span.start);
       if (found(re_.topic, text_.substr(s.start, s.size()))) best = d;
@@ -798,9 +784,9 @@ class DealBuilder {
     if (target.empty()) return {};
     for (const Fact* cue : unit_of_cues_) {
       const Fact& f = *cue;
-      std::string unit = clean_party_name(get_string(f.value, "unit"), lex_);
+      std::string unit = clean_party_name(string_at(f.value, "unit"), lex_);
       if (unit.empty() || (unit != target && complete(unit) != target)) continue;
-      std::string parent = clean_party_name(complete(clean_party_name(get_string(f.value, "parent"), lex_)), lex_);
+      std::string parent = clean_party_name(complete(clean_party_name(string_at(f.value, "parent"), lex_)), lex_);
       if (!parent.empty() && parent != acquirer && parent != target && !is_non_name(lex_, parent)) return parent;
     }
     return {};
@@ -811,7 +797,7 @@ class DealBuilder {
   // companies does ("Y will buy 51 pct of X"), the merger takes its direction.
   bool says_no_direction(const Mention& m) const {
     const Fact& f = record_.facts[m.fact];
-    if (lower(get_string(f.value, "trigger")).find("merge") != std::string::npos) return true;
+    if (lower(string_at(f.value, "trigger")).find("merge") != std::string::npos) return true;
     const Span* a = capture_of(f, "acquirer");
     const Span* t = capture_of(f, "target");
     if (!a || !t || a->end > t->start) return false;
@@ -872,7 +858,7 @@ class DealBuilder {
     for (std::size_t i = 0; i < mentions.size(); ++i) groups[root(i)].push_back(&mentions[i]);
 
     const bool undisclosed = std::any_of(record_.hidden.begin(), record_.hidden.end(), [](const Fact& f) {
-      return f.type == "cue"sv && get_string(f.value, "cue") == "undisclosed"sv;
+      return f.type == "cue"sv && string_at(f.value, "cue") == "undisclosed"sv;
     });
     std::vector<Json> deals;
     // What does not depend on the deal, found once: a price and a day stated

@@ -20,17 +20,6 @@ bool is_entity_type(const std::string& t) {
   return t == "organization"sv || t == "person"sv || t == "product"sv || t == "place"sv;
 }
 
-const Span* capture(const Fact& f, std::string_view name) {
-  for (const auto& [k, s] : f.captures)
-    if (k == name) return &s;
-  return nullptr;
-}
-
-std::string str_field(const Json& v, std::string_view key) {
-  auto it = v.find(key);
-  return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // One mention before merging.
 struct Raw {
   Span span;
@@ -123,9 +112,9 @@ class Builder {
     for (std::size_t i = 0; i < facts.size(); ++i) {
       Fact& f = facts[i];
       if (is_entity_type(f.type)) {
-        const Span* c = capture(f, "name");
+        const Span* c = capture_of(f, "name");
         Span s = c ? *c : f.span;
-        std::string name = str_field(f.value, "name");
+        std::string name = string_at(f.value, "name");
         bool lexical = !name.empty() && name != surface(s);
         if (!lexical) {
           s = names::trim(text_, s, lex_, f.type == "person"sv);
@@ -162,7 +151,7 @@ class Builder {
         if (f.type == "organization"sv && !lexical) {
           // "Viacom International Inc and National Widgets Inc": two companies.
           if (auto parts = split_pair(s); parts.second.size() > 0) {
-            const std::string kind = str_field(f.value, "kind");
+            const std::string kind = string_at(f.value, "kind");
             // The fact keeps the (first) company; a person before it becomes a mention of its own.
             const Span own = parts.first_type == "organization"sv ? parts.first : parts.second;
             f.span = own;
@@ -177,7 +166,7 @@ class Builder {
             continue;
           }
         }
-        raws_.push_back({s, f.type, name, str_field(f.value, "kind"), lexical, i});
+        raws_.push_back({s, f.type, name, string_at(f.value, "kind"), lexical, i});
       } else if (f.type == "role"sv) {
         add_capture(f, "person", "person");
         add_capture(f, "organization", "organization");
@@ -185,10 +174,10 @@ class Builder {
     }
     for (const auto& f : record_.hidden) {
       if (f.type != "cue"sv) continue;
-      const std::string kind = str_field(f.value, "kind");
+      const std::string kind = string_at(f.value, "kind");
       if (kind == "alias"sv) {
-        const Span* n = capture(f, "name");
-        const Span* a = capture(f, "alias");
+        const Span* n = capture_of(f, "name");
+        const Span* a = capture_of(f, "alias");
         if (!n || !a) continue;
         Span ns = names::trim(text_, *n, lex_, false), as = names::trim(text_, *a, lex_, false);
         if (ns.size() == 0 || as.size() == 0) continue;
@@ -327,7 +316,7 @@ class Builder {
   }
 
   void add_capture(const Fact& f, const char* field, const char* type) {
-    const Span* c = capture(f, field);
+    const Span* c = capture_of(f, field);
     if (!c) return;
     Span s = names::trim(text_, *c, lex_, true);
     if (s.size() == 0 || !valid_name(s)) return;
@@ -622,15 +611,15 @@ class Builder {
   void roles() {
     for (auto& f : record_.facts) {
       if (f.type != "role"sv) continue;
-      const Span* p = capture(f, "person");
+      const Span* p = capture_of(f, "person");
       if (!p) continue;
       Span ps = names::trim(text_, *p, lex_, true);
       if (ps.size() == 0) continue;
       const std::size_t pe = entity_at(ps);
       if (pe == SIZE_MAX || ents()[pe].type != "person"sv) continue;
       Json role = Json::object();
-      role["title"] = str_field(f.value, "title");
-      if (const Span* o = capture(f, "organization")) {
+      role["title"] = string_at(f.value, "title");
+      if (const Span* o = capture_of(f, "organization")) {
         Span os = names::trim(text_, *o, lex_, false);
         const std::size_t oe = os.size() ? entity_at(os) : SIZE_MAX;
         if (oe != SIZE_MAX) {
@@ -680,13 +669,7 @@ class Builder {
       }
       facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(kept), facts.end());
     }
-    const auto before = [](const Fact& a, const Fact& b) {
-      if (a.span.start != b.span.start) return a.span.start < b.span.start;
-      if (a.span.end != b.span.end) return a.span.end < b.span.end;
-      if (a.type != b.type) return a.type < b.type;
-      return a.rule < b.rule;
-    };
-    stable_sort_unless_sorted(facts.begin(), facts.end(), before);
+    stable_sort_unless_sorted(facts.begin(), facts.end(), fact_before);
     for (auto& e : ents()) {
       std::sort(e.mentions.begin(), e.mentions.end(), [](const Span& a, const Span& b) {
         return a.start != b.start ? a.start < b.start : a.end < b.end;

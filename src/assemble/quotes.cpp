@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "assemble/names.hpp"
+#include "core/ascii.hpp"
 #include "core/sort.hpp"
 
 namespace extract {
@@ -33,16 +34,8 @@ bool is_alnum_at(std::string_view t, std::size_t i) {
 // Whether byte c may start a quotation mark (mark_at is asked about every
 // byte of a text: the others are turned away before the call), one load a
 // byte.
-struct MarkBytes {
-  bool of[256];
-  constexpr MarkBytes() : of() {
-    for (const unsigned char b : {static_cast<unsigned char>('"'), static_cast<unsigned char>('\''),
-                                  static_cast<unsigned char>(0xC2), static_cast<unsigned char>(0xE2)})
-      of[b] = true;
-  }
-};
-constexpr MarkBytes kMarkBytes;
-inline bool may_be_mark(char c) { return kMarkBytes.of[static_cast<unsigned char>(c)]; }
+constexpr ByteSet kMarkBytes("\"'\xC2\xE2");
+inline bool may_be_mark(char c) { return kMarkBytes.has(c); }
 
 // The quotation mark starting at text[i], if any, and whether it may open or
 // close a quote here. Straight marks decide by their neighbours; an apostrophe
@@ -194,17 +187,6 @@ std::vector<QuoteSpan> find_quotes(std::string_view t) {
   return out;
 }
 
-const Span* capture(const Fact& f, std::string_view name) {
-  for (const auto& [k, s] : f.captures)
-    if (k == name) return &s;
-  return nullptr;
-}
-
-std::string str_field(const Json& v, std::string_view key) {
-  auto it = v.find(key);
-  return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 struct Cue {
   Span span;
   const Fact* fact;
@@ -223,7 +205,7 @@ class Attributor {
   void run() {
     quotes_ = find_quotes(text_);
     for (const auto& f : record_.hidden)
-      if (f.type == "cue"sv && str_field(f.value, "kind") == "speech"sv && !inside_quote(f.span)) cues_.push_back({f.span, &f});
+      if (f.type == "cue"sv && string_at(f.value, "kind") == "speech"sv && !inside_quote(f.span)) cues_.push_back({f.span, &f});
     std::sort(cues_.begin(), cues_.end(), [](const Cue& a, const Cue& b) { return a.span.start < b.span.start; });
     for (std::size_t e = 0; e < record_.entities.size(); ++e)
       for (const auto& m : record_.entities[e].mentions)
@@ -240,7 +222,7 @@ class Attributor {
       std::string cue;
       const Cue* c = find_cue(qi);
       if (c) {
-        cue = str_field(c->fact->value, "cue");
+        cue = string_at(c->fact->value, "cue");
         speaker = resolve(*c, q.outer.start);
       } else if (!prev_speaker.is_null() &&
                  (q.para_start == prev_para || (q.starts_paragraph && next_paragraph(prev_end, q.para_start)))) {
@@ -267,12 +249,7 @@ class Attributor {
       prev_para = last_line == std::string_view::npos ? 0 : last_line + 1;
       prev_end = q.outer.end;
     }
-    stable_sort_unless_sorted(record_.facts.begin(), record_.facts.end(), [](const Fact& a, const Fact& b) {
-      if (a.span.start != b.span.start) return a.span.start < b.span.start;
-      if (a.span.end != b.span.end) return a.span.end < b.span.end;
-      if (a.type != b.type) return a.type < b.type;
-      return a.rule < b.rule;
-    });
+    stable_sort_unless_sorted(record_.facts.begin(), record_.facts.end(), fact_before);
   }
 
  private:
@@ -400,7 +377,7 @@ class Attributor {
 
   Json resolve(const Cue& c, std::size_t quote_start) {
     const Fact& f = *c.fact;
-    if (const Span* sp = capture(f, "speaker")) {
+    if (const Span* sp = capture_of(f, "speaker")) {
       Span s = names::trim(text_, *sp, lex_, true);
       if (s.size() == 0) return nullptr;
       const std::size_t e = entity_at(s);
@@ -408,7 +385,7 @@ class Attributor {
       spoken_.emplace_back(s.start, name);
       return name;
     }
-    const std::string refers = str_field(f.value, "refers");
+    const std::string refers = string_at(f.value, "refers");
     const std::size_t limit = std::min(quote_start, c.span.start);
     if (refers == "organization"sv) return last_of("organization", limit, false);
     return last_of("person", limit, true);

@@ -68,6 +68,28 @@ struct Fact {
 };
 
 
+// The string at `key` of a JSON object (a fact's value, its fields), or ""
+// when it is absent or not a string.
+inline std::string string_at(const Json& v, std::string_view key) {
+  auto it = v.find(key);
+  return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A fact's capture of that name, or null.
+inline const Span* capture_of(const Fact& f, std::string_view name) {
+  for (const auto& [k, s] : f.captures)
+    if (k == name) return &s;
+  return nullptr;
+}
+
+// The order of a record's facts: by start, then end, type and rule.
+inline bool fact_before(const Fact& a, const Fact& b) {
+  if (a.span.start != b.span.start) return a.span.start < b.span.start;
+  if (a.span.end != b.span.end) return a.span.end < b.span.end;
+  if (a.type != b.type) return a.type < b.type;
+  return a.rule < b.rule;
+}
+
 // A merged entity: one per document, with every mention.
 struct Entity {
   std::string type;       // organization, person, product, place

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/ascii.hpp"
 #include "core/utf8.hpp"
 
 namespace extract {
@@ -137,13 +138,7 @@ class Out {
 };
 
 // The bytes plain_prefix takes one by one: ASCII from U+0020 but `"` and `\`.
-struct PlainBytes {
-  bool of[256];
-  constexpr PlainBytes() : of() {
-    for (int b = 0x20; b < 0x80; ++b) of[b] = b != '"' && b != '\\';
-  }
-};
-constexpr PlainBytes kPlainBytes;
+constexpr ByteSet kPlainBytes = ByteSet::range(0x20, 0x7f, "\"\\");
 
 // How many bytes `s` starts with that a JSON string holds as they are and
 // that are valid UTF-8 alone: ASCII from U+0020 but `"` and `\`. Eight
@@ -159,7 +154,7 @@ std::size_t plain_prefix(std::string_view s) {
     if ((x & kHigh) | ((x - 0x20 * kOnes) & ~x & kHigh) | has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes)))
       break;
   }
-  while (i < s.size() && kPlainBytes.of[static_cast<unsigned char>(s[i])]) ++i;
+  while (i < s.size() && kPlainBytes.has(s[i])) ++i;
   return i;
 }
 

@@ -488,7 +488,6 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
   UnitText u;
   re2::StringPiece m;
   std::size_t pos = 0;
-  const auto is_space = is_c_space;
   while (pos <= document.size() && regexes.unit->Match(document, pos, document.size(), RE2::UNANCHORED, &m, 1)) {
     std::size_t start = static_cast<std::size_t>(m.data() - document.data());
     std::size_t end = start + m.size();
@@ -501,9 +500,9 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
     if (unit.not_first) {
       std::size_t cut = 0;
       for (std::size_t w = start, words = 0; w < end && words < 8; ++words) {
-        while (w < end && !is_space(document[w])) ++w;
+        while (w < end && !is_c_space(document[w])) ++w;
         if (unit.not_first->contains(document.substr(start, w - start))) cut = w;
-        while (w < end && is_space(document[w])) ++w;
+        while (w < end && is_c_space(document[w])) ++w;
       }
       if (cut > 0) {
         pos = cut;
@@ -518,9 +517,9 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
         continue;
       }
       std::size_t w = end;
-      while (w > start && !is_space(document[w - 1])) --w;
+      while (w > start && !is_c_space(document[w - 1])) --w;
       if (w > start && unit.not_alone->contains(document.substr(w, end - w))) {
-        while (w > start && is_space(document[w - 1])) --w;
+        while (w > start && is_c_space(document[w - 1])) --w;
         end = w;
       }
     }
@@ -531,9 +530,9 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
       std::size_t w = start, words = 0, prev_end = start;
       bool again = false;
       while (w < end) {
-        while (w < end && is_space(document[w])) ++w;
+        while (w < end && is_c_space(document[w])) ++w;
         const std::size_t word = w;
-        while (w < end && !is_space(document[w])) ++w;
+        while (w < end && !is_c_space(document[w])) ++w;
         if (word == w) break;
         const std::string_view text = document.substr(word, w - word);
         if (unit.breaks && unit.breaks->contains(text)) {

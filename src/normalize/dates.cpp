@@ -60,11 +60,6 @@ std::optional<long> get_int(const Json& fields, std::string_view key) {
   return std::nullopt;
 }
 
-std::string get_str(const Json& fields, std::string_view key) {
-  auto it = fields.find(key);
-  return (it != fields.end() && it->is_string()) ? it->get<std::string>() : std::string();
-}
-
 std::string iso_week(const CivilDate& d) {
   // The ISO week-numbering year is the year of the week's Thursday.
   const CivilDate thursday = add_days(d, 4 - weekday(d));
@@ -123,8 +118,8 @@ int place_month(int month, std::optional<long> day, const std::string& direction
 
 std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate>& reference) {
   Json out = Json::object();
-  const std::string modifier = get_str(fields, "modifier");
-  const std::string direction = get_str(fields, "direction");
+  const std::string modifier = string_at(fields, "modifier");
+  const std::string direction = string_at(fields, "direction");
   auto finish = [&](std::string iso) -> Json {
     out["date"] = std::move(iso);
     if (!modifier.empty()) out["modifier"] = modifier;
@@ -141,7 +136,7 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
   auto month = get_int(fields, "month");
   auto day = get_int(fields, "day");
   auto wday = get_int(fields, "weekday");
-  const std::string unit = get_str(fields, "unit");
+  const std::string unit = string_at(fields, "unit");
 
   // A spoken year: "nineteen ninety-six" = century 19, year_of_century 96.
   if (!year) {
@@ -168,7 +163,7 @@ std::optional<Json> build_date(const Json& fields, const std::optional<CivilDate
     if (unit != "day"sv && unit != "week"sv && unit != "month"sv && unit != "year"sv) return std::nullopt;
     // Anchored to the previous date of the text ("tiga bulan kemudian"): left
     // for resolve_anchored_dates, which sees the other facts.
-    if (!reference || get_str(fields, "anchor") == "previous"sv) return unresolved();
+    if (!reference || string_at(fields, "anchor") == "previous"sv) return unresolved();
     const CivilDate r = *reference;
     if (unit == "day"sv) return finish(format_iso(add_days(r, *offset)));
     if (unit == "week"sv) return finish(iso_week(add_days(r, *offset * 7)));
@@ -269,7 +264,7 @@ void resolve_anchored_dates(std::vector<Fact>& facts) {
         if (count && sign) offset = *count * *sign;
       }
       const std::string from = previous->value["date"].get<std::string>();
-      auto shifted = offset ? shift_date(from, get_str(v, "unit"), *offset) : std::nullopt;
+      auto shifted = offset ? shift_date(from, string_at(v, "unit"), *offset) : std::nullopt;
       if (!shifted) continue;
       Json out = Json::object();
       out["date"] = *shifted;
