@@ -91,12 +91,7 @@ void reconcile_parties(std::string_view text, Record& record) {
     }
   }
   if (added)
-    stable_sort_unless_sorted(record.entities.begin(), record.entities.end(), [](const Entity& a, const Entity& b) {
-      const std::size_t fa = a.mentions.empty() ? SIZE_MAX : a.mentions.front().start;
-      const std::size_t fb = b.mentions.empty() ? SIZE_MAX : b.mentions.front().start;
-      if (fa != fb) return fa < fb;
-      return a.name < b.name;
-    });
+    stable_sort_unless_sorted(record.entities.begin(), record.entities.end(), entity_before);
 }
 
 }  // namespace

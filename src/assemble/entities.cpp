@@ -713,12 +713,7 @@ class Builder {
       e.aliases.assign(aliases.begin(), aliases.end());
     }
     // Entities in order of first mention; canonical names decide ties.
-    stable_sort_unless_sorted(ents().begin(), ents().end(), [](const Entity& a, const Entity& b) {
-      const std::size_t fa = a.mentions.empty() ? SIZE_MAX : a.mentions.front().start;
-      const std::size_t fb = b.mentions.empty() ? SIZE_MAX : b.mentions.front().start;
-      if (fa != fb) return fa < fb;
-      return a.name < b.name;
-    });
+    stable_sort_unless_sorted(ents().begin(), ents().end(), entity_before);
   }
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,6 +99,15 @@ struct Entity {
   std::vector<Span> mentions;
   Json attributes = Json::object();
 };
+
+// The order of a record's entities: by first mention (none last), then
+// canonical name.
+inline bool entity_before(const Entity& a, const Entity& b) {
+  const std::size_t fa = a.mentions.empty() ? SIZE_MAX : a.mentions.front().start;
+  const std::size_t fb = b.mentions.empty() ? SIZE_MAX : b.mentions.front().start;
+  if (fa != fb) return fa < fb;
+  return a.name < b.name;
+}
 
 // What one document produced.
 struct Record {

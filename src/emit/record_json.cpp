@@ -214,12 +214,8 @@ void append_string(Out& out, std::string_view s) {
 // `"key":` for a key of plain bytes, written as a literal.
 template <std::size_t N>
 void append_key(Out& out, const char (&key)[N]) {
-  char* p = out.room(N + 2);
-  *p = '"';
-  std::memcpy(p + 1, key, N - 1);
-  p[N] = '"';
-  p[N + 1] = ':';
-  out.advance(N + 2);
+  append_plain(out, std::string_view(key, N - 1));
+  out.put(':');
 }
 
 // A span's offset, without a string of its own.
