@@ -87,10 +87,14 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
   }
   if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
   std::vector<std::vector<const TokenPattern*>> token_patterns(rules_.units.size() + 1);
-  for (const Rule& rule : rules_.rules) {
+  token_rules_.resize(rules_.units.size() + 1);
+  for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+    const Rule& rule = rules_.rules[i];
     auto& mine = token_patterns[static_cast<std::size_t>(rule.unit + 1)];
     token_slot_.push_back(rule.tokens ? mine.size() : SIZE_MAX);
-    if (rule.tokens) mine.push_back(rule.tokens.get());
+    if (!rule.tokens) continue;
+    mine.push_back(rule.tokens.get());
+    token_rules_[static_cast<std::size_t>(rule.unit + 1)].push_back(i);
   }
   for (const auto& patterns : token_patterns) token_indexes_.push_back(std::make_unique<TokenIndex>(patterns));
   for (const Rule& rule : rules_.rules) {
@@ -567,11 +571,11 @@ UnitText make_unit_text(const Unit& unit, const UnitRegexes& regexes, std::strin
   return with_marks(document, std::move(u.pieces));
 }
 
-DocumentTokens Scanner::tokens_of(std::string_view text, int unit) const {
+DocumentTokens Scanner::tokens_of(std::string_view text, int unit, const std::vector<char>* skip) const {
   DocumentTokens t;
   t.tokens = tokenize(text);
   t.answers = std::make_unique<RegexAnswers>(t.tokens.size());
-  t.starts = token_indexes_[static_cast<std::size_t>(unit + 1)]->starts(text, t.tokens, t.answers.get());
+  t.starts = token_indexes_[static_cast<std::size_t>(unit + 1)]->starts(text, t.tokens, t.answers.get(), skip);
   return t;
 }
 
@@ -665,7 +669,8 @@ bool Scanner::runs(std::size_t rule_index, const std::string& language, const At
                    const std::vector<AtomFlags>& marked_found) const {
   const Rule& rule = rules_.rules[rule_index];
   if (!applies(rule, language)) return false;
-  return rule.needs.holds(rule.unit < 0 ? found : marked_found[static_cast<std::size_t>(rule.unit)]);
+  return rule.needs.holds(rule.unit < 0 ? found : marked_found[static_cast<std::size_t>(rule.unit)]) &&
+         rule.context_needs.holds(found);
 }
 
 std::vector<Candidate> Scanner::scan(std::string_view text, const std::string& language) const {
@@ -900,7 +905,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       }
       if (!made) {
         const auto tokens_start = profile_start(profile_ != nullptr);
-        made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit));
+        // No starts are looked for for the rules that do not run here.
+        thread_local std::vector<char> skip;
+        const auto& mine = token_rules_[static_cast<std::size_t>(unit + 1)];
+        skip.assign(mine.size(), 0);
+        for (std::size_t k = 0; k < mine.size(); ++k) skip[k] = runs(mine[k], languages[d], found[d], marked_found[d]) ? 0 : 1;
+        made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit, &skip));
         if (profile_) {
           // Its own row, out of the rule's time.
           Counters& c = profile_[rules_.rules.size() + nunits];

@@ -256,8 +256,9 @@ class Scanner {
                     const DocumentTokens* tokens = nullptr) const;
   // The tokens of `text` and where each token rule may start in them: the
   // rules without a unit (unit -1) in a document, or the rules that use
-  // unit `unit` in its copy (UnitText::text).
-  DocumentTokens tokens_of(std::string_view text, int unit = -1) const;
+  // unit `unit` in its copy (UnitText::text); none for the rules whose
+  // index slot (token_slot_) has skip[slot] != 0.
+  DocumentTokens tokens_of(std::string_view text, int unit = -1, const std::vector<char>* skip = nullptr) const;
   // scan_batch() of documents that hold at most about kBatchBytes.
   std::vector<std::vector<Candidate>> scan_batch_part(const std::vector<std::string_view>& texts,
                                                       const std::vector<std::string>& languages,
@@ -310,6 +311,8 @@ class Scanner {
   // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
   // first words of the token rules that run on that text.
   std::vector<std::size_t> token_slot_;
+  // Per unit + 1 (0: none), the token rules of that index, by slot.
+  std::vector<std::vector<std::size_t>> token_rules_;
   std::vector<std::unique_ptr<TokenIndex>> token_indexes_;
   // The order the rules are scanned in: the regex rules in file order, then
   // the token rules by the text they read (the document's, then each

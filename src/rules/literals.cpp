@@ -569,6 +569,24 @@ void LiteralCondition::reindex(const std::vector<std::string>& from, AtomIndex& 
   }
 }
 
+LiteralCondition LiteralCondition::both(const LiteralCondition& a, const LiteralCondition& b) {
+  if (a.always()) return b;
+  if (b.always()) return a;
+  // A root "and" of the two trees, each moved up by the nodes before it
+  // (operands stay after the node they belong to).
+  LiteralCondition c;
+  c.nodes_.push_back(Node{Node::kAnd, -1, {}, {}});
+  for (const LiteralCondition* part : {&a, &b}) {
+    const auto shift = static_cast<std::int32_t>(c.nodes_.size());
+    c.nodes_[0].subs.push_back(shift);
+    for (Node n : part->nodes_) {
+      for (std::int32_t& s : n.subs) s += shift;
+      c.nodes_.push_back(std::move(n));
+    }
+  }
+  return c;
+}
+
 bool LiteralCondition::holds(const AtomFlags& found) const { return nodes_.empty() || eval(0, found); }
 
 std::string LiteralCondition::show(std::int32_t node, const std::vector<std::string>& atoms) const {

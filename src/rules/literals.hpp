@@ -58,6 +58,9 @@ class LiteralCondition {
   // joined this way.
   void reindex(const std::vector<std::string>& from, AtomIndex& to);
 
+  // The condition that holds where both `a` and `b` do (over the same atoms).
+  static LiteralCondition both(const LiteralCondition& a, const LiteralCondition& b);
+
   // Whether the condition holds when exactly the atoms with found[i] != 0 occur.
   bool holds(const AtomFlags& found) const;
   bool always() const { return nodes_.empty(); }

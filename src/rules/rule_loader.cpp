@@ -186,6 +186,9 @@ class Loader {
   Diagnostics* diags_;  // where messages go; a rule's own buffer while it is read
   LoadOptions opts_;
   RuleSet set_;
+  // The atoms of the rules' literal conditions (RuleSet::prefilter_atoms):
+  // their patterns' first (compile_pending), then their contexts' (finish_rule).
+  AtomIndex atoms_;
   std::vector<RawFile> files_;
   struct PatternDef {
     std::string source;
@@ -323,6 +326,7 @@ class Loader {
       if (p.file) finish_rule(p);
     }
     pending_.clear();
+    set_.prefilter_atoms = atoms_.atoms();
     compile_regexes();
     check_languages();
     return std::move(set_);
@@ -827,13 +831,11 @@ class Loader {
       p.rule.needs = LiteralCondition::of_pattern(p.rule.pattern, static_cast<std::size_t>(std::max(1, opts_.min_atom_length)), local);
       p.atoms = local.atoms();
     });
-    AtomIndex atoms;
     for (PendingRule& p : pending_) {
       if (!p.regex) continue;
-      p.rule.needs.reindex(p.atoms, atoms);
+      p.rule.needs.reindex(p.atoms, atoms_);
       p.atoms.clear();
     }
-    set_.prefilter_atoms = atoms.atoms();
   }
 
   void load_rule(const RawFile& f, const YAML::Node& r, PendingRule& pending) {
@@ -1098,6 +1100,11 @@ class Loader {
     if (const auto& ctx = r["context"]) ok &= load_context(f, rule, ctx);
     if (const auto& ex = r["examples"]) ok &= load_examples(f, fmt::format("rule '{}'", rule.id), rule.examples, ex);
     if (!ok) return;
+    // What the contexts that must match need (those that must not match
+    // need nothing).
+    const auto min_atom = static_cast<std::size_t>(std::max(1, opts_.min_atom_length));
+    for (const auto* re : {&rule.context.before, &rule.context.after})
+      if (*re) rule.context_needs = LiteralCondition::both(rule.context_needs, LiteralCondition::of_pattern((*re)->pattern(), min_atom, atoms_));
     if (rule.words) rule.regex.reset();  // checked; the scanner runs the word list
     set_.rules.push_back(std::move(rule));
   }

@@ -240,6 +240,12 @@ struct Rule {
   // indices into RuleSet::prefilter_atoms); the scanner skips the rule
   // where they do not occur. A rule with a unit reads the marked copy.
   LiteralCondition needs;
+  // The literal strings a document needs for the rule's `before` and `after`
+  // contexts to match in it (as `needs`, but over the document's own atoms
+  // even for a rule with a unit: contexts read the document). A candidate
+  // is kept only where its contexts match, so where these are missing the
+  // rule is not run at all, nor are its token starts looked for.
+  LiteralCondition context_needs;
   int unit = -1;                      // the unit it uses (index into RuleSet::units), -1: none
   // Capture group number -> field name (suffix `__N` removed); index 0 unused.
   std::vector<std::string> group_fields;

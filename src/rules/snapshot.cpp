@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "extract rule-set snapshot 6\n";
+constexpr std::string_view kMagic = "extract rule-set snapshot 7\n";
 constexpr std::size_t kChecksumSize = 32;  // Hash128::hex()
 
 // A 128-bit hash of pieces of bytes, for the snapshots' keys and checksums:
@@ -333,15 +333,17 @@ std::string encode_body(const RuleSet& rs, const Diagnostics& messages, std::str
     for (const auto& g : rule.group_fields) w.str(g);
     w.str(rule.word_list);
     w.str(rule.tokens ? rule.tokens->save() : std::string());
-    const auto& nodes = rule.needs.nodes();
-    w.u64(nodes.size());
-    for (const auto& n : nodes) {
-      w.u8(n.op);
-      w.i64(n.atom);
-      w.u64(n.atoms.size());
-      for (auto a : n.atoms) w.i64(a);
-      w.u64(n.subs.size());
-      for (auto s : n.subs) w.i64(s);
+    for (const LiteralCondition* condition : {&rule.needs, &rule.context_needs}) {
+      const auto& nodes = condition->nodes();
+      w.u64(nodes.size());
+      for (const auto& n : nodes) {
+        w.u8(n.op);
+        w.i64(n.atom);
+        w.u64(n.atoms.size());
+        for (auto a : n.atoms) w.i64(a);
+        w.u64(n.subs.size());
+        for (auto s : n.subs) w.i64(s);
+      }
     }
   }
   w.u64(messages.items().size());
@@ -469,20 +471,22 @@ RuleSet decode_body(Reader& r, Diagnostics& messages) {
       if (!(rule.tokens = TokenPattern::restore(tokens, env))) throw Bad();
       if (rule.tokens->names().size() != rule.group_fields.size()) throw Bad();
     }
-    std::vector<LiteralCondition::Node> nodes(r.count(25));
-    for (auto& node : nodes) {
-      const std::uint8_t op = r.u8();
-      if (op > LiteralCondition::Node::kOr) throw Bad();
-      node.op = static_cast<LiteralCondition::Node::Op>(op);
-      node.atom = r.i32();
-      node.atoms.resize(r.count(8));
-      for (auto& a : node.atoms) a = r.i32();
-      node.subs.resize(r.count(8));
-      for (auto& s : node.subs) s = r.i32();
+    for (LiteralCondition* condition : {&rule.needs, &rule.context_needs}) {
+      std::vector<LiteralCondition::Node> nodes(r.count(25));
+      for (auto& node : nodes) {
+        const std::uint8_t op = r.u8();
+        if (op > LiteralCondition::Node::kOr) throw Bad();
+        node.op = static_cast<LiteralCondition::Node::Op>(op);
+        node.atom = r.i32();
+        node.atoms.resize(r.count(8));
+        for (auto& a : node.atoms) a = r.i32();
+        node.subs.resize(r.count(8));
+        for (auto& s : node.subs) s = r.i32();
+      }
+      auto read = LiteralCondition::from_nodes(std::move(nodes), rs.prefilter_atoms.size());
+      if (!read) throw Bad();
+      *condition = std::move(*read);
     }
-    auto needs = LiteralCondition::from_nodes(std::move(nodes), rs.prefilter_atoms.size());
-    if (!needs) throw Bad();
-    rule.needs = std::move(*needs);
   }
   for (std::size_t n = r.count(18); n > 0; --n) {
     const bool error = r.flag();

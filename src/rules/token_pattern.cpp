@@ -2543,7 +2543,7 @@ class WordSet {
 }  // namespace
 
 std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens,
-                                                           RegexAnswers* answers) const {
+                                                           RegexAnswers* answers, const std::vector<char>* skip) const {
   std::vector<std::vector<std::uint32_t>> result(patterns_.size());
   if (lists_.empty()) return result;
   // Listed in the thread's lists, which keep their capacity from text to
@@ -2604,6 +2604,7 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
       for (const auto& [k, a] : lists_[table_[i].list - 1]) {
+        if (skip && (*skip)[k]) continue;
         if (needs_[k] && !possible(k)) continue;
         const TokenPattern::Anchor& anchor = patterns_[k]->anchors()[a];
         // Nor a word without the words that follow it in every match.

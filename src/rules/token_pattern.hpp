@@ -411,9 +411,11 @@ class TokenIndex {
   // `patterns[k]` may be null (no token rule in that slot).
   explicit TokenIndex(const std::vector<const TokenPattern*>& patterns);
   // For each slot, the tokens where its pattern may start (empty for an
-  // unanchored pattern, which is tried everywhere).
+  // unanchored pattern, which is tried everywhere). Slots with skip[k] != 0
+  // are left empty, unlooked for (rules that will not run on the text).
   std::vector<std::vector<std::uint32_t>> starts(std::string_view text, const std::vector<Token>& tokens,
-                                                 RegexAnswers* answers = nullptr) const;
+                                                 RegexAnswers* answers = nullptr,
+                                                 const std::vector<char>* skip = nullptr) const;
 
  private:
   struct Slot {

@@ -618,3 +618,60 @@ TEST_CASE("a batch of more than kBatchBytes of text is scanned in parts, each do
     CHECK(seen > 1000);
   }
 }
+
+TEST_CASE("a rule runs only on documents with the literals its before and after contexts need",
+          "[engine][scanner][literals]") {
+  const char* rules = R"(
+rules:
+  - id: c.name_said
+    type: person
+    tokens: '(?P<name>/[A-Z][a-z]+/) @said'
+    fields: {name: name}
+    context: {after: '^\s+in\s+a\s+filing'}
+  - id: c.name_told
+    type: person
+    pattern: '(?P<name>[A-Z][a-z]+) told'
+    fields: {name: name}
+    context: {before: 'according\s+to\s+$', not_after: '^\s+nobody'}
+  - id: c.plain
+    type: person
+    tokens: '(?P<name>/[A-Z][a-z]+/) @said'
+    fields: {name: name}
+)";
+  TempDir dir;
+  Diagnostics diags;
+  RuleSet set = load_from({{"r.yaml", rules}}, diags, dir);
+  REQUIRE_FALSE(diags.has_errors());
+  // The atoms of the contexts that must match ("in", "a" and "to" are too
+  // short to be atoms; a context that must not match needs nothing).
+  CHECK(set.rules[0].context_needs.to_string(set.prefilter_atoms) == "filing");
+  CHECK(set.rules[1].context_needs.to_string(set.prefilter_atoms) == "according");
+  CHECK(set.rules[2].context_needs.always());
+  Scanner scanner(set);
+  scanner.enable_profile();
+  const std::vector<std::string> texts = {"Vera said in a filing that Omar said so.", "Vera said so and Omar said no.",
+                                          "according to Lena told us", "Lena told us"};
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const auto batch = scanner.scan_batch(views, std::vector<std::string>(texts.size(), "en"));
+  auto found = [&](std::size_t d) {
+    std::vector<std::string> out;
+    for (const Candidate& c : batch[d]) out.push_back(set.rules[c.rule_index].id + "@" + std::to_string(c.span.start));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(found(0) == std::vector<std::string>{"c.name_said@0", "c.plain@0", "c.plain@27"});
+  CHECK(found(1) == std::vector<std::string>{"c.plain@0", "c.plain@17"});
+  CHECK(found(2) == std::vector<std::string>{"c.name_told@13"});
+  CHECK(found(3).empty());
+  const auto rows = scanner.profile();
+  auto runs = [&](const std::string& id) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
+    REQUIRE(it != rows.end());
+    return it->runs;
+  };
+  // Not run where "filing" or "according" is missing, though "said" and
+  // "told" are there; the rule without a context runs where "said" is.
+  CHECK(runs("c.name_said") == 1);
+  CHECK(runs("c.name_told") == 1);
+  CHECK(runs("c.plain") == 2);
+}

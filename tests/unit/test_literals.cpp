@@ -120,6 +120,30 @@ TEST_CASE("literal condition holds wherever the pattern matches", "[literals]") 
   CHECK_FALSE(holds_on("(?:buy|sell)s", "he buy"));
 }
 
+TEST_CASE("literal condition: both of two conditions", "[literals]") {
+  AtomIndex atoms;
+  const LiteralCondition a = LiteralCondition::of_pattern("(?:buys|sells) (?:stock|bonds)", 3, atoms);
+  const LiteralCondition b = LiteralCondition::of_pattern("said|told", 3, atoms);
+  const LiteralCondition c = LiteralCondition::of_pattern("filing", 3, atoms);
+  const LiteralCondition always;
+  const std::size_t n = atoms.atoms().size();
+  REQUIRE(n == 7);
+  const LiteralCondition ab = LiteralCondition::both(a, b), abc = LiteralCondition::both(ab, c);
+  // A tree snapshots take back.
+  CHECK(LiteralCondition::from_nodes(abc.nodes(), n));
+  CHECK(LiteralCondition::both(always, b).to_string(atoms.atoms()) == b.to_string(atoms.atoms()));
+  CHECK(LiteralCondition::both(a, always).to_string(atoms.atoms()) == a.to_string(atoms.atoms()));
+  CHECK(LiteralCondition::both(always, always).always());
+  // Every set of atoms found: both hold, or neither does.
+  for (std::size_t bits = 0; bits < (std::size_t{1} << n); ++bits) {
+    AtomFlags found(n, 0);
+    for (std::size_t i = 0; i < n; ++i) found[i] = ((bits >> i) & 1) != 0;
+    INFO(bits);
+    CHECK(ab.holds(found) == (a.holds(found) && b.holds(found)));
+    CHECK(abc.holds(found) == (a.holds(found) && b.holds(found) && c.holds(found)));
+  }
+}
+
 TEST_CASE("every example of the shipped rules passes its rule's literal condition", "[literals][shipped]") {
   Diagnostics diags;
   const RuleSet set = load_rules(EXTRACT_TEST_RULES_DIR, diags);
@@ -128,11 +152,21 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
   const AtomMatcher matcher(set.prefilter_atoms);
   std::size_t checked = 0, selective = 0, positive = 0;
   std::size_t regex_rules = 0;  // token rules have no literal condition (their first words are the index)
+  std::size_t context_checked = 0;  // examples of rules whose contexts need literals
   for (const Rule& rule : set.rules) {
     if (!rule.tokens) ++regex_rules;
     if (!rule.needs.always()) ++selective;
     for (const Example& ex : rule.examples) {
       if (ex.reject) continue;
+      // A positive example matches where its contexts do, and so holds
+      // what they need (in the text itself, also for a rule with a unit).
+      if (!rule.context_needs.always()) {
+        AtomFlags in_text(set.prefilter_atoms.size(), 0);
+        matcher.mark(ex.text, in_text);
+        INFO(rule.id << ": " << ex.text << " context needs " << rule.context_needs.to_string(set.prefilter_atoms));
+        CHECK(rule.context_needs.holds(in_text));
+        ++context_checked;
+      }
       // A rule with a unit reads the marked copy of the text.
       const std::string text = rule.unit < 0 ? ex.text : make_unit_text(set.units[static_cast<std::size_t>(rule.unit)], ex.text).text;
       if (rule.tokens) continue;  // no regex, no literal condition: tried where its first words are
@@ -157,4 +191,5 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
   CHECK(checked == positive);
   CHECK(checked > 150);
   CHECK(selective > regex_rules / 2);  // most regex rules need some literal
+  CHECK(context_checked >= 10);  // (18 on 2026-12-07, in 8 rules)
 }

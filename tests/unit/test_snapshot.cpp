@@ -49,7 +49,8 @@ std::string describe(const RuleSet& rs) {
     out += "\nrule " + r.id + " " + r.type + "/" + std::to_string(static_cast<int>(r.value_kind)) + " " + r.group + " " + r.lang + " " + r.pos.path + ":" +
            std::to_string(r.pos.line) + ":" + std::to_string(r.pos.column) + " " + r.pattern + " " +
            std::to_string(r.priority) + (r.dateline ? " dateline" : "") + (r.emit ? " emit" : "") + " " +
-           r.constants.dump() + " unit " + std::to_string(r.unit) + " needs " + r.needs.to_string(rs.prefilter_atoms);
+           r.constants.dump() + " unit " + std::to_string(r.unit) + " needs " + r.needs.to_string(rs.prefilter_atoms) +
+           " context needs " + r.context_needs.to_string(rs.prefilter_atoms);
     for (const auto& [name, f] : r.fields)
       out += " " + name + "=" + f.normalizer + "/" + std::to_string(static_cast<int>(f.kind)) + ":" + f.arg + "@" +
              std::to_string(f.pos.line);

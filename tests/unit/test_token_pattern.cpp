@@ -284,6 +284,13 @@ TEST_CASE("token patterns: groups, alternation and repetition are leftmost-first
     const std::string text = "The twenty-first of May and first of June, the the first";
     const auto tokens = tokenize(text);
     CHECK(TokenIndex({c.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{0, 1, 3, 7, 12, 13});
+    // A slot the caller skips (a rule that will not run on the text) gets
+    // no starts, and the others the same as without skipping.
+    const TokenIndex two({c.pattern.get(), c.pattern.get()});
+    const std::vector<char> skip_first = {1, 0}, skip_none = {0, 0};
+    CHECK(two.starts(text, tokens, nullptr, &skip_first) ==
+          std::vector<std::vector<std::uint32_t>>{{}, {0, 1, 3, 7, 12, 13}});
+    CHECK(two.starts(text, tokens, nullptr, &skip_none) == two.starts(text, tokens));
     CHECK(matches(*c.pattern, text) == std::vector<std::string>{"The twenty-first of|twenty-first", "first of|first"});
     // A first element that every match has anchors it alone.
     Compiled d("(?P<d>%{ord}) of the?", {lexicon_of("ord", {"first"})});
