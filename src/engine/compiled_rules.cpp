@@ -88,13 +88,16 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
   if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
   std::vector<std::vector<const TokenPattern*>> token_patterns(rules_.units.size() + 1);
   token_rules_.resize(rules_.units.size() + 1);
+  token_rules_with_literals_.resize(rules_.units.size() + 1);
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const Rule& rule = rules_.rules[i];
     auto& mine = token_patterns[static_cast<std::size_t>(rule.unit + 1)];
     token_slot_.push_back(rule.tokens ? mine.size() : SIZE_MAX);
     if (!rule.tokens) continue;
+    const auto g = static_cast<std::size_t>(rule.unit + 1);
+    if (!rule.needs.always() || !rule.context_needs.always()) token_rules_with_literals_[g].push_back(mine.size());
     mine.push_back(rule.tokens.get());
-    token_rules_[static_cast<std::size_t>(rule.unit + 1)].push_back(i);
+    token_rules_[g].push_back(i);
   }
   for (const auto& patterns : token_patterns) token_indexes_.push_back(std::make_unique<TokenIndex>(patterns));
   for (const Rule& rule : rules_.rules) {
@@ -873,6 +876,9 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   // Per document, per unit + 1 (0: the document itself), the tokens of the
   // text its token rules search, made when the first of them runs.
   std::vector<std::vector<std::unique_ptr<const DocumentTokens>>> doc_tokens(texts.size());
+  // Per index (unit + 1) and language, the token rules (by slot) that do
+  // not apply to the language.
+  std::map<std::pair<std::size_t, std::string>, std::vector<char>> language_skips;
   // What a rule did, for the profile: the documents it ran on, its matches
   // and the documents with some, and its time (the tokens' own row aside).
   struct Tally {
@@ -905,11 +911,18 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       }
       if (!made) {
         const auto tokens_start = profile_start(profile_ != nullptr);
-        // No starts are looked for for the rules that do not run here.
+        // No starts are looked for for the rules that do not run here
+        // (Scanner::runs): those of another language (the same for every
+        // text of the language), and those whose literals are missing.
+        const auto g = static_cast<std::size_t>(unit + 1);
+        std::vector<char>& by_language = language_skips[{g, languages[d]}];
+        if (by_language.empty()) {
+          for (const std::size_t i : token_rules_[g]) by_language.push_back(applies(rules_.rules[i], languages[d]) ? 0 : 1);
+        }
         thread_local std::vector<char> skip;
-        const auto& mine = token_rules_[static_cast<std::size_t>(unit + 1)];
-        skip.assign(mine.size(), 0);
-        for (std::size_t k = 0; k < mine.size(); ++k) skip[k] = runs(mine[k], languages[d], found[d], marked_found[d]) ? 0 : 1;
+        skip = by_language;
+        for (const std::size_t k : token_rules_with_literals_[g])
+          if (!skip[k] && !runs(token_rules_[g][k], languages[d], found[d], marked_found[d])) skip[k] = 1;
         made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit, &skip));
         if (profile_) {
           // Its own row, out of the rule's time.

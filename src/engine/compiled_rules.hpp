@@ -311,8 +311,10 @@ class Scanner {
   // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
   // first words of the token rules that run on that text.
   std::vector<std::size_t> token_slot_;
-  // Per unit + 1 (0: none), the token rules of that index, by slot.
-  std::vector<std::vector<std::size_t>> token_rules_;
+  // Per unit + 1 (0: none), the token rules of that index, by slot, and
+  // the slots of those with a literal condition (most have none: only
+  // their language decides whether they run on a text).
+  std::vector<std::vector<std::size_t>> token_rules_, token_rules_with_literals_;
   std::vector<std::unique_ptr<TokenIndex>> token_indexes_;
   // The order the rules are scanned in: the regex rules in file order, then
   // the token rules by the text they read (the document's, then each
