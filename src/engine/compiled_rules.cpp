@@ -87,6 +87,9 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
   }
   if (!rules_.prefilter_atoms.empty()) atoms_ = std::make_unique<AtomMatcher>(rules_.prefilter_atoms);
   std::vector<std::vector<const TokenPattern*>> token_patterns(rules_.units.size() + 1);
+  unit_reads_atoms_.assign(rules_.units.size(), 0);
+  for (const Rule& rule : rules_.rules)
+    if (rule.unit >= 0 && !rule.needs.always()) unit_reads_atoms_[static_cast<std::size_t>(rule.unit)] = 1;
   token_rules_.resize(rules_.units.size() + 1);
   token_rules_with_literals_.resize(rules_.units.size() + 1);
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
@@ -828,12 +831,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
         const auto start = profile_start(profile_ != nullptr);
         if (unit.base < 0) {
           marked[d][u] = std::make_shared<const UnitText>(make_unit_text(unit, automata->units[u], texts[d], pieces_limit[d]));
-          marked_found[d][u] = atoms_in(marked[d][u]->text);
+          if (unit_reads_atoms_[u]) marked_found[d][u] = atoms_in(marked[d][u]->text);
         } else {
           const auto b = static_cast<std::size_t>(unit.base);
           if (auto own = make_unit_text(unit, automata->units[u], texts[d], *marked[d][b], pieces_limit[d])) {
             marked[d][u] = std::make_shared<const UnitText>(std::move(*own));
-            marked_found[d][u] = atoms_in(marked[d][u]->text);
+            if (unit_reads_atoms_[u]) marked_found[d][u] = atoms_in(marked[d][u]->text);
           } else {
             marked[d][u] = marked[d][b];
             marked_found[d][u] = marked_found[d][b];

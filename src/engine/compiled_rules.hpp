@@ -307,6 +307,10 @@ class Scanner {
   const RuleSet& rules_;
   std::vector<Plan> plans_;  // per rule
   std::vector<ContextFast> context_fast_;  // per rule
+  // Per unit: whether a rule on its copy has a literal condition, which
+  // reads the copy's atoms (Scanner::runs); else the copy is not scanned
+  // for them.
+  std::vector<char> unit_reads_atoms_;
   // Per rule, its slot among the token rules of its unit (DocumentTokens::
   // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
   // first words of the token rules that run on that text.
