@@ -673,8 +673,12 @@ AtomFlags Scanner::atoms_in(std::string_view text) const {
 
 bool Scanner::runs(std::size_t rule_index, const std::string& language, const AtomFlags& found,
                    const std::vector<AtomFlags>& marked_found) const {
+  return applies(rules_.rules[rule_index], language) && literals_hold(rule_index, found, marked_found);
+}
+
+bool Scanner::literals_hold(std::size_t rule_index, const AtomFlags& found,
+                            const std::vector<AtomFlags>& marked_found) const {
   const Rule& rule = rules_.rules[rule_index];
-  if (!applies(rule, language)) return false;
   return rule.needs.holds(rule.unit < 0 ? found : marked_found[static_cast<std::size_t>(rule.unit)]) &&
          rule.context_needs.holds(found);
 }
@@ -879,8 +883,19 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   // Per document, per unit + 1 (0: the document itself), the tokens of the
   // text its token rules search, made when the first of them runs.
   std::vector<std::vector<std::unique_ptr<const DocumentTokens>>> doc_tokens(texts.size());
-  // Per index (unit + 1) and language, the token rules (by slot) that do
-  // not apply to the language.
+  // Per language of the batch, whether each rule applies to it, and per
+  // document the list of its language; per index (unit + 1) and language,
+  // the token rules (by slot) that do not apply.
+  std::map<std::string, std::vector<char>> applies_by_language;
+  std::vector<const std::vector<char>*> rule_applies(texts.size());
+  for (std::size_t d = 0; d < texts.size(); ++d) {
+    std::vector<char>& by_rule = applies_by_language[languages[d]];
+    if (by_rule.size() != rules_.rules.size()) {
+      by_rule.clear();
+      for (const Rule& rule : rules_.rules) by_rule.push_back(applies(rule, languages[d]) ? 1 : 0);
+    }
+    rule_applies[d] = &by_rule;
+  }
   std::map<std::pair<std::size_t, std::string>, std::vector<char>> language_skips;
   // What a rule did, for the profile: the documents it ran on, its matches
   // and the documents with some, and its time (the tokens' own row aside).
@@ -898,7 +913,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       const std::unique_ptr<const DocumentTokens>& made = doc_tokens[d][static_cast<std::size_t>(unit + 1)];
       if (made && made->starts[token_slot_[i]].empty()) return;
     }
-    if (!runs(i, languages[d], found[d], marked_found[d])) return;
+    if (!(*rule_applies[d])[i] || !literals_hold(i, found[d], marked_found[d])) return;
     const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
     if (gate_slot_[i] != SIZE_MAX && !gate[d][gate_slot_[i]]) return;
     const std::size_t before = out[d].size();
@@ -920,12 +935,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
         const auto g = static_cast<std::size_t>(unit + 1);
         std::vector<char>& by_language = language_skips[{g, languages[d]}];
         if (by_language.empty()) {
-          for (const std::size_t i : token_rules_[g]) by_language.push_back(applies(rules_.rules[i], languages[d]) ? 0 : 1);
+          for (const std::size_t i : token_rules_[g]) by_language.push_back((*rule_applies[d])[i] ? 0 : 1);
         }
         thread_local std::vector<char> skip;
         skip = by_language;
         for (const std::size_t k : token_rules_with_literals_[g])
-          if (!skip[k] && !runs(token_rules_[g][k], languages[d], found[d], marked_found[d])) skip[k] = 1;
+          if (!skip[k] && !literals_hold(token_rules_[g][k], found[d], marked_found[d])) skip[k] = 1;
         made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit, &skip));
         if (profile_) {
           // Its own row, out of the rule's time.

@@ -278,6 +278,8 @@ class Scanner {
   // `marked_found[unit]` in the copy marked with its unit (scan_batch).
   bool runs(std::size_t rule_index, const std::string& language, const AtomFlags& found,
             const std::vector<AtomFlags>& marked_found) const;
+  // runs() but for the language: whether the rule's literal conditions hold.
+  bool literals_hold(std::size_t rule_index, const AtomFlags& found, const std::vector<AtomFlags>& marked_found) const;
 
   // The current generation, for one scan: waits while it is being
   // replaced; release() ends the scan and replaces the generation when the
