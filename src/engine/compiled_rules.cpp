@@ -884,8 +884,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   // text its token rules search, made when the first of them runs.
   std::vector<std::vector<std::unique_ptr<const DocumentTokens>>> doc_tokens(texts.size());
   // Per language of the batch, whether each rule applies to it, and per
-  // document the list of its language; per index (unit + 1) and language,
-  // the token rules (by slot) that do not apply.
+  // document the list of its language.
   std::map<std::string, std::vector<char>> applies_by_language;
   std::vector<const std::vector<char>*> rule_applies(texts.size());
   for (std::size_t d = 0; d < texts.size(); ++d) {
@@ -896,7 +895,6 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
     }
     rule_applies[d] = &by_rule;
   }
-  std::map<std::pair<std::size_t, std::string>, std::vector<char>> language_skips;
   // What a rule did, for the profile: the documents it ran on, its matches
   // and the documents with some, and its time (the tokens' own row aside).
   struct Tally {
@@ -929,16 +927,13 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       }
       if (!made) {
         const auto tokens_start = profile_start(profile_ != nullptr);
-        // No starts are looked for for the rules that do not run here
-        // (Scanner::runs): those of another language (the same for every
-        // text of the language), and those whose literals are missing.
+        // No starts are looked for for the rules that do not run here: those
+        // of another language, and those whose literals are missing (asked
+        // only of the rules that have some).
         const auto g = static_cast<std::size_t>(unit + 1);
-        std::vector<char>& by_language = language_skips[{g, languages[d]}];
-        if (by_language.empty()) {
-          for (const std::size_t i : token_rules_[g]) by_language.push_back((*rule_applies[d])[i] ? 0 : 1);
-        }
         thread_local std::vector<char> skip;
-        skip = by_language;
+        skip.clear();
+        for (const std::size_t i : token_rules_[g]) skip.push_back((*rule_applies[d])[i] ? 0 : 1);
         for (const std::size_t k : token_rules_with_literals_[g])
           if (!skip[k] && !literals_hold(token_rules_[g][k], found[d], marked_found[d])) skip[k] = 1;
         made = std::make_unique<const DocumentTokens>(tokens_of(u ? std::string_view(u->text) : texts[d], unit, &skip));

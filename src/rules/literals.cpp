@@ -587,8 +587,6 @@ LiteralCondition LiteralCondition::both(const LiteralCondition& a, const Literal
   return c;
 }
 
-bool LiteralCondition::holds(const AtomFlags& found) const { return nodes_.empty() || eval(0, found); }
-
 std::string LiteralCondition::show(std::int32_t node, const std::vector<std::string>& atoms) const {
   const Node& n = nodes_[static_cast<std::size_t>(node)];
   if (n.op == Node::kAtom) return atoms[static_cast<std::size_t>(n.atom)];

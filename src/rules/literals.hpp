@@ -62,7 +62,8 @@ class LiteralCondition {
   static LiteralCondition both(const LiteralCondition& a, const LiteralCondition& b);
 
   // Whether the condition holds when exactly the atoms with found[i] != 0 occur.
-  bool holds(const AtomFlags& found) const;
+  // (Inline: most rules' conditions are always true, and a text asks each.)
+  bool holds(const AtomFlags& found) const { return nodes_.empty() || eval(0, found); }
   bool always() const { return nodes_.empty(); }
   // For tests and messages: acquire AND (buy OR sell), or "true".
   std::string to_string(const std::vector<std::string>& atoms) const;
