@@ -42,6 +42,13 @@ rules:
     pattern: 'dozen'
 )";
 
+// The profile's row of rule `id` (there must be one).
+Scanner::RuleProfile profile_row(const std::vector<Scanner::RuleProfile>& rows, const std::string& id) {
+  auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
+  REQUIRE(it != rows.end());
+  return *it;
+}
+
 std::vector<std::string> rule_ids(const RuleSet& set, const std::vector<Candidate>& cs) {
   std::vector<std::string> out;
   for (const auto& c : cs) out.push_back(set.rules[c.rule_index].id);
@@ -157,11 +164,7 @@ TEST_CASE("the scanner's per-rule profile counts runs, documents of the rule's l
   CHECK(rows.back().runs == 5);     // every document, the lone one included
   CHECK(rows.back().matched == 2);  // those with digits
   CHECK(rows.back().matches == 6);  // t.num, t.money and t.year in each
-  auto row = [&](const std::string& id) {
-    auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
-    REQUIRE(it != rows.end());
-    return *it;
-  };
+  auto row = [&](const std::string& id) { return profile_row(rows, id); };
   std::size_t kept = lone.size();
   for (const auto& cs : batch) kept += cs.size();
   std::uint64_t counted = 0;
@@ -262,11 +265,7 @@ rules:
   CHECK(batch[7].empty());
   // A gated rule runs (and is counted) only where its set found it.
   const auto rows = scanner.profile();
-  auto runs = [&](const std::string& id) {
-    auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
-    REQUIRE(it != rows.end());
-    return it->runs;
-  };
+  auto runs = [&](const std::string& id) { return profile_row(rows, id).runs; };
   CHECK(runs("t.phone") == 1);
   CHECK(runs("t.clock") == 2);
   CHECK(runs("en.phone") == 2);
@@ -664,11 +663,7 @@ rules:
   CHECK(found(2) == std::vector<std::string>{"c.name_told@13"});
   CHECK(found(3).empty());
   const auto rows = scanner.profile();
-  auto runs = [&](const std::string& id) {
-    auto it = std::find_if(rows.begin(), rows.end(), [&](const Scanner::RuleProfile& r) { return r.id == id; });
-    REQUIRE(it != rows.end());
-    return it->runs;
-  };
+  auto runs = [&](const std::string& id) { return profile_row(rows, id).runs; };
   // Not run where "filing" or "according" is missing, though "said" and
   // "told" are there; the rule without a context runs where "said" is.
   CHECK(runs("c.name_said") == 1);
