@@ -189,6 +189,7 @@ class Loader {
   // The atoms of the rules' literal conditions (RuleSet::prefilter_atoms):
   // their patterns' first (compile_pending), then their contexts' (finish_rule).
   AtomIndex atoms_;
+  std::size_t min_atom_length() const { return static_cast<std::size_t>(std::max(1, opts_.min_atom_length)); }
   std::vector<RawFile> files_;
   struct PatternDef {
     std::string source;
@@ -828,7 +829,7 @@ class Loader {
       if (!re->ok()) return;
       p.regex = std::move(re);
       AtomIndex local;
-      p.rule.needs = LiteralCondition::of_pattern(p.rule.pattern, static_cast<std::size_t>(std::max(1, opts_.min_atom_length)), local);
+      p.rule.needs = LiteralCondition::of_pattern(p.rule.pattern, min_atom_length(), local);
       p.atoms = local.atoms();
     });
     for (PendingRule& p : pending_) {
@@ -1102,9 +1103,8 @@ class Loader {
     if (!ok) return;
     // What the contexts that must match need (those that must not match
     // need nothing).
-    const auto min_atom = static_cast<std::size_t>(std::max(1, opts_.min_atom_length));
     for (const auto* re : {&rule.context.before, &rule.context.after})
-      if (*re) rule.context_needs = LiteralCondition::both(rule.context_needs, LiteralCondition::of_pattern((*re)->pattern(), min_atom, atoms_));
+      if (*re) rule.context_needs = LiteralCondition::both(rule.context_needs, LiteralCondition::of_pattern((*re)->pattern(), min_atom_length(), atoms_));
     if (rule.words) rule.regex.reset();  // checked; the scanner runs the word list
     set_.rules.push_back(std::move(rule));
   }
