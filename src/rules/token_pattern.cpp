@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <tuple>
 
 #include "core/utf8.hpp"
 #include "rules/class_sequence.hpp"
@@ -2481,15 +2482,34 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
         by_word[h].emplace_back(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(a));
   }
   has_numbers_ = by_word.count(kNumberWord) > 0;
-  for (const TokenPattern* p : patterns) needs_.push_back(p && !p->needs().empty());
+  auto pool = [this](const std::vector<std::uint64_t>& words) {
+    const auto begin = static_cast<std::uint32_t>(words_.size());
+    words_.insert(words_.end(), words.begin(), words.end());
+    return std::make_pair(begin, static_cast<std::uint32_t>(words_.size()));
+  };
   std::size_t size = 16;
   while (size < 2 * by_word.size()) size *= 2;
   table_.assign(size, Slot{});
-  for (auto& [h, slots] : by_word) {
+  for (auto& [h, pairs] : by_word) {
     std::size_t i = slot_of(h, size - 1);
-    while (table_[i].list != 0) i = (i + 1) & (size - 1);
-    table_[i] = Slot{h, static_cast<std::uint32_t>(lists_.size() + 1)};
-    lists_.push_back(std::move(slots));
+    while (table_[i].end != 0) i = (i + 1) & (size - 1);
+    const auto begin = static_cast<std::uint32_t>(entries_.size());
+    for (const auto& [k, a] : pairs) {
+      const TokenPattern::Anchor& anchor = patterns[k]->anchors()[a];
+      Entry e;
+      e.pattern = k;
+      e.anchor = a;
+      std::tie(e.follow_begin, e.follow_end) = pool(anchor.follow);
+      std::tie(e.then_begin, e.then_end) = pool(anchor.then);
+      e.then_bytes = anchor.then_bytes;
+      e.then_bytes_known = anchor.then_bytes_known;
+      e.needs = !patterns[k]->needs().empty();
+      e.walks = anchor.max_back > 0;
+      e.number = anchor.number_regex != TokenPattern::kNoPred;
+      e.check = anchor.check;
+      entries_.push_back(e);
+    }
+    table_[i] = Slot{h, begin, static_cast<std::uint32_t>(entries_.size())};
   }
 }
 
@@ -2545,7 +2565,7 @@ class WordSet {
 std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text, const std::vector<Token>& tokens,
                                                            RegexAnswers* answers, const std::vector<char>* skip) const {
   std::vector<std::vector<std::uint32_t>> result(patterns_.size());
-  if (lists_.empty()) return result;
+  if (entries_.empty()) return result;
   // Listed in the thread's lists, which keep their capacity from text to
   // text, and copied out at the end: one allocation per pattern with starts
   // instead of one each time a list grows.
@@ -2600,44 +2620,46 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
     return verdict[k] == 1;
   };
   // The anchors whose words hash to h, at token t.
+  const char* const skipped = skip ? skip->data() : nullptr;
+  const std::uint64_t* const pool = words_.data();
   auto add = [&](std::uint64_t h, std::size_t t) {
-    for (std::size_t i = slot_of(h, mask); table_[i].list != 0; i = (i + 1) & mask) {
+    for (std::size_t i = slot_of(h, mask); table_[i].end != 0; i = (i + 1) & mask) {
       if (table_[i].hash != h) continue;
-      for (const auto& [k, a] : lists_[table_[i].list - 1]) {
-        if (skip && (*skip)[k]) continue;
-        if (needs_[k] && !possible(k)) continue;
-        const TokenPattern::Anchor& anchor = patterns_[k]->anchors()[a];
+      const Entry* const end = entries_.data() + table_[i].end;
+      for (const Entry* e = entries_.data() + table_[i].begin; e != end; ++e) {
+        const std::size_t k = e->pattern;
+        if (skipped && skipped[k]) continue;
+        if (e->needs && !possible(k)) continue;
         // Nor a word without the words that follow it in every match.
-        if (!anchor.follow.empty()) {
-          bool follows = t + anchor.follow.size() < tokens.size();
-          for (std::size_t f = 0; follows && f < anchor.follow.size(); ++f)
-            follows = tokens[t + 1 + f].folded == anchor.follow[f];
-          if (!follows) continue;
+        const std::size_t follows = e->follow_end - e->follow_begin;
+        if (follows != 0) {
+          bool ok = t + follows < tokens.size();
+          for (std::size_t f = 0; ok && f < follows; ++f) ok = tokens[t + 1 + f].folded == pool[e->follow_begin + f];
+          if (!ok) continue;
         }
-        if (!anchor.then.empty()) {
-          const std::size_t next = t + 1 + anchor.follow.size();
+        if (e->then_begin != e->then_end) {
+          const std::size_t next = t + 1 + follows;
           if (next >= tokens.size() ||
-              !std::binary_search(anchor.then.begin(), anchor.then.end(), tokens[next].folded))
+              !std::binary_search(pool + e->then_begin, pool + e->then_end, tokens[next].folded))
             continue;
         }
-        if (anchor.then_bytes_known) {
-          const std::size_t next = t + 1 + anchor.follow.size();
-          if (next >= tokens.size() || !anchor.then_bytes.has(static_cast<unsigned char>(text[tokens[next].start])))
+        if (e->then_bytes_known) {
+          const std::size_t next = t + 1 + follows;
+          if (next >= tokens.size() || !e->then_bytes.has(static_cast<unsigned char>(text[tokens[next].start])))
             continue;
         }
         // Nor a number that its `#/regex/` does not match.
-        if (anchor.number_regex != TokenPattern::kNoPred && !patterns_[k]->anchor_holds(a, text, tokens, t, answers))
-          continue;
+        if (e->number && !patterns_[k]->anchor_holds(e->anchor, text, tokens, t, answers)) continue;
         // A lexicon's first word without one of its forms is no anchor.
-        if (anchor.check && !anchor.check->starts_at(text, tokens, t)) continue;
+        if (e->check && !e->check->starts_at(text, tokens, t)) continue;
         // The anchor's token, or where the elements before it may start;
         // a walk back that gives up: every token from where it could
         // reach (kept as a range, added once below).
-        if (anchor.max_back == 0) {
+        if (!e->walks) {
           list(k).push_back(static_cast<std::uint32_t>(t));
         } else {
           if (walks[k].empty()) walked.push_back(k);
-          walks[k].push_back({a, static_cast<std::uint32_t>(t)});
+          walks[k].push_back({e->anchor, static_cast<std::uint32_t>(t)});
         }
       }
       return;

@@ -418,15 +418,31 @@ class TokenIndex {
                                                  const std::vector<char>* skip = nullptr) const;
 
  private:
+  // One (pattern, anchor) pair a word anchors, with what starts() asks of
+  // it before anything else copied in (the anchor's own fields, see
+  // TokenPattern::Anchor): read one after the other for each token that
+  // has the word, where following pointers to each pattern's anchors was
+  // a chain of cache misses (the largest share of a run's time in one
+  // place, docs/performance.md).
+  struct Entry {
+    std::uint32_t pattern = 0, anchor = 0;
+    std::uint32_t follow_begin = 0, follow_end = 0;  // Anchor::follow in words_
+    std::uint32_t then_begin = 0, then_end = 0;      // Anchor::then in words_
+    ClassSequence::FirstBytes then_bytes;
+    bool then_bytes_known = false;
+    bool needs = false;   // the pattern has needs (TokenPattern::needs)
+    bool walks = false;   // Anchor::max_back > 0
+    bool number = false;  // Anchor::number_regex != kNoPred
+    const TokenLexicon* check = nullptr;
+  };
   struct Slot {
     std::uint64_t hash = 0;
-    std::uint32_t list = 0;  // index + 1 into lists_; 0: empty
+    std::uint32_t begin = 0, end = 0;  // the word's entries; end 0: an empty slot
   };
   std::vector<Slot> table_;  // open addressing, a power of two
   bool has_numbers_ = false;  // some anchor is `#` (kNumberWord)
-  std::vector<char> needs_;   // per pattern: whether it has needs (TokenPattern::needs)
-  // Per word: the (pattern, anchor) pairs it anchors.
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists_;
+  std::vector<Entry> entries_;        // by word, each word's in a row
+  std::vector<std::uint64_t> words_;  // the entries' follow and then words
   std::vector<const TokenPattern*> patterns_;
 };
 
