@@ -483,6 +483,8 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
   next.clear();
   next_first.clear();
   next_bytes.clear();
+  next_space.clear();
+  next_ends.clear();
   word_next.clear();
   // done_at[c]: the pc whose lists were made from instruction c.
   std::vector<std::uint32_t> seen(n, kNone), stack, done_at(n, kNone);
@@ -525,6 +527,7 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
           bytes.ascii[0] = bytes.ascii[1] = ~std::uint64_t{0};
           bytes.multibyte = true;
           next_bytes.push_back(word && word->first ? *word->first : bytes);
+          next_space.push_back(inst.op == Inst::kTok ? inst.space : Inst::kAny);
         }
       }
       for (int k = 0; k < count; ++k) {
@@ -539,6 +542,15 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
     word_range[pc] = Range{word_from, static_cast<std::uint32_t>(word_next.size())};
     if (c < n) done_at[c] = pc;
   }
+  for (const std::uint32_t step : next) next_ends.push_back(ends_after(step) ? 1 : 0);
+}
+
+bool TokenPattern::Anchor::ends_after(std::uint32_t step) const {
+  if (back_program[step].op != Inst::kTok || step + 1 >= next_range.size()) return false;
+  const Range after = next_range[step + 1];
+  for (std::uint32_t k = after.begin; k < after.end; ++k)
+    if (back_program[next[k]].op == Inst::kMatch) return true;
+  return false;
 }
 
 // The parsed pattern, before it becomes a program.
@@ -2215,26 +2227,38 @@ bool TokenPattern::regex_holds(const Pred& p, std::uint32_t pred, std::string_vi
   return true;  // a number
 }
 
+namespace {
+// Whether token i has the spacing `s` before it, as a token that is not a
+// match's first (the text's first token is always one).
+inline bool spaced(std::uint8_t s, const std::vector<Token>& tokens, std::uint32_t i) {
+  using Inst = TokenPattern::Inst;
+  if (s == Inst::kAny) return true;
+  if (i == 0) return false;
+  const std::uint8_t gap = tokens[i].gap;
+  switch (s) {
+    case Inst::kNone: return gap == 0;
+    case Inst::kSome: return gap > 0;
+    case Inst::kLine: return gap <= 1;
+    case Inst::kParagraph: return gap <= 2;
+    case Inst::kLineSome: return gap == 1;
+    case Inst::kParagraphSome: return gap == 1 || gap == 2;
+    case Inst::kOne: return tokens[i].start - tokens[i - 1].end <= 1;
+    case Inst::kOneSome: return tokens[i].start - tokens[i - 1].end == 1;
+    default: return true;
+  }
+}
+// A walk back's state whose token can only be a match's first (its
+// spacing is not the step's): it ends there, or nowhere.
+constexpr std::uint32_t kStartOnly = kNone - 1;
+}  // namespace
+
 bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const {
   const auto n = static_cast<std::uint32_t>(tokens.size());
   std::fill(m.caps.begin(), m.caps.end(), kNone);
   m.stack.clear();
   m.stack.push_back({0, static_cast<std::uint32_t>(at), kNone});
-  auto space_ok = [&](Inst::Space s, std::uint32_t i) {
-    if (s == Inst::kAny || i >= n || i == at) return true;
-    const std::uint8_t gap = tokens[i].gap;
-    switch (s) {
-      case Inst::kNone: return gap == 0;
-      case Inst::kSome: return gap > 0;
-      case Inst::kLine: return gap <= 1;
-      case Inst::kParagraph: return gap <= 2;
-      case Inst::kLineSome: return gap == 1;
-      case Inst::kParagraphSome: return gap == 1 || gap == 2;
-      case Inst::kOne: return tokens[i].start - tokens[i - 1].end <= 1;
-      case Inst::kOneSome: return tokens[i].start - tokens[i - 1].end == 1;
-      default: return true;
-    }
-  };
+  // (A match's first token may have any spacing before it.)
+  auto space_ok = [&](Inst::Space s, std::uint32_t i) { return i >= n || i == at || spaced(s, tokens, i); };
   while (!m.stack.empty()) {
     TokenMatcher::Job job = m.stack.back();
     m.stack.pop_back();
@@ -2411,16 +2435,26 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
       return;
     }
     // (Nor a step whose regex cannot start with the token's first byte.)
-    const auto b = static_cast<unsigned char>(text[tokens[at - 1].start]);
-    for (std::uint32_t k = steps.begin; k < steps.end; ++k)
-      if (an.next_bytes[k].has(b) && m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, kNone});
+    // A token without the step's spacing before it can only be the
+    // match's first: the walk ends after it, or there is nothing there.
+    const std::uint32_t token = at - 1;
+    const auto b = static_cast<unsigned char>(text[tokens[token].start]);
+    for (std::uint32_t k = steps.begin; k < steps.end; ++k) {
+      if (!an.next_bytes[k].has(b)) continue;
+      const bool first_only = !spaced(an.next_space[k], tokens, token);
+      if (first_only && !an.next_ends[k]) continue;
+      if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, first_only ? kStartOnly : kNone});
+    }
     // The steps that read a word: only those of the word before.
-    if (at == 0 || words.begin == words.end) return;
-    const std::uint64_t h = tokens[at - 1].folded;
+    if (words.begin == words.end) return;
+    const std::uint64_t h = tokens[token].folded;
     const auto end = an.word_next.begin() + words.end;
     for (auto it = std::lower_bound(an.word_next.begin() + words.begin, end, std::make_pair(h, std::uint32_t{0}));
-         it != end && it->first == h; ++it)
-      if (m.visit(it->second, at)) m.stack.push_back({it->second, at, kNone});
+         it != end && it->first == h; ++it) {
+      const bool first_only = !spaced(back_program_[it->second].space, tokens, token);
+      if (first_only && !an.ends_after(it->second)) continue;
+      if (m.visit(it->second, at)) m.stack.push_back({it->second, at, first_only ? kStartOnly : kNone});
+    }
   };
   go_on(0, static_cast<std::uint32_t>(anchor));
   std::size_t states = 0;
@@ -2435,8 +2469,9 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
     const Inst& inst = back_program_[pc];
     switch (inst.op) {
       case Inst::kTok: {
-        if (at == 0) break;
-        if (pred_holds(inst.arg, text, tokens, at - 1, m)) go_on(pc + 1, at - 1);
+        if (at == 0 || !pred_holds(inst.arg, text, tokens, at - 1, m)) break;
+        if (job.restore == kStartOnly) out.push_back(at - 1);
+        else go_on(pc + 1, at - 1);
         break;
       }
       case Inst::kLex: {

@@ -256,8 +256,19 @@ class TokenPattern {
     // And those bytes themselves per entry (every byte for kNoPred), read
     // in place: a walk asks about each step at each token.
     std::vector<ClassSequence::FirstBytes> next_bytes;
+    // And per entry: the spacing its token must have before it when it is
+    // not a match's first token (Inst::Space; "any" for the others), and
+    // whether the walk may end right after it (a match there). A token
+    // without that spacing can only be where a match starts: most steps
+    // of a name's words read a part written together with the one before
+    // ("Perkin-Elmer", "Scott's"), which a word after a space is not.
+    std::vector<std::uint8_t> next_space;
+    std::vector<char> next_ends;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> word_next;
     void close(const std::vector<Pred>& preds);
+    // Whether the walk may end right after back_program[step], a step that
+    // reads a token: a match follows it without another token read.
+    bool ends_after(std::uint32_t step) const;
     // A lexicon anchor with forms of several words: the lexicon, one of
     // whose forms must start at the anchor's token before anything is tried
     // there (a walk back, or a search from it: most first words of a
@@ -323,8 +334,10 @@ class TokenPattern {
   std::size_t max_back() const;
   // The tokens where a match whose anchor `a` is at token `anchor` may
   // start, appended to `out` (in no order): every place where the elements
-  // before the anchor can all have matched (white space and a lexicon's
-  // spacing not checked: more places, never fewer). After kMaxBackStates
+  // before the anchor can all have matched (the spacing before each token
+  // a step reads is checked, except for the token where the match would
+  // start, which may have any; a lexicon's spacing is not: more places,
+  // never fewer). After kMaxBackStates
   // states (of those that read a token) it gives up, adds nothing more and
   // returns the first token within max_back of the anchor (every token
   // from there to the anchor may start one); else SIZE_MAX. `again`: this

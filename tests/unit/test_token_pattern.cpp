@@ -1040,6 +1040,28 @@ TEST_CASE("walks back over a long run: the same matches as trying every token, t
   }
 }
 
+TEST_CASE("a walk back reads a token only with the spacing its step wants, unless the match starts there", "[tokens]") {
+  // A name's glued parts ("Perkin-Elmer"): a word after a space is no glued
+  // part, so the walk does not go on through it (the "-" and "Acme" before
+  // "Widget" start no match), but any spacing is right for a first token.
+  Compiled c("(?P<who>/[A-Z][a-z]+/ (~\"-\" ~/[A-Z][a-z]+/)*) @^said");
+  REQUIRE(c.pattern);
+  const std::string text = "Then Perkin-Elmer said it. Acme - Widget said no. - Lone said so.";
+  const auto tokens = tokenize(text);
+  // Then(0) Perkin(1) -(2) Elmer(3) said(4) it(5) .(6) Acme(7) -(8)
+  // Widget(9) said(10) no(11) .(12) -(13) Lone(14) said(15) so(16) .(17)
+  CHECK(TokenIndex({c.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{1, 3, 9, 14});
+  CHECK(matches(*c.pattern, text) == std::vector<std::string>{"Perkin-Elmer said|Perkin-Elmer", "Widget said|Widget",
+                                                              "Lone said|Lone"});
+  // A first element that wants its token glued to the one before: the
+  // text's first token, and one after a space, still start a match.
+  Compiled glued("(?P<w>~/[A-Z][a-z]+/) @^said");
+  REQUIRE(glued.pattern);
+  const std::string two = "Acme said. x Bolt said";
+  CHECK(TokenIndex({glued.pattern.get()}).starts(two, tokenize(two))[0] == std::vector<std::uint32_t>{0, 4});
+  CHECK(matches(*glued.pattern, two) == std::vector<std::string>{"Acme said|Acme", "Bolt said|Bolt"});
+}
+
 TEST_CASE("a one-word anchor is tried only before the first words of what follows it", "[tokens]") {
   // Anchor::then: "and" of `and ^%{forms}` only where a form starts next.
   Compiled c("(?P<name>/[A-Z][a-z]+/) @^and ^%{forms}", {lexicon_of("forms", {"Co", "Sons Ltd"})});
