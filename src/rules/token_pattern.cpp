@@ -362,6 +362,20 @@ bool TokenLexicon::starts_at(std::string_view text, const std::vector<Token>& to
   return any;
 }
 
+std::optional<std::vector<std::uint64_t>> TokenLexicon::second_words(std::uint64_t first) const {
+  std::vector<std::uint64_t> out;
+  if (root_.empty()) return out;
+  const auto [from, to] = first_nodes(first);
+  for (std::uint32_t i = from; i < to; ++i) {
+    const Node& n = nodes_[nodes_[0].children[i]];
+    if (n.end) return std::nullopt;
+    for (const std::uint32_t c : n.children) out.push_back(nodes_[c].hash);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<std::uint64_t> TokenLexicon::all_words() const {
   std::vector<std::uint64_t> out;
   for (std::size_t i = 1; i < nodes_.size(); ++i) out.push_back(nodes_[i].hash);
@@ -2542,6 +2556,12 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
       e.walks = anchor.max_back > 0;
       e.number = anchor.number_regex != TokenPattern::kNoPred;
       e.check = anchor.check;
+      if (e.check) {
+        if (const auto second = e.check->second_words(h)) {
+          e.second = true;
+          std::tie(e.second_begin, e.second_end) = pool(*second);
+        }
+      }
       entries_.push_back(e);
     }
     table_[i] = Slot{h, begin, static_cast<std::uint32_t>(entries_.size())};
@@ -2686,7 +2706,13 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
         // Nor a number that its `#/regex/` does not match.
         if (e->number && !patterns_[k]->anchor_holds(e->anchor, text, tokens, t, answers)) continue;
         // A lexicon's first word without one of its forms is no anchor.
-        if (e->check && !e->check->starts_at(text, tokens, t)) continue;
+        if (e->check) {
+          // (Most of its first words start a form only before a few words.)
+          if (e->second && (t + 1 >= tokens.size() || !std::binary_search(pool + e->second_begin, pool + e->second_end,
+                                                                           tokens[t + 1].folded)))
+            continue;
+          if (!e->check->starts_at(text, tokens, t)) continue;
+        }
         // The anchor's token, or where the elements before it may start;
         // a walk back that gives up: every token from where it could
         // reach (kept as a range, added once below).

@@ -125,6 +125,11 @@ class TokenLexicon {
              std::vector<std::uint32_t>& ends) const;
   // Whether a form starts at token `at` (match() would find one).
   bool starts_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at) const;
+  // The fold_hash of the second tokens of the forms whose first token
+  // hashes to `first` (sorted, each once), or nullopt when such a form is
+  // that one token alone: a form can start at a token with that hash only
+  // before one of those (starts_at() would say no otherwise).
+  std::optional<std::vector<std::uint64_t>> second_words(std::uint64_t first) const;
   // The fold_hash of every form's first token; of every token of every form.
   std::vector<std::uint64_t> first_words() const;
   std::vector<std::uint64_t> all_words() const;
@@ -447,6 +452,11 @@ class TokenIndex {
     bool walks = false;   // Anchor::max_back > 0
     bool number = false;  // Anchor::number_regex != kNoPred
     const TokenLexicon* check = nullptr;
+    // With a check: the next token must have one of these words (in
+    // words_: TokenLexicon::second_words of the entry's word) before the
+    // check is made; none when a form of the word alone may be there.
+    bool second = false;
+    std::uint32_t second_begin = 0, second_end = 0;
   };
   struct Slot {
     std::uint64_t hash = 0;

@@ -1654,6 +1654,17 @@ TEST_CASE("a lexicon anchor of several-word forms is tried only where one of its
   // No form anywhere: no start, so the rule is not run on the text.
   const std::string none = "New rules said ; Wall Street said";
   CHECK(TokenIndex({first.pattern.get()}).starts(none, tokenize(none))[0].empty());
+  // Before the check, the word after the anchor's: one that a form's second
+  // token has ("Wall Street" above, then no "Journal"), or any when a form
+  // is the first word alone.
+  const auto lex = TokenLexicon::of(lexicon_of("places", {"New York", "New Jersey", "new delhi", "Newark", "Wall Street"}));
+  std::vector<std::uint64_t> after_new = {fold_hash("york"), fold_hash("jersey"), fold_hash("delhi")};
+  std::sort(after_new.begin(), after_new.end());
+  CHECK(lex->second_words(fold_hash("new")) == std::optional<std::vector<std::uint64_t>>(after_new));
+  CHECK(lex->second_words(fold_hash("Newark")) == std::nullopt);
+  CHECK(lex->second_words(fold_hash("Boston")) == std::optional<std::vector<std::uint64_t>>(std::vector<std::uint64_t>{}));
+  const auto alone = TokenLexicon::of(lexicon_of("alone", {"New", "New York"}));
+  CHECK(alone->second_words(fold_hash("new")) == std::nullopt);
 }
 
 TEST_CASE("the shipped token rules find the same matches from the index, needs and all, as at every token",
