@@ -96,6 +96,7 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
     const Rule& rule = rules_.rules[i];
     auto& mine = token_patterns[static_cast<std::size_t>(rule.unit + 1)];
     token_slot_.push_back(rule.tokens ? mine.size() : SIZE_MAX);
+    scan_info_.push_back({rule.unit, rule.tokens && rule.tokens->anchored()});
     if (!rule.tokens) continue;
     const auto g = static_cast<std::size_t>(rule.unit + 1);
     if (!rule.needs.always() || !rule.context_needs.always()) token_rules_with_literals_[g].push_back(mine.size());
@@ -903,11 +904,12 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
   // Rule i on document d. Each document's rules run in scan_order_ (where
   // a document is cut depends on the order its rules ran in).
   auto run = [&](std::size_t i, std::size_t d, Tally& tally) {
-    const int unit = rules_.rules[i].unit;
+    const ScanInfo info = scan_info_[i];
+    const int unit = info.unit;
     if (cut[d] != std::string_view::npos) return;
     // A token rule with no start in the text's tokens, once they are made,
     // is done before its literals are asked about.
-    if (const Rule& rule = rules_.rules[i]; rule.tokens && rule.tokens->anchored() && !doc_tokens[d].empty()) {
+    if (info.anchored_tokens && !doc_tokens[d].empty()) {
       const std::unique_ptr<const DocumentTokens>& made = doc_tokens[d][static_cast<std::size_t>(unit + 1)];
       if (made && made->starts[token_slot_[i]].empty()) return;
     }

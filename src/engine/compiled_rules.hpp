@@ -317,6 +317,15 @@ class Scanner {
   // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
   // first words of the token rules that run on that text.
   std::vector<std::size_t> token_slot_;
+  // Per rule, what the scan reads of it for every document before anything
+  // else, in a row (reading the Rule and its token pattern for it was a
+  // cache miss per rule and document): its unit (-1: none), and whether it
+  // is an anchored token rule.
+  struct ScanInfo {
+    int unit = -1;
+    bool anchored_tokens = false;
+  };
+  std::vector<ScanInfo> scan_info_;
   // Per unit + 1 (0: none), the token rules of that index, by slot, and
   // the slots of those with a literal condition (most have none: only
   // their language decides whether they run on a text).
