@@ -2244,22 +2244,19 @@ bool TokenPattern::regex_holds(const Pred& p, std::uint32_t pred, std::string_vi
 namespace {
 // Whether token i has the spacing `s` before it, as a token that is not a
 // match's first (the text's first token is always one).
-inline bool spaced(std::uint8_t s, const std::vector<Token>& tokens, std::uint32_t i) {
+// Per Inst::Space up to kParagraphSome, the Token::gap values it allows,
+// one bit each (kOne and kOneSome count the bytes between the tokens).
+constexpr std::uint8_t kGapsAllowed[] = {0xF, 0x1, 0xE, 0x3, 0x7, 0x2, 0x6};
+inline __attribute__((always_inline)) bool spaced(std::uint8_t s, const std::vector<Token>& tokens, std::uint32_t i) {
   using Inst = TokenPattern::Inst;
+  static_assert(Inst::kAny == 0 && Inst::kNone == 1 && Inst::kSome == 2 && Inst::kLine == 3 && Inst::kParagraph == 4 &&
+                    Inst::kLineSome == 5 && Inst::kParagraphSome == 6 && Inst::kOne == 7 && Inst::kOneSome == 8,
+                "kGapsAllowed is indexed by Inst::Space");
   if (s == Inst::kAny) return true;
   if (i == 0) return false;
-  const std::uint8_t gap = tokens[i].gap;
-  switch (s) {
-    case Inst::kNone: return gap == 0;
-    case Inst::kSome: return gap > 0;
-    case Inst::kLine: return gap <= 1;
-    case Inst::kParagraph: return gap <= 2;
-    case Inst::kLineSome: return gap == 1;
-    case Inst::kParagraphSome: return gap == 1 || gap == 2;
-    case Inst::kOne: return tokens[i].start - tokens[i - 1].end <= 1;
-    case Inst::kOneSome: return tokens[i].start - tokens[i - 1].end == 1;
-    default: return true;
-  }
+  if (s < Inst::kOne) return (kGapsAllowed[s] >> tokens[i].gap) & 1;
+  const std::uint32_t between = tokens[i].start - tokens[i - 1].end;
+  return s == Inst::kOne ? between <= 1 : between == 1;
 }
 // A walk back's state whose token can only be a match's first (its
 // spacing is not the step's): it ends there, or nowhere.
