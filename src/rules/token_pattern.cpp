@@ -2041,7 +2041,10 @@ struct TokenMatcher {
   struct Job {
     std::uint32_t pc;
     std::uint32_t at;       // token index
-    std::uint32_t restore;  // kNone: a state to try; else the capture slot to restore to `at`
+    // kNone: a state to try; else the capture slot to restore to `at` (a
+    // match), or kStartOnly (a walk back: the token read there can only be
+    // a match's first).
+    std::uint32_t restore;
   };
   std::vector<Job> stack;
   std::vector<std::uint32_t> caps;
@@ -2242,11 +2245,11 @@ bool TokenPattern::regex_holds(const Pred& p, std::uint32_t pred, std::string_vi
 }
 
 namespace {
-// Whether token i has the spacing `s` before it, as a token that is not a
-// match's first (the text's first token is always one).
 // Per Inst::Space up to kParagraphSome, the Token::gap values it allows,
 // one bit each (kOne and kOneSome count the bytes between the tokens).
 constexpr std::uint8_t kGapsAllowed[] = {0xF, 0x1, 0xE, 0x3, 0x7, 0x2, 0x6};
+// Whether token i has the spacing `s` before it, as a token that is not a
+// match's first (the text's first token is always one).
 inline __attribute__((always_inline)) bool spaced(std::uint8_t s, const std::vector<Token>& tokens, std::uint32_t i) {
   using Inst = TokenPattern::Inst;
   static_assert(Inst::kAny == 0 && Inst::kNone == 1 && Inst::kSome == 2 && Inst::kLine == 3 && Inst::kParagraph == 4 &&
