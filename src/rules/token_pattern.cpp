@@ -2137,6 +2137,25 @@ struct TokenMatcher {
       gen = 1;
     }
   }
+  // The states at a search's first token, marked apart for each search
+  // (start_of()): a state there may match where the same state reached
+  // from an earlier first token did not, since the first token's spacing
+  // is free ("x" of `(~x)* z` in "x z"); what the other states lead to does
+  // not depend on where the search started.
+  std::vector<std::uint32_t> start_marks;
+  std::uint32_t start_gen = 0;
+  void start_of(std::size_t program_size) {
+    if (start_marks.size() < program_size) start_marks.resize(program_size, 0);
+    if (++start_gen == 0) {
+      std::fill(start_marks.begin(), start_marks.end(), 0);
+      start_gen = 1;
+    }
+  }
+  bool visit_start(std::uint32_t pc) {
+    if (start_marks[pc] == start_gen) return false;
+    start_marks[pc] = start_gen;
+    return true;
+  }
   // Marks the state; false when it was marked already.
   bool visit(std::uint32_t pc, std::uint32_t at) {
     if (width != 0) {
@@ -2269,6 +2288,7 @@ constexpr std::uint32_t kStartOnly = kNone - 1;
 bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tokens, std::size_t at, TokenMatcher& m) const {
   const auto n = static_cast<std::uint32_t>(tokens.size());
   std::fill(m.caps.begin(), m.caps.end(), kNone);
+  m.start_of(program_.size());
   m.stack.clear();
   m.stack.push_back({0, static_cast<std::uint32_t>(at), kNone});
   // (A match's first token may have any spacing before it.)
@@ -2282,7 +2302,7 @@ bool TokenPattern::match_at(std::string_view text, const std::vector<Token>& tok
     }
     std::uint32_t pc = job.pc, i = job.at;
     for (;;) {
-      if (!m.visit(pc, i)) break;
+      if (!(i == at ? m.visit_start(pc) : m.visit(pc, i))) break;
       const Inst& inst = program_[pc];
       bool next = false;
       switch (inst.op) {
