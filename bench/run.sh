@@ -2,7 +2,7 @@
 # Benchmark of extract: throughput, peak RSS, rule-set load time, scaling with corpus
 # size and rule count, against `cat` and ripgrep baselines, in one run.
 #
-# Usage: bench/run.sh [--extract BIN] [--rules DIR] [--budget SECONDS] [--large-mb 100]
+# Usage: bench/run.sh [--extract BIN] [--rules DIR] [--budget SECONDS] [--large-mb 100] [--large-rounds 3]
 #                     [--rules-docs N] [--rules-rounds N] [--repeat-under SECONDS] [--tsv FILE]
 #   (see bench/bench.py --help; defaults: the newest build-*/extract, rules/, budget 900 s)
 # Reads ../shared/corpus/reuters-acq relative to the repository and exits 0 with a
