@@ -95,8 +95,7 @@ Scanner::Scanner(const RuleSet& rules, int compile_threads)
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     const Rule& rule = rules_.rules[i];
     auto& mine = token_patterns[static_cast<std::size_t>(rule.unit + 1)];
-    token_slot_.push_back(rule.tokens ? mine.size() : SIZE_MAX);
-    scan_info_.push_back({rule.unit, rule.tokens && rule.tokens->anchored()});
+    scan_info_.push_back({rule.unit, rule.tokens && rule.tokens->anchored(), rule.tokens ? mine.size() : SIZE_MAX});
     if (!rule.tokens) continue;
     const auto g = static_cast<std::size_t>(rule.unit + 1);
     if (!rule.needs.always() || !rule.context_needs.always()) token_rules_with_literals_[g].push_back(mine.size());
@@ -612,7 +611,7 @@ void Scanner::scan_rule_in(Automata& a, std::size_t rule_index, std::string_view
   thread_local std::vector<Span> token_groups;
   groups.resize(static_cast<std::size_t>(ngroups));  // (each match below sets all ngroups)
   const std::vector<std::uint32_t>* starts = nullptr;
-  if (rule.tokens && rule.tokens->anchored()) starts = &tokens->starts[token_slot_[rule_index]];
+  if (rule.tokens && rule.tokens->anchored()) starts = &tokens->starts[scan_info_[rule_index].token_slot];
   // The text searched, and its spans as spans of the document.
   const std::string_view searched = unit ? std::string_view(unit->text) : text;
   auto span_of = [&](const re2::StringPiece& g) {
@@ -911,7 +910,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
     // is done before its literals are asked about.
     if (info.anchored_tokens && !doc_tokens[d].empty()) {
       const std::unique_ptr<const DocumentTokens>& made = doc_tokens[d][static_cast<std::size_t>(unit + 1)];
-      if (made && made->starts[token_slot_[i]].empty()) return;
+      if (made && made->starts[info.token_slot].empty()) return;
     }
     if (!(*rule_applies[d])[i] || !literals_hold(i, found[d], marked_found[d])) return;
     const UnitText* u = unit < 0 ? nullptr : &*marked[d][static_cast<std::size_t>(unit)];
@@ -953,7 +952,7 @@ std::vector<std::vector<Candidate>> Scanner::scan_batch_once(const std::vector<s
       }
       // None of its first words in the document: it cannot match.
       tokens = made.get();
-      if (rule.tokens->anchored() && tokens->starts[token_slot_[i]].empty()) return;
+      if (rule.tokens->anchored() && tokens->starts[info.token_slot].empty()) return;
     }
     scan_rule_in(*automata, i, texts[d], u, out[d], limit[d], tokens);
     ++tally.ran;

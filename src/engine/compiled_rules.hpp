@@ -257,7 +257,7 @@ class Scanner {
   // The tokens of `text` and where each token rule may start in them: the
   // rules without a unit (unit -1) in a document, or the rules that use
   // unit `unit` in its copy (UnitText::text); none for the rules whose
-  // index slot (token_slot_) has skip[slot] != 0.
+  // index slot (ScanInfo::token_slot) has skip[slot] != 0.
   DocumentTokens tokens_of(std::string_view text, int unit = -1, const std::vector<char>* skip = nullptr) const;
   // scan_batch() of documents that hold at most about kBatchBytes.
   std::vector<std::vector<Candidate>> scan_batch_part(const std::vector<std::string_view>& texts,
@@ -313,23 +313,23 @@ class Scanner {
   // reads the copy's atoms (Scanner::runs); else the copy is not scanned
   // for them.
   std::vector<char> unit_reads_atoms_;
-  // Per rule, its slot among the token rules of its unit (DocumentTokens::
-  // starts), or SIZE_MAX; and per unit + 1 (0: no unit), the index of the
-  // first words of the token rules that run on that text.
-  std::vector<std::size_t> token_slot_;
   // Per rule, what the scan reads of it for every document before anything
   // else, in a row (reading the Rule and its token pattern for it was a
-  // cache miss per rule and document): its unit (-1: none), and whether it
-  // is an anchored token rule.
+  // cache miss per rule and document): its unit (-1: none), whether it is
+  // an anchored token rule, and its slot among the token rules of its unit
+  // (DocumentTokens::starts; SIZE_MAX for a regex rule).
   struct ScanInfo {
     int unit = -1;
     bool anchored_tokens = false;
+    std::size_t token_slot = SIZE_MAX;
   };
   std::vector<ScanInfo> scan_info_;
   // Per unit + 1 (0: none), the token rules of that index, by slot, and
   // the slots of those with a literal condition (most have none: only
   // their language decides whether they run on a text).
   std::vector<std::vector<std::size_t>> token_rules_, token_rules_with_literals_;
+  // Per unit + 1 (0: none), the index of the first words of the token
+  // rules that run on that text.
   std::vector<std::unique_ptr<TokenIndex>> token_indexes_;
   // The order the rules are scanned in: the regex rules in file order, then
   // the token rules by the text they read (the document's, then each

@@ -533,7 +533,7 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
         const Inst& inst = back_program[at];
         const Pred* word = inst.op == Inst::kTok && inst.arg < preds.size() ? &preds[inst.arg] : nullptr;
         if (word && word->is_word()) {
-          word_next.emplace_back(word->hash, at);
+          word_next.push_back({word->hash, at, inst.space, false});
         } else {
           next.push_back(at);
           next_first.push_back(word && word->first ? inst.arg : kNoPred);
@@ -551,12 +551,15 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
         }
       }
     }
-    std::sort(word_next.begin() + word_from, word_next.end());
+    std::sort(word_next.begin() + word_from, word_next.end(), [](const WordStep& x, const WordStep& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.pc < y.pc;
+    });
     next_range[pc] = Range{next_from, static_cast<std::uint32_t>(next.size())};
     word_range[pc] = Range{word_from, static_cast<std::uint32_t>(word_next.size())};
     if (c < n) done_at[c] = pc;
   }
   for (const std::uint32_t step : next) next_ends.push_back(ends_after(step) ? 1 : 0);
+  for (WordStep& step : word_next) step.ends = ends_after(step.pc);
 }
 
 bool TokenPattern::Anchor::ends_after(std::uint32_t step) const {
@@ -2483,11 +2486,12 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
     if (words.begin == words.end) return;
     const std::uint64_t h = tokens[token].folded;
     const auto end = an.word_next.begin() + words.end;
-    for (auto it = std::lower_bound(an.word_next.begin() + words.begin, end, std::make_pair(h, std::uint32_t{0}));
-         it != end && it->first == h; ++it) {
-      const bool first_only = !spaced(back_program_[it->second].space, tokens, token);
-      if (first_only && !an.ends_after(it->second)) continue;
-      if (m.visit(it->second, at)) m.stack.push_back({it->second, at, first_only ? kStartOnly : kNone});
+    for (auto it = std::lower_bound(an.word_next.begin() + words.begin, end, h,
+                                    [](const Anchor::WordStep& step, std::uint64_t x) { return step.hash < x; });
+         it != end && it->hash == h; ++it) {
+      const bool first_only = !spaced(it->space, tokens, token);
+      if (first_only && !it->ends) continue;
+      if (m.visit(it->pc, at)) m.stack.push_back({it->pc, at, first_only ? kStartOnly : kNone});
     }
   };
   go_on(0, static_cast<std::uint32_t>(anchor));
@@ -2556,6 +2560,8 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
     words_.insert(words_.end(), words.begin(), words.end());
     return std::make_pair(begin, static_cast<std::uint32_t>(words_.size()));
   };
+  using Pooled = std::pair<std::uint32_t, std::uint32_t>;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::pair<Pooled, Pooled>> anchor_words;
   std::size_t size = 16;
   while (size < 2 * by_word.size()) size *= 2;
   table_.assign(size, Slot{});
@@ -2568,8 +2574,12 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
       Entry e;
       e.pattern = k;
       e.anchor = a;
-      std::tie(e.follow_begin, e.follow_end) = pool(anchor.follow);
-      std::tie(e.then_begin, e.then_end) = pool(anchor.then);
+      // An anchor's follow and then words are pooled once, whatever the
+      // number of its words (a list anchor has dozens).
+      auto [pooled, fresh] = anchor_words.try_emplace({k, a});
+      if (fresh) pooled->second = {pool(anchor.follow), pool(anchor.then)};
+      std::tie(e.follow_begin, e.follow_end) = pooled->second.first;
+      std::tie(e.then_begin, e.then_end) = pooled->second.second;
       e.then_bytes = anchor.then_bytes;
       e.then_bytes_known = anchor.then_bytes_known;
       e.needs = !patterns[k]->needs().empty();

@@ -250,9 +250,10 @@ class TokenPattern {
     std::vector<std::uint32_t> next;
     // Of those, the steps that read one given word (most are alternatives
     // of a word list: "proposed | planned | pending | ..."), kept apart by
-    // the word's fold_hash: (hash, pc) in word_next[word_range[pc]], sorted,
-    // so that a walk goes on only to those whose word the token has,
-    // instead of trying each one.
+    // the word's fold_hash: word_next[word_range[pc]], sorted by (hash,
+    // pc), so that a walk goes on only to those whose word the token has,
+    // instead of trying each one. Each carries its spacing and whether the
+    // walk may end after it, as next_space and next_ends do for `next`.
     std::vector<Range> word_range;
     // Per entry of `next`: the predicate of a step that reads a regex's
     // word whose first bytes are known (Pred::first), tried only on a token
@@ -269,7 +270,13 @@ class TokenPattern {
     // ("Perkin-Elmer", "Scott's"), which a word after a space is not.
     std::vector<std::uint8_t> next_space;
     std::vector<char> next_ends;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> word_next;
+    struct WordStep {
+      std::uint64_t hash = 0;
+      std::uint32_t pc = 0;
+      std::uint8_t space = 0;
+      bool ends = false;
+    };
+    std::vector<WordStep> word_next;
     void close(const std::vector<Pred>& preds);
     // Whether the walk may end right after back_program[step], a step that
     // reads a token: a match follows it without another token read.
