@@ -121,6 +121,8 @@ def main():
         for label, cmd in runs.items():
             prof = subprocess.run(cmd + ["--profile-rules"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                   text=True, check=True).stderr.splitlines()
+            # The rule table only: it ends at "all rules" (the steps' table follows).
+            prof = prof[:next((i for i, line in enumerate(prof) if line.startswith("all rules")), len(prof))]
             total = sum(float(line.split()[1]) for line in prof[1:] if len(line.split()) > 1
                         and re.match(r"^[0-9.]+$", line.split()[1]))
             print(f"{label}: all rules {total:.0f} ms")

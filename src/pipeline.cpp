@@ -1,6 +1,8 @@
 #include "pipeline.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -42,6 +44,27 @@ Extractor::Extractor(RuleSet rules, int compile_threads)
 
 Extractor::~Extractor() = default;
 
+struct Extractor::StageCounters {
+  std::atomic<std::uint64_t> language{0}, scan{0}, values{0}, assembly{0}, records{0};  // nanoseconds
+};
+
+void Extractor::enable_rule_profile() {
+  scanner_->enable_profile();
+  stages_ = std::make_unique<StageCounters>();
+}
+
+Extractor::StageProfile Extractor::stage_profile() const {
+  StageProfile p;
+  if (!stages_) return p;
+  auto ms = [](const std::atomic<std::uint64_t>& ns) { return static_cast<double>(ns.load()) / 1e6; };
+  p.language_ms = ms(stages_->language);
+  p.scan_ms = ms(stages_->scan);
+  p.values_ms = ms(stages_->values);
+  p.assembly_ms = ms(stages_->assembly);
+  p.records_ms = ms(stages_->records);
+  return p;
+}
+
 namespace {
 
 // The publication date: the first dateline match (in text order) that is a
@@ -80,6 +103,25 @@ std::vector<Record> Extractor::run_batch(const std::vector<const Document*>& doc
 
 namespace {
 
+// Adds the time since it was made to a step's counter, when profiling
+// (`counter` null: nothing, not even the clock read).
+class StageTimer {
+ public:
+  explicit StageTimer(std::atomic<std::uint64_t>* counter)
+      : counter_(counter), start_(counter ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{}) {}
+  StageTimer(const StageTimer&) = delete;
+  StageTimer& operator=(const StageTimer&) = delete;
+  ~StageTimer() {
+    if (!counter_) return;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_);
+    counter_->fetch_add(static_cast<std::uint64_t>(ns.count()), std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::uint64_t>* counter_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 // Empties a JSON value's arrays and objects from the inside out, so that
 // each is destroyed empty. nlohmann's destructor moves the members of a
 // non-empty one to a vector of its own before freeing them (it never
@@ -105,12 +147,19 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
                           const std::function<void(std::size_t, Record&)>& done) const {
   std::vector<std::string_view> texts;
   std::vector<std::string> languages;
-  for (const Document* doc : docs) {
-    texts.push_back(doc->text);
-    languages.push_back(doc->language_hint.empty() ? language_->detect(doc->text) : doc->language_hint);
+  {
+    StageTimer timer(stages_ ? &stages_->language : nullptr);
+    for (const Document* doc : docs) {
+      texts.push_back(doc->text);
+      languages.push_back(doc->language_hint.empty() ? language_->detect(doc->text) : doc->language_hint);
+    }
   }
   std::vector<std::size_t> scanned;
-  std::vector<std::vector<Candidate>> candidates = scanner_->scan_batch(texts, languages, opts.max_matches, &scanned);
+  std::vector<std::vector<Candidate>> candidates;
+  {
+    StageTimer timer(stages_ ? &stages_->scan : nullptr);
+    candidates = scanner_->scan_batch(texts, languages, opts.max_matches, &scanned);
+  }
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Record record;
     record.language = std::move(languages[i]);
@@ -131,6 +180,7 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
     } else {
       finish(*docs[i], record, std::move(candidates[i]), opts);
     }
+    StageTimer timer(stages_ ? &stages_->records : nullptr);
     done(i, record);
     release(record);
   }
@@ -138,6 +188,16 @@ void Extractor::run_batch(const std::vector<const Document*>& docs, const RunOpt
 
 void Extractor::finish(const Document& doc, Record& record, std::vector<Candidate> candidates,
                        const RunOptions& opts) const {
+  {
+    StageTimer timer(stages_ ? &stages_->values : nullptr);
+    resolve(doc, record, std::move(candidates), opts);
+  }
+  StageTimer timer(stages_ ? &stages_->assembly : nullptr);
+  assemble(rules_, *deal_lexicons_, doc.text, record);
+}
+
+void Extractor::resolve(const Document& doc, Record& record, std::vector<Candidate> candidates,
+                        const RunOptions& opts) const {
   BuildContext ctx{doc.text, record.language, doc.published_hint};
   record.published = doc.published_hint ? doc.published_hint : find_published(rules_, candidates, ctx);
   ctx.reference = record.published;
@@ -172,7 +232,6 @@ void Extractor::finish(const Document& doc, Record& record, std::vector<Candidat
   }
   std::sort(record.facts.begin(), record.facts.end(), fact_before);
   resolve_anchored_dates(record.facts);  // "tiga bulan kemudian": needs the facts before it
-  assemble(rules_, *deal_lexicons_, doc.text, record);
 }
 
 std::string default_rules_dir(const char* argv0) {

@@ -59,9 +59,19 @@ class Extractor {
 
   const RuleSet& rules() const { return rules_; }
   const Scanner& scanner() const { return *scanner_; }
-  // Turns on the scanner's per-rule counters (Scanner::enable_profile);
-  // call before any run.
-  void enable_rule_profile() { scanner_->enable_profile(); }
+  // Turns on the scanner's per-rule counters (Scanner::enable_profile) and
+  // the steps' own (stage_profile); call before any run.
+  void enable_rule_profile();
+  // With enable_rule_profile(): the time of each step of run_batch, summed
+  // over the threads that ran it, in milliseconds: the language of each
+  // document, the scan (Scanner::scan_batch: the rules, the units, the
+  // tokens), the values and overlaps of the candidates, the assembly of
+  // entities, quotes and deals, and what the caller does with each record
+  // (`done`: the CLI formats it for output) with the record's release.
+  struct StageProfile {
+    double language_ms = 0, scan_ms = 0, values_ms = 0, assembly_ms = 0, records_ms = 0;
+  };
+  StageProfile stage_profile() const;
   // The scanner's memory limit for the rules' automata, in bytes
   // (Scanner::set_memory_limit; 0: none); call before any run.
   void set_memory_limit(std::size_t bytes) { scanner_->set_memory_limit(bytes); }
@@ -71,11 +81,15 @@ class Extractor {
  private:
   // The steps after the scan: values, publication date, overlaps, assembly.
   void finish(const Document& doc, Record& record, std::vector<Candidate> candidates, const RunOptions& opts) const;
+  // finish() before the assembly: the facts from the candidates.
+  void resolve(const Document& doc, Record& record, std::vector<Candidate> candidates, const RunOptions& opts) const;
 
   RuleSet rules_;
   std::unique_ptr<Scanner> scanner_;
   std::unique_ptr<const DealLexicons> deal_lexicons_;  // looked up once, not per document
   std::unique_ptr<const LanguageDetector> language_;   // the stop word lists in one table
+  struct StageCounters;
+  std::unique_ptr<StageCounters> stages_;  // null unless profiling
 };
 
 // Directory of the rules when none is given: $EXTRACT_RULES, then

@@ -214,6 +214,26 @@ void print_rule_profile(std::vector<Scanner::RuleProfile> rows) {
   std::fputs(table.c_str(), stderr);
 }
 
+// After the rule table: the time of each step of a run, summed over the
+// workers, and the run's wall time (docs/performance.md, "Measuring").
+void print_stage_profile(const Extractor::StageProfile& p, double wall_ms) {
+  const std::pair<const char*, double> rows[] = {
+      {"language", p.language_ms},
+      {"scan (the rules above, their set-up)", p.scan_ms},
+      {"values and overlaps", p.values_ms},
+      {"assembly (entities, quotes, deals)", p.assembly_ms},
+      {"records (output)", p.records_ms},
+  };
+  double total = 0;
+  std::string table = fmt::format("{:<38}  {:>10}  {:>6}\n", "step", "ms", "share");
+  for (const auto& [name, ms] : rows) total += ms;
+  for (const auto& [name, ms] : rows)
+    table += fmt::format("{:<38}  {:>10.1f}  {:>5.1f}%\n", name, ms, total > 0 ? 100.0 * ms / total : 0.0);
+  table += fmt::format("{:<38}  {:>10.1f}\n", "all steps (all workers)", total);
+  table += fmt::format("{:<38}  {:>10.1f}\n", "wall time of the run (reading included)", wall_ms);
+  std::fputs(table.c_str(), stderr);
+}
+
 // glibc gives each thread that allocates its own malloc arena (up to eight
 // per core), each holding its freed blocks apart; with the workers, the
 // reader and the rule loader's threads that is 10 MB more peak RSS than one
@@ -465,6 +485,8 @@ int cmd_extract(const Options& o, const char* argv0) {
   progress.clear();
   if (o.profile_rules && !g_interrupted) {
     print_rule_profile(extractor->scanner().profile());
+    print_stage_profile(extractor->stage_profile(),
+                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     std::fprintf(stderr, "automata rebuilt for --max-memory: %llu\n",
                  static_cast<unsigned long long>(extractor->scanner().rebuilds()));
     const std::size_t limit = extractor->scanner().memory_limit();
@@ -620,7 +642,8 @@ int run_cli(int argc, char** argv) {
           "", "auto|MB"));
   app.add_flag("--profile-rules", o.profile_rules,
                "After the run, print each rule's scan time, the documents it ran on, those where it matched "
-               "and its matches on standard error, slowest first (to find slow rules; the output is unchanged)");
+               "and its matches on standard error, slowest first (to find slow rules; the output is unchanged); "
+               "then the time of each step of the run (language, scan, values, assembly, records)");
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of the output record");
   auto* man_cmd = app.add_subcommand("man", "Print the extract(1) manual page (roff). Example: extract man | man -l -");

@@ -70,6 +70,25 @@ check "--profile-rules: the unit's marking has a row" grep -Eq "^unit:DEAL_NAME_
 check "--profile-rules: a rule that ran" grep -Eq "^common\.org\.gazetteer +[0-9.]+ +[0-9]+ / [0-9]+ +[1-9][0-9]* +[0-9]+$" "$TMP/prof.err"
 check "--profile-rules: total line" grep -Eq "^all rules +[0-9.]+$" "$TMP/prof.err"
 check "--profile-rules: slowest first" sh -c "sed -n '2,/^all rules/p' '$TMP/prof.err' | grep -v '^all rules' | awk '{print \$2}' | sort -c -g -r"
+# ... then the steps of the run: each a time and a share, the shares adding up
+# to about 100%, the steps' total their sum, and the run's wall time.
+for step in "language" "scan (the rules above, their set-up)" "values and overlaps" \
+            "assembly (entities, quotes, deals)" "records (output)"; do
+  check "--profile-rules: step '$step'" grep -Eq "^$(printf '%s' "$step" | sed 's/[()]/\\&/g') +[0-9]+\.[0-9] +[0-9]+\.[0-9]%$" "$TMP/prof.err"
+done
+check "--profile-rules: the steps' total is their sum" awk '
+  /^step +ms +share$/ { on = 1; next }
+  on && /%$/ { sum += $(NF - 1) }
+  on && /^all steps/ { total = $NF }
+  END { exit !(total > 0 && sum - total < 0.3 && total - sum < 0.3) }' "$TMP/prof.err"
+check "--profile-rules: the shares add up" awk '
+  /^step +ms +share$/ { on = 1; next }
+  on && /%$/ { v = $NF; sub(/%/, "", v); sum += v }
+  END { exit !(sum > 99.4 && sum < 100.6) }' "$TMP/prof.err"
+check "--profile-rules: the scan and the assembly took time" awk '
+  /^scan \(/ { s = $(NF - 1) } /^assembly \(/ { a = $(NF - 1) } END { exit !(s > 0 && a > 0) }' "$TMP/prof.err"
+check "--profile-rules: wall time" grep -Eq "^wall time of the run \(reading included\) +[0-9]+\.[0-9]$" "$TMP/prof.err"
 "$EXTRACT_BIN" -q samples/ 2> "$TMP/noprof.err" > /dev/null
 check "no table without --profile-rules" sh -c "! grep -q 'scan ms' '$TMP/noprof.err'"
+check "no steps without --profile-rules" sh -c "! grep -q '^step ' '$TMP/noprof.err'"
 finish
