@@ -575,8 +575,8 @@ class Builder {
       for (const auto& m : ents()[e].mentions) first[e] = std::min(first[e], m.start);
     std::vector<std::pair<Span, std::size_t>> found;
     names::FormMatcher matcher(list);
-    for (std::size_t pos = 0; pos < text_.size();) {
-      const std::size_t end = matcher.may_start(text_[pos]) ? matcher.match(text_, pos) : names::FormMatcher::npos;
+    for (std::size_t pos = matcher.next_start(text_, 0); pos < text_.size(); pos = matcher.next_start(text_, pos)) {
+      const std::size_t end = matcher.match(text_, pos);
       if (end == std::string_view::npos) {
         ++pos;
         continue;

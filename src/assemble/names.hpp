@@ -86,6 +86,15 @@ class FormMatcher {
   std::size_t match(std::string_view text, std::size_t pos) const;
   // Whether some form starts with byte c (match() is npos where none does).
   bool may_start(char c) const { return starts_[static_cast<unsigned char>(c)]; }
+  // The first position from pos whose byte may start a form, or text.size():
+  // what a search skips before trying match() (a text's bytes read in a
+  // tight loop, most of them starting none).
+  std::size_t next_start(std::string_view text, std::size_t pos) const {
+    const char* const p = text.data();
+    const std::size_t n = text.size();
+    while (pos < n && !starts_[static_cast<unsigned char>(p[pos])]) ++pos;
+    return pos;
+  }
 
  private:
   std::vector<std::vector<std::string_view>> words_;  // each form's words, in `list`

@@ -169,6 +169,26 @@ std::vector<std::pair<std::size_t, std::size_t>> form_matches(const std::vector<
       pos = end;
     }
   }
+  // The same from the positions next_start() gives (the rescan's loop): it
+  // skips only bytes where no form starts.
+  std::vector<std::pair<std::size_t, std::size_t>> skipping;
+  for (std::size_t pos = m.next_start(text, 0); pos < text.size(); pos = m.next_start(text, pos)) {
+    const std::size_t end = m.match(text, pos);
+    if (end == names::FormMatcher::npos) {
+      ++pos;
+    } else {
+      skipping.emplace_back(pos, end);
+      pos = end;
+    }
+  }
+  CHECK(skipping == out);
+  for (std::size_t pos = 0; pos <= text.size(); ++pos) {
+    const std::size_t next = m.next_start(text, pos);
+    CHECK(next >= pos);
+    CHECK(next <= text.size());
+    for (std::size_t q = pos; q < next; ++q) CHECK_FALSE(m.may_start(text[q]));
+    if (next < text.size()) CHECK(m.may_start(text[next]));
+  }
   return out;
 }
 
