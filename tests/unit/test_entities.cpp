@@ -160,28 +160,24 @@ std::vector<std::pair<std::size_t, std::size_t>> form_matches(const std::vector<
     return out;
   }
   names::FormMatcher m(list);
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t end = m.match(text, pos);
-    if (end == names::FormMatcher::npos) {
-      ++pos;
-    } else {
-      out.emplace_back(pos, end);
-      pos = end;
+  // Tried at every byte, or only from the positions next_start() gives (the
+  // rescan's loop, which skips the bytes where no form starts): the same.
+  auto search = [&](bool skipping) {
+    std::vector<std::pair<std::size_t, std::size_t>> found;
+    auto next = [&](std::size_t pos) { return skipping ? m.next_start(text, pos) : pos; };
+    for (std::size_t pos = next(0); pos < text.size(); pos = next(pos)) {
+      const std::size_t end = m.match(text, pos);
+      if (end == names::FormMatcher::npos) {
+        ++pos;
+      } else {
+        found.emplace_back(pos, end);
+        pos = end;
+      }
     }
-  }
-  // The same from the positions next_start() gives (the rescan's loop): it
-  // skips only bytes where no form starts.
-  std::vector<std::pair<std::size_t, std::size_t>> skipping;
-  for (std::size_t pos = m.next_start(text, 0); pos < text.size(); pos = m.next_start(text, pos)) {
-    const std::size_t end = m.match(text, pos);
-    if (end == names::FormMatcher::npos) {
-      ++pos;
-    } else {
-      skipping.emplace_back(pos, end);
-      pos = end;
-    }
-  }
-  CHECK(skipping == out);
+    return found;
+  };
+  out = search(false);
+  CHECK(search(true) == out);
   for (std::size_t pos = 0; pos <= text.size(); ++pos) {
     const std::size_t next = m.next_start(text, pos);
     CHECK(next >= pos);
