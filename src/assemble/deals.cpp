@@ -44,12 +44,6 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
-std::string join_words(const std::vector<std::string>& w, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n && i < w.size(); ++i) out += (i ? " " : "") + w[i];
-  return out;
-}
-
 // Words one space apart, no space at the ends: the text as a lexicon lookup
 // reads it. Lookups collapse white space; a text with other white space is
 // in no list, as when these lists were sets of strings in the code.
@@ -966,9 +960,20 @@ int deal_status_rank(std::string_view status) {
 }
 
 std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
-  std::string s = Lexicon::fold(raw, false);
+  // The words as views of the folded text, each cut in place (a name's
+  // clean-up runs for every party mention: no string per word).
+  thread_local std::string s;
+  thread_local std::vector<std::string_view> w;
+  Lexicon::fold_into(raw, false, s);
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
-  std::vector<std::string> w = split_words(s);
+  w.clear();
+  for (std::size_t i = 0; i < s.size();) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ') ++j;
+    if (j > i) w.push_back(std::string_view(s).substr(i, j - i));
+    i = j;
+  }
   if (w.size() > 1 && (w[0] == "The"sv || w[0] == "the"sv)) w.erase(w.begin());
   // "On Friday TWA", "In February Alleghany", "Earlier USAir": a time
   // phrase opening the sentence is not part of the name. ("In May" stays:
@@ -1002,9 +1007,9 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   // "Acme Corp's Widget Co", "Winn Enterprises' Widget Co": the unit named
   // after its parent is the party.
   for (std::size_t i = w.size() - (w.empty() ? 0 : 1); i-- > 0;) {
-    std::string base = w[i];
+    std::string_view base = w[i];
     const bool plural = i > 0 && ends_with(base, "s'") && is_legal_suffix(lex, w.back());
-    if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.resize(base.size() - (base[base.size() - 2] == '\'' ? 2 : 4));
+    if (ends_with(base, "'s") || ends_with(base, "\u2019s")) base.remove_suffix(base[base.size() - 2] == '\'' ? 2 : 4);
     else if (!plural) continue;
     if (plural || is_legal_suffix(lex, base) || base == "Group"sv) {
       w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i) + 1);
@@ -1013,9 +1018,9 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   }
   // "Gencorp's", "American Dynamics'": a possessive at the end is not part of the name.
   if (!w.empty()) {
-    std::string& last = w.back();
-    if (ends_with(last, "'s")) last.resize(last.size() - 2);
-    else if (ends_with(last, "s'")) last.pop_back();
+    std::string_view& last = w.back();
+    if (ends_with(last, "'s")) last.remove_suffix(2);
+    else if (ends_with(last, "s'")) last.remove_suffix(1);
   }
   // "Banco Portugues Sarl (BPI)": a trailing abbreviation in brackets.
   if (w.size() > 1 && w.back().size() > 2 && w.back().front() == '(' && w.back().back() == ')') w.pop_back();
@@ -1024,7 +1029,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   for (std::size_t i = 1; i + 2 < w.size(); ++i)
     if ((w[i + 1] == "and"sv || w[i + 1] == "&"sv) && is_legal_suffix(lex, w.back()) &&
         (w[i] == "Group"sv || std::any_of(w.begin() + 1, w.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                        [&](const std::string& x) { return is_legal_suffix(lex, x); }))) {
+                                        [&](std::string_view x) { return is_legal_suffix(lex, x); }))) {
       w.resize(i + 1);
       break;
     }
@@ -1055,17 +1060,22 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
     // sentence when no other suffix follows.
     if (w[i].back() == '.' && !suffix_after(i + 1)) {
       w.resize(i + 1);
-      w.back().pop_back();
+      w.back().remove_suffix(1);
       break;
     }
   }
   if (!w.empty()) {
-    std::string& last = w.back();
+    std::string_view& last = w.back();
     if (last.size() > 1 && last.back() == '.' &&
         std::count(last.begin(), last.end(), '.') == 1 && is_legal_suffix(lex, last))
-      last.pop_back();
+      last.remove_suffix(1);
   }
-  return join_words(w, w.size());
+  std::string out;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (i) out += ' ';
+    out += w[i];
+  }
+  return out;
 }
 
 DealPatterns::DealPatterns(const RuleSet& rules)

@@ -62,6 +62,10 @@ std::uint64_t hash_key(std::string_view key) {
 
 std::uint64_t Lexicon::key_hash(std::string_view key) { return hash_key(key); }
 
+void Lexicon::fold_into(std::string_view text, bool case_insensitive, std::string& out) {
+  extract::fold_into(text, case_insensitive, out);
+}
+
 std::string Lexicon::fold(std::string_view text, bool case_insensitive) {
   std::string out;
   out.reserve(text.size());

@@ -65,6 +65,8 @@ class Lexicon {
   }
 
   static std::string fold(std::string_view text, bool case_insensitive);
+  // fold() written to `out`, replacing what it held (its capacity reused).
+  static void fold_into(std::string_view text, bool case_insensitive, std::string& out);
   // A form's words, white space collapsed; none for a blank form.
   static std::vector<std::string> words(const std::string& form);
   // alternation() writes forms of at most this many words as a tree of

@@ -140,6 +140,35 @@ TEST_CASE("party names: a plural possessive parent and 'Subsidiaries of' are dro
   CHECK(clean_party_name("Dorn Enterprises' Marsh", shipped_lex()) == "Dorn Enterprises' Marsh");
 }
 
+TEST_CASE("party names: each clean-up cuts words or their ends, and the next name starts afresh", "[deals]") {
+  const auto& lex = shipped_lex();
+  // White space folded, trailing punctuation dropped, a leading "The".
+  CHECK(clean_party_name("The  Harbin\nWidget Co ;", lex) == "Harbin Widget Co");
+  // A time phrase opening the sentence, of two words or one.
+  CHECK(clean_party_name("On Friday Corbin Shale Corp", lex) == "Corbin Shale Corp");
+  CHECK(clean_party_name("Earlier Tolland Sweets Inc", lex) == "Tolland Sweets Inc");
+  // A place before "-based"; a title and the person after the company.
+  CHECK(clean_party_name("Ontario-based Pellam Foods Ltd", lex) == "Pellam Foods Ltd");
+  CHECK(clean_party_name("Marlow Fintech Chairman Dana Hollis", lex) == "Marlow Fintech");
+  // A possessive at the end, plain or plural.
+  CHECK(clean_party_name("Corbin's", lex) == "Corbin");
+  CHECK(clean_party_name("Pellam Industries'", lex) == "Pellam Industries");
+  // An abbreviation in brackets, a place after a legal suffix, a second party.
+  CHECK(clean_party_name("Banco Marlow Sarl (BMS)", lex) == "Banco Marlow Sarl");
+  CHECK(clean_party_name("Harbin Widget Inc of Ohio", lex) == "Harbin Widget Inc");
+  CHECK(clean_party_name("Harbin Widget Inc and Tolland Sweets Inc", lex) == "Harbin Widget Inc");
+  // A suffix's full stop: the end of a sentence when no suffix follows, and
+  // at the end of the name.
+  CHECK(clean_party_name("Rubbertech Inc. If approved", lex) == "Rubbertech Inc");
+  CHECK(clean_party_name("Harlow Corp.", lex) == "Harlow Corp");
+  CHECK(clean_party_name("Harlow Corp. Ltd.", lex) == "Harlow Corp. Ltd");
+  // Nothing left, and a long name after it: no word of one call stays for the next.
+  CHECK(clean_party_name(" , ", lex).empty());
+  CHECK(clean_party_name("Kettering Partners Northern Lights Holdings Group Inc", lex) ==
+        "Kettering Partners Northern Lights Holdings Group Inc");
+  CHECK(clean_party_name("Brame Foods Co", lex) == "Brame Foods Co");
+}
+
 TEST_CASE("a unit named like its parent is not completed to the parent's name", "[deals]") {
   const Json deals = deals_of(
       "Lowrey, the brokerage unit of Lowrey Group Inc, said it sold its entire 5.1 pct stake in Pardee Corp.\n");
