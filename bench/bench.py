@@ -20,6 +20,8 @@ Rows (all in one run, page cache warm, output to /dev/null):
                    every rule duplicated 2x and 4x under new ids (bench/rules_tool.py dup);
                    --rules-rounds rounds (default 7) of the three in turn, the median wall
                    and the median CPU time of each
+  steps            one extract -j1 --profile-rules over the folder: the time of each step of the
+                   run (language, scan, values and overlaps, assembly, records) and its share
   load             extract on an empty input (median of 5): rule-set load + startup; and on
                    one article (median of 5): what `extract article.txt` costs, load included;
                    each from the rule-set snapshot (the usual case after the first run) and
@@ -117,9 +119,26 @@ def median_run(runs):
                 cpu=statistics.median(cpus) if cpus else None)
 
 
+def folder_steps(cmd):
+    """The steps' table that --profile-rules prints after the rules' (name, ms, share), from one run;
+    [] when the run fails or prints none."""
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    steps, on = [], False
+    for line in p.stderr.splitlines() if p.returncode == 0 else []:
+        if line.split()[:3] == ["step", "ms", "share"]:
+            on = True
+        elif on and line.endswith("%"):
+            name, ms, share = line.rsplit(None, 2)
+            steps.append((name.strip(), float(ms), share))
+        elif on:
+            break
+    return steps
+
+
 class Bench:
     def __init__(self, a):
         self.a = a
+        self.steps = []
         self.rows = []
         self.rate = {}  # load seconds; seconds per MB (-j1) and the MB it was measured on
 
@@ -337,6 +356,10 @@ class Bench:
         for j in (1, 2):
             self.extract("reuters", "folder 1x", ["--include", "*.txt", a.corpus], mb1, len(files), j)
 
+        # Where a folder run's time goes, step by step (extract --profile-rules).
+        self.steps = folder_steps([a.extract, "-q", "-j", "1", "--rules", a.rules, "--profile-rules",
+                                   "--include", "*.txt", a.corpus])
+
         # 3. JSON Lines, 1x 4x 16x, and the large corpus.
         large_copies = max(16, math.ceil(a.large_mb * 1e6 / size))
         for copies in sorted({1, 4, 16, large_copies}):
@@ -495,6 +518,10 @@ class Bench:
             if v is not None:
                 print(f"  {label:<48} {v * 1000:8.0f} {note}")
         ratio("load rules 4x / load rules 1x", val("load", "empty", "extract rules 4x"), lt)
+        if self.steps:
+            print("\nSteps of a folder run (-j1, one run with --profile-rules, whose timers add a little)")
+            for name, ms, share in self.steps:
+                print(f"  {name:<48} {ms:8.1f} ms {share:>6}")
 
 
 def newest_build(repo):

@@ -41,7 +41,19 @@ check "rule-count rows: the three sets in turn, the median of seven rounds" \
 # the millisecond: a number, not "-" nor 0.000.
 check "rule-count row: CPU time measured" \
   grep -Eq "^rules +10 docs +extract rules 4x +[0-9.]+ +10 +[0-9]+\.[0-9]{3} +(0\.00[1-9]|0\.0[1-9][0-9]|0\.[1-9][0-9]{2}|[1-9][0-9]*\.[0-9]{3}) " "$TMP/out"
+# The large rows (here 16x, the smallest large input): -j1 and -j2 in turn,
+# three rounds, the median shown with each round's wall time.
+for j in 1 2; do
+  check "large row -j$j: the median of three rounds in turn" \
+    grep -Eq "^size +large 16x +extract -j$j .*median of 3 in turn \([0-9.]+ [0-9.]+ [0-9.]+ s\)$" "$TMP/out"
+done
+check "large -j2 speedup" grep -Eq "^  -j2 / -j1 speedup \(large 16x\) +[0-9.]+ \(target >= 1.8\)$" "$TMP/out"
 check "ratios" grep -q "^Ratios$" "$TMP/out"
+# The steps of a folder run, from --profile-rules: each with its time and share.
+check "steps: heading" grep -q "^Steps of a folder run (-j1, one run with --profile-rules" "$TMP/out"
+for step in "language" "values and overlaps" "records (output)"; do
+  check "steps: $step" grep -Eq "^  $(printf '%s' "$step" | sed 's/[()]/\\&/g') +[0-9]+\.[0-9] ms +[0-9]+\.[0-9]%$" "$TMP/out"
+done
 check "rule-count ratio" grep -Eq "^  time rules 4x / rules 1x +[0-9.]+ \(target < 2\)$" "$TMP/out"
 check "rule-count CPU ratio" grep -Eq "^  CPU time rules 4x / rules 1x +[0-9.]+ *$" "$TMP/out"
 check "startup" grep -Eq "^  startup with the shipped rules \(ms\) +[0-9]+ \(target < 50\)$" "$TMP/out"
