@@ -31,8 +31,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::vector<std::string> split_words(const std::string& s) {
-  std::vector<std::string> out;
+// The words of `s` between spaces, as views of it, in `out`.
+void split_views(std::string_view s, std::vector<std::string_view>& out) {
+  out.clear();
   std::size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && s[i] == ' ') ++i;
@@ -41,7 +42,12 @@ std::vector<std::string> split_words(const std::string& s) {
     if (j > i) out.push_back(s.substr(i, j - i));
     i = j;
   }
-  return out;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  thread_local std::vector<std::string_view> views;  // (reused: one allocation per list)
+  split_views(s, views);
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 // Words one space apart, no space at the ends: the text as a lexicon lookup
@@ -966,14 +972,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
   thread_local std::vector<std::string_view> w;
   Lexicon::fold_into(raw, false, s);
   while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == ' ')) s.pop_back();
-  w.clear();
-  for (std::size_t i = 0; i < s.size();) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    std::size_t j = i;
-    while (j < s.size() && s[j] != ' ') ++j;
-    if (j > i) w.push_back(std::string_view(s).substr(i, j - i));
-    i = j;
-  }
+  split_views(s, w);
   if (w.size() > 1 && (w[0] == "The"sv || w[0] == "the"sv)) w.erase(w.begin());
   // "On Friday TWA", "In February Alleghany", "Earlier USAir": a time
   // phrase opening the sentence is not part of the name. ("In May" stays:

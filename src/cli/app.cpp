@@ -230,7 +230,7 @@ void print_stage_profile(const Extractor::StageProfile& p, double wall_ms) {
   for (const auto& [name, ms] : rows)
     table += fmt::format("{:<38}  {:>10.1f}  {:>5.1f}%\n", name, ms, total > 0 ? 100.0 * ms / total : 0.0);
   table += fmt::format("{:<38}  {:>10.1f}\n", "all steps (all workers)", total);
-  table += fmt::format("{:<38}  {:>10.1f}\n", "wall time of the run (reading included)", wall_ms);
+  table += fmt::format("{:<38}  {:>10.1f}\n", "wall time, the rules loaded before it", wall_ms);
   std::fputs(table.c_str(), stderr);
 }
 

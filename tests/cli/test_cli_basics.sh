@@ -87,7 +87,7 @@ check "--profile-rules: the shares add up" awk '
   END { exit !(sum > 99.4 && sum < 100.6) }' "$TMP/prof.err"
 check "--profile-rules: the scan and the assembly took time" awk '
   /^scan \(/ { s = $(NF - 1) } /^assembly \(/ { a = $(NF - 1) } END { exit !(s > 0 && a > 0) }' "$TMP/prof.err"
-check "--profile-rules: wall time" grep -Eq "^wall time of the run \(reading included\) +[0-9]+\.[0-9]$" "$TMP/prof.err"
+check "--profile-rules: wall time" grep -Eq "^wall time, the rules loaded before it +[0-9]+\.[0-9]$" "$TMP/prof.err"
 "$EXTRACT_BIN" -q samples/ 2> "$TMP/noprof.err" > /dev/null
 check "no table without --profile-rules" sh -c "! grep -q 'scan ms' '$TMP/noprof.err'"
 check "no steps without --profile-rules" sh -c "! grep -q '^step ' '$TMP/noprof.err'"
