@@ -1055,7 +1055,7 @@ std::string clean_party_name(std::string_view raw, const DealLexicons& lex) {
       w.resize(i + 1);
       break;
     }
-    // "Rubbertech Inc. If approved": a suffix with its full stop ends a
+    // "Pellam Rubber Inc. Once signed": a suffix with its full stop ends a
     // sentence when no other suffix follows.
     if (w[i].back() == '.' && !suffix_after(i + 1)) {
       w.resize(i + 1);

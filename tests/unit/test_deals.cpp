@@ -159,7 +159,7 @@ TEST_CASE("party names: each clean-up cuts words or their ends, and the next nam
   CHECK(clean_party_name("Harbin Widget Inc and Tolland Sweets Inc", lex) == "Harbin Widget Inc");
   // A suffix's full stop: the end of a sentence when no suffix follows, and
   // at the end of the name.
-  CHECK(clean_party_name("Rubbertech Inc. If approved", lex) == "Rubbertech Inc");
+  CHECK(clean_party_name("Pellam Rubber Inc. Once signed", lex) == "Pellam Rubber Inc");
   CHECK(clean_party_name("Harlow Corp.", lex) == "Harlow Corp");
   CHECK(clean_party_name("Harlow Corp. Ltd.", lex) == "Harlow Corp. Ltd");
   // Nothing left, and a long name after it: no word of one call stays for the next.
