@@ -2037,6 +2037,30 @@ class EntryTable {
 };
 
 // A search's working state: the backtracking stack, the captures, the
+// Marks of what one generation tried, each holding the generation it was
+// made in, so that a new generation forgets them all at once; cleared only
+// when the counter wraps (a mark of 65,535 generations ago, with 16-bit
+// marks, would read as made now).
+template <typename Mark>
+struct Generations {
+  std::vector<Mark> marks;
+  Mark gen = 0;
+  // A new generation over at least `size` marks.
+  void next(std::size_t size) {
+    if (marks.size() < size) marks.resize(size, 0);
+    if (++gen == 0) {
+      std::fill(marks.begin(), marks.end(), Mark{0});
+      gen = 1;
+    }
+  }
+  // Marks i; false when it was marked in this generation already.
+  bool mark(std::size_t i) {
+    if (marks[i] == gen) return false;
+    marks[i] = gen;
+    return true;
+  }
+};
+
 // states (instruction, token) already tried, which cannot match when tried
 // again (nothing but the captures depends on how a state was reached), and
 // the regex predicates' answers per token.
@@ -2054,12 +2078,11 @@ struct TokenMatcher {
   std::vector<std::uint32_t> ends;  // a lexicon's ends
   std::uint64_t stride = 0;         // tokens + 1
   // Tried states. While the program's size times the tokens + 1 is at
-  // most kMaxStamps, a stamp per state (at * width + pc) equal to `gen`
-  // when tried, all forgotten at once by a new gen; past it, a table by
-  // key pc * stride + at + 1, as bounded as its entries.
+  // most kMaxStamps, a stamp per state (at * width + pc), all forgotten at
+  // once by a new generation; past it, a table by key pc * stride + at +
+  // 1, as bounded as its entries.
   static constexpr std::size_t kMaxStamps = std::size_t{1} << 18;
-  std::vector<std::uint16_t> stamps;
-  std::uint16_t gen = 0;
+  Generations<std::uint16_t> stamps;
   std::uint32_t width = 0;  // the program's size; 0: the table
   EntryTable seen;
   // Past kMaxStamps and up to kMaxBits states: a bit per state (at *
@@ -2134,39 +2157,19 @@ struct TokenMatcher {
       return;
     }
     width = static_cast<std::uint32_t>(program_size);
-    if (stamps.size() < states) stamps.resize(states, 0);
-    if (++gen == 0) {  // stamps of 65,535 searches ago would read as tried
-      std::fill(stamps.begin(), stamps.end(), std::uint16_t{0});
-      gen = 1;
-    }
+    stamps.next(states);
   }
   // The states at a search's first token, marked apart for each search
   // (start_of()): a state there may match where the same state reached
   // from an earlier first token did not, since the first token's spacing
   // is free ("x" of `(~x)* z` in "x z"); what the other states lead to does
   // not depend on where the search started.
-  std::vector<std::uint32_t> start_marks;
-  std::uint32_t start_gen = 0;
-  void start_of(std::size_t program_size) {
-    if (start_marks.size() < program_size) start_marks.resize(program_size, 0);
-    if (++start_gen == 0) {
-      std::fill(start_marks.begin(), start_marks.end(), 0);
-      start_gen = 1;
-    }
-  }
-  bool visit_start(std::uint32_t pc) {
-    if (start_marks[pc] == start_gen) return false;
-    start_marks[pc] = start_gen;
-    return true;
-  }
+  Generations<std::uint32_t> start_marks;
+  void start_of(std::size_t program_size) { start_marks.next(program_size); }
+  bool visit_start(std::uint32_t pc) { return start_marks.mark(pc); }
   // Marks the state; false when it was marked already.
   bool visit(std::uint32_t pc, std::uint32_t at) {
-    if (width != 0) {
-      std::uint16_t& s = stamps[std::size_t{at} * width + pc];
-      if (s == gen) return false;
-      s = gen;
-      return true;
-    }
+    if (width != 0) return stamps.mark(std::size_t{at} * width + pc);
     if (bit_width != 0) {
       const std::size_t i = std::size_t{at} * bit_width + pc;
       std::uint64_t& word = bits[i / 64];
@@ -2475,24 +2478,22 @@ std::size_t TokenPattern::starts_before(std::string_view text, const std::vector
     // A token without the step's spacing before it can only be the
     // match's first: the walk ends after it, or there is nothing there.
     const std::uint32_t token = at - 1;
+    auto step_to = [&](std::uint32_t step, std::uint8_t space, bool ends) {
+      const bool first_only = !spaced(space, tokens, token);
+      if (first_only && !ends) return;
+      if (m.visit(step, at)) m.stack.push_back({step, at, first_only ? kStartOnly : kNone});
+    };
     const auto b = static_cast<unsigned char>(text[tokens[token].start]);
-    for (std::uint32_t k = steps.begin; k < steps.end; ++k) {
-      if (!an.next_bytes[k].has(b)) continue;
-      const bool first_only = !spaced(an.next_space[k], tokens, token);
-      if (first_only && !an.next_ends[k]) continue;
-      if (m.visit(an.next[k], at)) m.stack.push_back({an.next[k], at, first_only ? kStartOnly : kNone});
-    }
+    for (std::uint32_t k = steps.begin; k < steps.end; ++k)
+      if (an.next_bytes[k].has(b)) step_to(an.next[k], an.next_space[k], an.next_ends[k] != 0);
     // The steps that read a word: only those of the word before.
     if (words.begin == words.end) return;
     const std::uint64_t h = tokens[token].folded;
     const auto end = an.word_next.begin() + words.end;
     for (auto it = std::lower_bound(an.word_next.begin() + words.begin, end, h,
                                     [](const Anchor::WordStep& step, std::uint64_t x) { return step.hash < x; });
-         it != end && it->hash == h; ++it) {
-      const bool first_only = !spaced(it->space, tokens, token);
-      if (first_only && !it->ends) continue;
-      if (m.visit(it->pc, at)) m.stack.push_back({it->pc, at, first_only ? kStartOnly : kNone});
-    }
+         it != end && it->hash == h; ++it)
+      step_to(it->pc, it->space, it->ends);
   };
   go_on(0, static_cast<std::uint32_t>(anchor));
   std::size_t states = 0;
