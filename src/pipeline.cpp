@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 
 #include "assemble/assembler.hpp"
 #include "assemble/profile.hpp"
+#include "core/profile_clock.hpp"
 #include "core/utf8.hpp"
 #include "engine/resolver.hpp"
 #include "normalize/dates.hpp"
@@ -107,19 +107,16 @@ namespace {
 // (`counter` null: nothing, not even the clock read).
 class StageTimer {
  public:
-  explicit StageTimer(std::atomic<std::uint64_t>* counter)
-      : counter_(counter), start_(counter ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{}) {}
+  explicit StageTimer(std::atomic<std::uint64_t>* counter) : counter_(counter), start_(profile_start(counter != nullptr)) {}
   StageTimer(const StageTimer&) = delete;
   StageTimer& operator=(const StageTimer&) = delete;
   ~StageTimer() {
-    if (!counter_) return;
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_);
-    counter_->fetch_add(static_cast<std::uint64_t>(ns.count()), std::memory_order_relaxed);
+    if (counter_) counter_->fetch_add(ns_since(start_), std::memory_order_relaxed);
   }
 
  private:
   std::atomic<std::uint64_t>* counter_;
-  std::chrono::steady_clock::time_point start_;
+  ProfileClock::time_point start_;
 };
 
 // Empties a JSON value's arrays and objects from the inside out, so that

@@ -1,7 +1,6 @@
 #include "engine/compiled_rules.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -14,6 +13,7 @@
 
 #include "core/ascii.hpp"
 #include "core/parallel.hpp"
+#include "core/profile_clock.hpp"
 #include "rules/regex_shape.hpp"
 #include "rules/word_list.hpp"
 
@@ -38,13 +38,6 @@ bool applies(const Rule& rule, const std::string& language) {
 }
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// For the profile counters: now when profiling, else nothing.
-using Clock = std::chrono::steady_clock;
-Clock::time_point profile_start(bool profiling) { return profiling ? Clock::now() : Clock::time_point{}; }
-std::uint64_t ns_since(Clock::time_point start) {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
-}
 
 // RE2::PartialMatch(window, *re), from `fast` when it can answer.
 bool context_matches(std::string_view window, const RE2& re, const std::optional<AnchoredClasses>& fast) {
