@@ -119,6 +119,11 @@ def median_run(runs):
                 cpu=statistics.median(cpus) if cpus else None)
 
 
+def walls_of(runs):
+    """The runs' wall times, in the order they ran, to a tenth of a second."""
+    return " ".join(f"{r['wall']:.1f}" for r in runs)
+
+
 def folder_steps(cmd):
     """The steps' table that --profile-rules prints after the rules' (name, ms, share), from one run;
     [] when the run fails or prints none."""
@@ -202,25 +207,33 @@ class Bench:
                 self.skipped("size", what, f"extract -j{j}", mb, docs,
                              f"projected {p:.0f} s > budget {self.a.budget:.0f} s")
             return
-        runs = {j: [] for j in jobs}
-        for i in range(self.a.large_rounds):
-            for j in jobs:
-                cmd = [self.a.extract, "-q", "-j", str(j), "--rules", self.a.rules] + args
-                r = measure(cmd, timeout=max(self.a.budget * 2, 60))
-                log(f"{what} -j{j} round {i + 1}: {r['wall']:.2f} s wall, {r['cpu'] or 0:.2f} s CPU")
-                runs[j].append(r)
-        for j in jobs:
-            failed = [x for x in runs[j] if x["status"] != 0]
-            if failed:
-                self.row("size", what, f"extract -j{j}", mb, docs, failed[0])
-                continue
-            walls = " ".join(f"{x['wall']:.1f}" for x in runs[j])
-            self.row("size", what, f"extract -j{j}", mb, docs, median_run(runs[j]),
-                     f"median of {len(runs[j])} in turn ({walls} s)")
-        r1 = runs.get(1, [])
+        runs = self.in_turn("size", what, mb, docs, self.a.large_rounds,
+                            [(f"extract -j{j}", [self.a.extract, "-q", "-j", str(j), "--rules", self.a.rules] + args)
+                             for j in jobs],
+                            lambda runs: f"median of {len(runs)} in turn ({walls_of(runs)} s)", log_rounds=True)
+        r1 = runs.get("extract -j1", [])
         if r1 and all(x["status"] == 0 for x in r1) and "load" in self.rate:
             self.rate["per_mb"] = max(0.0, median_run(r1)["wall"] - self.rate["load"]) / mb
             self.rate["per_mb_from"] = mb
+
+    def in_turn(self, group, what, mb, docs, rounds, variants, note, log_rounds=False):
+        """Each (tool, cmd) of `variants` run once per round, one after the other, `rounds`
+        rounds; a row per tool: the median run (median_run), with note(runs), or the first
+        failed run. Returns the runs by tool."""
+        runs = {tool: [] for tool, _ in variants}
+        for i in range(rounds):
+            for tool, cmd in variants:
+                r = measure(cmd, timeout=max(self.a.budget * 2, 60))
+                if log_rounds:
+                    log(f"{what} {tool} round {i + 1}: {r['wall']:.2f} s wall, {r['cpu'] or 0:.2f} s CPU")
+                runs[tool].append(r)
+        for tool, _ in variants:
+            failed = [x for x in runs[tool] if x["status"] != 0]
+            if failed:
+                self.row(group, what, tool, mb, docs, failed[0])
+            else:
+                self.row(group, what, tool, mb, docs, median_run(runs[tool]), note(runs[tool]))
+        return runs
 
     def run(self):
         a = self.a
@@ -431,18 +444,11 @@ class Bench:
                 self.skipped("rules", what, f"extract rules {k}x", smb, sdocs,
                              f"projected {p:.0f} s for 4x > budget {a.budget:.0f} s")
             return
-        runs = {k: [] for k, _ in sets}
-        for _ in range(a.rules_rounds):
-            for k, rules in sets:
-                cmd = [a.extract, "-q", "-j", "1", "--rules", rules, "--input-format", "jsonl", spath]
-                runs[k].append(measure(cmd, timeout=max(a.budget * 2, 60)))
-        for k, _ in sets:
-            failed = [x for x in runs[k] if x["status"] != 0]
-            if failed:
-                self.row("rules", what, f"extract rules {k}x", smb, sdocs, failed[0])
-                continue
-            self.row("rules", what, f"extract rules {k}x", smb, sdocs, median_run(runs[k]),
-                     f"median of {len(runs[k])}, sets in turn")
+        self.in_turn("rules", what, smb, sdocs, a.rules_rounds,
+                     [(f"extract rules {k}x",
+                       [a.extract, "-q", "-j", "1", "--rules", rules, "--input-format", "jsonl", spath])
+                      for k, rules in sets],
+                     lambda runs: f"median of {len(runs)}, sets in turn")
 
     def report(self):
         print()
