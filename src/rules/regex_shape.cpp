@@ -94,13 +94,15 @@ std::size_t quantifier_end(std::string_view p, std::size_t i, bool& zero) {
   } else if (p[i] == '+') {
     j = i + 1;
   } else if (p[i] == '{') {
-    // {n}, {n,}, {n,m}, the numbers without a leading zero (RE2 reads any
-    // other `{` as a literal: `{01}`, `{,2}`, `{1`).
-    // Past the digits at p[k]; npos for a number with a leading zero.
+    // {n}, {n,}, {n,m}, the numbers without a leading zero and of at most
+    // nine digits (RE2 reads any other `{` as a literal: `{01}`, `{,2}`,
+    // `{1`, `{0,1234567890}`; it stops reading a number at ten digits, and
+    // refuses a count over 1000 of fewer digits).
+    // Past the digits at p[k]; npos for a number it reads as text.
     auto number = [&](std::size_t k) {
       std::size_t e = k;
       while (e < p.size() && regex_ascii_digit(p[e])) ++e;
-      return e > k + 1 && p[k] == '0' ? npos : e;
+      return (e > k + 1 && p[k] == '0') || e - k > 9 ? npos : e;
     };
     std::size_t k = number(i + 1);
     if (k == npos || k == i + 1) return i;

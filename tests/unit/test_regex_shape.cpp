@@ -3,6 +3,7 @@
 // anywhere, checked against RE2 on generated patterns and texts.
 #include <catch2/catch.hpp>
 
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -74,6 +75,12 @@ TEST_CASE("regex_existence_core drops what can match empty at the sides", "[rege
   CHECK(regex_existence_core("\\d{0,03}") == "\\d{0,03}");
   CHECK(regex_existence_core("\\d{0,") == "\\d{0,");
   CHECK(regex_existence_core("\\d{11234*") == "\\d{1123");
+  // (and a number of ten digits or more: found by the fuzz target)
+  CHECK(regex_existence_core("x\\d{0,1234567890}") == "x\\d{0,1234567890}");
+  CHECK(regex_existence_core("xa{1234567890}?") == "xa{1234567890");
+  CHECK(regex_existence_core("xa{1234567890,}") == "xa{1234567890,}");
+  CHECK(regex_existence_core("xa{0,123456789}b") == "xa{0,123456789}b");
+  CHECK(regex_existence_core("b?a{0,123456789}x") == "x");
   // A character is all of its bytes.
   CHECK(regex_existence_core("\xC3\xA9?x\xC3\xA9*") == "x");
   CHECK(regex_existence_core("x\xC3\xA9+") == "x\xC3\xA9+");
@@ -103,7 +110,8 @@ std::string random_pattern(std::mt19937& rng, int depth) {
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   static const char* const atoms[] = {"a", "b", "c", " ", "[ab]", "[^a ]", "\\s", "\\w", ".", "\\b",
                                       "\\B", "^", "$", "\xC3\xA9", "\\d", "(?i)"};
-  static const char* const quantifiers[] = {"", "", "", "?", "*", "+", "{0,2}", "{1,2}", "{2}", "??", "*?", "{10}", "{00,1}", "{0,01}", "{0,"};
+  static const char* const quantifiers[] = {"", "", "", "?", "*", "+", "{0,2}", "{1,2}", "{2}", "??", "*?", "{10}", "{00,1}", "{0,01}", "{0,",
+                                            "{0,1234567890}", "{1234567890}"};
   std::string out;
   const int elements = 1 + pick(4);
   for (int e = 0; e < elements; ++e) {
@@ -120,7 +128,7 @@ std::string random_pattern(std::mt19937& rng, int depth) {
     }
     // (RE2 refuses a repeated empty-width assertion in some forms: any
     // pattern it refuses is skipped below.)
-    out += atom + quantifiers[pick(15)];
+    out += atom + quantifiers[pick(static_cast<int>(std::size(quantifiers)))];
   }
   if (depth > 0 && pick(4) == 0) out += "|" + random_pattern(rng, depth - 1);
   return out;
