@@ -522,26 +522,34 @@ class Builder {
   // legal form) after the entity's first mention.
   void rescan() {
     if (ents().empty()) return;
+    // Each form once, with the entity of its first registration; a form
+    // two entities register is ambiguous and looked for by neither.
     struct Form {
       std::size_t entity;
       bool derived;
+      bool ambiguous = false;
     };
-    std::map<std::string, Form> forms;
-    std::set<std::string> ambiguous;
+    std::unordered_map<std::string, Form> forms;
     auto add = [&](const std::string& f, std::size_t e, bool derived) {
       if (f.size() < 2 || f.size() > 120) return;
-      auto [it, fresh] = forms.emplace(f, Form{e, derived});
-      if (!fresh && it->second.entity != e) ambiguous.insert(f);
+      auto [it, fresh] = forms.try_emplace(f, Form{e, derived});
+      if (!fresh && it->second.entity != e) it->second.ambiguous = true;
     };
+    std::vector<std::string> own;
+    std::vector<std::string_view> ws;
     for (std::size_t e = 0; e < ents().size(); ++e) {
       const Entity& ent = ents()[e];
-      std::set<std::string> own;
-      for (const auto& m : ent.mentions) own.insert(surface(m));
-      own.insert(ent.name);
+      // Its texts in order, each once (the first registration of a form
+      // decides whether it is derived).
+      own.clear();
+      for (const auto& m : ent.mentions) own.push_back(surface(m));
+      own.push_back(ent.name);
+      std::sort(own.begin(), own.end());
+      own.erase(std::unique(own.begin(), own.end()), own.end());
       for (const auto& f : own) {
         if (f.size() < 3 || !valid_surface(f)) continue;
         add(f, e, false);
-        auto ws = names::split_words(f);
+        names::word_views(f, ws);
         if (ent.type == "person"sv && ws.size() >= 2) {
           const std::string last = names::last_word(f);
           if (distinctive(last)) add(last, e, true);
@@ -551,23 +559,24 @@ class Builder {
           while (n > 1 && lex_.is_suffix(ws[n - 1])) --n;
           if (n < ws.size() && n >= 1) {
             std::string s;
-            for (std::size_t k = 0; k < n; ++k) s += (k ? " " : "") + ws[k];
+            for (std::size_t k = 0; k < n; ++k) (k ? s.append(1, ' ') : s).append(ws[k]);
             if (n >= 2 || distinctive(s)) add(s, e, true);
           }
-          if (distinctive(ws[0]) && !lex_.is_org_word(ws[1])) {
-            // "Kestrel Robotics Inc" -> "Kestrel" (not "Dell" from "Dell Technologies": also fine).
-            add(ws[0], e, true);
-          } else if (distinctive(ws[0])) {
-            add(ws[0], e, true);
-          }
+          // "Kestrel Robotics Inc" -> "Kestrel" (and "Dell" from "Dell Technologies").
+          const std::string first(ws[0]);
+          if (distinctive(first)) add(first, e, true);
         }
       }
     }
-    for (const auto& a : ambiguous) forms.erase(a);
-    if (forms.empty()) return;
+    // The forms longest first, then in byte order: the matcher takes the
+    // first that matches.
     std::vector<std::string> list;
-    for (const auto& [f, _] : forms) list.push_back(f);
-    std::stable_sort(list.begin(), list.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const auto& [f, form] : forms)
+      if (!form.ambiguous) list.push_back(f);
+    if (list.empty()) return;
+    std::sort(list.begin(), list.end(), [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
     if (list.size() > 5000) list.resize(5000);
     if (!names::alternation_compiles(list)) return;
     std::vector<std::size_t> first(ents().size(), SIZE_MAX);
@@ -575,6 +584,7 @@ class Builder {
       for (const auto& m : ents()[e].mentions) first[e] = std::min(first[e], m.start);
     std::vector<std::pair<Span, std::size_t>> found;
     names::FormMatcher matcher(list);
+    std::string key;
     for (std::size_t pos = matcher.next_start(text_, 0); pos < text_.size(); pos = matcher.next_start(text_, pos)) {
       const std::size_t end = matcher.match(text_, pos);
       if (end == std::string_view::npos) {
@@ -584,8 +594,9 @@ class Builder {
       const Span s{pos, end};
       pos = end;  // the search goes on after the match, bounded or not
       if (!names::word_bounded(text_, s.start, s.end)) continue;
-      auto it = forms.find(surface(s));
-      if (it == forms.end()) continue;
+      Lexicon::fold_into(text_.substr(s.start, s.size()), false, key);  // (surface(s), in one buffer)
+      auto it = forms.find(key);
+      if (it == forms.end() || it->second.ambiguous) continue;
       const std::size_t e = it->second.entity;
       if (it->second.derived && s.start < first[e]) continue;
       if (overlaps_taken(s)) continue;
