@@ -11,6 +11,7 @@
 #include "assemble/assembler.hpp"
 #include "assemble/profile.hpp"
 #include "core/profile_clock.hpp"
+#include "core/sort.hpp"
 #include "core/utf8.hpp"
 #include "engine/resolver.hpp"
 #include "normalize/dates.hpp"
@@ -227,7 +228,7 @@ void Extractor::resolve(const Document& doc, Record& record, std::vector<Candida
     if (opts.explain) f.beaten = std::move(r.beaten);
     (rule.emit ? record.facts : record.hidden).push_back(std::move(f));
   }
-  std::sort(record.facts.begin(), record.facts.end(), fact_before);
+  stable_sort_moving_once(record.facts, fact_before);  // (no two facts tie: same order as std::sort)
   resolve_anchored_dates(record.facts);  // "tiga bulan kemudian": needs the facts before it
 }
 

@@ -680,7 +680,7 @@ class Builder {
       }
       facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(kept), facts.end());
     }
-    stable_sort_unless_sorted(facts.begin(), facts.end(), fact_before);
+    stable_sort_moving_once(facts, fact_before);
     for (auto& e : ents()) {
       std::sort(e.mentions.begin(), e.mentions.end(), [](const Span& a, const Span& b) {
         return a.start != b.start ? a.start < b.start : a.end < b.end;

@@ -249,7 +249,7 @@ class Attributor {
       prev_para = last_line == std::string_view::npos ? 0 : last_line + 1;
       prev_end = q.outer.end;
     }
-    stable_sort_unless_sorted(record_.facts.begin(), record_.facts.end(), fact_before);
+    stable_sort_moving_once(record_.facts, fact_before);
   }
 
  private:
