@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -88,7 +90,7 @@ TEST_CASE("diagnostics format as path:line:col: severity: message", "[core]") {
   CHECK(d.has_errors());
 }
 
-TEST_CASE("stable_sort_unless_sorted gives std::stable_sort's order, ties included", "[core]") {
+TEST_CASE("stable_sort_unless_sorted and stable_sort_moving_once give std::stable_sort's order, ties included", "[core]") {
   // (key, original position): sorted by key, equal keys keep their order.
   const auto by_key = [](const std::pair<int, int>& a, const std::pair<int, int>& b) { return a.first < b.first; };
   std::uint32_t seed = 7;
@@ -105,11 +107,25 @@ TEST_CASE("stable_sort_unless_sorted gives std::stable_sort's order, ties includ
     (std::is_sorted(v.begin(), v.end(), by_key) ? sorted_before : unsorted_before) += 1;
     std::vector<std::pair<int, int>> expected = v;
     std::stable_sort(expected.begin(), expected.end(), by_key);
+    std::vector<std::pair<int, int>> moved = v;
     stable_sort_unless_sorted(v.begin(), v.end(), by_key);
     REQUIRE(v == expected);
+    stable_sort_moving_once(moved, by_key);
+    REQUIRE(moved == expected);
   }
   CHECK(sorted_before > 100);
   CHECK(unsorted_before > 100);
+}
+
+TEST_CASE("stable_sort_moving_once moves elements that cannot be copied, each to its place", "[core]") {
+  std::vector<std::unique_ptr<std::string>> v;
+  for (const char* w : {"pear", "fig", "apple", "fig", "kiwi"}) v.push_back(std::make_unique<std::string>(w));
+  const std::string* first_fig = v[1].get();
+  stable_sort_moving_once(v, [](const auto& a, const auto& b) { return *a < *b; });
+  std::vector<std::string> order;
+  for (const auto& p : v) order.push_back(*p);
+  CHECK(order == std::vector<std::string>{"apple", "fig", "fig", "kiwi", "pear"});
+  CHECK(v[1].get() == first_fig);  // equal elements keep their order
 }
 
 TEST_CASE("the C-locale byte tables answer as <cctype> does in the C locale", "[core]") {
