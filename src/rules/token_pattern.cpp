@@ -2567,7 +2567,13 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
     return std::make_pair(begin, static_cast<std::uint32_t>(words_.size()));
   };
   using Pooled = std::pair<std::uint32_t, std::uint32_t>;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::pair<Pooled, Pooled>> anchor_words;
+  // Per (pattern, anchor): its follow, then and first back words, pooled.
+  struct AnchorWords {
+    Pooled follow, then, back;
+    bool back_filter = false;
+    ClassSequence::FirstBytes back_bytes;
+  };
+  std::map<std::pair<std::uint32_t, std::uint32_t>, AnchorWords> anchor_words;
   std::size_t size = 16;
   while (size < 2 * by_word.size()) size *= 2;
   table_.assign(size, Slot{});
@@ -2583,9 +2589,35 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
       // An anchor's follow and then words are pooled once, whatever the
       // number of its words (a list anchor has dozens).
       auto [pooled, fresh] = anchor_words.try_emplace({k, a});
-      if (fresh) pooled->second = {pool(anchor.follow), pool(anchor.then)};
-      std::tie(e.follow_begin, e.follow_end) = pooled->second.first;
-      std::tie(e.then_begin, e.then_end) = pooled->second.second;
+      AnchorWords& w = pooled->second;
+      if (fresh) {
+        w.follow = pool(anchor.follow);
+        w.then = pool(anchor.then);
+        // A walk's first steps, from the start of its program: the bytes
+        // and words the token before the anchor must have, unless the walk
+        // may end at once (a match that starts at the anchor).
+        if (anchor.max_back > 0) {
+          const TokenPattern::Anchor::Range steps = anchor.next_range[0], words = anchor.word_range[0];
+          bool may_end = false;
+          for (std::uint32_t s = steps.begin; s < steps.end; ++s) {
+            may_end = may_end || anchor.back_program[anchor.next[s]].op == TokenPattern::Inst::kMatch;
+            w.back_bytes |= anchor.next_bytes[s];
+          }
+          if (!may_end) {
+            std::vector<std::uint64_t> back;
+            for (std::uint32_t s = words.begin; s < words.end; ++s) back.push_back(anchor.word_next[s].hash);
+            std::sort(back.begin(), back.end());
+            back.erase(std::unique(back.begin(), back.end()), back.end());
+            w.back = pool(back);
+            w.back_filter = true;
+          }
+        }
+      }
+      std::tie(e.follow_begin, e.follow_end) = w.follow;
+      std::tie(e.then_begin, e.then_end) = w.then;
+      e.back_filter = w.back_filter;
+      e.back_bytes = w.back_bytes;
+      std::tie(e.back_words_begin, e.back_words_end) = w.back;
       e.then_bytes = anchor.then_bytes;
       e.then_bytes_known = anchor.then_bytes_known;
       e.needs = !patterns[k]->needs().empty();
@@ -2737,6 +2769,14 @@ std::vector<std::vector<std::uint32_t>> TokenIndex::starts(std::string_view text
         if (e->then_bytes_known) {
           const std::size_t next = t + 1 + follows;
           if (next >= tokens.size() || !e->then_bytes.has(static_cast<unsigned char>(text[tokens[next].start])))
+            continue;
+        }
+        // Nor a walk back whose first step the token before cannot be.
+        if (e->back_filter) {
+          if (t == 0) continue;
+          const Token& before = tokens[t - 1];
+          if (!e->back_bytes.has(static_cast<unsigned char>(text[before.start])) &&
+              !std::binary_search(pool + e->back_words_begin, pool + e->back_words_end, before.folded))
             continue;
         }
         // Nor a number that its `#/regex/` does not match.

@@ -464,6 +464,16 @@ class TokenIndex {
     // check is made; none when a form of the word alone may be there.
     bool second = false;
     std::uint32_t second_begin = 0, second_end = 0;
+    // A walk back that cannot end at the anchor itself (no match starts
+    // there): the token before the anchor must be one its first steps read
+    // (Anchor::next_range[0] and word_range[0]), one that starts with a
+    // byte of back_bytes or is one of the words words_[back_words_begin,
+    // back_words_end). Elsewhere the walk would find nothing and is not
+    // made: "a" of an apposition's `~"," a ...` walks back only after a
+    // comma, a middle initial's "." only after a capital.
+    bool back_filter = false;
+    ClassSequence::FirstBytes back_bytes;
+    std::uint32_t back_words_begin = 0, back_words_end = 0;
   };
   struct Slot {
     std::uint64_t hash = 0;

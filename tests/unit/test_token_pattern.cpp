@@ -1722,3 +1722,32 @@ TEST_CASE("a search that failed from an earlier token does not keep a later firs
   CHECK(matches_text(*loop.pattern, text) == std::vector<std::string>{"x z"});
   CHECK(indexed_matches(*loop.pattern, text) == matches_text(*loop.pattern, text));
 }
+
+TEST_CASE("a walk back is made only after a token its first step can read, with the same starts", "[tokens]") {
+  // The first step back from "unit" reads the word "a": after "the", and
+  // at the text's first token, no walk is made. The starts and matches
+  // stay those of walking from every anchor and of trying every token.
+  Compiled word("(?P<n>/[A-Z][a-z]+/ ~\",\" ^a) @^unit");
+  REQUIRE(word.pattern);
+  const std::string text = "unit of Acme, a unit; the unit, Bell, a unit. a unit";
+  const auto tokens = tokenize(text);
+  // unit(0) of(1) Acme(2) ,(3) a(4) unit(5) ;(6) the(7) unit(8) ,(9)
+  // Bell(10) ,(11) a(12) unit(13) .(14) a(15) unit(16)
+  CHECK(TokenIndex({word.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{2, 10});
+  CHECK(indexed_matches(*word.pattern, text) == std::vector<std::string>{"Acme, a unit", "Bell, a unit"});
+  CHECK(indexed_matches(*word.pattern, text) == matches_text(*word.pattern, text));
+  // A first step that reads a regex: "." walks back only after a token
+  // that starts with a capital ("F."), not after "said" or "f".
+  Compiled initial("(?P<i>/[A-Z]/) @~\".\" ^Kennedy");
+  REQUIRE(initial.pattern);
+  const std::string names = ". Kennedy. John F. Kennedy said. Kennedy f. Kennedy G . Kennedy";
+  CHECK(indexed_matches(*initial.pattern, names) == std::vector<std::string>{"F. Kennedy"});
+  CHECK(indexed_matches(*initial.pattern, names) == matches_text(*initial.pattern, names));
+  // A walk that may end at the anchor (what comes before it is optional)
+  // is made everywhere: the anchor itself starts a match.
+  Compiled optional("(?P<n>/[A-Z][a-z]+/)? @said");
+  REQUIRE(optional.pattern);
+  const std::string said = "said it, Acme said, the firm said";
+  CHECK(indexed_matches(*optional.pattern, said) == std::vector<std::string>{"said", "Acme said", "said"});
+  CHECK(indexed_matches(*optional.pattern, said) == matches_text(*optional.pattern, said));
+}
