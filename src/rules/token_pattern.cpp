@@ -2596,7 +2596,9 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
         // A walk's first steps, from the start of its program: the bytes
         // and words the token before the anchor must have, unless the walk
         // may end at once (a match that starts at the anchor).
-        if (anchor.max_back > 0) {
+        // (Without a program, as a snapshot may have it, a walk ends at the
+        // anchor: every place passes.)
+        if (anchor.max_back > 0 && !anchor.next_range.empty() && !anchor.word_range.empty()) {
           const TokenPattern::Anchor::Range steps = anchor.next_range[0], words = anchor.word_range[0];
           bool may_end = false;
           for (std::uint32_t s = steps.begin; s < steps.end; ++s) {

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "emit/record_json.hpp"
+#include "engine/compiled_rules.hpp"
 #include "pipeline.hpp"
 #include "rules/snapshot.hpp"
 #include "rules/token_pattern.hpp"
@@ -332,4 +334,26 @@ TEST_CASE("load_rules_cached writes a snapshot, reads it, and follows rule edits
   load_rules_cached(rules.str(), d2, LoadOptions{}, blocked, &use);
   CHECK(use == SnapshotUse::missed);
   CHECK(d2.items().empty());
+}
+
+TEST_CASE("a damaged snapshot whose anchor walks back without a program still scans", "[snapshot]") {
+  // Found by the snapshot fuzz target: an anchor that says it walks back
+  // (max_back) but has no back program, which the index read as if it had
+  // one (its first steps, to filter the token before the anchor). Such a
+  // walk ends at the anchor; the index makes no filter of it.
+  std::ifstream in(EXTRACT_TEST_FIXTURES_DIR "/snapshot-anchor-walks-without-program.bin", std::ios::binary);
+  REQUIRE(in);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Diagnostics d;
+  auto rs = decode_snapshot_unchecked(bytes, d);
+  REQUIRE(rs);
+  bool walks_without_program = false;
+  for (const Rule& rule : rs->rules)
+    if (rule.tokens)
+      for (const auto& a : rule.tokens->anchors()) walks_without_program |= a.max_back > 0 && a.back_program.empty();
+  CHECK(walks_without_program);
+  rs->max_rule_mem = 1 << 20;
+  Scanner scanner(*rs, 1);
+  CHECK_NOTHROW(scanner.scan("Acme Corp agreed to buy Widget Inc for $5 million on March 3, 2024.", "en"));
+  CHECK_NOTHROW(scanner.scan("PT Maju setuju membeli PT Jaya senilai Rp 1 triliun.", "id"));
 }
