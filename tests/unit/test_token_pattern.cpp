@@ -1737,17 +1737,17 @@ TEST_CASE("a walk back is made only after a token its first step can read, with 
   CHECK(indexed_matches(*word.pattern, text) == std::vector<std::string>{"Acme, a unit", "Bell, a unit"});
   CHECK(indexed_matches(*word.pattern, text) == matches_text(*word.pattern, text));
   // A first step that reads a regex: "." walks back only after a token
-  // that starts with a capital ("F."), not after "said" or "f".
-  Compiled initial("(?P<i>/[A-Z]/) @~\".\" ^Kennedy");
+  // that starts with a capital ("Q."), not after "said" or "q".
+  Compiled initial("(?P<i>/[A-Z]/) @~\".\" ^Vantrell");
   REQUIRE(initial.pattern);
-  const std::string names = ". Kennedy. John F. Kennedy said. Kennedy f. Kennedy G . Kennedy";
-  CHECK(indexed_matches(*initial.pattern, names) == std::vector<std::string>{"F. Kennedy"});
+  const std::string names = ". Vantrell. Lorna Q. Vantrell said. Vantrell q. Vantrell G . Vantrell";
+  CHECK(indexed_matches(*initial.pattern, names) == std::vector<std::string>{"Q. Vantrell"});
   CHECK(indexed_matches(*initial.pattern, names) == matches_text(*initial.pattern, names));
   // A walk that may end at the anchor (what comes before it is optional)
   // is made everywhere: the anchor itself starts a match.
   Compiled optional("(?P<n>/[A-Z][a-z]+/)? @said");
   REQUIRE(optional.pattern);
-  const std::string said = "said it, Acme said, the firm said";
+  const std::string said = "said it, Acme said, the shop said";
   CHECK(indexed_matches(*optional.pattern, said) == std::vector<std::string>{"said", "Acme said", "said"});
   CHECK(indexed_matches(*optional.pattern, said) == matches_text(*optional.pattern, said));
 }
