@@ -565,6 +565,18 @@ void TokenPattern::Anchor::close(const std::vector<Pred>& preds) {
   }
   for (const std::uint32_t step : next) next_ends.push_back(ends_after(step) ? 1 : 0);
   for (WordStep& step : word_next) step.ends = ends_after(step.pc);
+  // The walk's first steps: what starts_before's first go_on reads.
+  before_bytes = ClassSequence::FirstBytes{};
+  before_words.clear();
+  walk_reads_before = max_back > 0 && n > 0;
+  if (!walk_reads_before) return;
+  for (std::uint32_t k = next_range[0].begin; k < next_range[0].end; ++k) {
+    if (back_program[next[k]].op == Inst::kMatch) walk_reads_before = false;
+    before_bytes |= next_bytes[k];
+  }
+  for (std::uint32_t k = word_range[0].begin; k < word_range[0].end; ++k) before_words.push_back(word_next[k].hash);
+  std::sort(before_words.begin(), before_words.end());
+  before_words.erase(std::unique(before_words.begin(), before_words.end()), before_words.end());
 }
 
 bool TokenPattern::Anchor::ends_after(std::uint32_t step) const {
@@ -2570,8 +2582,6 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
   // Per (pattern, anchor): its follow, then and first back words, pooled.
   struct AnchorWords {
     Pooled follow, then, back;
-    bool back_filter = false;
-    ClassSequence::FirstBytes back_bytes;
   };
   std::map<std::pair<std::uint32_t, std::uint32_t>, AnchorWords> anchor_words;
   std::size_t size = 16;
@@ -2593,32 +2603,12 @@ TokenIndex::TokenIndex(const std::vector<const TokenPattern*>& patterns) : patte
       if (fresh) {
         w.follow = pool(anchor.follow);
         w.then = pool(anchor.then);
-        // A walk's first steps, from the start of its program: the bytes
-        // and words the token before the anchor must have, unless the walk
-        // may end at once (a match that starts at the anchor).
-        // (Without a program, as a snapshot may have it, a walk ends at the
-        // anchor: every place passes.)
-        if (anchor.max_back > 0 && !anchor.next_range.empty() && !anchor.word_range.empty()) {
-          const TokenPattern::Anchor::Range steps = anchor.next_range[0], words = anchor.word_range[0];
-          bool may_end = false;
-          for (std::uint32_t s = steps.begin; s < steps.end; ++s) {
-            may_end = may_end || anchor.back_program[anchor.next[s]].op == TokenPattern::Inst::kMatch;
-            w.back_bytes |= anchor.next_bytes[s];
-          }
-          if (!may_end) {
-            std::vector<std::uint64_t> back;
-            for (std::uint32_t s = words.begin; s < words.end; ++s) back.push_back(anchor.word_next[s].hash);
-            std::sort(back.begin(), back.end());
-            back.erase(std::unique(back.begin(), back.end()), back.end());
-            w.back = pool(back);
-            w.back_filter = true;
-          }
-        }
+        w.back = pool(anchor.before_words);
       }
       std::tie(e.follow_begin, e.follow_end) = w.follow;
       std::tie(e.then_begin, e.then_end) = w.then;
-      e.back_filter = w.back_filter;
-      e.back_bytes = w.back_bytes;
+      e.back_filter = anchor.walk_reads_before;
+      e.back_bytes = anchor.before_bytes;
       std::tie(e.back_words_begin, e.back_words_end) = w.back;
       e.then_bytes = anchor.then_bytes;
       e.then_bytes_known = anchor.then_bytes_known;

@@ -277,6 +277,17 @@ class TokenPattern {
       bool ends = false;
     };
     std::vector<WordStep> word_next;
+    // For the index, from the walk's first steps (next_range[0] and
+    // word_range[0]): whether a walk from the anchor must read the token
+    // before it to find anything (it is made, max_back > 0, and no match
+    // may start at the anchor itself; false without a program, where the
+    // walk ends at the anchor); and then the bytes that token may start
+    // with (first_bytes of its regex steps) and the words it may be
+    // (fold_hash, sorted, unique). Elsewhere the walk finds nothing.
+    bool walk_reads_before = false;
+    ClassSequence::FirstBytes before_bytes;
+    std::vector<std::uint64_t> before_words;
+    // Makes the lists above from back_program (after max_back is set).
     void close(const std::vector<Pred>& preds);
     // Whether the walk may end right after back_program[step], a step that
     // reads a token: a match follows it without another token read.
@@ -465,12 +476,13 @@ class TokenIndex {
     bool second = false;
     std::uint32_t second_begin = 0, second_end = 0;
     // A walk back that cannot end at the anchor itself (no match starts
-    // there): the token before the anchor must be one its first steps read
-    // (Anchor::next_range[0] and word_range[0]), one that starts with a
-    // byte of back_bytes or is one of the words words_[back_words_begin,
-    // back_words_end). Elsewhere the walk would find nothing and is not
-    // made: "a" of an apposition's `~"," a ...` walks back only after a
-    // comma, a middle initial's "." only after a capital.
+    // there; Anchor::walk_reads_before): the token before the anchor must
+    // be one its first steps read, one that starts with a byte of
+    // back_bytes or is one of the words words_[back_words_begin,
+    // back_words_end) (Anchor::before_bytes, before_words). Elsewhere the
+    // walk would find nothing and is not made: "a" of an apposition's
+    // `~"," a ...` walks back only after a comma, a middle initial's "."
+    // only after a capital.
     bool back_filter = false;
     ClassSequence::FirstBytes back_bytes;
     std::uint32_t back_words_begin = 0, back_words_end = 0;

@@ -350,7 +350,11 @@ TEST_CASE("a damaged snapshot whose anchor walks back without a program still sc
   bool walks_without_program = false;
   for (const Rule& rule : rs->rules)
     if (rule.tokens)
-      for (const auto& a : rule.tokens->anchors()) walks_without_program |= a.max_back > 0 && a.back_program.empty();
+      for (const auto& a : rule.tokens->anchors()) {
+        walks_without_program |= a.max_back > 0 && a.back_program.empty();
+        // Such a walk ends at the anchor: it reads no token before it.
+        if (a.back_program.empty()) CHECK_FALSE(a.walk_reads_before);
+      }
   CHECK(walks_without_program);
   rs->max_rule_mem = 1 << 20;
   Scanner scanner(*rs, 1);

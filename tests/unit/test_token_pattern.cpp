@@ -934,6 +934,16 @@ TEST_CASE("every shipped token rule's program saves and restores to the same pro
     CHECK(back->names() == rule.tokens->names());
     CHECK(back->expanded() == rule.tokens->expanded());
     CHECK(back->first_words() == rule.tokens->first_words());
+    // What the index reads of a walk's first steps, made again on restore.
+    REQUIRE(back->anchors().size() == rule.tokens->anchors().size());
+    for (std::size_t a = 0; a < back->anchors().size(); ++a) {
+      const auto &was = rule.tokens->anchors()[a], &now = back->anchors()[a];
+      CHECK(now.walk_reads_before == was.walk_reads_before);
+      CHECK(now.before_words == was.before_words);
+      CHECK(now.before_bytes.ascii[0] == was.before_bytes.ascii[0]);
+      CHECK(now.before_bytes.ascii[1] == was.before_bytes.ascii[1]);
+      CHECK(now.before_bytes.multibyte == was.before_bytes.multibyte);
+    }
     const auto found = matches(*rule.tokens, text);
     CHECK(matches(*back, text) == found);
     matched += found.empty() ? 0 : 1;
@@ -1733,6 +1743,11 @@ TEST_CASE("a walk back is made only after a token its first step can read, with 
   const auto tokens = tokenize(text);
   // unit(0) of(1) Acme(2) ,(3) a(4) unit(5) ;(6) the(7) unit(8) ,(9)
   // Bell(10) ,(11) a(12) unit(13) .(14) a(15) unit(16)
+  REQUIRE(word.pattern->anchors().size() == 1);
+  const TokenPattern::Anchor& unit = word.pattern->anchors()[0];
+  CHECK(unit.walk_reads_before);
+  CHECK(unit.before_words == std::vector<std::uint64_t>{fold_hash("a")});
+  CHECK_FALSE(unit.before_bytes.has('a'));
   CHECK(TokenIndex({word.pattern.get()}).starts(text, tokens)[0] == std::vector<std::uint32_t>{2, 10});
   CHECK(indexed_matches(*word.pattern, text) == std::vector<std::string>{"Acme, a unit", "Bell, a unit"});
   CHECK(indexed_matches(*word.pattern, text) == matches_text(*word.pattern, text));
@@ -1740,6 +1755,12 @@ TEST_CASE("a walk back is made only after a token its first step can read, with 
   // that starts with a capital ("Q."), not after "said" or "q".
   Compiled initial("(?P<i>/[A-Z]/) @~\".\" ^Vantrell");
   REQUIRE(initial.pattern);
+  REQUIRE(initial.pattern->anchors().size() == 1);
+  const TokenPattern::Anchor& dot = initial.pattern->anchors()[0];
+  CHECK(dot.walk_reads_before);
+  CHECK(dot.before_words.empty());
+  CHECK(dot.before_bytes.has('Q'));
+  CHECK_FALSE(dot.before_bytes.has('q'));
   const std::string names = ". Vantrell. Lorna Q. Vantrell said. Vantrell q. Vantrell G . Vantrell";
   CHECK(indexed_matches(*initial.pattern, names) == std::vector<std::string>{"Q. Vantrell"});
   CHECK(indexed_matches(*initial.pattern, names) == matches_text(*initial.pattern, names));
@@ -1747,6 +1768,7 @@ TEST_CASE("a walk back is made only after a token its first step can read, with 
   // is made everywhere: the anchor itself starts a match.
   Compiled optional("(?P<n>/[A-Z][a-z]+/)? @said");
   REQUIRE(optional.pattern);
+  CHECK_FALSE(optional.pattern->anchors().at(0).walk_reads_before);
   const std::string said = "said it, Acme said, the shop said";
   CHECK(indexed_matches(*optional.pattern, said) == std::vector<std::string>{"said", "Acme said", "said"});
   CHECK(indexed_matches(*optional.pattern, said) == matches_text(*optional.pattern, said));
