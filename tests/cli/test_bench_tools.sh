@@ -24,8 +24,9 @@ for f in glob.glob("rules/**/*.yaml", recursive=True):
     n += sum(1 for r in d.get("rules") or [] if "pattern" in r)
 print(n)')
 check "patterns: one per pattern rule (got $rules of $expected)" test "$rules" -eq "$expected"
-# (A floor that falls as rules move to tokens: 70 pattern rules on 2026-12-06.)
-check "patterns: at least 60 rules (got $rules)" test "$rules" -ge 60
+# (A floor that falls as rules move to tokens: 70 pattern rules on 2026-12-06,
+# 54 on 2026-12-08.)
+check "patterns: at least 50 rules (got $rules)" test "$rules" -ge 50
 python3 bench/rules_tool.py lexicons rules > "$TMP/lex.tsv"
 forms=$(wc -l < "$TMP/lex.tsv")
 check "lexicons: at least 1000 forms (got $forms)" test "$forms" -ge 1000

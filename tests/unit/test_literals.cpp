@@ -187,9 +187,11 @@ TEST_CASE("every example of the shipped rules passes its rule's literal conditio
   // nothing (fewer as rules become token rules: 291 on 2026-12-05, 239
   // once the fifteenth session had moved six deal rules, 225 once the
   // legal forms had moved, 161 once the seventeenth had moved twenty
-  // more: money words, names, deal rules and cues, Indonesian titles).
+  // more: money words, names, deal rules and cues, Indonesian titles; 144
+  // once the thirty-first had moved six: an Indonesian organization
+  // context, the vague amounts, the wire markup, call letters, models).
   CHECK(checked == positive);
-  CHECK(checked > 150);
+  CHECK(checked > 130);
   CHECK(selective > regex_rules / 2);  // most regex rules need some literal
   CHECK(context_checked >= 10);  // (18 on 2026-12-07, in 8 rules)
 }
